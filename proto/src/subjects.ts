@@ -1,0 +1,72 @@
+// Every NATS subject, stream and KV bucket name lives here, next to the contracts.
+// `prefix` isolates deployments and tests (default "sa"); it must be one NATS token.
+
+const TOKEN = /^[A-Za-z0-9_-]{1,32}$/;
+
+export interface BusNames {
+  readonly prefix: string;
+  /** JetStream stream carrying PresenceReported / ScenarioChosen, subjects `<p>.v1.phone.>` */
+  readonly phoneStream: string;
+  readonly phoneAll: string;
+  presence(extension: string): string;
+  choice(extension: string): string;
+  /** router -> world: ScenarioChanged */
+  scenarioChanged(extension: string): string;
+  readonly scenarioChangedAll: string;
+  /** ami-bridge -> router request/reply: CallArrived -> RouteDecision */
+  readonly callArrived: string;
+  /** ami-bridge -> router: CallLifecycle */
+  callLifecycle(extension: string): string;
+  readonly callLifecycleAll: string;
+  /** anyone -> ami-bridge request/reply: AmiCommand -> AmiResult */
+  readonly amiCommand: string;
+  readonly amiConnected: string;
+  readonly amiDisconnected: string;
+  /** admin -> world change events (also mirrored as KV snapshots) */
+  readonly deviceChanged: string;
+  readonly keyRingChanged: string;
+  readonly userConfigChanged: string;
+  readonly destinationChanged: string;
+  /** ingest -> admin request/reply: PhoneTargetsRequest -> PhoneTargetsReply */
+  readonly phoneTargets: string;
+  /** CLI -> admin request/reply: SetSecretRequest -> SetSecretReply */
+  readonly setSecret: string;
+  /** KV buckets holding the current snapshot a cold-starting service reads */
+  readonly devicesBucket: string;
+  readonly keysBucket: string;
+  readonly usersBucket: string;
+}
+
+export function busNames(prefix = 'sa'): BusNames {
+  if (!TOKEN.test(prefix)) throw new Error(`bus prefix must match ${TOKEN}, got "${prefix}"`);
+  const p = `${prefix}.v1`;
+  const bucket = prefix.replace(/-/g, '_');
+  const ext = (e: string): string => {
+    if (!/^[0-9A-Za-z*#+_-]{1,32}$/.test(e)) throw new Error(`extension "${e}" cannot be a subject token`);
+    return e;
+  };
+  return {
+    prefix,
+    phoneStream: `${bucket.toUpperCase()}_PHONE`,
+    phoneAll: `${p}.phone.>`,
+    presence: (e) => `${p}.phone.presence.${ext(e)}`,
+    choice: (e) => `${p}.phone.choice.${ext(e)}`,
+    scenarioChanged: (e) => `${p}.router.scenario.${ext(e)}`,
+    scenarioChangedAll: `${p}.router.scenario.*`,
+    callArrived: `${p}.ami.call.arrived`,
+    callLifecycle: (e) => `${p}.ami.call.lifecycle.${ext(e)}`,
+    callLifecycleAll: `${p}.ami.call.lifecycle.*`,
+    amiCommand: `${p}.ami.cmd`,
+    amiConnected: `${p}.ami.status.connected`,
+    amiDisconnected: `${p}.ami.status.disconnected`,
+    deviceChanged: `${p}.admin.device.changed`,
+    keyRingChanged: `${p}.admin.keys.changed`,
+    userConfigChanged: `${p}.admin.user.changed`,
+    destinationChanged: `${p}.admin.destination.changed`,
+    phoneTargets: `${p}.admin.phone.targets`,
+    setSecret: `${p}.admin.keys.set-secret`,
+    devicesBucket: `${bucket}_devices`,
+    keysBucket: `${bucket}_keys`,
+    usersBucket: `${bucket}_users`,
+  };
+}

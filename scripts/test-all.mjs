@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Runs every *.test.ts under the given package folders (default: all workspaces) in ONE node:test
+// run, so the closing summary ("# pass N / # fail N") covers the whole repo.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const workspaces = ['proto', 'packages', 'services'].flatMap((top) => {
+  const dir = join(root, top);
+  if (top === 'proto') return [dir];
+  return existsSync(dir) ? readdirSync(dir).map((d) => join(dir, d)) : [];
+});
+const targets = process.argv.slice(2).map((p) => resolve(p));
+const dirs = targets.length > 0 ? targets : workspaces;
+
+function findTests(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (name === 'node_modules' || name === 'dist' || name === 'gen') return [];
+    if (statSync(path).isDirectory()) return findTests(path);
+    return name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const files = dirs.flatMap((d) => [...findTests(join(d, 'src')), ...findTests(join(d, 'test'))]);
+if (files.length === 0) {
+  console.log('no test files found under', dirs.join(', '));
+  process.exit(1);
+}
+const concurrency = process.env.SA_TEST_CONCURRENCY ?? '2';
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_ENV: 'test' } },
+);
+process.exit(result.status ?? 1);
