@@ -2,8 +2,6 @@ import { smartassistant } from './gen/proto.js';
 
 /** Generated message classes of package smartassistant.v1. */
 export const v1 = smartassistant.v1;
-export type { smartassistant } from './gen/proto.js';
-export { busNames, type BusNames } from './subjects.js';
 export {
   decodeMessage,
   encodeMessage,
@@ -11,3 +9,5 @@ export {
   ProtoDecodeError,
   ProtoInvalidError,
 } from './codec.js';
+export type { smartassistant } from './gen/proto.js';
+export { type BusNames, busNames } from './subjects.js';

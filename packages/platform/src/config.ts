@@ -1,0 +1,90 @@
+// Configuration comes from environment variables only, is validated once at start-up (all problems
+// reported in one line, each naming its variable) and is frozen afterwards.
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig<S extends z.ZodObject>(schema: S, env: Env = process.env): Readonly<z.infer<S>> {
+  const keys = Object.keys(schema.shape);
+  const picked: Record<string, string | undefined> = {};
+  for (const key of keys) {
+    const value = env[key];
+    picked[key] = value === '' ? undefined : value;
+  }
+  const parsed = schema.safeParse(picked);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(env)';
+      const raw = picked[name];
+      const shown = raw === undefined ? 'missing' : `got "${looksSecret(name) ? '***' : raw}"`;
+      return `${name}: ${issue.message} (${shown})`;
+    });
+    throw new ConfigError(problems);
+  }
+  return deepFreeze(parsed.data);
+}
+
+function looksSecret(name: string): boolean {
+  return /SECRET|PASSWORD|KEY|TOKEN/i.test(name);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Reusable schema pieces so every service names and checks shared variables the same way. */
+export const env = {
+  url: (protocols: readonly string[], fallback: string) =>
+    z
+      .string()
+      .default(fallback)
+      .refine(
+        (v) => {
+          try {
+            const u = new URL(v);
+            return protocols.includes(u.protocol.replace(/:$/, '')) && u.hostname.length > 0;
+          } catch {
+            return false;
+          }
+        },
+        { message: `must be a ${protocols.map((p) => `${p}://`).join(' or ')} URL with a host` },
+      ),
+  port: (fallback: number) =>
+    z.coerce
+      .number({ message: 'must be a port number' })
+      .int('must be a whole number')
+      .min(0, 'must be 0..65535')
+      .max(65535, 'must be 0..65535')
+      .default(fallback),
+  positiveInt: (fallback: number) =>
+    z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be a whole number')
+      .positive()
+      .default(fallback),
+  bool: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  host: (fallback: string) => z.string().min(1).default(fallback),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  busPrefix: () =>
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, _ or -')
+      .default('sa'),
+};
+
+/** Variables every service shares. */
+export const commonEnv = {
+  NATS_URL: env.url(['nats', 'tls', 'ws', 'wss'], 'nats://127.0.0.1:4222'),
+  SA_BUS_PREFIX: env.busPrefix(),
+  LOG_LEVEL: env.logLevel(),
+  OPS_HOST: env.host('127.0.0.1'),
+};

@@ -1,0 +1,16 @@
+export {
+  ensurePhoneStream,
+  openSnapshotBuckets,
+  type PhoneStreamOptions,
+  type SnapshotBuckets,
+} from './bus-setup.js';
+export { commonEnv, type Env, env, loadConfig } from './config.js';
+export { AppError, ConfigError, DependencyUnavailableError, redactUrl } from './errors.js';
+export { type HealthCheck, HealthRegistry, type HealthReport, type HealthStatus } from './health.js';
+export { createLogger, type Logger } from './logger.js';
+export { Counter, createMetricsRegistry, Gauge, Histogram, type Registry } from './metrics.js';
+export { connectNats, type NatsClient, type NatsConnection } from './nats.js';
+export { buildOpsApp, type OpsServer, type OpsServerOptions, startOpsServer } from './ops-server.js';
+export { connectPostgres, type Pool, type PoolClient, type PostgresClient } from './postgres.js';
+export { connectRedis, Redis, type RedisClient } from './redis.js';
+export { type RunServiceOptions, runService, type ServiceApp } from './service-runner.js';
