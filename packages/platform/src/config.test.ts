@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { z } from 'zod';
+import { commonEnv, env, loadConfig } from './config.js';
+import { ConfigError } from './errors.js';
+
+const schema = z.object({ ...commonEnv, OPS_PORT: env.port(9101), ADMIN_PASSWORD: z.string().min(12) });
+
+test('given no variables, when loaded, then defaults apply and the result is frozen', () => {
+  const config = loadConfig(schema.omit({ ADMIN_PASSWORD: true }), {});
+  assert.equal(config.NATS_URL, 'nats://127.0.0.1:4222');
+  assert.equal(config.OPS_PORT, 9101);
+  assert.ok(Object.isFrozen(config));
+});
+
+test('given a bad NATS_URL and port, when loaded, then one line names each bad variable', () => {
+  assert.throws(
+    () => loadConfig(schema, { NATS_URL: 'http://x', OPS_PORT: '70000', ADMIN_PASSWORD: 'long-enough-pass' }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.message.includes('\n'), false);
+      assert.match(err.message, /NATS_URL: must be a nats:\/\/ .*\(got "http:\/\/x"\)/);
+      assert.match(err.message, /OPS_PORT: must be 0\.\.65535/);
+      return true;
+    },
+  );
+});
+
+test('given a secret-looking variable with a bad value, when loaded, then the value is not echoed', () => {
+  assert.throws(
+    () => loadConfig(schema, { ADMIN_PASSWORD: 'short' }),
+    (err: unknown) =>
+      err instanceof ConfigError && err.message.includes('ADMIN_PASSWORD') && !err.message.includes('short'),
+  );
+});
+
+test('given an empty string, when loaded, then it counts as unset', () => {
+  const config = loadConfig(schema.omit({ ADMIN_PASSWORD: true }), { LOG_LEVEL: '' });
+  assert.equal(config.LOG_LEVEL, 'info');
+});
