@@ -1,0 +1,11 @@
+export { testUrls, uniqueName } from './isolation.js';
+export {
+  type LogLine,
+  repoRoot,
+  runServiceToExit,
+  type ServiceName,
+  type ServiceProcess,
+  type StartServiceOptions,
+  startService,
+} from './service-process.js';
+export { waitFor } from './wait.js';

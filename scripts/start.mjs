@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// `npm start`: checks NATS, Redis and Postgres are reachable (naming the one that is not and how to
+// start it), then runs the four services as separate processes and prints where each listens.
+// Ctrl-C / SIGTERM stops them gracefully.
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const root = resolve(import.meta.dirname, '..');
+const env = {
+  NATS_URL: 'nats://127.0.0.1:4222',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  DATABASE_URL: 'postgres://root@127.0.0.1:5432/test',
+  ...process.env,
+};
+
+const servers = [
+  {
+    name: 'NATS (JetStream)',
+    variable: 'NATS_URL',
+    defaultPort: 4222,
+    start: 'nats-server -js -sd /var/lib/nats-server',
+  },
+  { name: 'Redis', variable: 'REDIS_URL', defaultPort: 6379, start: 'redis-server --daemonize yes' },
+  { name: 'PostgreSQL', variable: 'DATABASE_URL', defaultPort: 5432, start: 'pg_ctlcluster 15 main start' },
+];
+
+function reachable(url, defaultPort) {
+  const u = new URL(url);
+  return new Promise((res) => {
+    const socket = connect({ host: u.hostname, port: Number(u.port || defaultPort), timeout: 2000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      res(true);
+    });
+    socket.once('error', () => res(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      res(false);
+    });
+  });
+}
+
+let missing = 0;
+for (const s of servers) {
+  if (!(await reachable(env[s.variable], s.defaultPort))) {
+    console.error(
+      `✗ ${s.name} is not reachable at ${env[s.variable]} (${s.variable}). Start it with: ${s.start}`,
+    );
+    missing++;
+  }
+}
+if (missing > 0) process.exit(69);
+
+const services = [
+  { name: 'admin', color: 35, env: { OPS_PORT: env.ADMIN_OPS_PORT ?? '9103' } },
+  { name: 'ami-bridge', color: 33, env: { OPS_PORT: env.AMI_BRIDGE_OPS_PORT ?? '9104' } },
+  { name: 'router', color: 36, env: { OPS_PORT: env.ROUTER_OPS_PORT ?? '9102' } },
+  { name: 'ingest', color: 32, env: { OPS_PORT: env.INGEST_OPS_PORT ?? '9101' } },
+];
+const verbose = process.env.SA_START_VERBOSE === '1';
+const children = [];
+let stopping = false;
+
+for (const svc of services) {
+  const child = spawn(process.execPath, [join(root, 'services', svc.name, 'dist', 'main.js')], {
+    cwd: root,
+    env: { ...env, ...svc.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const tag = `\x1b[${svc.color}m${svc.name.padEnd(10)}\x1b[0m`;
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    let entry;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      console.log(`${tag} ${line}`);
+      return;
+    }
+    if (entry.event === 'listening') {
+      const where = Object.entries(entry)
+        .filter(([k]) => ['ops', 'http', 'udp'].includes(k))
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      console.log(`${tag} listening: ${where}`);
+    } else if (
+      verbose ||
+      ['warn', 'error', 'fatal'].includes(entry.level) ||
+      entry.event === 'admin_password'
+    ) {
+      console.log(`${tag} ${entry.level ?? ''} ${entry.msg ?? line}`);
+    }
+  });
+  createInterface({ input: child.stderr }).on('line', (line) => console.error(`${tag} ${line}`));
+  child.on('exit', (code, signal) => {
+    console.log(`${tag} exited (${code ?? signal})`);
+    if (!stopping) stopAll(`${svc.name} exited`, 1);
+  });
+}
+
+function stopAll(reason, exitCode = 0) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`stopping all services (${reason})`);
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  const deadline = setTimeout(() => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    process.exit(1);
+  }, 10_000);
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(
+    () => {
+      clearTimeout(deadline);
+      process.exit(exitCode);
+    },
+  );
+}
+process.on('SIGINT', () => stopAll('SIGINT'));
+process.on('SIGTERM', () => stopAll('SIGTERM'));
+console.log('Smart Assistant starting (SA_START_VERBOSE=1 shows every log line). Ctrl-C stops.');
