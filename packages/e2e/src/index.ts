@@ -1,0 +1,2 @@
+// End-to-end tests live in ../test; this package exports nothing.
+export {};

@@ -1,0 +1,98 @@
+// Every service, run as a real process: ready when its dependencies are up, exits cleanly on
+// SIGTERM, and refuses to start with one clear line when configuration or a server is wrong.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { runServiceToExit, type ServiceName, startService, testUrls, uniqueName, waitFor } from '@sa/testkit';
+import { type AmiTestServer, startAmiTestServer } from '@sa/testkit/ami';
+
+let ami: AmiTestServer;
+before(async () => {
+  ami = await startAmiTestServer();
+});
+after(async () => {
+  await ami.close();
+});
+
+function envFor(name: ServiceName): Record<string, string> {
+  const base = {
+    NATS_URL: testUrls.nats,
+    SA_BUS_PREFIX: uniqueName('life'),
+    REDIS_URL: testUrls.redis,
+    REDIS_KEY_PREFIX: uniqueName('life'),
+  };
+  switch (name) {
+    case 'ingest':
+      return { ...base, INGEST_PORT: '0' };
+    case 'router':
+      return base;
+    case 'admin':
+      return {
+        ...base,
+        DATABASE_URL: testUrls.postgres,
+        DATABASE_SCHEMA: uniqueName('life'),
+        ADMIN_PORT: '0',
+        ADMIN_PASSWORD: 'correct-horse-battery-staple',
+      };
+    case 'ami-bridge':
+      return {
+        ...base,
+        AMI_HOST: '127.0.0.1',
+        AMI_PORT: String(ami.port),
+        AMI_USERNAME: ami.username,
+        AMI_SECRET: ami.secret,
+      };
+  }
+}
+
+const SERVICES: ServiceName[] = ['ingest', 'router', 'admin', 'ami-bridge'];
+
+describe('service lifecycle', () => {
+  for (const name of SERVICES) {
+    test(`given ${name} running with its dependencies, when sent SIGTERM, then it is ready first and exits 0 within seconds`, async () => {
+      const svc = await startService(name, { env: envFor(name) });
+      const ops = svc.addresses.ops;
+      assert.ok(ops, `${name} announced no ops address`);
+      assert.equal((await fetch(`${ops}/healthz`)).status, 200);
+      await waitFor(async () => (await fetch(`${ops}/readyz`)).status === 200, {
+        timeoutMs: 15_000,
+        what: `${name} /readyz`,
+      });
+      const metrics = await (await fetch(`${ops}/metrics`)).text();
+      assert.match(metrics, /^sa_process_cpu_user_seconds_total/m);
+      const started = Date.now();
+      const code = await svc.stop('SIGTERM');
+      assert.equal(code, 0, `${name} exit code; stderr: ${svc.stderr.join(' | ')}`);
+      assert.ok(Date.now() - started < 8000, `${name} took ${Date.now() - started} ms to stop`);
+      assert.ok(
+        svc.logs.some((l) => l.event === 'stopped'),
+        `${name} logged no "stopped" line`,
+      );
+    });
+  }
+
+  for (const name of SERVICES) {
+    test(`given ${name} with NATS_URL pointing at a closed port, when started, then it exits with one line naming NATS_URL`, async () => {
+      const result = await runServiceToExit(name, { ...envFor(name), NATS_URL: 'nats://127.0.0.1:1' });
+      assert.equal(result.code, 69);
+      assert.equal(result.stderr.length, 1, `stderr: ${result.stderr.join('\n')}`);
+      assert.match(
+        result.stderr[0]!,
+        new RegExp(`^${name}: cannot reach NATS at nats://127\\.0\\.0\\.1:1 \\(NATS_URL\\)`),
+      );
+    });
+  }
+
+  test('given an invalid OPS_PORT and LOG_LEVEL, when router starts, then one line names both variables', async () => {
+    const result = await runServiceToExit('router', {
+      ...envFor('router'),
+      OPS_PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+    });
+    assert.equal(result.code, 78);
+    assert.equal(result.stderr.length, 1);
+    assert.match(
+      result.stderr[0]!,
+      /^router: invalid configuration: .*OPS_PORT.*LOG_LEVEL|LOG_LEVEL.*OPS_PORT/,
+    );
+  });
+});
