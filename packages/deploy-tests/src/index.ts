@@ -1,0 +1,2 @@
+// This package only holds tests of deploy/ (see test/); it exports nothing.
+export {};

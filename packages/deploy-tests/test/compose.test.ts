@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import {
+  documentedEnvVars,
+  envVarsReadBy,
+  opsPorts,
+  readDeploy,
+  requireTool,
+  run,
+  serviceNames,
+} from './helpers.js';
+
+interface ComposeService {
+  command?: string[];
+  environment?: Record<string, string>;
+  healthcheck?: { test: string[] };
+  ports?: Array<string | { target: number; published?: string | number; protocol?: string }>;
+  restart?: string;
+  volumes?: Array<string | { source?: string; target: string }>;
+  read_only?: boolean;
+  cap_drop?: string[];
+}
+interface ComposeConfig {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+function resolvedConfig(extraArgs: readonly string[] = []): ComposeConfig {
+  const compose = requireTool('docker-compose', 'docker-compose');
+  const result = run(compose, [...extraArgs, '-f', 'deploy/compose.yaml', 'config']);
+  assert.equal(result.status, 0, `docker-compose config failed:\n${result.stderr}`);
+  return parse(result.stdout) as ComposeConfig;
+}
+
+function portStrings(service: ComposeService): string[] {
+  return (service.ports ?? []).map((p) =>
+    typeof p === 'string' ? p : `${p.published}:${p.target}/${p.protocol ?? 'tcp'}`,
+  );
+}
+
+describe('deploy/compose.yaml', () => {
+  it('given no deploy/.env, when docker-compose config resolves the file, then it is valid and has infra plus the four services', () => {
+    const config = resolvedConfig();
+    assert.deepEqual(Object.keys(config.services).sort(), [
+      'admin',
+      'ami-bridge',
+      'ingest',
+      'nats',
+      'postgres',
+      'redis',
+      'router',
+    ]);
+  });
+
+  it('given .env.example as env file, when resolved, then it is valid too', () => {
+    const config = resolvedConfig(['--env-file', 'deploy/.env.example']);
+    assert.equal(config.services.ingest?.environment?.INGEST_PORT, '8080');
+  });
+
+  it('given each service, when resolved, then it runs its own dist/main.js, restarts, and its health check probes /readyz on its ops port', () => {
+    const config = resolvedConfig();
+    for (const name of serviceNames) {
+      const service = config.services[name];
+      assert.ok(service, name);
+      assert.deepEqual(service.command, ['node', `services/${name}/dist/main.js`]);
+      assert.equal(service.restart, 'unless-stopped');
+      assert.equal(service.environment?.OPS_PORT, String(opsPorts[name]));
+      assert.equal(
+        service.environment?.OPS_HOST,
+        '0.0.0.0',
+        `${name} ops must listen beyond loopback in a container`,
+      );
+      const probe = (service.healthcheck?.test ?? []).join(' ');
+      assert.match(
+        probe,
+        new RegExp(`http://127\\.0\\.0\\.1:${opsPorts[name]}/readyz`),
+        `${name} health check`,
+      );
+      assert.equal(service.read_only, true, `${name} root filesystem read-only`);
+      assert.deepEqual(service.cap_drop, ['ALL']);
+    }
+    for (const infra of ['nats', 'redis', 'postgres']) {
+      assert.ok(config.services[infra]?.healthcheck, `${infra} has a health check`);
+      assert.equal(config.services[infra]?.restart, 'unless-stopped');
+    }
+  });
+
+  it('given ingest, when resolved, then port 8080 is published for UDP and TCP and admin on 8081', () => {
+    const config = resolvedConfig();
+    const ingest = portStrings(config.services.ingest as ComposeService);
+    assert.ok(
+      ingest.some((p) => /8080:8080\/udp$/.test(p)),
+      ingest.join(','),
+    );
+    assert.ok(
+      ingest.some((p) => /8080:8080\/tcp$/.test(p)),
+      ingest.join(','),
+    );
+    const admin = portStrings(config.services.admin as ComposeService);
+    assert.ok(
+      admin.some((p) => /8081:8081\/tcp$/.test(p)),
+      admin.join(','),
+    );
+  });
+
+  it('given the stateful servers, when resolved, then Postgres and JetStream keep their data in named volumes', () => {
+    const config = resolvedConfig();
+    const mounts = (name: string) =>
+      (config.services[name]?.volumes ?? []).map((v) =>
+        (typeof v === 'string' ? v : `${v.source}:${v.target}`).replace(/:(rw|ro)$/, ''),
+      );
+    assert.ok(mounts('postgres').includes('postgres:/var/lib/postgresql/data'), mounts('postgres').join());
+    assert.ok(mounts('nats').includes('jetstream:/data'), mounts('nats').join());
+    assert.ok(config.services.nats?.command?.includes('--jetstream'));
+    assert.ok(config.volumes && 'postgres' in config.volumes && 'jetstream' in config.volumes);
+  });
+
+  it('given every service config schema, when compared with deploy/.env.example, then every variable a service reads is documented', () => {
+    const documented = documentedEnvVars();
+    const missing = serviceNames.flatMap((name) =>
+      envVarsReadBy(name)
+        .filter((v) => !documented.has(v))
+        .map((v) => `${name}: ${v}`),
+    );
+    assert.deepEqual(missing, [], 'variables read by services but missing from deploy/.env.example');
+  });
+
+  it('given the Dockerfile, when read, then it builds with npm ci and turbo and runs as an unprivileged user', () => {
+    const dockerfile = readDeploy('Dockerfile');
+    assert.match(dockerfile, /npm ci/);
+    assert.match(dockerfile, /turbo run build/);
+    assert.match(dockerfile, /^USER node$/m);
+  });
+});
