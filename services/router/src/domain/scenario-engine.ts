@@ -1,0 +1,291 @@
+// The scenario engine: applies presence and choice events to a user's state and decides the
+// active scenario, its target and a human-readable reason. Pure: the clock is an argument.
+//
+// Precedence: (1) an explicit choice that has not expired and names an existing scenario;
+// (2) scenarios in (priority, id) order, rules in order, first match wins: a LOCATION rule
+// matches the location of the user's freshest device (optionally within a time window), a
+// TIME_WINDOW rule matches on the clock alone; (3) the default scenario; (4) none (empty dial:
+// the dialplan keeps its own fallback).
+import { observe, promoteByTime, promotionDeadlineMs } from './hysteresis.js';
+import { noLocation, observeLocation, strongVisible } from './location-matcher.js';
+import { describeWindow, inWindow, nextWindowBoundaryMs } from './time-window.js';
+import type {
+  ChoiceEvent,
+  Decision,
+  DeviceRecord,
+  EngineSettings,
+  Observation,
+  PresenceEvent,
+  RouterEvent,
+  ScenarioDef,
+  UserRules,
+  UserState,
+} from './types.js';
+import { Evidence } from './types.js';
+
+export type ApplyOutcome = 'applied' | 'stale_counter';
+
+export interface EvaluateResult {
+  readonly state: UserState;
+  /** true when the scenario or the target changed (the decision's version was bumped) */
+  readonly changed: boolean;
+  /** when to evaluate again even if nothing arrives (Infinity = never) */
+  readonly nextDeadlineMs: number;
+}
+
+const newDevice: DeviceRecord = {
+  counter: 0,
+  choiceCounter: 0,
+  seenAtMs: 0,
+  connected: null,
+  visible: [],
+  location: '',
+  evidence: Evidence.none,
+  candidate: null,
+  candidateCount: 0,
+  candidateSinceMs: 0,
+};
+
+/** Applies one event; an event whose counter is not newer than the device's last one is ignored. */
+export function applyEvent(
+  state: UserState,
+  event: RouterEvent,
+  rules: UserRules | null,
+  settings: EngineSettings,
+): { state: UserState; outcome: ApplyOutcome } {
+  return event.kind === 'presence' ? applyPresence(state, event, rules, settings) : applyChoice(state, event);
+}
+
+function applyPresence(
+  state: UserState,
+  e: PresenceEvent,
+  rules: UserRules | null,
+  settings: EngineSettings,
+): { state: UserState; outcome: ApplyOutcome } {
+  const prev = state.devices[e.deviceId] ?? newDevice;
+  if (e.counter <= prev.counter) return { state, outcome: 'stale_counter' };
+  const visible = strongVisible(e.visible, settings.visibleRssiThresholdDbm, settings.maxVisibleRemembered);
+  const seen = rules
+    ? observeLocation(e.connected, visible, rules.locations, settings.visibleRssiThresholdDbm)
+    : noLocation;
+  const wasFresh = prev.seenAtMs > 0 && e.atMs - prev.seenAtMs < settings.presenceTimeoutMs;
+  const observed = observe(prev, seen, e.atMs, wasFresh, settings);
+  const device: DeviceRecord = {
+    ...observed,
+    counter: e.counter,
+    seenAtMs: Math.max(prev.seenAtMs, e.atMs),
+    connected: e.connected,
+    visible,
+  };
+  return { state: { ...state, devices: { ...state.devices, [e.deviceId]: device } }, outcome: 'applied' };
+}
+
+function applyChoice(state: UserState, e: ChoiceEvent): { state: UserState; outcome: ApplyOutcome } {
+  const prev = state.devices[e.deviceId] ?? newDevice;
+  if (e.counter <= prev.choiceCounter) return { state, outcome: 'stale_counter' };
+  const devices = { ...state.devices, [e.deviceId]: { ...prev, choiceCounter: e.counter } };
+  const choice =
+    e.clear || !e.scenarioId
+      ? null
+      : { scenarioId: e.scenarioId, expiresAtMs: e.expiresAtMs, deviceId: e.deviceId, atMs: e.atMs };
+  return { state: { ...state, devices, choice }, outcome: 'applied' };
+}
+
+/**
+ * Re-derives the decision at `nowMs`: re-places devices after a config change, promotes
+ * hysteresis candidates whose time has come, drops expired choices and forgotten devices.
+ */
+export function evaluate(
+  state: UserState,
+  rules: UserRules | null,
+  nowMs: number,
+  settings: EngineSettings,
+): EvaluateResult {
+  const devices: Record<string, DeviceRecord> = {};
+  for (const [id, d] of Object.entries(state.devices)) {
+    if (nowMs - d.seenAtMs > settings.deviceRetentionMs && nowMs - d.seenAtMs > settings.presenceTimeoutMs) {
+      continue;
+    }
+    devices[id] = promoteByTime(relocate(d, rules, settings), nowMs, settings);
+  }
+  let choice = state.choice;
+  if (choice && choice.expiresAtMs > 0 && choice.expiresAtMs <= nowMs) choice = null;
+  if (choice && rules && !rules.scenarios.some((s) => s.id === choice?.scenarioId)) choice = null;
+
+  const picked = pick(devices, choice, rules, nowMs, settings);
+  const prev = state.decision;
+  const changed = !prev || prev.scenarioId !== picked.scenarioId || prev.targetDial !== picked.targetDial;
+  const decision: Decision = {
+    ...picked,
+    decidedAtMs: changed || !prev ? nowMs : prev.decidedAtMs,
+    version: (prev?.version ?? 0) + (changed ? 1 : 0),
+  };
+  return {
+    state: { devices, choice, decision },
+    changed,
+    nextDeadlineMs: nextDeadline(devices, choice, rules, nowMs, settings),
+  };
+}
+
+/** Applies events in order, then evaluates once at `nowMs`. */
+export function step(
+  state: UserState,
+  events: readonly RouterEvent[],
+  rules: UserRules | null,
+  nowMs: number,
+  settings: EngineSettings,
+): EvaluateResult & { applied: number } {
+  let s = state;
+  let applied = 0;
+  for (const e of events) {
+    const r = applyEvent(s, e, rules, settings);
+    s = r.state;
+    if (r.outcome === 'applied') applied++;
+  }
+  return { ...evaluate(s, rules, nowMs, settings), applied };
+}
+
+/** After a config change the stored location may no longer exist: place the device afresh. */
+function relocate(d: DeviceRecord, rules: UserRules | null, settings: EngineSettings): DeviceRecord {
+  const known = (id: string) => id === '' || (rules?.locations.some((l) => l.id === id) ?? false);
+  if (known(d.location) && (d.candidate === null || known(d.candidate))) return d;
+  const seen = rules
+    ? observeLocation(d.connected, d.visible, rules.locations, settings.visibleRssiThresholdDbm)
+    : noLocation;
+  return { ...d, location: seen.locationId, evidence: seen.evidence, candidate: null, candidateCount: 0 };
+}
+
+type Picked = Omit<Decision, 'decidedAtMs' | 'version'>;
+
+function pick(
+  devices: Readonly<Record<string, DeviceRecord>>,
+  choice: UserState['choice'],
+  rules: UserRules | null,
+  nowMs: number,
+  settings: EngineSettings,
+): Picked {
+  if (!rules) return none('no configuration for this extension');
+  const ordered = orderScenarios(rules.scenarios);
+  if (choice) {
+    const s = ordered.find((x) => x.id === choice.scenarioId);
+    if (s) {
+      const until = choice.expiresAtMs > 0 ? ` until ${new Date(choice.expiresAtMs).toISOString()}` : '';
+      return chosen(s, `explicit choice by device ${choice.deviceId}${until}`);
+    }
+  }
+  const fresh = freshestDevice(devices, nowMs, settings);
+  const seen = fresh ? describeLocation(fresh.device, rules, settings) : null;
+  for (const s of ordered) {
+    for (const [i, rule] of s.rules.entries()) {
+      const ruleNo = `rule ${i + 1} of scenario "${s.name}"`;
+      if (rule.kind === 'location') {
+        if (!fresh || !seen || rule.locationId === '' || fresh.device.location !== rule.locationId) continue;
+        if (rule.window && !inWindow(rule.window, nowMs)) continue;
+        const win = rule.window ? ` within ${describeWindow(rule.window)}` : '';
+        return chosen(s, `device ${fresh.id} ${seen.detail}, ${ruleNo}${win}`);
+      }
+      if (rule.kind === 'time_window' && rule.window && inWindow(rule.window, nowMs)) {
+        return chosen(s, `time window ${describeWindow(rule.window)}, ${ruleNo}`);
+      }
+    }
+  }
+  const why = fresh
+    ? `device ${fresh.id} ${seen?.detail ?? 'at no known location'}, no rule matched`
+    : staleReason(devices, nowMs, settings);
+  const fallback = defaultScenario(ordered);
+  if (!fallback) return none(`${why}; no default scenario`);
+  return chosen(fallback, `${why}; default scenario "${fallback.name}"`);
+}
+
+function describeLocation(d: DeviceRecord, rules: UserRules, settings: EngineSettings): Observation {
+  const now = observeLocation(d.connected, d.visible, rules.locations, settings.visibleRssiThresholdDbm);
+  if (now.locationId === d.location) return now;
+  const held = rules.locations.find((l) => l.id === d.location)?.name ?? 'no known location';
+  const pending = rules.locations.find((l) => l.id === d.candidate)?.name ?? 'no known location';
+  return {
+    locationId: d.location,
+    evidence: d.evidence,
+    detail: `still at ${held} (hysteresis: ${pending} reported ${d.candidateCount}/${settings.hysteresisReports})`,
+  };
+}
+
+function staleReason(
+  devices: Readonly<Record<string, DeviceRecord>>,
+  nowMs: number,
+  s: EngineSettings,
+): string {
+  const last = Math.max(0, ...Object.values(devices).map((d) => d.seenAtMs));
+  if (last === 0) return 'no presence reported yet';
+  const ago = Math.round((nowMs - last) / 1000);
+  return `no fresh presence (last report ${ago} s ago, timeout ${Math.round(s.presenceTimeoutMs / 1000)} s)`;
+}
+
+/** Most recent fresh presence wins; ties go to the smallest device id. */
+export function freshestDevice(
+  devices: Readonly<Record<string, DeviceRecord>>,
+  nowMs: number,
+  settings: EngineSettings,
+): { id: string; device: DeviceRecord } | null {
+  let best: { id: string; device: DeviceRecord } | null = null;
+  for (const [id, device] of Object.entries(devices)) {
+    if (device.seenAtMs === 0 || nowMs - device.seenAtMs >= settings.presenceTimeoutMs) continue;
+    if (
+      !best ||
+      device.seenAtMs > best.device.seenAtMs ||
+      (device.seenAtMs === best.device.seenAtMs && id < best.id)
+    ) {
+      best = { id, device };
+    }
+  }
+  return best;
+}
+
+function orderScenarios(scenarios: readonly ScenarioDef[]): ScenarioDef[] {
+  return [...scenarios].sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function defaultScenario(ordered: readonly ScenarioDef[]): ScenarioDef | undefined {
+  return ordered.find((s) => s.isDefault);
+}
+
+function chosen(s: ScenarioDef, reason: string): Picked {
+  if (!s.target?.dial) {
+    return {
+      scenarioId: s.id,
+      scenarioName: s.name,
+      targetDial: '',
+      targetName: '',
+      reason: `${reason} (no target)`,
+    };
+  }
+  return {
+    scenarioId: s.id,
+    scenarioName: s.name,
+    targetDial: s.target.dial,
+    targetName: s.target.name,
+    reason,
+  };
+}
+
+function none(reason: string): Picked {
+  return { scenarioId: '', scenarioName: '', targetDial: '', targetName: '', reason };
+}
+
+function nextDeadline(
+  devices: Readonly<Record<string, DeviceRecord>>,
+  choice: UserState['choice'],
+  rules: UserRules | null,
+  nowMs: number,
+  settings: EngineSettings,
+): number {
+  let next = Number.POSITIVE_INFINITY;
+  if (choice && choice.expiresAtMs > 0) next = Math.min(next, choice.expiresAtMs);
+  for (const d of Object.values(devices)) {
+    if (d.seenAtMs === 0 || nowMs - d.seenAtMs >= settings.presenceTimeoutMs) continue;
+    next = Math.min(next, d.seenAtMs + settings.presenceTimeoutMs, promotionDeadlineMs(d, settings));
+  }
+  for (const s of rules?.scenarios ?? []) {
+    for (const r of s.rules) if (r.window) next = Math.min(next, nextWindowBoundaryMs(r.window, nowMs));
+  }
+  return next;
+}
