@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { deployDir, listFiles, requireTool, run, serviceNames } from './helpers.js';
+
+const unitDir = join(deployDir, 'systemd');
+const units = [...listFiles(unitDir, '.service'), ...listFiles(unitDir, '.target')];
+const analyze = requireTool('systemd-analyze', 'systemd');
+
+// The units name /usr/bin/node (Debian/NodeSource path). Verify checks that ExecStart exists, so the
+// copies verified here point at the node running this test: same unit text otherwise.
+const scratch = mkdtempSync(join(tmpdir(), 'sa-systemd-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+const copies = units.map((file) => {
+  const copy = join(scratch, basename(file));
+  writeFileSync(copy, readFileSync(file, 'utf8').replaceAll('/usr/bin/node ', `${process.execPath} `));
+  return copy;
+});
+
+function directives(file: string): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([A-Za-z]+)=(.*)$/.exec(line);
+    if (!m) continue;
+    const [, key, value] = m as unknown as [string, string, string];
+    map.set(key, [...(map.get(key) ?? []), value]);
+  }
+  return map;
+}
+
+describe('deploy/systemd', () => {
+  it('given the four services and the target, when listed, then each has its unit file', () => {
+    assert.deepEqual(
+      units.map((f) => basename(f)),
+      [...serviceNames.map((s) => `smartassistant-${s}.service`).sort(), 'smartassistant.target'],
+    );
+  });
+
+  it('given every unit, when systemd-analyze verify checks it, then it passes without a single warning', () => {
+    const result = run(analyze, ['verify', ...copies]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr.trim(), '', `verify warned:\n${result.stderr}`);
+  });
+
+  it('given each service unit, when its sandbox is scored offline, then the exposure stays at 2.0 or below', () => {
+    for (const copy of copies.filter((f) => f.endsWith('.service'))) {
+      const result = run(analyze, ['security', '--offline=yes', '--threshold=20', copy]);
+      assert.equal(result.status, 0, `${basename(copy)} exposure above 2.0:\n${result.stdout}`);
+    }
+  });
+
+  it('given each service unit, when read, then it runs unprivileged from its env file, restarts on failure and belongs to the target', () => {
+    for (const service of serviceNames) {
+      const d = directives(join(unitDir, `smartassistant-${service}.service`));
+      assert.deepEqual(d.get('User'), ['smartassistant'], service);
+      assert.deepEqual(d.get('Restart'), ['on-failure'], service);
+      assert.ok(d.get('EnvironmentFile')?.includes(`/etc/smartassistant/${service}.env`), service);
+      assert.deepEqual(d.get('ExecStart'), [
+        `/usr/bin/node /opt/smartassistant/services/${service}/dist/main.js`,
+      ]);
+      assert.deepEqual(d.get('PartOf'), ['smartassistant.target'], service);
+      assert.deepEqual(d.get('WantedBy'), ['smartassistant.target'], service);
+      for (const hardening of ['NoNewPrivileges', 'PrivateTmp', 'ProtectHome', 'PrivateDevices']) {
+        assert.deepEqual(d.get(hardening), ['yes'], `${service} ${hardening}`);
+      }
+      assert.deepEqual(d.get('ProtectSystem'), ['strict'], service);
+      assert.deepEqual(d.get('CapabilityBoundingSet'), [''], `${service} keeps no capability`);
+    }
+    const target = directives(join(unitDir, 'smartassistant.target'));
+    const wants = (target.get('Wants') ?? []).join(' ').split(/\s+/).sort();
+    assert.deepEqual(wants, serviceNames.map((s) => `smartassistant-${s}.service`).sort());
+  });
+});
