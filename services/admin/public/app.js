@@ -1,0 +1,91 @@
+// Console entrypoint: session check, hash router, navigation. Each view lives in views/<name>.js and
+// exports render(root, ctx) returning an optional cleanup function (closing streams, timers).
+
+import { createApiClient } from './api-client.js';
+import { createEndpoints } from './endpoints.js';
+import { createNotifier } from './ui/notify.js';
+import * as audit from './views/audit.js';
+import * as board from './views/board.js';
+import * as destinations from './views/destinations.js';
+import * as devices from './views/devices.js';
+import * as keys from './views/keys.js';
+import * as locations from './views/locations.js';
+import { renderLogin } from './views/login.js';
+import * as scenarios from './views/scenarios.js';
+
+const ROUTES = { devices, destinations, locations, scenarios, board, keys, audit };
+const DEFAULT_ROUTE = 'devices';
+
+const shell = document.getElementById('shell');
+const loginScreen = document.getElementById('login-screen');
+const main = document.getElementById('main');
+const nav = document.getElementById('main-nav');
+const menuToggle = document.getElementById('menu-toggle');
+
+const client = createApiClient({
+  onUnauthorized: () => showLogin('Your session has ended. Please sign in again.'),
+});
+const api = createEndpoints(client);
+const notify = createNotifier(document.getElementById('toasts'));
+let cleanup = null;
+
+function showLogin(notice) {
+  cleanup?.();
+  cleanup = null;
+  shell.hidden = true;
+  loginScreen.hidden = false;
+  renderLogin(loginScreen, { api, notice, onSignedIn: showShell });
+}
+
+function showShell() {
+  loginScreen.hidden = true;
+  loginScreen.replaceChildren();
+  shell.hidden = false;
+  renderRoute();
+}
+
+function currentRoute() {
+  const name = location.hash.replace(/^#\/?/, '').split('?')[0];
+  return ROUTES[name] ? name : DEFAULT_ROUTE;
+}
+
+function renderRoute() {
+  if (shell.hidden) return;
+  cleanup?.();
+  const name = currentRoute();
+  for (const link of nav.querySelectorAll('a')) {
+    if (link.getAttribute('href') === `#/${name}`) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  setMenuOpen(false);
+  main.replaceChildren();
+  const result = ROUTES[name].render(main, { api, notify });
+  cleanup = typeof result === 'function' ? result : null;
+}
+
+function setMenuOpen(open) {
+  menuToggle.setAttribute('aria-expanded', String(open));
+  nav.classList.toggle('open', open);
+}
+
+menuToggle.addEventListener('click', () => setMenuOpen(menuToggle.getAttribute('aria-expanded') !== 'true'));
+window.addEventListener('hashchange', renderRoute);
+document.getElementById('logout').addEventListener('click', async () => {
+  try {
+    await api.auth.logout();
+  } catch {
+    // the session is dropped locally either way
+  }
+  showLogin('You have signed out.');
+});
+
+async function start() {
+  try {
+    await api.auth.me();
+    showShell();
+  } catch {
+    showLogin();
+  }
+}
+
+start();

@@ -1,0 +1,66 @@
+// Every /api/v1 route the console calls, in one place (see docs/api.md).
+
+export function createEndpoints(client) {
+  const enc = encodeURIComponent;
+  return {
+    client,
+    auth: {
+      login: async (username, password) => {
+        const result = await client.post('/auth/login', { username, password });
+        client.setToken(result?.token);
+        return result;
+      },
+      logout: async () => {
+        try {
+          await client.post('/auth/logout');
+        } finally {
+          client.setToken(null);
+        }
+      },
+      me: () => client.get('/auth/me'),
+    },
+    extensions: {
+      list: (query) => client.get('/extensions', { query }),
+      create: (body) => client.post('/extensions', body),
+    },
+    devices: {
+      list: (query) => client.get('/devices', { query }),
+      create: (body) => client.post('/devices', body),
+      update: (id, body) => client.patch(`/devices/${enc(id)}`, body),
+      remove: (id) => client.delete(`/devices/${enc(id)}`),
+      uploadLicence: (id, file) => {
+        const form = new FormData();
+        form.append('file', file, file.name);
+        return client.request('PUT', `/devices/${enc(id)}/licence`, { body: form });
+      },
+      qrCode: (id) => client.request('GET', `/devices/${enc(id)}/qr`, { raw: true }),
+    },
+    destinations: {
+      list: (query) => client.get('/destinations', { query }),
+      create: (body) => client.post('/destinations', body),
+      update: (id, body) => client.patch(`/destinations/${enc(id)}`, body),
+      remove: (id) => client.delete(`/destinations/${enc(id)}`),
+    },
+    locations: {
+      list: (query) => client.get('/locations', { query }),
+      create: (body) => client.post('/locations', body),
+      update: (id, body) => client.patch(`/locations/${enc(id)}`, body),
+      remove: (id) => client.delete(`/locations/${enc(id)}`),
+    },
+    scenarios: {
+      list: (extension) => client.get(`/users/${enc(extension)}/scenarios`),
+      replace: (extension, scenarios) => client.put(`/users/${enc(extension)}/scenarios`, { scenarios }),
+    },
+    keys: {
+      list: () => client.get('/keys'),
+      rotate: (body) => client.post('/keys/rotate', body),
+    },
+    board: {
+      current: () => client.get('/board'),
+      streamUrl: () => client.url('/board/events'),
+    },
+    audit: {
+      list: (query) => client.get('/audit', { query }),
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// Responsive table: a normal table on wide screens, stacked cards on phones (CSS uses data-label).
+
+import { h } from '../dom.js';
+
+/**
+ * columns: [{ label, render(row) -> Node|string, className? }]
+ */
+export function dataTable({ caption, columns, rows, empty = 'Nothing here yet.' }) {
+  if (rows.length === 0) return h('p', { class: 'empty' }, empty);
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'data-table' },
+      h('caption', { class: 'visually-hidden' }, caption),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          columns.map((col) => h('th', { scope: 'col' }, col.label)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((row) =>
+          h(
+            'tr',
+            {},
+            columns.map((col) => h('td', { 'data-label': col.label, class: col.className }, col.render(row))),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+export function badge(text, tone = 'neutral') {
+  return h('span', { class: `badge badge-${tone}` }, text);
+}
+
+export function actions(...buttons) {
+  return h('div', { class: 'row-actions' }, buttons);
+}

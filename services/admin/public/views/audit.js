@@ -1,0 +1,114 @@
+// Audit log: every change, who made it, and the before/after values (newest first).
+
+import { formatDateTime, h } from '../dom.js';
+import { badge, dataTable } from '../ui/data-table.js';
+import { pageInfo, pager } from '../ui/pager.js';
+import { loadError, pageFrame } from './page.js';
+
+const PAGE_SIZE = 50;
+
+export function render(root, { api }) {
+  const state = { offset: 0, entity: '', cursors: [null] };
+  const body = pageFrame(root, {
+    title: 'Audit log',
+    description: 'Every change, append-only: who, what, before and after.',
+  });
+  const filter = h(
+    'form',
+    { class: 'toolbar', role: 'search', 'aria-label': 'Filter audit log' },
+    h('label', { for: 'audit-entity' }, 'Entity'),
+    h(
+      'select',
+      { id: 'audit-entity', name: 'entity' },
+      ['', 'device', 'licence', 'destination', 'location', 'scenario', 'key', 'extension', 'account'].map(
+        (value) => h('option', { value }, value === '' ? 'All' : value),
+      ),
+    ),
+    h('button', { type: 'submit', class: 'btn' }, 'Apply'),
+  );
+  filter.addEventListener('submit', (event) => {
+    event.preventDefault();
+    state.entity = String(new FormData(filter).get('entity'));
+    state.offset = 0;
+    state.cursors = [null];
+    load();
+  });
+  const results = h('div', { 'aria-live': 'polite' });
+  body.append(filter, results);
+
+  async function load() {
+    const cursor = state.cursors[state.cursors.length - 1];
+    try {
+      const response = await api.audit.list({
+        entity: state.entity,
+        limit: PAGE_SIZE,
+        offset: cursor ? undefined : state.offset,
+        cursor: cursor ?? undefined,
+      });
+      const info = pageInfo(response, state.offset, PAGE_SIZE);
+      results.replaceChildren(
+        dataTable({
+          caption: 'Audit log',
+          rows: info.items,
+          empty: 'No changes recorded.',
+          columns: [
+            { label: 'When', render: (e) => formatDateTime(e.at) },
+            { label: 'Who', render: (e) => e.actor },
+            { label: 'Action', render: (e) => badge(e.action, actionTone(e.action)) },
+            { label: 'What', render: (e) => h('span', {}, e.entity, ' ', h('code', {}, e.entityId ?? '')) },
+            { label: 'Change', render: changeCell },
+          ],
+        }),
+        pager({
+          info,
+          label: 'Audit log',
+          onPrevious: () => {
+            state.offset = Math.max(0, state.offset - PAGE_SIZE);
+            if (state.cursors.length > 1) state.cursors.pop();
+            load();
+          },
+          onNext: () => {
+            state.offset += PAGE_SIZE;
+            if (info.nextCursor) state.cursors.push(info.nextCursor);
+            load();
+          },
+        }),
+      );
+    } catch (error) {
+      results.replaceChildren(loadError(error));
+    }
+  }
+
+  load();
+}
+
+function actionTone(action) {
+  if (/delete|remove|retire/i.test(action)) return 'danger';
+  if (/create|add|insert/i.test(action)) return 'success';
+  return 'info';
+}
+
+function changeCell(entry) {
+  if (!entry.before && !entry.after) return h('span', { class: 'muted' }, '—');
+  return h(
+    'details',
+    { class: 'diff' },
+    h('summary', {}, 'Before / after'),
+    h(
+      'div',
+      { class: 'diff-grid' },
+      h(
+        'div',
+        {},
+        h('h3', {}, 'Before'),
+        h('pre', {}, entry.before ? JSON.stringify(entry.before, null, 2) : '—'),
+      ),
+      h(
+        'div',
+        {},
+        h('h3', {}, 'After'),
+        h('pre', {}, entry.after ? JSON.stringify(entry.after, null, 2) : '—'),
+      ),
+    ),
+  );
+}

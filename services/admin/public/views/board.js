@@ -1,0 +1,97 @@
+// "Who is where": each user's current scenario and target, kept live by the API's event stream.
+
+import { formatDateTime, h } from '../dom.js';
+import { openEventStream } from '../sse-stream.js';
+import { badge, dataTable } from '../ui/data-table.js';
+import { listItems } from '../ui/pager.js';
+import { loadError, pageFrame } from './page.js';
+
+const STATUS_TEXT = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  closed: 'Stopped',
+};
+const STATUS_TONE = { connecting: 'muted', live: 'success', reconnecting: 'warning', closed: 'muted' };
+
+export function render(root, { api }) {
+  const status = h('span', { class: 'live-status', role: 'status', 'aria-live': 'polite' });
+  const body = pageFrame(root, {
+    title: 'Who is where',
+    description: 'The scenario each user is in right now and where their calls go. Updates by itself.',
+    actions: [status],
+  });
+  const results = h('div');
+  body.append(results);
+  const users = new Map();
+  let flashed = '';
+
+  function setStatus(value) {
+    status.replaceChildren(badge(STATUS_TEXT[value] ?? value, STATUS_TONE[value] ?? 'muted'));
+  }
+
+  function draw() {
+    const rows = [...users.values()].sort((a, b) => String(a.extension).localeCompare(String(b.extension)));
+    results.replaceChildren(
+      dataTable({
+        caption: 'Current scenario per user',
+        rows,
+        empty: 'No user has reported a position yet.',
+        columns: [
+          {
+            label: 'Extension',
+            render: (u) => h('strong', { class: u.extension === flashed ? 'flash' : undefined }, u.extension),
+          },
+          { label: 'Scenario', render: (u) => u.scenarioName || h('span', { class: 'muted' }, '—') },
+          { label: 'Calls go to', render: targetCell },
+          { label: 'Why', render: (u) => u.reason || h('span', { class: 'muted' }, '—') },
+          { label: 'Since', render: (u) => formatDateTime(u.decidedAt ?? u.updatedAt) },
+        ],
+      }),
+    );
+  }
+
+  function apply(entry) {
+    const current = users.get(entry.extension);
+    if (current?.version && entry.version && entry.version < current.version) return;
+    users.set(entry.extension, { ...current, ...entry });
+    flashed = entry.extension;
+    draw();
+  }
+
+  setStatus('connecting');
+  api.board
+    .current()
+    .then((response) => {
+      for (const entry of listItems(response)) users.set(entry.extension, entry);
+      draw();
+    })
+    .catch((error) => results.replaceChildren(loadError(error)));
+
+  const stream = openEventStream({
+    url: api.board.streamUrl(),
+    headers: () => api.client.authHeaders(),
+    onStatus: setStatus,
+    onEvent: (event) => {
+      try {
+        const entry = JSON.parse(event.data);
+        if (entry?.extension) apply(entry);
+      } catch {
+        // keep-alive or malformed event: ignore
+      }
+    },
+  });
+  return () => stream.close();
+}
+
+function targetCell(user) {
+  const name = user.targetName;
+  const dial = user.targetDial;
+  if (!name && !dial) return h('span', { class: 'muted' }, '—');
+  return h(
+    'span',
+    { class: 'stack' },
+    name ?? dial,
+    name && dial ? h('small', { class: 'muted mono' }, dial) : null,
+  );
+}

@@ -1,0 +1,111 @@
+// Add / edit a device: Device ID (as the phone app shows it), extension, "allow creating targets",
+// enabled, and an optional licence file (lic-<deviceid>.lic) uploaded after the device is saved.
+
+import { ApiError } from '../api-client.js';
+import { h } from '../dom.js';
+import { openDialog } from '../ui/dialog.js';
+import { checkboxField, textField } from '../ui/fields.js';
+import { formAlert, showFormError } from '../ui/form-errors.js';
+
+export function openDeviceForm({ api, notify, device, onSaved }) {
+  const editing = Boolean(device);
+  let savedId = device?.deviceId ?? null;
+  const licenceInput = textField({
+    label: 'Licence file',
+    name: 'licence',
+    type: 'file',
+    accept: '.lic',
+    hint: editing
+      ? 'Optional: upload a new lic-<device id>.lic to replace the current licence.'
+      : 'Optional: lic-<device id>.lic from your licence issuer.',
+  });
+  const form = h(
+    'form',
+    { class: 'form', novalidate: true },
+    formAlert(),
+    textField({
+      label: 'Device ID',
+      name: 'deviceId',
+      value: device?.deviceId ?? '',
+      required: true,
+      readonly: editing,
+      autocomplete: 'off',
+      spellcheck: 'false',
+      hint: editing
+        ? 'The Device ID cannot change.'
+        : 'Shown in the phone app (letters and digits, usually 20).',
+    }),
+    textField({
+      label: 'Extension',
+      name: 'extension',
+      value: device?.extension ?? '',
+      required: true,
+      inputmode: 'numeric',
+      autocomplete: 'off',
+      hint: "The user's PBX extension, e.g. 230.",
+    }),
+    checkboxField({
+      label: 'Allow creating targets from the app',
+      name: 'allowCreateTargets',
+      checked: device?.allowCreateTargets ?? false,
+      hint: 'Takes effect only with a premium licence.',
+    }),
+    editing ? checkboxField({ label: 'Enabled', name: 'enabled', checked: device.enabled !== false }) : null,
+    licenceInput,
+    h(
+      'div',
+      { class: 'form-actions' },
+      h('button', { type: 'button', class: 'btn', onclick: () => dialog.close() }, 'Cancel'),
+      h('button', { type: 'submit', class: 'btn btn-primary' }, editing ? 'Save device' : 'Add device'),
+    ),
+  );
+
+  const dialog = openDialog({
+    title: editing ? `Edit device ${device.deviceId}` : 'Add device',
+    content: form,
+  });
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const submit = form.querySelector('button[type=submit]');
+    submit.disabled = true;
+    try {
+      const body = {
+        extension: String(data.get('extension')).trim(),
+        allowCreateTargets: data.get('allowCreateTargets') === 'on',
+      };
+      if (editing) body.enabled = data.get('enabled') === 'on';
+      if (savedId) await api.devices.update(savedId, body);
+      else {
+        const created = await api.devices.create({ deviceId: String(data.get('deviceId')).trim(), ...body });
+        savedId = created?.deviceId ?? String(data.get('deviceId')).trim();
+      }
+      const file = form.querySelector('input[name=licence]').files?.[0];
+      if (file) await uploadLicence(api, savedId, file, form);
+      notify(editing ? `Device ${savedId} saved` : `Device ${savedId} added`);
+      dialog.close();
+      onSaved();
+    } catch (error) {
+      showFormError(form, error);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+}
+
+async function uploadLicence(api, deviceId, file, form) {
+  try {
+    await api.devices.uploadLicence(deviceId, file);
+  } catch (error) {
+    // The device itself was saved; keep the dialog open so the administrator can pick another file.
+    form.querySelector('input[name=deviceId]').readOnly = true;
+    const details = [{ field: 'licence', message: error.message }];
+    throw new ApiError(
+      error.status,
+      error.code,
+      `Device ${deviceId} is saved, but its licence was refused: ${error.message}`,
+      details,
+    );
+  }
+}

@@ -1,0 +1,152 @@
+// Server keys: the key ring with its rotation overlap (active / retiring until not-after / retired).
+// A secret is shown once, right after it is generated, and never again.
+
+import { formatDateTime, h } from '../dom.js';
+import { badge, dataTable } from '../ui/data-table.js';
+import { openDialog } from '../ui/dialog.js';
+import { textField } from '../ui/fields.js';
+import { formAlert, showFormError } from '../ui/form-errors.js';
+import { listItems } from '../ui/pager.js';
+import { loadError, pageFrame } from './page.js';
+
+const STATE_TONES = { active: 'success', retiring: 'warning', retired: 'muted' };
+
+export function render(root, { api, notify }) {
+  const body = pageFrame(root, {
+    title: 'Server keys',
+    description:
+      'Phones encrypt with the active key. During a rotation the previous key keeps working until its end time.',
+    actions: [
+      h('button', { type: 'button', class: 'btn btn-primary', onclick: () => openRotate() }, 'Rotate key'),
+    ],
+  });
+  const results = h('div', { 'aria-live': 'polite' });
+  body.append(results);
+
+  async function load() {
+    try {
+      const keys = listItems(await api.keys.list());
+      const usesDefault = keys.some((k) => k.isDefault && k.state !== 'retired');
+      results.replaceChildren(
+        usesDefault
+          ? h(
+              'p',
+              { class: 'warning-banner', role: 'alert' },
+              'The well-known default key is still accepted. Rotate to a new key as soon as every phone is set up.',
+            )
+          : null,
+        overlapSummary(keys),
+        dataTable({
+          caption: 'Server keys',
+          rows: keys,
+          empty: 'No keys.',
+          columns: [
+            { label: 'Key ID', className: 'mono', render: (k) => String(k.keyId) },
+            { label: 'State', render: (k) => badge(capitalise(k.state), STATE_TONES[k.state] ?? 'neutral') },
+            {
+              label: 'Accepted until',
+              render: (k) => (k.state === 'active' ? 'No end' : formatDateTime(k.notAfter)),
+            },
+            { label: 'Scope', render: (k) => (k.deviceId ? `Device ${k.deviceId}` : 'All devices') },
+            {
+              label: 'Notes',
+              render: (k) =>
+                k.isDefault ? badge('Default key', 'danger') : h('span', { class: 'muted' }, '—'),
+            },
+            { label: 'Created', render: (k) => formatDateTime(k.createdAt) },
+          ],
+        }),
+      );
+    } catch (error) {
+      results.replaceChildren(loadError(error));
+    }
+  }
+
+  function openRotate() {
+    const form = h(
+      'form',
+      { class: 'form', novalidate: true },
+      formAlert(),
+      h(
+        'p',
+        {},
+        'A new key becomes active. The current key moves to “retiring” and is still accepted for the overlap, so phones can pick up the new key.',
+      ),
+      textField({
+        label: 'Overlap (hours)',
+        name: 'overlapHours',
+        type: 'number',
+        min: 0,
+        max: 720,
+        value: '24',
+        'data-error-for': 'overlapSeconds overlap',
+        hint: 'How long the current key keeps working.',
+      }),
+      textField({
+        label: 'New secret (optional)',
+        name: 'secret',
+        autocomplete: 'off',
+        spellcheck: 'false',
+        maxlength: 16,
+        hint: 'Leave empty to generate one. Otherwise exactly 16 letters and digits.',
+      }),
+      h(
+        'div',
+        { class: 'form-actions' },
+        h('button', { type: 'button', class: 'btn', onclick: () => dialog.close() }, 'Cancel'),
+        h('button', { type: 'submit', class: 'btn btn-primary' }, 'Rotate key'),
+      ),
+    );
+    const dialog = openDialog({ title: 'Rotate server key', content: form });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      const secret = String(data.get('secret')).trim();
+      const overlapSeconds = Math.round(Number(data.get('overlapHours')) * 3600);
+      try {
+        const result = await api.keys.rotate({ overlapSeconds, ...(secret ? { secret } : {}) });
+        form.reset();
+        load();
+        if (result?.secret) showSecretOnce(dialog, result);
+        else {
+          dialog.close();
+          notify(`Key ${result?.keyId ?? ''} is now active`);
+        }
+      } catch (error) {
+        showFormError(form, error);
+      }
+    });
+  }
+
+  load();
+}
+
+function showSecretOnce(dialog, result) {
+  const body = dialog.dialog.querySelector('.dialog-body');
+  body.replaceChildren(
+    h('p', {}, `Key ${result.keyId} is now active. Copy its secret now: it will not be shown again.`),
+    h('p', { class: 'secret' }, h('code', {}, result.secret)),
+    h(
+      'div',
+      { class: 'form-actions' },
+      h('button', { type: 'button', class: 'btn btn-primary', onclick: () => dialog.close() }, 'Done'),
+    ),
+  );
+}
+
+function overlapSummary(keys) {
+  const retiring = keys.filter(
+    (k) => k.state === 'retiring' && k.notAfter && new Date(k.notAfter).getTime() > Date.now(),
+  );
+  if (retiring.length === 0) return null;
+  return h(
+    'div',
+    { class: 'info-banner' },
+    h('strong', {}, 'Rotation in progress. '),
+    retiring.map((k) => `Key ${k.keyId} is accepted until ${formatDateTime(k.notAfter)}. `),
+  );
+}
+
+function capitalise(text = '') {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,151 @@
+// Locations: named places recognised by Wi-Fi network names (SSIDs) and/or access points (BSSIDs).
+
+import { h } from '../dom.js';
+import { actions, dataTable } from '../ui/data-table.js';
+import { confirmDialog, openDialog } from '../ui/dialog.js';
+import { linesOf, textareaField, textField } from '../ui/fields.js';
+import { formAlert, showFormError } from '../ui/form-errors.js';
+import { listItems } from '../ui/pager.js';
+import { loadError, pageFrame } from './page.js';
+
+export function render(root, { api, notify }) {
+  const body = pageFrame(root, {
+    title: 'Locations',
+    description: 'Places a phone recognises by the Wi-Fi it sees. Scenarios use them in rules.',
+    actions: [
+      h('button', { type: 'button', class: 'btn btn-primary', onclick: () => openForm() }, 'New location'),
+    ],
+  });
+  const results = h('div', { 'aria-live': 'polite' });
+  body.append(results);
+
+  async function load() {
+    try {
+      const rows = listItems(await api.locations.list({ limit: 200 }));
+      results.replaceChildren(
+        dataTable({
+          caption: 'Locations',
+          rows,
+          empty: 'No locations yet.',
+          columns: [
+            { label: 'Name', render: (l) => h('strong', {}, l.name) },
+            { label: 'SSIDs', render: (l) => chips(l.ssids) },
+            { label: 'BSSIDs', className: 'mono', render: (l) => chips(l.bssids) },
+            {
+              label: 'Actions',
+              render: (l) =>
+                actions(
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'btn btn-small',
+                      'aria-label': `Edit ${l.name}`,
+                      onclick: () => openForm(l),
+                    },
+                    'Edit',
+                  ),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'btn btn-small btn-danger-ghost',
+                      'aria-label': `Delete ${l.name}`,
+                      onclick: () => remove(l),
+                    },
+                    'Delete',
+                  ),
+                ),
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      results.replaceChildren(loadError(error));
+    }
+  }
+
+  function openForm(location) {
+    const form = h(
+      'form',
+      { class: 'form', novalidate: true },
+      formAlert(),
+      textField({
+        label: 'Name',
+        name: 'name',
+        value: location?.name ?? '',
+        required: true,
+        autocomplete: 'off',
+      }),
+      textareaField({
+        label: 'Wi-Fi names (SSIDs)',
+        name: 'ssids',
+        value: (location?.ssids ?? []).join('\n'),
+        hint: 'One per line.',
+      }),
+      textareaField({
+        label: 'Access points (BSSIDs)',
+        name: 'bssids',
+        value: (location?.bssids ?? []).join('\n'),
+        hint: 'One per line, like aa:bb:cc:dd:ee:ff. At least one SSID or BSSID.',
+        spellcheck: 'false',
+      }),
+      h(
+        'div',
+        { class: 'form-actions' },
+        h('button', { type: 'button', class: 'btn', onclick: () => dialog.close() }, 'Cancel'),
+        h(
+          'button',
+          { type: 'submit', class: 'btn btn-primary' },
+          location ? 'Save location' : 'Create location',
+        ),
+      ),
+    );
+    const dialog = openDialog({ title: location ? `Edit ${location.name}` : 'New location', content: form });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      const payload = {
+        name: String(data.get('name')).trim(),
+        ssids: linesOf(data.get('ssids')),
+        bssids: linesOf(data.get('bssids')).map((b) => b.toLowerCase()),
+      };
+      try {
+        if (location) await api.locations.update(location.id, payload);
+        else await api.locations.create(payload);
+        notify(`Location ${payload.name} saved`);
+        dialog.close();
+        load();
+      } catch (error) {
+        showFormError(form, error);
+      }
+    });
+  }
+
+  async function remove(location) {
+    const confirmed = await confirmDialog({
+      title: 'Delete location?',
+      message: `${location.name} will be removed. Scenarios that use it must be changed first.`,
+      confirmLabel: 'Delete location',
+    });
+    if (!confirmed) return;
+    try {
+      await api.locations.remove(location.id);
+      notify(`Location ${location.name} deleted`);
+      load();
+    } catch (error) {
+      notify(error.message, 'error');
+    }
+  }
+
+  load();
+}
+
+function chips(values = []) {
+  if (values.length === 0) return h('span', { class: 'muted' }, '—');
+  return h(
+    'span',
+    { class: 'chips' },
+    values.map((v) => h('span', { class: 'chip' }, v)),
+  );
+}

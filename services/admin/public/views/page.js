@@ -1,0 +1,30 @@
+// Common page frame: title, short description, primary actions, and a body that views fill.
+
+import { h } from '../dom.js';
+
+export function pageFrame(root, { title, description, actions = [] }) {
+  const body = h('div', { class: 'page-body' });
+  root.append(
+    h(
+      'section',
+      { class: 'page', 'aria-labelledby': 'page-title' },
+      h(
+        'header',
+        { class: 'page-header' },
+        h(
+          'div',
+          {},
+          h('h1', { id: 'page-title' }, title),
+          description ? h('p', { class: 'muted' }, description) : null,
+        ),
+        actions.length ? h('div', { class: 'page-actions' }, actions) : null,
+      ),
+      body,
+    ),
+  );
+  return body;
+}
+
+export function loadError(error) {
+  return h('p', { class: 'form-alert', role: 'alert' }, `Could not load: ${error.message}`);
+}

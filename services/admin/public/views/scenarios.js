@@ -1,0 +1,235 @@
+// Scenarios per user: an ordered list (first match wins) of rules -> destination, plus a default.
+
+import { h } from '../dom.js';
+import { badge } from '../ui/data-table.js';
+import { confirmDialog } from '../ui/dialog.js';
+import { formAlert, showFormError } from '../ui/form-errors.js';
+import { listItems } from '../ui/pager.js';
+import { loadError, pageFrame } from './page.js';
+import { describeRule } from './rule-editor.js';
+import { openScenarioForm } from './scenario-form.js';
+
+export function render(root, { api, notify }) {
+  const state = {
+    extension: sessionStorage.getItem('sa-scenarios-ext') ?? '',
+    scenarios: [],
+    destinations: [],
+    locations: [],
+  };
+  const addButton = h(
+    'button',
+    { type: 'button', class: 'btn btn-primary', disabled: true, onclick: () => edit() },
+    'Add scenario',
+  );
+  const body = pageFrame(root, {
+    title: 'Scenarios',
+    description:
+      'Per user: which destination calls go to, depending on where the phone is and the time. Evaluated top to bottom.',
+    actions: [addButton],
+  });
+  const picker = h(
+    'form',
+    { class: 'toolbar', 'aria-label': 'Choose user' },
+    formAlert(),
+    h('label', { for: 'scenario-extension' }, 'Extension'),
+    h('input', {
+      id: 'scenario-extension',
+      name: 'extension',
+      inputmode: 'numeric',
+      value: state.extension,
+      required: true,
+      placeholder: 'e.g. 230',
+    }),
+    h('button', { type: 'submit', class: 'btn' }, 'Show scenarios'),
+  );
+  picker.addEventListener('submit', (event) => {
+    event.preventDefault();
+    state.extension = String(new FormData(picker).get('extension')).trim();
+    sessionStorage.setItem('sa-scenarios-ext', state.extension);
+    load();
+  });
+  const results = h('div', { 'aria-live': 'polite' });
+  body.append(picker, results);
+
+  async function load() {
+    if (!state.extension) {
+      results.replaceChildren(h('p', { class: 'empty' }, 'Choose an extension to see its scenarios.'));
+      return;
+    }
+    try {
+      const [scenarios, destinations, locations] = await Promise.all([
+        api.scenarios.list(state.extension),
+        api.destinations.list({ limit: 500 }),
+        api.locations.list({ limit: 500 }),
+      ]);
+      state.scenarios = listItems(scenarios).sort(
+        (a, b) => (a.position ?? a.priority ?? 0) - (b.position ?? b.priority ?? 0),
+      );
+      state.destinations = listItems(destinations).filter(
+        (d) => d.scope === 'generic' || d.extension === state.extension,
+      );
+      state.locations = listItems(locations);
+      addButton.disabled = false;
+      draw();
+    } catch (error) {
+      addButton.disabled = true;
+      results.replaceChildren(loadError(error));
+    }
+  }
+
+  function draw() {
+    const locationsById = new Map(state.locations.map((l) => [l.id, l]));
+    const destinationsById = new Map(state.destinations.map((d) => [d.id, d]));
+    if (state.scenarios.length === 0) {
+      results.replaceChildren(
+        h('p', { class: 'empty' }, `Extension ${state.extension} has no scenarios yet.`),
+      );
+      return;
+    }
+    results.replaceChildren(
+      h(
+        'ol',
+        { class: 'scenario-list', 'aria-label': `Scenarios of ${state.extension}` },
+        state.scenarios.map((s, index) =>
+          h(
+            'li',
+            { class: 'card scenario' },
+            h(
+              'div',
+              { class: 'scenario-head' },
+              h('span', { class: 'scenario-order', 'aria-hidden': 'true' }, String(index + 1)),
+              h('h2', {}, s.name),
+              s.isDefault ? badge('Default', 'accent') : null,
+            ),
+            h(
+              'p',
+              {},
+              'Calls go to ',
+              h(
+                'strong',
+                {},
+                destinationsById.get(s.destinationId)?.name ?? s.destinationName ?? 'unknown destination',
+              ),
+            ),
+            s.rules?.length
+              ? h(
+                  'ul',
+                  { class: 'rule-summary' },
+                  s.rules.map((r) => h('li', {}, describeRule(r, locationsById))),
+                )
+              : h(
+                  'p',
+                  { class: 'muted' },
+                  s.isDefault ? 'Applies when nothing else matches.' : 'No rules: never active.',
+                ),
+            h(
+              'div',
+              { class: 'row-actions' },
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'btn btn-small',
+                  disabled: index === 0,
+                  'aria-label': `Move ${s.name} up`,
+                  onclick: () => move(index, -1),
+                },
+                'Move up',
+              ),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'btn btn-small',
+                  disabled: index === state.scenarios.length - 1,
+                  'aria-label': `Move ${s.name} down`,
+                  onclick: () => move(index, 1),
+                },
+                'Move down',
+              ),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'btn btn-small',
+                  'aria-label': `Edit ${s.name}`,
+                  onclick: () => edit(s),
+                },
+                'Edit',
+              ),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'btn btn-small btn-danger-ghost',
+                  'aria-label': `Delete ${s.name}`,
+                  onclick: () => remove(s),
+                },
+                'Delete',
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  async function save(next, message) {
+    const body = next.map((s, position) => ({
+      ...(s.id ? { id: s.id } : {}),
+      name: s.name,
+      destinationId: s.destinationId,
+      isDefault: Boolean(s.isDefault),
+      rules: s.rules ?? [],
+      position,
+    }));
+    await api.scenarios.replace(state.extension, body);
+    notify(message);
+    await load();
+  }
+
+  function edit(scenario) {
+    openScenarioForm({
+      extension: state.extension,
+      scenario,
+      destinations: state.destinations,
+      locations: state.locations,
+      onSubmit: (value) => {
+        const next = scenario
+          ? state.scenarios.map((s) => (s === scenario ? value : s))
+          : [...state.scenarios, value];
+        return save(next, `Scenario ${value.name} saved`);
+      },
+    });
+  }
+
+  async function move(index, delta) {
+    const next = [...state.scenarios];
+    const [item] = next.splice(index, 1);
+    next.splice(index + delta, 0, item);
+    try {
+      await save(next, `Moved ${item.name}`);
+    } catch (error) {
+      showFormError(picker, error);
+    }
+  }
+
+  async function remove(scenario) {
+    const confirmed = await confirmDialog({
+      title: 'Delete scenario?',
+      message: `${scenario.name} will be removed from ${state.extension}.`,
+      confirmLabel: 'Delete scenario',
+    });
+    if (!confirmed) return;
+    try {
+      await save(
+        state.scenarios.filter((s) => s !== scenario),
+        `Scenario ${scenario.name} deleted`,
+      );
+    } catch (error) {
+      showFormError(picker, error);
+    }
+  }
+
+  load();
+}
