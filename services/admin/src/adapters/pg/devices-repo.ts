@@ -1,0 +1,245 @@
+// Devices and their licences. Every write goes through ChangeRunner (audit + outbox in the same tx).
+import type { KeyObject } from 'node:crypto';
+import type { Pool } from '@sa/platform';
+import { LicenceError, verifyLicence } from '../../domain/licence.js';
+import { effectiveTier, permissionsFor, type Tier } from '../../domain/permissions.js';
+import { AdminError } from '../../errors.js';
+import type { ChangeRunner, Tx } from './change-set.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+
+export interface DeviceView {
+  deviceId: string;
+  extension: string;
+  enabled: boolean;
+  allowCreateTargets: boolean;
+  label: string;
+  tier: Tier;
+  permissions: { genericDestinations: boolean; specificDestinations: boolean; createTargets: boolean };
+  licence: { tier: Tier; issuedAt: string; expiresAt: string; issuerKeyId: string } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Row {
+  device_id: string;
+  extension: string;
+  enabled: boolean;
+  allow_create_targets: boolean;
+  label: string;
+  created_at: Date;
+  updated_at: Date;
+  tier: Tier | null;
+  issued_at: Date | null;
+  expires_at: Date | null;
+  issuer_key_id: string | null;
+}
+
+const SELECT = `SELECT d.device_id, d.extension, d.enabled, d.allow_create_targets, d.label, d.created_at, d.updated_at,
+  l.tier, l.issued_at, l.expires_at, l.issuer_key_id FROM devices d LEFT JOIN licences l ON l.id = d.licence_id`;
+
+function view(r: Row, nowMs = Date.now()): DeviceView {
+  const licence = r.tier && r.expires_at ? { tier: r.tier, expiresAtMs: r.expires_at.getTime() } : null;
+  const tier = effectiveTier(licence, nowMs);
+  return {
+    deviceId: r.device_id,
+    extension: r.extension,
+    enabled: r.enabled,
+    allowCreateTargets: r.allow_create_targets,
+    label: r.label,
+    tier,
+    permissions: permissionsFor(tier, r.allow_create_targets),
+    licence:
+      r.tier && r.issued_at && r.expires_at
+        ? {
+            tier: r.tier,
+            issuedAt: r.issued_at.toISOString(),
+            expiresAt: r.expires_at.toISOString(),
+            issuerKeyId: r.issuer_key_id ?? '',
+          }
+        : null,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+/** Smallest string greater than every string starting with `prefix` (prefix is digits only). */
+function prefixUpperBound(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+export interface DeviceInput {
+  deviceId: string;
+  extension: string;
+  enabled?: boolean;
+  allowCreateTargets?: boolean;
+  label?: string;
+  licence?: string;
+}
+
+export class DevicesRepo {
+  constructor(
+    private readonly pool: Pool,
+    private readonly changes: ChangeRunner,
+    private readonly issuerKeys: () => readonly KeyObject[],
+  ) {}
+
+  async list(q: { limit: number; cursor?: string; extensionPrefix?: string }): Promise<{
+    items: DeviceView[];
+    nextCursor: string | null;
+  }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.extensionPrefix) {
+      params.push(q.extensionPrefix, prefixUpperBound(q.extensionPrefix));
+      where.push(`d.extension >= $${params.length - 1} AND d.extension < $${params.length}`);
+    }
+    if (q.cursor) {
+      const [ext, id] = decodeCursor(q.cursor, 2);
+      params.push(ext, id);
+      where.push(`(d.extension, d.device_id) > ($${params.length - 1}, $${params.length})`);
+    }
+    params.push(q.limit);
+    const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY d.extension, d.device_id LIMIT $${params.length}`;
+    const { rows } = await this.pool.query<Row>(sql, params);
+    const last = rows.at(-1);
+    return {
+      items: rows.map((r) => view(r)),
+      nextCursor: rows.length === q.limit && last ? encodeCursor([last.extension, last.device_id]) : null,
+    };
+  }
+
+  async get(deviceId: string): Promise<DeviceView> {
+    const { rows } = await this.pool.query<Row>(`${SELECT} WHERE d.device_id = $1`, [deviceId]);
+    if (!rows[0]) throw notFound(deviceId);
+    return view(rows[0]);
+  }
+
+  create(actor: string, input: DeviceInput): Promise<DeviceView> {
+    return this.changes.run(actor, async (tx) => {
+      const ext = await tx.client.query(
+        'INSERT INTO extensions (extension) VALUES ($1) ON CONFLICT DO NOTHING RETURNING extension',
+        [input.extension],
+      );
+      if (ext.rowCount)
+        await tx.audit('create', 'extension', input.extension, null, { extension: input.extension });
+      await tx.client.query(
+        `INSERT INTO devices (device_id, extension, enabled, allow_create_targets, label) VALUES ($1, $2, $3, $4, $5)`,
+        [
+          input.deviceId,
+          input.extension,
+          input.enabled ?? true,
+          input.allowCreateTargets ?? false,
+          input.label ?? '',
+        ],
+      );
+      if (input.licence !== undefined) await this.attachLicence(tx, input.deviceId, input.licence);
+      const after = await this.getIn(tx, input.deviceId);
+      await tx.audit('create', 'device', input.deviceId, null, after);
+      tx.deviceChanged(input.deviceId);
+      tx.userChanged(input.extension);
+      return after;
+    });
+  }
+
+  update(
+    actor: string,
+    deviceId: string,
+    patch: { extension?: string; enabled?: boolean; allowCreateTargets?: boolean; label?: string },
+  ): Promise<DeviceView> {
+    return this.changes.run(actor, async (tx) => {
+      const before = await this.getIn(tx, deviceId, true);
+      if (patch.extension !== undefined && patch.extension !== before.extension) {
+        const known = await tx.client.query('SELECT 1 FROM extensions WHERE extension = $1', [
+          patch.extension,
+        ]);
+        if (known.rowCount === 0) {
+          throw new AdminError(
+            'ADMIN_EXTENSION_UNKNOWN',
+            `extension ${patch.extension} is not known; create it first`,
+            {
+              field: 'extension',
+            },
+          );
+        }
+      }
+      await tx.client.query(
+        `UPDATE devices SET extension = COALESCE($2, extension), enabled = COALESCE($3, enabled),
+           allow_create_targets = COALESCE($4, allow_create_targets), label = COALESCE($5, label), updated_at = now()
+         WHERE device_id = $1`,
+        [
+          deviceId,
+          patch.extension ?? null,
+          patch.enabled ?? null,
+          patch.allowCreateTargets ?? null,
+          patch.label ?? null,
+        ],
+      );
+      const after = await this.getIn(tx, deviceId);
+      await tx.audit('update', 'device', deviceId, before, after);
+      tx.deviceChanged(deviceId);
+      tx.userChanged(before.extension);
+      tx.userChanged(after.extension);
+      return after;
+    });
+  }
+
+  remove(actor: string, deviceId: string): Promise<void> {
+    return this.changes.run(actor, async (tx) => {
+      const before = await this.getIn(tx, deviceId, true);
+      await tx.client.query('DELETE FROM devices WHERE device_id = $1', [deviceId]);
+      await tx.audit('delete', 'device', deviceId, before, null);
+      tx.deviceChanged(deviceId);
+      tx.userChanged(before.extension);
+    });
+  }
+
+  uploadLicence(actor: string, deviceId: string, raw: string): Promise<DeviceView> {
+    return this.changes.run(actor, async (tx) => {
+      const before = await this.getIn(tx, deviceId, true);
+      await this.attachLicence(tx, deviceId, raw);
+      const after = await this.getIn(tx, deviceId);
+      await tx.audit('upload_licence', 'device', deviceId, before.licence, after.licence);
+      tx.deviceChanged(deviceId);
+      return after;
+    });
+  }
+
+  private async attachLicence(tx: Tx, deviceId: string, raw: string): Promise<void> {
+    const keys = this.issuerKeys();
+    if (keys.length === 0) {
+      throw new AdminError(
+        'ADMIN_LICENCE_NO_ISSUER_KEYS',
+        'no licence issuer keys configured (LICENCE_PUBLIC_KEYS)',
+      );
+    }
+    let lic: ReturnType<typeof verifyLicence>;
+    try {
+      lic = verifyLicence(raw, deviceId, keys, new Date());
+    } catch (err) {
+      if (err instanceof LicenceError) throw new AdminError(err.code, err.message, { field: 'licence' });
+      throw err;
+    }
+    const { rows } = await tx.client.query<{ id: string }>(
+      `INSERT INTO licences (device_id, tier, issued_at, expires_at, issuer_key_id, signature, raw_file)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [deviceId, lic.tier, lic.issuedAt, lic.expiresAt, lic.issuerKeyId ?? '', lic.signature, raw],
+    );
+    await tx.client.query('UPDATE devices SET licence_id = $2, updated_at = now() WHERE device_id = $1', [
+      deviceId,
+      rows[0]!.id,
+    ]);
+  }
+
+  private async getIn(tx: Tx, deviceId: string, lock = false): Promise<DeviceView> {
+    const { rows } = await tx.client.query<Row>(
+      `${SELECT} WHERE d.device_id = $1 ${lock ? 'FOR UPDATE OF d' : ''}`,
+      [deviceId],
+    );
+    if (!rows[0]) throw notFound(deviceId);
+    return view(rows[0]);
+  }
+}
+
+const notFound = (deviceId: string) =>
+  new AdminError('ADMIN_DEVICE_NOT_FOUND', `no device ${deviceId}`, { field: 'deviceId' });

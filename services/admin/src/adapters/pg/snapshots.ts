@@ -1,0 +1,181 @@
+// Builds the protobuf snapshots other services consume (Device, UserConfig, KeyRing, Target) from
+// the rows visible inside the current transaction.
+import { type smartassistant, v1 } from '@sa/proto';
+
+import { effectiveTier, permissionsFor, type Tier } from '../../domain/permissions.js';
+import type { SecretBox } from '../../domain/secret-box.js';
+import type { Sql } from './db.js';
+
+const TIER_ENUM: Record<Tier, smartassistant.v1.Tier> = {
+  free: v1.Tier.TIER_FREE,
+  standard: v1.Tier.TIER_STANDARD,
+  premium: v1.Tier.TIER_PREMIUM,
+};
+const KEY_STATE: Record<string, smartassistant.v1.KeyState> = {
+  active: v1.KeyState.KEY_STATE_ACTIVE,
+  retiring: v1.KeyState.KEY_STATE_RETIRING,
+  retired: v1.KeyState.KEY_STATE_RETIRED,
+};
+
+export const tierEnum = (tier: Tier): smartassistant.v1.Tier => TIER_ENUM[tier];
+
+export interface DeviceRow {
+  device_id: string;
+  extension: string;
+  enabled: boolean;
+  allow_create_targets: boolean;
+  tier: Tier | null;
+  expires_at: Date | null;
+}
+
+export const DEVICE_SNAPSHOT_SQL = `SELECT d.device_id, d.extension, d.enabled, d.allow_create_targets, l.tier, l.expires_at
+  FROM devices d LEFT JOIN licences l ON l.id = d.licence_id WHERE d.device_id = $1`;
+
+export function deviceMessage(row: DeviceRow, nowMs = Date.now()): smartassistant.v1.Device {
+  const licence =
+    row.tier && row.expires_at ? { tier: row.tier, expiresAtMs: row.expires_at.getTime() } : null;
+  const tier = effectiveTier(licence, nowMs);
+  const p = permissionsFor(tier, row.allow_create_targets);
+  return v1.Device.create({
+    deviceId: row.device_id,
+    extension: row.extension,
+    enabled: row.enabled,
+    allowCreateTargets: row.allow_create_targets,
+    tier: TIER_ENUM[tier],
+    licenceExpiresAtMs: licence?.expiresAtMs ?? 0,
+    permissions: {
+      genericDestinations: p.genericDestinations,
+      specificDestinations: p.specificDestinations,
+      createTargets: p.createTargets,
+    },
+  });
+}
+
+export async function deviceSnapshot(sql: Sql, deviceId: string): Promise<smartassistant.v1.Device | null> {
+  const { rows } = await sql.query<DeviceRow>(DEVICE_SNAPSHOT_SQL, [deviceId]);
+  return rows[0] ? deviceMessage(rows[0]) : null;
+}
+
+export interface DestinationRow {
+  id: string;
+  name: string;
+  dial: string;
+  scope: 'generic' | 'specific';
+  extension: string | null;
+  created_by: string;
+}
+
+export function targetMessage(row: DestinationRow): smartassistant.v1.Target {
+  return v1.Target.create({
+    id: row.id,
+    name: row.name,
+    dial: row.dial,
+    generic: row.scope === 'generic',
+    extension: row.extension ?? '',
+    createdBy: row.created_by,
+  });
+}
+
+export interface RuleJson {
+  kind: 'location' | 'explicit' | 'time_window';
+  locationId?: string;
+  window?: { start: string; end: string; weekdays?: number[]; timeZone?: string };
+}
+
+const RULE_KIND = {
+  location: v1.RuleKind.RULE_KIND_LOCATION,
+  explicit: v1.RuleKind.RULE_KIND_EXPLICIT,
+  time_window: v1.RuleKind.RULE_KIND_TIME_WINDOW,
+} as const;
+
+const minutes = (hhmm: string): number => {
+  const [h, m] = hhmm.split(':');
+  return Number(h) * 60 + Number(m);
+};
+
+function ruleMessage(rule: RuleJson): smartassistant.v1.Rule {
+  return v1.Rule.create({
+    kind: RULE_KIND[rule.kind],
+    locationId: rule.locationId ?? '',
+    ...(rule.window
+      ? {
+          window: {
+            startMinute: minutes(rule.window.start),
+            endMinute: minutes(rule.window.end),
+            weekdays: rule.window.weekdays ?? [],
+            timeZone: rule.window.timeZone ?? '',
+          },
+        }
+      : {}),
+  });
+}
+
+export async function userSnapshot(sql: Sql, extension: string): Promise<smartassistant.v1.UserConfig> {
+  const exists = await sql.query('SELECT 1 FROM extensions WHERE extension = $1', [extension]);
+  if (exists.rowCount === 0) return v1.UserConfig.create({ extension, deleted: true });
+  const scenarios = await sql.query<
+    DestinationRow & { sid: string; sname: string; position: number; rules: RuleJson[]; is_default: boolean }
+  >(
+    `SELECT s.id AS sid, s.name AS sname, s.position, s.rules, s.is_default,
+            t.id, t.name, t.dial, t.scope, t.extension, t.created_by
+       FROM scenarios s JOIN destinations t ON t.id = s.destination_id
+      WHERE s.extension = $1 ORDER BY s.position`,
+    [extension],
+  );
+  const locationIds = [
+    ...new Set(scenarios.rows.flatMap((s) => s.rules.flatMap((r) => (r.locationId ? [r.locationId] : [])))),
+  ];
+  const locations = locationIds.length
+    ? (
+        await sql.query<{ id: string; name: string; ssids: string[]; bssids: string[] }>(
+          'SELECT id, name, ssids, bssids FROM locations WHERE id = ANY($1::uuid[]) ORDER BY name',
+          [locationIds],
+        )
+      ).rows
+    : [];
+  const devices = await sql.query<{ device_id: string }>(
+    'SELECT device_id FROM devices WHERE extension = $1 ORDER BY device_id',
+    [extension],
+  );
+  return v1.UserConfig.create({
+    extension,
+    scenarios: scenarios.rows.map((s) =>
+      v1.Scenario.create({
+        id: s.sid,
+        name: s.sname,
+        rules: s.rules.map(ruleMessage),
+        target: targetMessage(s),
+        priority: s.position,
+        isDefault: s.is_default,
+      }),
+    ),
+    locations: locations.map((l) => v1.Location.create(l)),
+    deviceIds: devices.rows.map((d) => d.device_id),
+  });
+}
+
+export async function keyRingSnapshot(sql: Sql, box: SecretBox): Promise<smartassistant.v1.KeyRingChanged> {
+  const { rows } = await sql.query<{
+    key_id: number;
+    secret_sealed: Buffer;
+    state: string;
+    not_after: Date | null;
+    is_default: boolean;
+    device_id: string | null;
+  }>(
+    `SELECT key_id, secret_sealed, state, not_after, is_default, device_id
+       FROM server_keys WHERE state <> 'retired' ORDER BY key_id`,
+  );
+  return v1.KeyRingChanged.create({
+    keys: rows.map((k) =>
+      v1.ServerKey.create({
+        keyId: k.key_id,
+        secret: box.open(k.secret_sealed),
+        state: KEY_STATE[k.state],
+        notAfterMs: k.not_after?.getTime() ?? 0,
+        isDefault: k.is_default,
+        deviceId: k.device_id ?? '',
+      }),
+    ),
+  });
+}

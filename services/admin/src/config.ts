@@ -1,0 +1,53 @@
+// Admin's environment: validated once at start-up, then frozen (see docs/api.md "Configuration").
+import { commonEnv, env, loadConfig } from '@sa/platform';
+import { z } from 'zod';
+
+export const adminEnvSchema = z.object({
+  ...commonEnv,
+  OPS_PORT: env.port(9103),
+  DATABASE_URL: env.url(['postgres', 'postgresql'], 'postgres://root@127.0.0.1:5432/test'),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+    .default('smartassistant'),
+  ADMIN_HOST: env.host('127.0.0.1'),
+  ADMIN_PORT: env.port(8081),
+  /** First start only: password of the "admin" account (otherwise one is generated and printed once). */
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  /** Key-encryption key for server key secrets: 32 bytes as base64 or 64 hex digits. */
+  ADMIN_KEK: z
+    .string()
+    .refine((v) => parseKek(v) !== null, 'must be 32 bytes as base64 or 64 hex digits')
+    .optional(),
+  /** Where a generated KEK is kept when ADMIN_KEK is not set. */
+  ADMIN_KEK_FILE: z.string().min(1).default('admin.kek'),
+  /** Licence issuer public keys: PEM blocks, or base64 SPKI DER separated by commas/whitespace. */
+  LICENCE_PUBLIC_KEYS: z.string().optional(),
+  PUBLIC_HOST: env.host('127.0.0.1'),
+  PUBLIC_PORT: env.port(8080),
+  /** Port-knock sequence shown in provisioning QR codes, e.g. "30000,30500,31000" (empty = none). */
+  KNOCK_SEQUENCE: z
+    .string()
+    .regex(/^(\d{1,5}(,\d{1,5})*)?$/, 'must be comma-separated port numbers')
+    .default(''),
+  ADMIN_SESSION_TTL_S: env.positiveInt(8 * 3600),
+  ADMIN_LOGIN_RATE_MAX: env.positiveInt(10),
+  ADMIN_BODY_LIMIT: env.positiveInt(64 * 1024),
+  ADMIN_COOKIE_SECURE: env.bool(false),
+  ADMIN_OUTBOX_POLL_MS: env.positiveInt(250),
+  ADMIN_KEY_SWEEP_MS: env.positiveInt(5000),
+  ADMIN_PG_POOL_MAX: env.positiveInt(10),
+});
+
+export type AdminConfig = Readonly<z.infer<typeof adminEnvSchema>>;
+
+export function loadAdminConfig(source: Record<string, string | undefined> = process.env): AdminConfig {
+  return loadConfig(adminEnvSchema, source);
+}
+
+export function parseKek(value: string): Buffer | null {
+  const v = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(v)) return Buffer.from(v, 'hex');
+  const b = Buffer.from(v, 'base64');
+  return b.length === 32 ? b : null;
+}

@@ -1,0 +1,65 @@
+// Admin's error catalogue: every code, its HTTP status and what it means. errors.test.ts checks that
+// each code is documented in docs/api.md.
+import { AppError } from '@sa/platform';
+
+export const ERRORS = {
+  ADMIN_REQUEST_INVALID: { status: 400, text: 'a field of the request is missing or malformed' },
+  ADMIN_REQUEST_TOO_LARGE: { status: 413, text: 'the request body exceeds the size limit' },
+  ADMIN_AUTH_REQUIRED: { status: 401, text: 'no valid session or API token' },
+  ADMIN_AUTH_FAILED: { status: 401, text: 'wrong username or password' },
+  ADMIN_AUTH_RATE_LIMITED: { status: 429, text: 'too many requests; retry later' },
+  ADMIN_ROUTE_NOT_FOUND: { status: 404, text: 'no such route' },
+  ADMIN_DEVICE_NOT_FOUND: { status: 404, text: 'no device with that id' },
+  ADMIN_DEVICE_EXISTS: { status: 409, text: 'a device with that id is already registered' },
+  ADMIN_EXTENSION_UNKNOWN: { status: 422, text: 'the extension is not known to admin' },
+  ADMIN_EXTENSION_EXISTS: { status: 409, text: 'the extension already exists' },
+  ADMIN_EXTENSION_IN_USE: { status: 409, text: 'the extension still has devices, destinations or scenarios' },
+  ADMIN_DESTINATION_NOT_FOUND: { status: 404, text: 'no destination with that id' },
+  ADMIN_DESTINATION_NAME_INVALID: { status: 422, text: 'destination names are SMART-<Name> or <ext>-<Name>' },
+  ADMIN_DESTINATION_EXISTS: { status: 409, text: 'a destination with that name exists' },
+  ADMIN_DESTINATION_IN_USE: { status: 409, text: 'scenarios still use this destination' },
+  ADMIN_LOCATION_NOT_FOUND: { status: 404, text: 'no location with that id' },
+  ADMIN_LOCATION_EXISTS: { status: 409, text: 'a location with that name exists' },
+  ADMIN_LOCATION_IN_USE: { status: 409, text: 'scenarios still use this location' },
+  ADMIN_SCENARIO_INVALID: { status: 422, text: 'a scenario refers to something unknown or breaks a rule' },
+  ADMIN_LICENCE_INVALID: { status: 422, text: 'the licence file is malformed' },
+  ADMIN_LICENCE_BAD_SIGNATURE: {
+    status: 422,
+    text: 'the licence signature does not verify with any issuer key',
+  },
+  ADMIN_LICENCE_WRONG_DEVICE: { status: 422, text: 'the licence was issued for another device' },
+  ADMIN_LICENCE_EXPIRED: { status: 422, text: 'the licence has expired' },
+  ADMIN_LICENCE_NO_ISSUER_KEYS: { status: 503, text: 'LICENCE_PUBLIC_KEYS is not configured' },
+  ADMIN_KEY_INVALID: { status: 422, text: 'a server key is 16 ASCII letters or digits' },
+  ADMIN_KEY_NOT_FOUND: { status: 404, text: 'no server key with that id' },
+  ADMIN_TOKEN_EXISTS: { status: 409, text: 'an API token with that name exists' },
+  ADMIN_TOKEN_NOT_FOUND: { status: 404, text: 'no API token with that id' },
+  ADMIN_PHONE_DEVICE_UNKNOWN: { status: 404, text: 'phone request from an unregistered device' },
+  ADMIN_PHONE_DEVICE_DISABLED: { status: 403, text: 'phone request from a disabled device' },
+  ADMIN_PHONE_EXTENSION_MISMATCH: { status: 403, text: 'the device is registered to another extension' },
+  ADMIN_PHONE_CREATE_FORBIDDEN: {
+    status: 403,
+    text: 'creating targets needs a premium licence and admin permission',
+  },
+  ADMIN_IMPORT_FAILED: { status: 502, text: 'the FreePBX database could not be read' },
+  ADMIN_INTERNAL: { status: 500, text: 'unexpected server error' },
+} as const;
+
+export type AdminErrorCode = keyof typeof ERRORS;
+
+export class AdminError extends AppError {
+  override readonly name = 'AdminError';
+  readonly status: number;
+  constructor(
+    override readonly code: AdminErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, details, options);
+    this.status = ERRORS[code].status;
+  }
+}
+
+export const invalid = (field: string, message: string): AdminError =>
+  new AdminError('ADMIN_REQUEST_INVALID', `${field}: ${message}`, { field });
