@@ -1,0 +1,166 @@
+// All router state in Redis: per-user state (atomic compare-and-set by a Lua script, fenced by the
+// partition owner's epoch), the per-partition due and unpushed sets, and the per-user call log.
+// Batches are issued in one tick and ioredis' auto-pipelining sends them as one write (one round
+// trip per batch); unlike MGET or an explicit pipeline this also works on Redis Cluster, where
+// ioredis groups the commands per node.
+import type { Redis } from '@sa/platform';
+import type { Decision, UserState } from '../../domain/types.js';
+import type { RouterKeys } from './keys.js';
+import { decodeState, encodeState, type StoredUser } from './state-codec.js';
+
+/** A committed call decision, as recorded for "why did my call go there?". */
+export interface CallRecord {
+  readonly callId: string;
+  readonly extension: string;
+  readonly callerIdNum: string;
+  readonly targetDial: string;
+  readonly scenarioId: string;
+  readonly reason: string;
+  readonly decidedAtMs: number;
+  readonly fallback: boolean;
+  readonly version: number;
+}
+
+export interface UserCommit {
+  readonly extension: string;
+  readonly partition: number;
+  /** the rev read by load() (0 when the user had no state) */
+  readonly expectedRev: number;
+  readonly epoch: number;
+  readonly state: UserState;
+  readonly nextDeadlineMs: number;
+  /** the decision changed and must be written to AstDB */
+  readonly changed: boolean;
+}
+
+export type CommitOutcome = 'committed' | 'conflict' | 'fenced';
+
+// KEYS[1] state; ARGV: expected rev, epoch, new value. Returns 1 ok, -1 fenced, -2 conflict.
+const COMMIT_LUA = `
+local cur = redis.call('GET', KEYS[1])
+local expected = tonumber(ARGV[1])
+local epoch = tonumber(ARGV[2])
+if cur then
+  local rev, ep = string.match(cur, '^(%d+):(%d+):')
+  if tonumber(ep) > epoch then return -1 end
+  if tonumber(rev) ~= expected then return -2 end
+elseif expected ~= 0 then
+  return -2
+end
+redis.call('SET', KEYS[1], ARGV[3])
+return 1
+`;
+
+// KEYS[1] unpushed zset; ARGV: member, version. Removes only if no newer version is pending.
+const MARK_PUSHED_LUA = `
+local v = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if v and tonumber(v) <= tonumber(ARGV[2]) then redis.call('ZREM', KEYS[1], ARGV[1]) end
+return 1
+`;
+
+interface ScriptedRedis extends Redis {
+  saCommit(key: string, expected: number, epoch: number, value: string): Promise<number>;
+  saMarkPushed(key: string, member: string, version: number): Promise<number>;
+}
+
+export interface StoreOptions {
+  readonly callLogLength: number;
+  readonly callLogTtlS: number;
+}
+
+export class RedisUserStateStore {
+  private readonly redis: ScriptedRedis;
+
+  constructor(
+    redis: Redis,
+    private readonly keys: RouterKeys,
+    private readonly options: StoreOptions,
+  ) {
+    if (!('saCommit' in redis)) {
+      redis.defineCommand('saCommit', { numberOfKeys: 1, lua: COMMIT_LUA });
+      redis.defineCommand('saMarkPushed', { numberOfKeys: 1, lua: MARK_PUSHED_LUA });
+    }
+    this.redis = redis as ScriptedRedis;
+  }
+
+  async load(extensions: readonly string[]): Promise<Map<string, StoredUser>> {
+    const out = new Map<string, StoredUser>();
+    if (extensions.length === 0) return out;
+    const raws = await Promise.all(extensions.map((e) => this.redis.get(this.keys.userState(e))));
+    for (const [i, raw] of raws.entries()) {
+      if (raw) out.set(extensions[i]!, decodeState(raw));
+    }
+    return out;
+  }
+
+  async loadOne(extension: string): Promise<StoredUser | null> {
+    const raw = await this.redis.get(this.keys.userState(extension));
+    return raw ? decodeState(raw) : null;
+  }
+
+  async commit(commits: readonly UserCommit[]): Promise<CommitOutcome[]> {
+    if (commits.length === 0) return [];
+    // The due and unpushed entries are written just before the commit script, in the same
+    // auto-pipelined write: a crash cannot commit state without them (a redelivered event is a
+    // no-op, so nothing would add them later). If the commit then loses, the extra entries only
+    // cause one harmless re-evaluation or re-push.
+    const pending: Promise<unknown>[] = [];
+    for (const c of commits) {
+      const due = this.keys.due(c.partition);
+      pending.push(
+        Number.isFinite(c.nextDeadlineMs)
+          ? this.redis.zadd(due, c.nextDeadlineMs, c.extension)
+          : this.redis.zrem(due, c.extension),
+      );
+      if (c.changed && c.state.decision) {
+        pending.push(this.redis.zadd(this.keys.unpushed(c.partition), c.state.decision.version, c.extension));
+      }
+    }
+    const replies = await Promise.all(
+      commits.map((c) =>
+        this.redis.saCommit(
+          this.keys.userState(c.extension),
+          c.expectedRev,
+          c.epoch,
+          encodeState(c.expectedRev + 1, c.epoch, c.state),
+        ),
+      ),
+    );
+    await Promise.all(pending);
+    const outcomes = replies.map(
+      (v): CommitOutcome => (v === 1 ? 'committed' : v === -1 ? 'fenced' : 'conflict'),
+    );
+    return outcomes;
+  }
+
+  async dueUsers(partition: number, nowMs: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.due(partition), '-inf', nowMs, 'LIMIT', 0, limit);
+  }
+
+  async unpushedUsers(partition: number, limit: number): Promise<string[]> {
+    return this.redis.zrange(this.keys.unpushed(partition), 0, limit - 1);
+  }
+
+  async markPushed(partition: number, extension: string, version: number): Promise<void> {
+    await this.redis.saMarkPushed(this.keys.unpushed(partition), extension, version);
+  }
+
+  async currentDecision(extension: string): Promise<Decision | null> {
+    return (await this.loadOne(extension))?.state.decision ?? null;
+  }
+
+  async recordCall(record: CallRecord): Promise<void> {
+    const key = this.keys.callLog(record.extension);
+    await this.redis
+      .multi()
+      .lpush(key, JSON.stringify(record))
+      .ltrim(key, 0, this.options.callLogLength - 1)
+      .expire(key, this.options.callLogTtlS)
+      .exec();
+  }
+
+  async recentCalls(extension: string): Promise<CallRecord[]> {
+    const rows = await this.redis.lrange(this.keys.callLog(extension), 0, -1);
+    return rows.map((r) => JSON.parse(r) as CallRecord);
+  }
+}

@@ -1,0 +1,97 @@
+// Compact serialisation of a user's state (positional arrays keep it well under 1 KB per user).
+// Stored as "<rev>:<epoch>:<json>" so the commit script reads rev and epoch without JSON parsing.
+import type { ChoiceRecord, Decision, DeviceRecord, Evidence, Net, UserState } from '../../domain/types.js';
+
+type NetRow = [string, string, number];
+type DeviceRow = [
+  number,
+  number,
+  number,
+  NetRow | 0,
+  NetRow[],
+  string,
+  number,
+  string | null,
+  number,
+  number,
+];
+type ChoiceRow = [string, number, string, number];
+type DecisionRow = [string, string, string, string, string, number, number];
+type StateRow = [Record<string, DeviceRow>, ChoiceRow | 0, DecisionRow | 0];
+
+export interface StoredUser {
+  readonly rev: number;
+  readonly epoch: number;
+  readonly state: UserState;
+}
+
+const netRow = (n: Net): NetRow => [n.ssid, n.bssid, n.rssiDbm];
+const rowNet = (r: NetRow): Net => ({ ssid: r[0], bssid: r[1], rssiDbm: r[2] });
+
+export function encodeDecision(d: Decision): DecisionRow {
+  return [d.scenarioId, d.scenarioName, d.targetDial, d.targetName, d.reason, d.decidedAtMs, d.version];
+}
+
+export function decodeDecision(r: DecisionRow): Decision {
+  return {
+    scenarioId: r[0],
+    scenarioName: r[1],
+    targetDial: r[2],
+    targetName: r[3],
+    reason: r[4],
+    decidedAtMs: r[5],
+    version: r[6],
+  };
+}
+
+export function encodeState(rev: number, epoch: number, s: UserState): string {
+  const devices: Record<string, DeviceRow> = {};
+  for (const [id, d] of Object.entries(s.devices)) {
+    devices[id] = [
+      d.counter,
+      d.choiceCounter,
+      d.seenAtMs,
+      d.connected ? netRow(d.connected) : 0,
+      d.visible.map(netRow),
+      d.location,
+      d.evidence,
+      d.candidate,
+      d.candidateCount,
+      d.candidateSinceMs,
+    ];
+  }
+  const c = s.choice;
+  const row: StateRow = [
+    devices,
+    c ? [c.scenarioId, c.expiresAtMs, c.deviceId, c.atMs] : 0,
+    s.decision ? encodeDecision(s.decision) : 0,
+  ];
+  return `${rev}:${epoch}:${JSON.stringify(row)}`;
+}
+
+export function decodeState(raw: string): StoredUser {
+  const first = raw.indexOf(':');
+  const second = raw.indexOf(':', first + 1);
+  const rev = Number(raw.slice(0, first));
+  const epoch = Number(raw.slice(first + 1, second));
+  const row = JSON.parse(raw.slice(second + 1)) as StateRow;
+  const devices: Record<string, DeviceRecord> = {};
+  for (const [id, r] of Object.entries(row[0])) {
+    devices[id] = {
+      counter: r[0],
+      choiceCounter: r[1],
+      seenAtMs: r[2],
+      connected: r[3] === 0 ? null : rowNet(r[3]),
+      visible: r[4].map(rowNet),
+      location: r[5],
+      evidence: r[6] as Evidence,
+      candidate: r[7],
+      candidateCount: r[8],
+      candidateSinceMs: r[9],
+    };
+  }
+  const c = row[1];
+  const choice: ChoiceRecord | null =
+    c === 0 ? null : { scenarioId: c[0], expiresAtMs: c[1], deviceId: c[2], atMs: c[3] };
+  return { rev, epoch, state: { devices, choice, decision: row[2] === 0 ? null : decodeDecision(row[2]) } };
+}

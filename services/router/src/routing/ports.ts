@@ -1,0 +1,31 @@
+// Roles the routing core depends on; adapters implement them (Redis*, Nats*).
+import type { CallRecord, CommitOutcome, UserCommit } from '../adapters/redis/redis-user-state-store.js';
+import type { StoredUser } from '../adapters/redis/state-codec.js';
+import type { Decision, UserRules } from '../domain/types.js';
+
+export type { CallRecord, CommitOutcome, StoredUser, UserCommit };
+
+export interface UserStateStore {
+  load(extensions: readonly string[]): Promise<Map<string, StoredUser>>;
+  loadOne(extension: string): Promise<StoredUser | null>;
+  commit(commits: readonly UserCommit[]): Promise<CommitOutcome[]>;
+  dueUsers(partition: number, nowMs: number, limit: number): Promise<string[]>;
+  unpushedUsers(partition: number, limit: number): Promise<string[]>;
+  markPushed(partition: number, extension: string, version: number): Promise<void>;
+  recordCall(record: CallRecord): Promise<void>;
+  recentCalls(extension: string): Promise<CallRecord[]>;
+}
+
+export interface RulesSource {
+  get(extension: string): UserRules | null;
+  extensions(): Iterable<string>;
+}
+
+/** Writes a user's target into Asterisk (via ami-bridge). Throws when it could not. */
+export interface AstDbWriter {
+  writeTarget(extension: string, decision: Decision): Promise<void>;
+}
+
+export interface ScenarioPublisher {
+  scenarioChanged(extension: string, decision: Decision): void;
+}
