@@ -1,0 +1,10 @@
+export {
+  type AmiSession,
+  AmiTestServer,
+  type AmiTestServerOptions,
+  type ReceivedAction,
+  type SplitMode,
+} from './ami-test-server.js';
+export { amiTimestamp, eventTv, frame, response, type WireHeaders } from './ami-wire.js';
+export { maskVariable, VARIABLE_HEADERS } from './mask.js';
+export type { SimulatedChannel } from './simulated-channel.js';
