@@ -1,0 +1,87 @@
+// Follows admin's KV snapshots: devices (key = device id, value = Device) and keys (key "ring",
+// value = KeyRingChanged). A watch delivers the current state first, then every change.
+import type { KV, KvWatchEntry } from '@nats-io/kv';
+import type { Logger } from '@sa/platform';
+import { decodeMessage, v1 } from '@sa/proto';
+import type { InMemoryDeviceDirectory } from '../../domain/device-directory.js';
+import type { KeyRing } from '../../domain/key-ring.js';
+import type { Device } from '../../domain/ports.js';
+
+export type SnapshotState = 'loading' | 'ready' | 'stopped';
+
+export interface SnapshotWatcher {
+  /** resolves when both buckets' current state is loaded */
+  readonly loaded: Promise<void>;
+  state(): SnapshotState;
+  stop(): void;
+}
+
+export async function watchSnapshots(
+  buckets: { devices: KV; keys: KV },
+  directory: InMemoryDeviceDirectory,
+  keyRing: KeyRing,
+  logger: Logger,
+  onKeyRingChanged: () => void,
+): Promise<SnapshotWatcher> {
+  const log = logger.child({ component: 'snapshots' });
+  let state: SnapshotState = 'loading';
+  const devicesWatch = await buckets.devices.watch();
+  const keysWatch = await buckets.keys.watch({ key: 'ring' });
+
+  const follow = async (
+    watch: AsyncIterable<KvWatchEntry>,
+    bucket: KV,
+    apply: (e: KvWatchEntry) => void,
+  ): Promise<void> => {
+    const initial = (await bucket.status()).values;
+    let done: () => void = () => {};
+    const loaded = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    if (initial === 0) done();
+    void (async () => {
+      for await (const e of watch) {
+        try {
+          apply(e);
+        } catch (err) {
+          log.warn({
+            event: 'snapshot_bad_value',
+            code: 'INGEST_SNAPSHOT_BAD_VALUE',
+            key: e.key,
+            err: String(err),
+          });
+        }
+        if (e.isUpdate || e.delta === 0) done();
+      }
+    })();
+    return loaded;
+  };
+
+  const devicesLoaded = follow(devicesWatch, buckets.devices, (e) => {
+    if (e.operation !== 'PUT') {
+      directory.remove(e.key);
+      return;
+    }
+    const device = decodeMessage(v1.Device, e.value, 'Device') as Device;
+    if (device.deviceId !== e.key) throw new Error(`device_id "${device.deviceId}" does not match its key`);
+    directory.put(device);
+  });
+  const keysLoaded = follow(keysWatch, buckets.keys, (e) => {
+    const ring = e.operation === 'PUT' ? v1.KeyRingChanged.decode(e.value) : null;
+    for (const problem of keyRing.replace(ring)) log.warn({ event: 'key_ring_problem' }, problem);
+    onKeyRingChanged();
+  });
+  const loaded = Promise.all([devicesLoaded, keysLoaded]).then(() => {
+    if (state === 'loading') state = 'ready';
+    log.info({ event: 'snapshots_loaded', devices: directory.size }, 'devices and keys loaded');
+  });
+  return {
+    loaded,
+    state: () => state,
+    stop: () => {
+      state = 'stopped';
+      devicesWatch.stop();
+      keysWatch.stop();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// ingest's environment: every variable it reads, with defaults next to the type.
+import { commonEnv, env, loadConfig } from '@sa/platform';
+import { z } from 'zod';
+
+export const ingestEnvSchema = z.object({
+  ...commonEnv,
+  OPS_PORT: env.port(9101),
+  /** UDP and HTTP listen on the same port number */
+  INGEST_HOST: env.host('0.0.0.0'),
+  INGEST_PORT: env.port(8080),
+  REDIS_URL: env.url(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
+  /** prefix of every Redis key; must not contain "{" (keys are hash-tagged per device) */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[^{}\s]{0,64}$/, 'must be up to 64 characters without braces or spaces')
+    .default('sa:ingest:'),
+  /** comma-separated IPs or CIDRs whose X-Forwarded-For is believed */
+  TRUSTED_PROXIES: z.string().default(''),
+  TIMESTAMP_WINDOW_MS: env.positiveInt(120_000),
+  /** counters this far below the highest accepted one are rejected outright */
+  REPLAY_WINDOW: env.positiveInt(1024),
+  RATE_LIMIT_IP_PER_SEC: env.positiveInt(100),
+  RATE_LIMIT_IP_BURST: env.positiveInt(200),
+  RATE_LIMIT_DEVICE_PER_SEC: env.positiveInt(2),
+  RATE_LIMIT_DEVICE_BURST: env.positiveInt(10),
+  /** bound on the per-IP / per-device rate-limit tables (least recently used are evicted) */
+  RATE_LIMIT_TABLE_SIZE: env.positiveInt(100_000),
+  ADMIN_TIMEOUT_MS: env.positiveInt(2000),
+  /** JetStream publishes awaiting their ack; packets beyond it wait, then are dropped */
+  PUBLISH_MAX_INFLIGHT: env.positiveInt(2048),
+  /** packets being processed at once; beyond it datagrams are dropped (counted) */
+  MAX_PENDING_PACKETS: env.positiveInt(20_000),
+  /** rejection log lines per second (the counter still counts every rejection) */
+  REJECT_LOG_PER_SEC: env.positiveInt(20),
+  UDP_RECV_BUFFER_BYTES: env.positiveInt(8 * 1024 * 1024),
+  /** how long start() waits for the first devices/keys snapshot */
+  SNAPSHOT_WAIT_MS: env.positiveInt(30_000),
+});
+
+export type IngestConfig = Readonly<z.infer<typeof ingestEnvSchema>>;
+
+export function loadIngestConfig(source?: Record<string, string | undefined>): IngestConfig {
+  return loadConfig(ingestEnvSchema, source);
+}

@@ -1,0 +1,188 @@
+// The checks of docs/protocol.md section 6, cheapest first, then the request itself. Pure apart
+// from the injected ports; the UDP and HTTP adapters feed it bytes and send what it returns.
+import {
+  type EnvelopeHeader,
+  MAX_PACKET_SIZE,
+  openRequest,
+  type PhoneRequest,
+  parseEnvelope,
+  sealReply,
+} from '@sa/phone-protocol';
+import { v1 } from '@sa/proto';
+import type { KeyRing, RingKey } from './key-ring.js';
+import type {
+  Device,
+  DeviceDirectory,
+  IngestObserver,
+  PhoneEventPublisher,
+  ReplayGuard,
+  TargetsGateway,
+} from './ports.js';
+import type { TokenBucketTable } from './token-bucket-table.js';
+
+export type Transport = 'udp' | 'http';
+
+export interface PacketHandlerDeps {
+  readonly keyRing: KeyRing;
+  readonly devices: DeviceDirectory;
+  readonly replay: ReplayGuard;
+  readonly publisher: PhoneEventPublisher;
+  readonly targets: TargetsGateway;
+  readonly observer: IngestObserver;
+  readonly ipLimits: TokenBucketTable;
+  readonly deviceLimits: TokenBucketTable;
+  readonly timestampWindowMs: number;
+  readonly nowMs: () => number;
+  /** high-resolution clock in seconds, for latency */
+  readonly monotonicSeconds: () => number;
+}
+
+type Reply = Parameters<typeof sealReply>[0]['reply'];
+
+const Status = v1.ReplyStatus;
+const EXTENSION = /^[0-9A-Za-z*#+_-]{1,32}$/;
+
+export class PacketHandler {
+  constructor(private readonly deps: PacketHandlerDeps) {}
+
+  /**
+   * Returns the sealed reply, or null: rejected (never answered) or nothing fits the budget.
+   * Never throws: every failure is a counted rejection or drop.
+   */
+  async handle(packet: Uint8Array, src: string, transport: Transport): Promise<Uint8Array | null> {
+    const startedAt = this.deps.monotonicSeconds();
+    const d = this.deps;
+    const parsed = parseEnvelope(packet);
+    if (!parsed.ok) return this.reject(parsed.reason, src);
+    const { header } = parsed;
+    const now = d.nowMs();
+    const ringKey = d.keyRing.lookup(header.keyId, header.deviceId, now);
+    if (!ringKey) return this.reject('unknown_key', src);
+    const opened = openRequest(ringKey.key, packet, parsed);
+    if (!opened.ok) return this.reject(opened.reason, src);
+    const device = d.devices.get(header.deviceId);
+    if (!device) return this.reject('unknown_device', src);
+    if (!device.enabled) return this.reject('disabled_device', src);
+    if (device.ownKeyId !== '' && ringKey.ownerDeviceId !== header.deviceId) {
+      return this.reject('unknown_key', src);
+    }
+    if (Math.abs(now - header.timestampMs) > d.timestampWindowMs) return this.reject('stale_timestamp', src);
+    if (!d.ipLimits.take(src, now)) return this.reject('rate_limited_ip', src);
+    if (!d.deviceLimits.take(header.deviceId, now)) return this.reject('rate_limited_device', src);
+    let fresh: boolean;
+    try {
+      fresh = await d.replay.firstUse(header.deviceId, header.counter);
+    } catch (err) {
+      d.observer.dropped('replay_store_unavailable', src, err);
+      return null;
+    }
+    if (!fresh) return this.reject('replay', src);
+
+    const kind = opened.kind ?? 'unknown';
+    d.observer.accepted(kind);
+    const reply = await this.serve(opened.request, header, device, src, startedAt);
+    if (!reply) return null;
+    return sealReply({
+      key: ringKey.key,
+      request: header,
+      reply: { tier: device.tier, permissions: device.permissions, ...reply },
+      nowMs: d.nowMs(),
+      budget: transport === 'udp' ? packet.length : MAX_PACKET_SIZE,
+    });
+  }
+
+  private async serve(
+    request: PhoneRequest,
+    header: EnvelopeHeader,
+    device: Device,
+    src: string,
+    startedAt: number,
+  ): Promise<Reply | null> {
+    const d = this.deps;
+    const msgId = `${header.deviceId}:${header.counter}`;
+    const base = {
+      deviceId: header.deviceId,
+      extension: device.extension,
+      counter: header.counter,
+      sentAtMs: header.timestampMs,
+      receivedAtMs: d.nowMs(),
+    };
+    switch (request.kind) {
+      case 'ping':
+        return { status: Status.REPLY_STATUS_OK };
+      case 'presence':
+      case 'chooseScenario': {
+        if (!EXTENSION.test(device.extension)) {
+          return { status: Status.REPLY_STATUS_INVALID, message: 'device has no extension' };
+        }
+        try {
+          if (request.kind === 'presence') {
+            const p = request.presence!;
+            await d.publisher.presenceReported(
+              v1.PresenceReported.create({
+                ...base,
+                connected: p.connected,
+                visible: p.visible,
+                ...(p.batteryPct != null ? { batteryPct: p.batteryPct } : {}),
+                sourceIp: src,
+              }),
+              msgId,
+            );
+          } else {
+            const c = request.chooseScenario!;
+            await d.publisher.scenarioChosen(
+              v1.ScenarioChosen.create({
+                ...base,
+                scenarioId: c.scenarioId,
+                expiresAtMs: c.expiresAtMs,
+                clear: c.clear,
+              }),
+              msgId,
+            );
+          }
+        } catch (err) {
+          d.observer.dropped('publish_failed', src, err);
+          return { status: Status.REPLY_STATUS_UNAVAILABLE, message: 'try again later' };
+        }
+        d.observer.published(d.monotonicSeconds() - startedAt);
+        return { status: Status.REPLY_STATUS_OK };
+      }
+      case 'listTargets':
+      case 'createTarget': {
+        const create = request.kind === 'createTarget' ? request.createTarget! : undefined;
+        const answer = await d.targets.request(
+          v1.PhoneTargetsRequest.create({
+            deviceId: header.deviceId,
+            extension: device.extension,
+            createName: create?.name ?? '',
+            createDial: create?.dial ?? '',
+          }),
+        );
+        if (!answer) return { status: Status.REPLY_STATUS_UNAVAILABLE, message: 'admin did not answer' };
+        const offset = request.kind === 'listTargets' ? (request.listTargets?.offset ?? 0) : 0;
+        return {
+          status: answer.ok ? Status.REPLY_STATUS_OK : statusFor(answer.errorCode),
+          message: answer.message,
+          tier: answer.tier,
+          permissions: answer.permissions,
+          targets: answer.targets.slice(offset),
+          targetsTotal: answer.targets.length,
+          targetsOffset: Math.min(offset, answer.targets.length),
+        };
+      }
+      default:
+        return { status: Status.REPLY_STATUS_INVALID, message: 'unknown request kind' };
+    }
+  }
+
+  private reject(reason: Parameters<IngestObserver['rejected']>[0], src: string): null {
+    this.deps.observer.rejected(reason, src);
+    return null;
+  }
+}
+
+function statusFor(errorCode: string): number {
+  return /INVALID/i.test(errorCode) ? Status.REPLY_STATUS_INVALID : Status.REPLY_STATUS_DENIED;
+}
+
+export type { RingKey };

@@ -1,0 +1,55 @@
+// What the packet handler needs from the outside world, as roles. Adapters implement them.
+import type { v1 } from '@sa/proto';
+
+export type Device = InstanceType<typeof v1.Device>;
+export type PresenceReported = InstanceType<typeof v1.PresenceReported>;
+export type ScenarioChosen = InstanceType<typeof v1.ScenarioChosen>;
+export type PhoneTargetsRequest = InstanceType<typeof v1.PhoneTargetsRequest>;
+export type PhoneTargetsReply = InstanceType<typeof v1.PhoneTargetsReply>;
+
+export const REJECTION_REASONS = [
+  'too_small',
+  'too_large',
+  'bad_header',
+  'unknown_key',
+  'bad_tag',
+  'unknown_device',
+  'disabled_device',
+  'stale_timestamp',
+  'replay',
+  'rate_limited_ip',
+  'rate_limited_device',
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** Authenticated packets we could not serve: not the client's fault, never logged for fail2ban. */
+export const DROP_REASONS = ['replay_store_unavailable', 'publish_failed', 'overloaded'] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+
+export interface DeviceDirectory {
+  get(deviceId: string): Device | undefined;
+}
+
+export interface ReplayGuard {
+  /** true the first time (deviceId, counter) is seen inside the window; throws when the store is down */
+  firstUse(deviceId: string, counter: number): Promise<boolean>;
+}
+
+export interface PhoneEventPublisher {
+  /** resolves once the stream acknowledged the message */
+  presenceReported(event: PresenceReported, msgId: string): Promise<void>;
+  scenarioChosen(event: ScenarioChosen, msgId: string): Promise<void>;
+}
+
+export interface TargetsGateway {
+  /** undefined when admin did not answer in time */
+  request(request: PhoneTargetsRequest): Promise<PhoneTargetsReply | undefined>;
+}
+
+export interface IngestObserver {
+  rejected(reason: RejectionReason, src: string): void;
+  dropped(reason: DropReason, src: string, err?: unknown): void;
+  accepted(kind: string): void;
+  /** datagram received -> publish acknowledged */
+  published(seconds: number): void;
+}
