@@ -1,0 +1,93 @@
+// The reference phone: builds requests per docs/protocol.md, sends them, opens the replies.
+import {
+  deriveEnvelopeKey,
+  headerLength,
+  MAX_PACKET_SIZE,
+  openReply,
+  type PhoneReply,
+  type SealRequestInput,
+  sealRequest,
+  TAG_LENGTH,
+} from '@sa/phone-protocol';
+import { type Endpoint, sendPacket } from './transports.js';
+
+export interface PhoneIdentity {
+  readonly deviceId: string;
+  /** the 16-character server key (or the device's own key) */
+  readonly secret: string;
+  readonly keyId: number;
+  /** true: `secret` is this device's own key (derived with the device id) */
+  readonly ownKey?: boolean;
+}
+
+export type RequestBody = SealRequestInput['body'];
+
+export interface SendOptions {
+  readonly counter?: number;
+  readonly timestampMs?: number;
+  readonly padTo?: number;
+  /** transforms the sealed packet before it is sent (garbling for tests) */
+  readonly mutate?: (packet: Uint8Array) => Uint8Array;
+  /** send the same bytes this many extra times (replay) */
+  readonly replays?: number;
+  readonly timeoutMs?: number;
+}
+
+export interface SendResult {
+  readonly packet: Uint8Array;
+  readonly counter: number;
+  /** decrypted replies that verified and answer this counter */
+  readonly replies: PhoneReply[];
+  /** raw replies (including any that failed to verify) */
+  readonly rawReplies: Uint8Array[];
+}
+
+/** A reply without targets needs at most 64 bytes of plaintext (docs/protocol.md section 7). */
+export function defaultPadding(deviceId: string, body: RequestBody): number {
+  if (body.listTargets || body.createTarget) return MAX_PACKET_SIZE;
+  return headerLength(deviceId) + TAG_LENGTH + 64;
+}
+
+export class PhoneClient {
+  private readonly key: Uint8Array;
+  private lastCounter = 0;
+
+  constructor(
+    private readonly identity: PhoneIdentity,
+    private readonly endpoint: Endpoint,
+  ) {
+    this.key = deriveEnvelopeKey(identity.secret, identity.ownKey ? identity.deviceId : '');
+  }
+
+  /** Counter = current time in ms, forced strictly increasing: survives restarts without storage. */
+  nextCounter(): number {
+    this.lastCounter = Math.max(Date.now(), this.lastCounter + 1);
+    return this.lastCounter;
+  }
+
+  seal(body: RequestBody, options: SendOptions = {}): { packet: Uint8Array; counter: number } {
+    const counter = options.counter ?? this.nextCounter();
+    const packet = sealRequest({
+      key: this.key,
+      keyId: this.identity.keyId,
+      deviceId: this.identity.deviceId,
+      counter,
+      timestampMs: options.timestampMs ?? Date.now(),
+      body,
+      padTo: options.padTo ?? defaultPadding(this.identity.deviceId, body),
+    });
+    return { packet: options.mutate ? options.mutate(packet) : packet, counter };
+  }
+
+  async send(body: RequestBody, options: SendOptions = {}): Promise<SendResult> {
+    const { packet, counter } = this.seal(body, options);
+    const copies = Array.from({ length: 1 + (options.replays ?? 0) }, () => packet);
+    const rawReplies = await sendPacket(this.endpoint, copies, options.timeoutMs ?? 2000);
+    const replies: PhoneReply[] = [];
+    for (const raw of rawReplies) {
+      const opened = openReply(this.key, raw, counter);
+      if (opened.ok) replies.push(opened.reply);
+    }
+    return { packet, counter, replies, rawReplies };
+  }
+}
