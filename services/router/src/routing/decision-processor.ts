@@ -21,7 +21,7 @@ export class DecisionProcessor {
     private readonly deps: {
       store: UserStateStore;
       rules: RulesSource;
-      effects: AstDbSync;
+      effects: Pick<AstDbSync, 'push'>;
       settings: EngineSettings;
       clock: () => number;
       logger: Logger;

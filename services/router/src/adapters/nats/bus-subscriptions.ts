@@ -1,0 +1,67 @@
+// Every core-NATS subscription of the router, listed up front, plus the ScenarioChanged publisher.
+import type { Logger, NatsConnection } from '@sa/platform';
+import { type BusNames, decodeMessage, encodeMessage, type smartassistant, v1 } from '@sa/proto';
+import type { Decision } from '../../domain/types.js';
+import type { CallAnswer, CallDesk } from '../../routing/call-desk.js';
+import type { ScenarioPublisher } from '../../routing/ports.js';
+import { toScenarioChanged } from './proto-mapping.js';
+
+export interface BusHandlers {
+  readonly calls: CallDesk;
+  /** ami-bridge (re)connected to Asterisk: re-push every current target */
+  onAmiConnected(): void;
+}
+
+export function subscribe(nc: NatsConnection, names: BusNames, h: BusHandlers, logger: Logger): () => void {
+  const subs = [
+    nc.subscribe(names.callArrived, { queue: 'router', callback: (_e, m) => answerCall(m, h.calls, logger) }),
+    nc.subscribe(names.amiConnected, { callback: () => h.onAmiConnected() }),
+  ];
+  return () => {
+    for (const s of subs) s.unsubscribe();
+  };
+}
+
+function answerCall(
+  m: { data: Uint8Array; respond(data: Uint8Array): boolean },
+  calls: CallDesk,
+  logger: Logger,
+): void {
+  let call: smartassistant.v1.ICallArrived;
+  try {
+    call = decodeMessage(v1.CallArrived, m.data, 'CallArrived');
+  } catch (err) {
+    logger.warn({ err: String(err), code: 'ROUTER_CALL_UNDECODABLE' }, 'undecodable CallArrived');
+    m.respond(encodeMessage(v1.RouteDecision, v1.RouteDecision.create({ fallback: true }), 'RouteDecision'));
+    return;
+  }
+  const callId = call.callId ?? '';
+  const extension = call.extension ?? '';
+  void calls.decide(callId, extension, call.callerIdNum ?? '').then((a: CallAnswer) => {
+    const reply = v1.RouteDecision.create({
+      callId,
+      extension,
+      targetDial: a.targetDial,
+      scenarioId: a.scenarioId,
+      reason: a.reason,
+      decidedAtMs: a.decidedAtMs,
+      fallback: a.fallback,
+    });
+    m.respond(encodeMessage(v1.RouteDecision, reply, 'RouteDecision'));
+  });
+}
+
+export class NatsScenarioPublisher implements ScenarioPublisher {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly names: BusNames,
+  ) {}
+
+  scenarioChanged(extension: string, d: Decision): void {
+    const msg = toScenarioChanged(extension, d);
+    this.nc.publish(
+      this.names.scenarioChanged(extension),
+      encodeMessage(v1.ScenarioChanged, msg, 'ScenarioChanged'),
+    );
+  }
+}

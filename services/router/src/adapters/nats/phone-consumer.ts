@@ -1,0 +1,147 @@
+// One durable JetStream pull consumer per partition on the phone stream. Why partitions with one
+// owner each (and not a shared consumer with a per-user guard): a shared consumer would let two
+// instances handle the same user's events concurrently; the Lua guard would keep the stored state
+// right, but the AstDB writes that follow could still reach ami-bridge out of order and leave a
+// stale target in Asterisk. With one owner per partition, one user's events and effects are
+// sequential. Our NATS server (2.9) has no subject-partition transforms, so every partition
+// consumer sees the whole stream and skips other partitions' users (cheap: decode is skipped,
+// acks are cumulative). One instance (the default) runs ROUTER_PARTITIONS=1: no overhead.
+//
+// Messages are batched as they arrive (everything buffered while the previous batch committed),
+// grouped per user in stream order, committed, and only then acknowledged with one AckAll for the
+// batch's last message. A crash before the ack means redelivery after ack_wait; the engine's
+// per-device counters make the replay a no-op.
+import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JsMsg, jetstream } from '@nats-io/jetstream';
+import type { Logger, NatsConnection } from '@sa/platform';
+import { type BusNames, decodeMessage, v1 } from '@sa/proto';
+import type { RouterEvent } from '../../domain/types.js';
+import { partitionOf } from '../../routing/partitioning.js';
+import { toChoiceEvent, toPresenceEvent } from './proto-mapping.js';
+
+export type BatchHandler = (batch: Map<string, RouterEvent[]>) => Promise<'ok' | 'fenced'>;
+
+export interface PhoneConsumerOptions {
+  readonly partition: number;
+  readonly partitions: number;
+  readonly ackWaitMs: number;
+  readonly batchMax: number;
+  readonly durablePrefix: string;
+}
+
+const NS = 1_000_000;
+
+export function durableName(
+  o: Pick<PhoneConsumerOptions, 'durablePrefix' | 'partition' | 'partitions'>,
+): string {
+  return `${o.durablePrefix}_p${o.partition}_of_${o.partitions}`;
+}
+
+export class PhonePartitionConsumer {
+  private messages: ConsumerMessages | null = null;
+  private buffer: JsMsg[] = [];
+  private draining: Promise<void> | null = null;
+  private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
+  private readonly presenceSubject: string;
+  private readonly choiceSubject: string;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly names: BusNames,
+    private readonly options: PhoneConsumerOptions,
+    private readonly handle: BatchHandler,
+    private readonly logger: Logger,
+    private readonly onDecodeError: () => void = () => {},
+  ) {
+    this.presenceSubject = names.presence('X').slice(0, -1);
+    this.choiceSubject = names.choice('X').slice(0, -1);
+  }
+
+  async start(): Promise<void> {
+    const durable = durableName(this.options);
+    const jsm = await jetstream(this.nc).jetstreamManager();
+    const config = {
+      durable_name: durable,
+      ack_policy: AckPolicy.All,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: this.names.phoneAll,
+      ack_wait: this.options.ackWaitMs * NS,
+      max_ack_pending: 100_000,
+    };
+    try {
+      await jsm.consumers.info(this.names.phoneStream, durable);
+      await jsm.consumers.update(this.names.phoneStream, durable, { ack_wait: config.ack_wait });
+    } catch {
+      await jsm.consumers.add(this.names.phoneStream, config);
+    }
+    const consumer = await jetstream(this.nc).consumers.get(this.names.phoneStream, durable);
+    this.state = 'running';
+    this.messages = await consumer.consume({
+      max_messages: Math.max(1000, this.options.batchMax * 2),
+      callback: (m) => {
+        this.buffer.push(m);
+        if (!this.draining) this.draining = this.drain();
+      },
+    });
+  }
+
+  private async drain(): Promise<void> {
+    let failures = 0;
+    while (this.buffer.length > 0 && this.state === 'running') {
+      const batch = this.buffer.slice(0, this.options.batchMax);
+      try {
+        const outcome = await this.handle(this.group(batch));
+        if (outcome === 'fenced') {
+          this.logger.warn({ partition: this.options.partition }, 'partition taken over by another router');
+          this.buffer = [];
+          void this.stop();
+          break;
+        }
+        batch[batch.length - 1]!.ack();
+        this.buffer.splice(0, batch.length);
+        failures = 0;
+      } catch (err) {
+        failures++;
+        const delay = Math.min(5000, 100 * 2 ** Math.min(failures, 6));
+        this.logger.warn({ err: String(err), failures, delay }, 'batch not committed, retrying (not acked)');
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    this.draining = null;
+  }
+
+  private group(msgs: readonly JsMsg[]): Map<string, RouterEvent[]> {
+    const byUser = new Map<string, RouterEvent[]>();
+    for (const m of msgs) {
+      const isPresence = m.subject.startsWith(this.presenceSubject);
+      const ext = m.subject.slice((isPresence ? this.presenceSubject : this.choiceSubject).length);
+      if (this.options.partitions > 1 && partitionOf(ext, this.options.partitions) !== this.options.partition)
+        continue;
+      let event: RouterEvent;
+      try {
+        event = isPresence
+          ? toPresenceEvent(decodeMessage(v1.PresenceReported, m.data, 'PresenceReported'))
+          : toChoiceEvent(decodeMessage(v1.ScenarioChosen, m.data, 'ScenarioChosen'));
+      } catch (err) {
+        this.onDecodeError();
+        this.logger.warn(
+          { subject: m.subject, seq: m.seq, err: String(err) },
+          'undecodable phone event skipped',
+        );
+        continue;
+      }
+      const list = byUser.get(ext);
+      if (list) list.push(event);
+      else byUser.set(ext, [event]);
+    }
+    return byUser;
+  }
+
+  /** Stops pulling; the batch being committed finishes (and is acked) first. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return;
+    this.state = 'stopping';
+    await this.draining;
+    await this.messages?.close().catch(() => {});
+    this.state = 'stopped';
+  }
+}

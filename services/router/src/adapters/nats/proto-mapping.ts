@@ -1,0 +1,96 @@
+// Translation between the bus contracts (@sa/proto) and the engine's plain domain values.
+import { type smartassistant, v1 } from '@sa/proto';
+import type { ChoiceEvent, Decision, Net, PresenceEvent, RuleKind, UserRules } from '../../domain/types.js';
+
+type Proto = typeof v1;
+type UserConfigMsg = smartassistant.v1.IUserConfig;
+
+const RULE_KINDS: Record<number, RuleKind | undefined> = {
+  [v1.RuleKind.RULE_KIND_LOCATION]: 'location',
+  [v1.RuleKind.RULE_KIND_EXPLICIT]: 'explicit',
+  [v1.RuleKind.RULE_KIND_TIME_WINDOW]: 'time_window',
+};
+
+export function toUserRules(c: UserConfigMsg): UserRules {
+  return {
+    extension: c.extension ?? '',
+    revision: Number(c.revision ?? 0),
+    locations: (c.locations ?? []).map((l) => ({
+      id: l.id ?? '',
+      name: l.name ?? '',
+      ssids: l.ssids ?? [],
+      bssids: (l.bssids ?? []).map((b) => b.toLowerCase()),
+    })),
+    scenarios: (c.scenarios ?? []).map((s) => ({
+      id: s.id ?? '',
+      name: s.name ?? '',
+      priority: s.priority ?? 0,
+      isDefault: s.isDefault ?? false,
+      target: s.target?.dial
+        ? { id: s.target.id ?? '', name: s.target.name ?? '', dial: s.target.dial }
+        : null,
+      rules: (s.rules ?? []).flatMap((r) => {
+        const kind = RULE_KINDS[r.kind ?? 0];
+        if (!kind) return [];
+        const w = r.window;
+        return [
+          {
+            kind,
+            locationId: r.locationId ?? '',
+            window: w
+              ? {
+                  startMinute: w.startMinute ?? 0,
+                  endMinute: w.endMinute ?? 0,
+                  weekdays: w.weekdays ?? [],
+                  timeZone: w.timeZone ?? '',
+                }
+              : null,
+          },
+        ];
+      }),
+    })),
+  };
+}
+
+const toNet = (n: { ssid?: string | null; bssid?: string | null; rssiDbm?: number | null }): Net => ({
+  ssid: n.ssid ?? '',
+  bssid: (n.bssid ?? '').toLowerCase(),
+  rssiDbm: n.rssiDbm ?? -127,
+});
+
+export function toPresenceEvent(m: smartassistant.v1.IPresenceReported): PresenceEvent {
+  const connected = m.connected && (m.connected.ssid || m.connected.bssid) ? toNet(m.connected) : null;
+  return {
+    kind: 'presence',
+    deviceId: m.deviceId ?? '',
+    counter: Number(m.counter),
+    atMs: Number(m.receivedAtMs) || Number(m.sentAtMs),
+    connected,
+    visible: (m.visible ?? []).map(toNet),
+  };
+}
+
+export function toChoiceEvent(m: smartassistant.v1.IScenarioChosen): ChoiceEvent {
+  return {
+    kind: 'choice',
+    deviceId: m.deviceId ?? '',
+    counter: Number(m.counter),
+    atMs: Number(m.receivedAtMs) || Number(m.sentAtMs),
+    scenarioId: m.scenarioId ?? '',
+    expiresAtMs: Number(m.expiresAtMs),
+    clear: m.clear ?? false,
+  };
+}
+
+export function toScenarioChanged(extension: string, d: Decision): InstanceType<Proto['ScenarioChanged']> {
+  return v1.ScenarioChanged.create({
+    extension,
+    scenarioId: d.scenarioId,
+    scenarioName: d.scenarioName,
+    targetDial: d.targetDial,
+    targetName: d.targetName,
+    reason: d.reason,
+    decidedAtMs: d.decidedAtMs,
+    version: d.version,
+  });
+}

@@ -1,0 +1,233 @@
+// Composition root: builds every adapter once, wires them into the routing core, returns start/stop.
+import {
+  buildOpsApp,
+  Counter,
+  connectNats,
+  connectRedis,
+  createMetricsRegistry,
+  ensurePhoneStream,
+  HealthRegistry,
+  Histogram,
+  type Logger,
+  openSnapshotBuckets,
+  type ServiceApp,
+} from '@sa/platform';
+import { busNames } from '@sa/proto';
+import { NatsScenarioPublisher, subscribe } from './adapters/nats/bus-subscriptions.js';
+import { NatsAmiCommander } from './adapters/nats/nats-ami-commander.js';
+import { PhonePartitionConsumer } from './adapters/nats/phone-consumer.js';
+import { KvUserConfigWatcher } from './adapters/nats/user-config-watcher.js';
+import { routerKeys } from './adapters/redis/keys.js';
+import { RedisPartitionLeases } from './adapters/redis/partition-leases.js';
+import { RedisUserStateStore } from './adapters/redis/redis-user-state-store.js';
+import type { RouterConfig } from './config.js';
+import { evaluate } from './domain/scenario-engine.js';
+import { defaultEngineSettings, type EngineSettings, emptyUserState } from './domain/types.js';
+import { AstDbSync } from './routing/astdb-sync.js';
+import { CallDesk } from './routing/call-desk.js';
+import { DecisionProcessor } from './routing/decision-processor.js';
+import { PartitionManager } from './routing/partition-manager.js';
+import { PartitionRunner } from './routing/partition-runner.js';
+import { partitionOf } from './routing/partitioning.js';
+
+export function engineSettings(c: RouterConfig): EngineSettings {
+  return {
+    ...defaultEngineSettings,
+    presenceTimeoutMs: c.PRESENCE_TIMEOUT_S * 1000,
+    hysteresisReports: c.HYSTERESIS_REPORTS,
+    hysteresisMs: c.HYSTERESIS_S * 1000,
+    visibleRssiThresholdDbm: c.VISIBLE_RSSI_MIN_DBM,
+  };
+}
+
+export async function buildRouterApp(config: RouterConfig, logger: Logger): Promise<ServiceApp> {
+  const names = busNames(config.SA_BUS_PREFIX);
+  const settings = engineSettings(config);
+  const clock = () => Date.now();
+  const health = new HealthRegistry();
+  const metrics = createMetricsRegistry('router');
+  const applied = new Counter({
+    name: 'sa_router_batches_total',
+    help: 'committed event batches',
+    registers: [metrics],
+  });
+  const changes = new Counter({
+    name: 'sa_router_decision_changes_total',
+    help: 'target changes',
+    registers: [metrics],
+  });
+  const badEvents = new Counter({
+    name: 'sa_router_undecodable_events_total',
+    help: 'skipped',
+    registers: [metrics],
+  });
+  const callLatency = new Histogram({
+    name: 'sa_router_call_decision_seconds',
+    help: 'CallArrived -> RouteDecision',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05],
+    registers: [metrics],
+  });
+
+  const nats = await connectNats(config.NATS_URL, `router-${config.instanceId}`, logger);
+  const redis = await connectRedis(config.REDIS_URL, logger);
+  health.add('nats', nats.health);
+  health.add('redis', redis.health);
+  await ensurePhoneStream(nats.nc, names);
+  const buckets = await openSnapshotBuckets(nats.nc, names);
+
+  const keys = routerKeys(config.redisKeyPrefix);
+  const store = new RedisUserStateStore(redis.redis, keys, {
+    callLogLength: config.CALL_LOG_LENGTH,
+    callLogTtlS: config.CALL_LOG_TTL_S,
+  });
+  const sync = new AstDbSync({
+    writer: new NatsAmiCommander(nats.nc, names, config.AMI_COMMAND_TIMEOUT_MS),
+    publisher: new NatsScenarioPublisher(nats.nc, names),
+    store,
+    logger: logger.child({ component: 'astdb-sync' }),
+    options: { maxInFlight: config.AMI_MAX_IN_FLIGHT, retryBaseMs: 100, retryMaxMs: 5000 },
+    onWritten: (ext, d) =>
+      logger.info(
+        {
+          event: 'astdb_written',
+          extension: ext,
+          target: d.targetDial,
+          scenario: d.scenarioName,
+          version: d.version,
+        },
+        `AstDB ${ext}/target = ${d.targetDial || '(deleted)'} (${d.scenarioName || 'no scenario'}): ${d.reason}`,
+      ),
+  });
+  const runners = new Map<number, PartitionRunner>();
+  const rules = new KvUserConfigWatcher(buckets.users, logger.child({ component: 'users' }), (ext) => {
+    const runner = runners.get(partitionOf(ext, config.ROUTER_PARTITIONS));
+    if (runner)
+      void runner.reevaluate([ext]).catch((err) => logger.warn({ err: String(err) }, 're-evaluate failed'));
+  });
+  const processor = new DecisionProcessor({
+    store,
+    rules,
+    effects: {
+      push: (ext, p, d) => {
+        changes.inc();
+        sync.push(ext, p, d);
+      },
+    },
+    settings,
+    clock,
+    logger,
+  });
+  const calls = new CallDesk({
+    store,
+    rules,
+    settings,
+    clock,
+    logger: logger.child({ component: 'calls' }),
+    onAnswered: (ms) => callLatency.observe(ms / 1000),
+  });
+  const manager = new PartitionManager({
+    leases: new RedisPartitionLeases(redis.redis, keys, config.instanceId),
+    partitions: config.ROUTER_PARTITIONS,
+    leaseMs: config.ROUTER_LEASE_MS,
+    logger,
+    start: async (partition, epoch) => {
+      const runner = new PartitionRunner(partition, epoch, {
+        partitions: config.ROUTER_PARTITIONS,
+        processor,
+        store,
+        rules,
+        sync,
+        sweepMs: config.ROUTER_SWEEP_MS,
+        clock,
+        logger: logger.child({ component: 'partition', partition }),
+        onFenced: () => logger.warn({ partition }, 'fenced by a newer owner'),
+        events: (handle) =>
+          new PhonePartitionConsumer(
+            nats.nc,
+            names,
+            {
+              partition,
+              partitions: config.ROUTER_PARTITIONS,
+              ackWaitMs: config.ROUTER_ACK_WAIT_MS,
+              batchMax: config.ROUTER_BATCH_MAX,
+              durablePrefix: config.ROUTER_DURABLE,
+            },
+            async (b) => {
+              const r = await handle(b);
+              applied.inc();
+              return r;
+            },
+            logger.child({ component: 'consumer', partition }),
+            () => badEvents.inc(),
+          ),
+      });
+      await runner.start();
+      runners.set(partition, runner);
+      return {
+        stop: async () => {
+          runners.delete(partition);
+          await runner.stop();
+        },
+      };
+    },
+  });
+
+  const ops = buildOpsApp({
+    health,
+    metrics,
+    logger,
+    readinessDetails: () => ({ partitions: manager.ownedPartitions() }),
+  });
+  ops.get<{ Params: { ext: string } }>('/decisions/:ext', async (req) => {
+    const ext = req.params.ext;
+    const stored = await store.loadOne(ext);
+    const now = clock();
+    const current = evaluate(stored?.state ?? emptyUserState, rules.get(ext), now, settings).state.decision;
+    return {
+      extension: ext,
+      stored: stored?.state.decision ?? null,
+      current,
+      devices: stored?.state.devices ?? {},
+      choice: stored?.state.choice ?? null,
+      calls: await store.recentCalls(ext),
+    };
+  });
+  let unsubscribe: () => void = () => {};
+
+  return {
+    async start() {
+      await rules.start();
+      await manager.start();
+      unsubscribe = subscribe(
+        nats.nc,
+        names,
+        {
+          calls,
+          onAmiConnected: () => {
+            logger.info({ event: 'ami_resync' }, 'ami-bridge connected: re-pushing every current target');
+            for (const r of runners.values()) {
+              void r.resync().then((n) => logger.info({ partition: r.partition, users: n }, 'resync queued'));
+            }
+          },
+        },
+        logger,
+      );
+      const address = await ops.listen({ host: config.OPS_HOST, port: config.OPS_PORT });
+      logger.info(
+        { event: 'listening', ops: address, partitions: manager.ownedPartitions(), users: rules.size },
+        `router listening (ops ${address})`,
+      );
+    },
+    async stop(reason) {
+      logger.info({ reason }, 'router stopping');
+      unsubscribe();
+      await ops.close();
+      await manager.stop();
+      rules.stop();
+      await Promise.race([sync.idle(), new Promise((r) => setTimeout(r, 1000))]);
+      sync.stop();
+      await nats.close();
+      await redis.close();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// The router's environment. Defaults sit next to the variables; durations are converted once here.
+import { hostname } from 'node:os';
+import { commonEnv, env, loadConfig as load } from '@sa/platform';
+import { z } from 'zod';
+
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(min)
+    .max(max)
+    .default(fallback);
+
+export const routerEnv = z.object({
+  ...commonEnv,
+  OPS_PORT: env.port(9102),
+  REDIS_URL: env.url(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
+  /** Redis keys look like `{sa:<REDIS_KEY_PREFIX>:<ext>}:st`; default = SA_BUS_PREFIX */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, _ or -')
+    .optional(),
+  /** presence older than this falls back to the default scenario */
+  PRESENCE_TIMEOUT_S: env.positiveInt(120),
+  /** a different location must be reported this many times in a row ... */
+  HYSTERESIS_REPORTS: env.positiveInt(2),
+  /** ... or for this long (unless its evidence is stronger) */
+  HYSTERESIS_S: int(20, 0, 86_400),
+  /** visible (not connected) networks count at or above this signal */
+  VISIBLE_RSSI_MIN_DBM: int(-75, -127, 0),
+  /** partitions of the user space; run one owner per partition (>= number of router instances) */
+  ROUTER_PARTITIONS: int(1, 1, 256),
+  ROUTER_LEASE_MS: int(6000, 300, 600_000),
+  ROUTER_ACK_WAIT_MS: int(10_000, 500, 600_000),
+  ROUTER_BATCH_MAX: int(1000, 1, 100_000),
+  ROUTER_SWEEP_MS: int(500, 10, 60_000),
+  ROUTER_DURABLE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .default('router'),
+  ROUTER_INSTANCE_ID: z.string().min(1).max(100).optional(),
+  AMI_COMMAND_TIMEOUT_MS: int(2000, 50, 60_000),
+  AMI_MAX_IN_FLIGHT: int(256, 1, 100_000),
+  CALL_LOG_LENGTH: int(10, 1, 1000),
+  CALL_LOG_TTL_S: int(7 * 86_400, 60, 365 * 86_400),
+});
+
+export type RouterEnv = z.infer<typeof routerEnv>;
+
+export interface RouterConfig extends RouterEnv {
+  readonly redisKeyPrefix: string;
+  readonly instanceId: string;
+}
+
+export function loadRouterConfig(source?: Record<string, string | undefined>): Readonly<RouterConfig> {
+  const c = load(routerEnv, source);
+  return Object.freeze({
+    ...c,
+    redisKeyPrefix: c.REDIS_KEY_PREFIX ?? c.SA_BUS_PREFIX,
+    instanceId: c.ROUTER_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+  });
+}

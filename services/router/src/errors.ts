@@ -1,0 +1,25 @@
+// The router's error codes: ROUTER_<AREA>_<WHAT>. Every code is documented here (see errors.test.ts).
+import { AppError } from '@sa/platform';
+
+export const routerErrorCodes = {
+  ROUTER_AMI_COMMAND_FAILED: 'ami-bridge answered an AstDB write with an error; retried with backoff',
+  ROUTER_COMMIT_CONFLICT:
+    'a user state commit kept losing compare-and-set races; the batch is retried unacked',
+  ROUTER_EVENT_UNDECODABLE: 'a phone event could not be decoded; it is logged, counted and skipped',
+  ROUTER_CALL_UNDECODABLE: 'a CallArrived request could not be decoded; answered with a fallback decision',
+  ROUTER_STATE_UNAVAILABLE: 'Redis could not be read on the call path; answered with a fallback decision',
+} as const;
+
+export type RouterErrorCode = keyof typeof routerErrorCodes;
+
+export class RouterError extends AppError {
+  override readonly name = 'RouterError';
+  constructor(
+    code: RouterErrorCode,
+    message: string,
+    context: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, context, options);
+  }
+}

@@ -1,0 +1,7 @@
+// Public surface of @sa/router for tests, the demo and the benchmark.
+
+export { ASTDB_FAMILY } from './adapters/nats/nats-ami-commander.js';
+export { routerKeys } from './adapters/redis/keys.js';
+export { decodeState } from './adapters/redis/state-codec.js';
+export { buildRouterApp, engineSettings } from './app.js';
+export { loadRouterConfig, type RouterConfig } from './config.js';

@@ -1,0 +1,75 @@
+// Answers "where does this call go?" from Redis (never Postgres): the user's stored state is
+// re-evaluated at the current instant (so an expiry the sweep has not processed yet still counts),
+// and the answer is recorded with its reason for "why did my call go there?".
+import type { Logger } from '@sa/platform';
+import { evaluate } from '../domain/scenario-engine.js';
+import { type EngineSettings, emptyUserState } from '../domain/types.js';
+import type { RulesSource, UserStateStore } from './ports.js';
+
+export interface CallAnswer {
+  readonly targetDial: string;
+  readonly scenarioId: string;
+  readonly reason: string;
+  readonly decidedAtMs: number;
+  readonly fallback: boolean;
+  readonly version: number;
+}
+
+export class CallDesk {
+  constructor(
+    private readonly deps: {
+      store: Pick<UserStateStore, 'loadOne' | 'recordCall'>;
+      rules: RulesSource;
+      settings: EngineSettings;
+      clock: () => number;
+      logger: Logger;
+      onAnswered?: (ms: number) => void;
+    },
+  ) {}
+
+  async decide(callId: string, extension: string, callerIdNum: string): Promise<CallAnswer> {
+    const started = performance.now();
+    const now = this.deps.clock();
+    let answer: CallAnswer;
+    try {
+      const stored = await this.deps.store.loadOne(extension);
+      const { state } = evaluate(
+        stored?.state ?? emptyUserState,
+        this.deps.rules.get(extension),
+        now,
+        this.deps.settings,
+      );
+      const d = state.decision!;
+      answer = {
+        targetDial: d.targetDial,
+        scenarioId: d.scenarioId,
+        reason: d.reason,
+        decidedAtMs: now,
+        fallback: d.targetDial === '',
+        version: d.version,
+      };
+    } catch (err) {
+      this.deps.logger.warn(
+        { extension, err: String(err), code: 'ROUTER_STATE_UNAVAILABLE' },
+        'call decided as fallback',
+      );
+      answer = {
+        targetDial: '',
+        scenarioId: '',
+        reason: 'router state unavailable',
+        decidedAtMs: now,
+        fallback: true,
+        version: 0,
+      };
+    }
+    this.deps.onAnswered?.(performance.now() - started);
+    this.deps.logger.info(
+      { event: 'call_decided', callId, extension, target: answer.targetDial, reason: answer.reason },
+      `call ${callId} for ${extension} -> ${answer.targetDial || '(dialplan fallback)'}: ${answer.reason}`,
+    );
+    void this.deps.store
+      .recordCall({ callId, extension, callerIdNum, ...answer })
+      .catch((err) => this.deps.logger.warn({ err: String(err) }, 'call decision not recorded'));
+    return answer;
+  }
+}

@@ -1,0 +1,104 @@
+// Decides which partitions this instance owns. Every `leaseMs / 3` it heartbeats, counts live
+// instances, renews its leases (a lease it could not renew in time is given up at once: the
+// runner stops before anyone else may take over), takes free partitions up to its fair share
+// (ceil(partitions / live instances)) and releases any above it, so work spreads out when
+// instances join and is taken over when one dies (after its lease expires).
+import type { Logger } from '@sa/platform';
+
+export interface PartitionRunner {
+  stop(): Promise<void>;
+}
+
+export interface LeaseStore {
+  acquire(partition: number, ttlMs: number): Promise<number | null>;
+  renew(partition: number, ttlMs: number): Promise<boolean>;
+  release(partition: number): Promise<void>;
+  heartbeat(nowMs: number, aliveMs: number): Promise<number>;
+  leave(): Promise<void>;
+}
+
+interface Owned {
+  readonly epoch: number;
+  readonly runner: PartitionRunner;
+  renewedAtMs: number;
+}
+
+export class PartitionManager {
+  private readonly owned = new Map<number, Owned>();
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: {
+      leases: LeaseStore;
+      partitions: number;
+      leaseMs: number;
+      start: (partition: number, epoch: number) => Promise<PartitionRunner>;
+      logger: Logger;
+    },
+  ) {}
+
+  ownedPartitions(): number[] {
+    return [...this.owned.keys()].sort((a, b) => a - b);
+  }
+
+  async start(): Promise<void> {
+    await this.tick();
+    this.timer = setInterval(
+      () => {
+        if (!this.ticking) this.ticking = this.tick().finally(() => (this.ticking = null));
+      },
+      Math.max(50, Math.floor(this.deps.leaseMs / 3)),
+    );
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    const { leases, partitions, leaseMs, logger } = this.deps;
+    try {
+      const now = Date.now();
+      const live = await leases.heartbeat(now, leaseMs);
+      for (const [p, o] of this.owned) {
+        const ok = await leases.renew(p, leaseMs).catch(() => false);
+        if (ok) o.renewedAtMs = now;
+        else if (now - o.renewedAtMs > leaseMs * 0.8 || !ok) await this.drop(p, 'lease lost');
+      }
+      const fair = Math.ceil(partitions / Math.max(1, live));
+      for (let p = 0; p < partitions && this.owned.size < fair && !this.stopped; p++) {
+        if (this.owned.has(p)) continue;
+        const epoch = await leases.acquire(p, leaseMs);
+        if (epoch === null) continue;
+        const runner = await this.deps.start(p, epoch);
+        this.owned.set(p, { epoch, runner, renewedAtMs: now });
+        logger.info({ partition: p, epoch, live }, `owning partition ${p}`);
+      }
+      while (this.owned.size > fair) {
+        const p = Math.max(...this.owned.keys());
+        await this.drop(p, 'rebalancing');
+        await leases.release(p);
+      }
+    } catch (err) {
+      logger.warn({ err: String(err) }, 'partition ownership check failed');
+    }
+  }
+
+  private async drop(p: number, why: string): Promise<void> {
+    const o = this.owned.get(p);
+    if (!o) return;
+    this.owned.delete(p);
+    this.deps.logger.warn({ partition: p, why }, `giving up partition ${p}`);
+    await o.runner.stop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.ticking;
+    for (const p of [...this.owned.keys()]) {
+      await this.drop(p, 'stopping');
+      await this.deps.leases.release(p).catch(() => {});
+    }
+    await this.deps.leases.leave().catch(() => {});
+  }
+}
