@@ -52,6 +52,7 @@ function currentRoute() {
 function renderRoute() {
   if (shell.hidden) return;
   cleanup?.();
+  for (const dialog of document.querySelectorAll('dialog[open]')) dialog.close();
   const name = currentRoute();
   for (const link of nav.querySelectorAll('a')) {
     if (link.getAttribute('href') === `#/${name}`) link.setAttribute('aria-current', 'page');

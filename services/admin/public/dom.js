@@ -43,3 +43,16 @@ export function formatDateTime(value) {
   if (Number.isNaN(date.getTime())) return String(value);
   return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/** Replaces the element's children, skipping null/false entries (replaceChildren would print "null"). */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  return appendChildren(el, children);
+}
+
+export function formatDate(value) {
+  if (value === undefined || value === null || value === '') return '—';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  return date.toLocaleDateString(undefined, { dateStyle: 'medium' });
+}

@@ -28,12 +28,8 @@ export function createEndpoints(client) {
       create: (body) => client.post('/devices', body),
       update: (id, body) => client.patch(`/devices/${enc(id)}`, body),
       remove: (id) => client.delete(`/devices/${enc(id)}`),
-      uploadLicence: (id, file) => {
-        const form = new FormData();
-        form.append('file', file, file.name);
-        return client.request('PUT', `/devices/${enc(id)}/licence`, { body: form });
-      },
-      qrCode: (id) => client.request('GET', `/devices/${enc(id)}/qr`, { raw: true }),
+      uploadLicence: (id, licence) => client.put(`/devices/${enc(id)}/licence`, { licence }),
+      qrCode: (id) => client.get(`/devices/${enc(id)}/qr`, { query: { format: 'json' } }),
     },
     destinations: {
       list: (query) => client.get('/destinations', { query }),
@@ -56,8 +52,8 @@ export function createEndpoints(client) {
       rotate: (body) => client.post('/keys/rotate', body),
     },
     board: {
-      current: () => client.get('/board'),
-      streamUrl: () => client.url('/board/events'),
+      current: () => client.get('/presence'),
+      streamUrl: () => client.url('/presence/stream'),
     },
     audit: {
       list: (query) => client.get('/audit', { query }),

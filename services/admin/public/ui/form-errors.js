@@ -1,7 +1,7 @@
 // Shows API errors inside a form: the message in the form's alert box and, when the error
 // details name a field, next to that field (aria-invalid + aria-describedby for screen readers).
 
-import { h } from '../dom.js';
+import { fill, h } from '../dom.js';
 
 export function clearFormErrors(form) {
   for (const el of form.querySelectorAll('[aria-invalid="true"]')) el.removeAttribute('aria-invalid');
@@ -29,7 +29,8 @@ export function showFormError(form, error) {
   }
   const alert = form.querySelector('.form-alert');
   if (alert) {
-    alert.replaceChildren(
+    fill(
+      alert,
       h('strong', {}, error?.message ?? 'Something went wrong.'),
       error?.code ? h('span', { class: 'error-code' }, ` (${error.code})`) : null,
     );

@@ -7,11 +7,9 @@ export function pageInfo(response, offset, limit) {
   const items = listItems(response);
   const total = typeof response?.total === 'number' ? response.total : undefined;
   const nextCursor = response?.nextCursor ?? response?.next_cursor ?? response?.page?.nextCursor;
-  const hasNext = nextCursor
-    ? true
-    : total !== undefined
-      ? offset + items.length < total
-      : items.length === limit;
+  let hasNext = items.length === limit;
+  if (response && ('nextCursor' in response || 'next_cursor' in response)) hasNext = Boolean(nextCursor);
+  else if (total !== undefined) hasNext = offset + items.length < total;
   return { items, total, nextCursor, hasNext, hasPrevious: offset > 0, offset, limit };
 }
 

@@ -1,11 +1,22 @@
 // Audit log: every change, who made it, and the before/after values (newest first).
 
-import { formatDateTime, h } from '../dom.js';
+import { fill, formatDateTime, h } from '../dom.js';
 import { badge, dataTable } from '../ui/data-table.js';
 import { pageInfo, pager } from '../ui/pager.js';
 import { loadError, pageFrame } from './page.js';
 
 const PAGE_SIZE = 50;
+const ENTITIES = [
+  ['', 'All'],
+  ['device', 'Devices'],
+  ['extension', 'Extensions'],
+  ['destination', 'Destinations'],
+  ['location', 'Locations'],
+  ['scenarios', 'Scenarios'],
+  ['server_key', 'Server keys'],
+  ['api_token', 'API tokens'],
+  ['admin_account', 'Admin accounts'],
+];
 
 export function render(root, { api }) {
   const state = { offset: 0, entity: '', cursors: [null] };
@@ -20,9 +31,7 @@ export function render(root, { api }) {
     h(
       'select',
       { id: 'audit-entity', name: 'entity' },
-      ['', 'device', 'licence', 'destination', 'location', 'scenario', 'key', 'extension', 'account'].map(
-        (value) => h('option', { value }, value === '' ? 'All' : value),
-      ),
+      ENTITIES.map(([value, label]) => h('option', { value }, label)),
     ),
     h('button', { type: 'submit', class: 'btn' }, 'Apply'),
   );
@@ -42,11 +51,11 @@ export function render(root, { api }) {
       const response = await api.audit.list({
         entity: state.entity,
         limit: PAGE_SIZE,
-        offset: cursor ? undefined : state.offset,
         cursor: cursor ?? undefined,
       });
       const info = pageInfo(response, state.offset, PAGE_SIZE);
-      results.replaceChildren(
+      fill(
+        results,
         dataTable({
           caption: 'Audit log',
           rows: info.items,
@@ -75,7 +84,7 @@ export function render(root, { api }) {
         }),
       );
     } catch (error) {
-      results.replaceChildren(loadError(error));
+      fill(results, loadError(error));
     }
   }
 

@@ -1,6 +1,6 @@
 // "Who is where": each user's current scenario and target, kept live by the API's event stream.
 
-import { formatDateTime, h } from '../dom.js';
+import { fill, formatDateTime, h } from '../dom.js';
 import { openEventStream } from '../sse-stream.js';
 import { badge, dataTable } from '../ui/data-table.js';
 import { listItems } from '../ui/pager.js';
@@ -27,12 +27,13 @@ export function render(root, { api }) {
   let flashed = '';
 
   function setStatus(value) {
-    status.replaceChildren(badge(STATUS_TEXT[value] ?? value, STATUS_TONE[value] ?? 'muted'));
+    fill(status, badge(STATUS_TEXT[value] ?? value, STATUS_TONE[value] ?? 'muted'));
   }
 
   function draw() {
     const rows = [...users.values()].sort((a, b) => String(a.extension).localeCompare(String(b.extension)));
-    results.replaceChildren(
+    fill(
+      results,
       dataTable({
         caption: 'Current scenario per user',
         rows,
@@ -66,7 +67,7 @@ export function render(root, { api }) {
       for (const entry of listItems(response)) users.set(entry.extension, entry);
       draw();
     })
-    .catch((error) => results.replaceChildren(loadError(error)));
+    .catch((error) => fill(results, loadError(error)));
 
   const stream = openEventStream({
     url: api.board.streamUrl(),

@@ -27,7 +27,9 @@ export function openDestinationForm({ api, notify, destination, onSaved }) {
     hint: 'Letters, digits, "_" or "-", e.g. Desk or Mobile.',
   });
   const nameInput = nameField.querySelector('input');
-  nameInput.replaceWith(h('div', { class: 'field-prefixed' }, prefix, nameInput));
+  const prefixed = h('div', { class: 'field-prefixed' });
+  nameInput.replaceWith(prefixed);
+  prefixed.append(prefix, nameInput);
   const extensionField = textField({
     label: 'Extension',
     name: 'extension',
@@ -100,13 +102,8 @@ export function openDestinationForm({ api, notify, destination, onSaved }) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const data = new FormData(form);
-    const specific = currentScope() === 'specific';
-    const body = {
-      name: fullName(),
-      dial: String(data.get('dial')).trim(),
-      scope: currentScope(),
-      ...(specific ? { extension: String(data.get('extension')).trim() } : {}),
-    };
+    // The API derives scope and extension from the name.
+    const body = { name: fullName(), dial: String(data.get('dial')).trim() };
     const submit = form.querySelector('button[type=submit]');
     submit.disabled = true;
     try {
@@ -116,6 +113,8 @@ export function openDestinationForm({ api, notify, destination, onSaved }) {
       dialog.close();
       onSaved();
     } catch (error) {
+      // The API names the whole name; here the extension has its own field.
+      if (error.code === 'ADMIN_EXTENSION_UNKNOWN') error.details = { field: 'extension' };
       showFormError(form, error);
     } finally {
       submit.disabled = false;

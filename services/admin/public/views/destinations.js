@@ -1,6 +1,6 @@
 // Destinations ("targets"): generic SMART-<Name> for everyone, specific <ext>-<Name> for one extension.
 
-import { h } from '../dom.js';
+import { fill, h } from '../dom.js';
 import { actions, badge, dataTable } from '../ui/data-table.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { pageInfo, pager } from '../ui/pager.js';
@@ -68,7 +68,8 @@ export function render(root, { api, notify }) {
         offset: state.offset,
       });
       const info = pageInfo(response, state.offset, PAGE_SIZE);
-      results.replaceChildren(
+      fill(
+        results,
         dataTable({
           caption: 'Destinations',
           columns: columns(),
@@ -89,7 +90,7 @@ export function render(root, { api, notify }) {
         }),
       );
     } catch (error) {
-      results.replaceChildren(loadError(error));
+      fill(results, loadError(error));
     }
   }
 

@@ -76,13 +76,20 @@ export function openDeviceForm({ api, notify, device, onSaved }) {
         allowCreateTargets: data.get('allowCreateTargets') === 'on',
       };
       if (editing) body.enabled = data.get('enabled') === 'on';
-      if (savedId) await api.devices.update(savedId, body);
-      else {
-        const created = await api.devices.create({ deviceId: String(data.get('deviceId')).trim(), ...body });
-        savedId = created?.deviceId ?? String(data.get('deviceId')).trim();
-      }
       const file = form.querySelector('input[name=licence]').files?.[0];
-      if (file) await uploadLicence(api, savedId, file, form);
+      const licence = file ? await file.text() : undefined;
+      if (savedId) {
+        await api.devices.update(savedId, body);
+        if (licence !== undefined) await uploadLicence(api, savedId, licence);
+      } else {
+        // One request: the device and its licence are stored together or not at all.
+        const created = await api.devices.create({
+          deviceId: String(data.get('deviceId')).trim(),
+          ...body,
+          licence,
+        });
+        savedId = created.deviceId;
+      }
       notify(editing ? `Device ${savedId} saved` : `Device ${savedId} added`);
       dialog.close();
       onSaved();
@@ -94,18 +101,18 @@ export function openDeviceForm({ api, notify, device, onSaved }) {
   });
 }
 
-async function uploadLicence(api, deviceId, file, form) {
+async function uploadLicence(api, deviceId, licence) {
   try {
-    await api.devices.uploadLicence(deviceId, file);
+    await api.devices.uploadLicence(deviceId, licence);
   } catch (error) {
-    // The device itself was saved; keep the dialog open so the administrator can pick another file.
-    form.querySelector('input[name=deviceId]').readOnly = true;
-    const details = [{ field: 'licence', message: error.message }];
+    // The other changes are saved; keep the dialog open so the administrator can pick another file.
     throw new ApiError(
       error.status,
       error.code,
       `Device ${deviceId} is saved, but its licence was refused: ${error.message}`,
-      details,
+      {
+        field: 'licence',
+      },
     );
   }
 }

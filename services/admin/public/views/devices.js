@@ -1,6 +1,6 @@
 // Devices: list (paged, filtered by extension), add, edit, enable/disable, delete, provisioning QR.
 
-import { formatDateTime, h } from '../dom.js';
+import { fill, formatDate, h } from '../dom.js';
 import { actions, badge, dataTable } from '../ui/data-table.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { pageInfo, pager } from '../ui/pager.js';
@@ -61,7 +61,8 @@ export function render(root, { api, notify }) {
         cursor: cursor ?? undefined,
       });
       const info = pageInfo(response, state.offset, PAGE_SIZE);
-      results.replaceChildren(
+      fill(
+        results,
         dataTable({
           caption: 'Devices',
           columns: columns(),
@@ -86,7 +87,7 @@ export function render(root, { api, notify }) {
         }),
       );
     } catch (error) {
-      results.replaceChildren(loadError(error));
+      fill(results, loadError(error));
     }
   }
 
@@ -180,17 +181,20 @@ export function render(root, { api, notify }) {
 
 function licenceCell(device) {
   const licence = device.licence;
-  const tier = licence?.tier ?? device.tier;
-  if (!tier || tier === 'none') return h('span', { class: 'muted' }, 'None');
-  const expires = licence?.expiresAt ?? device.licenceExpiresAt;
-  const expired = expires && new Date(expires).getTime() < Date.now();
+  if (!licence) {
+    return h(
+      'span',
+      { class: 'stack' },
+      badge('Free', 'neutral'),
+      h('small', { class: 'muted' }, 'no licence file'),
+    );
+  }
+  const expired = new Date(licence.expiresAt).getTime() < Date.now();
   return h(
     'span',
     { class: 'stack' },
-    badge(capitalise(tier), expired ? 'danger' : (TIER_TONES[tier] ?? 'neutral')),
-    expires
-      ? h('small', { class: 'muted' }, `${expired ? 'expired' : 'until'} ${formatDateTime(expires)}`)
-      : null,
+    badge(capitalise(licence.tier), expired ? 'danger' : (TIER_TONES[licence.tier] ?? 'neutral')),
+    h('small', { class: 'muted' }, `${expired ? 'expired' : 'until'} ${formatDate(licence.expiresAt)}`),
   );
 }
 

@@ -1,7 +1,7 @@
 // Server keys: the key ring with its rotation overlap (active / retiring until not-after / retired).
 // A secret is shown once, right after it is generated, and never again.
 
-import { formatDateTime, h } from '../dom.js';
+import { fill, formatDateTime, h } from '../dom.js';
 import { badge, dataTable } from '../ui/data-table.js';
 import { openDialog } from '../ui/dialog.js';
 import { textField } from '../ui/fields.js';
@@ -25,9 +25,11 @@ export function render(root, { api, notify }) {
 
   async function load() {
     try {
-      const keys = listItems(await api.keys.list());
-      const usesDefault = keys.some((k) => k.isDefault && k.state !== 'retired');
-      results.replaceChildren(
+      const response = await api.keys.list();
+      const keys = listItems(response);
+      const usesDefault = response.defaultKeyActive ?? keys.some((k) => k.isDefault && k.state !== 'retired');
+      fill(
+        results,
         usesDefault
           ? h(
               'p',
@@ -47,18 +49,19 @@ export function render(root, { api, notify }) {
               label: 'Accepted until',
               render: (k) => (k.state === 'active' ? 'No end' : formatDateTime(k.notAfter)),
             },
-            { label: 'Scope', render: (k) => (k.deviceId ? `Device ${k.deviceId}` : 'All devices') },
+
             {
               label: 'Notes',
               render: (k) =>
                 k.isDefault ? badge('Default key', 'danger') : h('span', { class: 'muted' }, '—'),
             },
             { label: 'Created', render: (k) => formatDateTime(k.createdAt) },
+            { label: 'Created by', render: (k) => k.createdBy ?? '—' },
           ],
         }),
       );
     } catch (error) {
-      results.replaceChildren(loadError(error));
+      fill(results, loadError(error));
     }
   }
 
@@ -105,12 +108,11 @@ export function render(root, { api, notify }) {
       const overlapSeconds = Math.round(Number(data.get('overlapHours')) * 3600);
       try {
         const result = await api.keys.rotate({ overlapSeconds, ...(secret ? { secret } : {}) });
-        form.reset();
         load();
-        if (result?.secret) showSecretOnce(dialog, result);
+        if (result.generatedSecret) showSecretOnce(dialog, result.key.keyId, result.generatedSecret);
         else {
           dialog.close();
-          notify(`Key ${result?.keyId ?? ''} is now active`);
+          notify(`Key ${result.key.keyId} is now active`);
         }
       } catch (error) {
         showFormError(form, error);
@@ -121,11 +123,12 @@ export function render(root, { api, notify }) {
   load();
 }
 
-function showSecretOnce(dialog, result) {
+function showSecretOnce(dialog, keyId, secret) {
   const body = dialog.dialog.querySelector('.dialog-body');
-  body.replaceChildren(
-    h('p', {}, `Key ${result.keyId} is now active. Copy its secret now: it will not be shown again.`),
-    h('p', { class: 'secret' }, h('code', {}, result.secret)),
+  fill(
+    body,
+    h('p', {}, `Key ${keyId} is now active. Copy its secret now: it will not be shown again.`),
+    h('p', { class: 'secret' }, h('code', {}, secret)),
     h(
       'div',
       { class: 'form-actions' },

@@ -1,6 +1,6 @@
 // Locations: named places recognised by Wi-Fi network names (SSIDs) and/or access points (BSSIDs).
 
-import { h } from '../dom.js';
+import { fill, h } from '../dom.js';
 import { actions, dataTable } from '../ui/data-table.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { linesOf, textareaField, textField } from '../ui/fields.js';
@@ -22,7 +22,8 @@ export function render(root, { api, notify }) {
   async function load() {
     try {
       const rows = listItems(await api.locations.list({ limit: 200 }));
-      results.replaceChildren(
+      fill(
+        results,
         dataTable({
           caption: 'Locations',
           rows,
@@ -61,7 +62,7 @@ export function render(root, { api, notify }) {
         }),
       );
     } catch (error) {
-      results.replaceChildren(loadError(error));
+      fill(results, loadError(error));
     }
   }
 

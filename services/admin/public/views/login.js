@@ -1,6 +1,6 @@
 // Sign-in screen.
 
-import { h } from '../dom.js';
+import { fill, h } from '../dom.js';
 import { textField } from '../ui/fields.js';
 import { formAlert, showFormError } from '../ui/form-errors.js';
 
@@ -52,6 +52,6 @@ export function renderLogin(root, { api, notice, onSignedIn }) {
       button.disabled = false;
     }
   });
-  root.replaceChildren(h('div', { class: 'login-wrap' }, form));
+  fill(root, h('div', { class: 'login-wrap' }, form));
   form.querySelector(notice ? 'input[name=password]' : 'input[name=username]').focus();
 }

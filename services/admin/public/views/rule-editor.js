@@ -114,14 +114,14 @@ function timeWindowFields(window) {
         id: ids.start,
         type: 'time',
         class: 'tw-start',
-        value: toTime(window?.startMinute ?? 480),
+        value: window?.start ?? '08:00',
       }),
     ),
     h(
       'div',
       { class: 'field' },
       h('label', { for: ids.end }, 'Until'),
-      h('input', { id: ids.end, type: 'time', class: 'tw-end', value: toTime(window?.endMinute ?? 1080) }),
+      h('input', { id: ids.end, type: 'time', class: 'tw-end', value: window?.end ?? '18:00' }),
     ),
     h(
       'fieldset',
@@ -158,8 +158,8 @@ function readRow(row) {
     kind === 'time_window' || (kind === 'location' && row.querySelector('.rule-window-toggle input').checked);
   if (windowWanted) {
     rule.window = {
-      startMinute: toMinutes(row.querySelector('.tw-start').value),
-      endMinute: toMinutes(row.querySelector('.tw-end').value),
+      start: row.querySelector('.tw-start').value || '00:00',
+      end: row.querySelector('.tw-end').value || '00:00',
       weekdays: [...row.querySelectorAll('.weekdays input:checked')].map((input) => Number(input.value)),
       timeZone: row.querySelector('.tw-tz').value.trim(),
     };
@@ -174,22 +174,10 @@ function normaliseKind(kind) {
   return KINDS.some((k) => k.value === text) ? text : 'explicit';
 }
 
-function toTime(minutes) {
-  const m = Math.max(0, Math.min(1439, Number(minutes) || 0));
-  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-}
-
-function toMinutes(time) {
-  const [hours, minutes] = String(time || '00:00')
-    .split(':')
-    .map(Number);
-  return hours * 60 + minutes;
-}
-
 export function describeRule(rule, locationsById) {
   const kind = normaliseKind(rule.kind);
   const window = rule.window
-    ? ` ${toTime(rule.window.startMinute)}–${toTime(rule.window.endMinute)}${weekdayText(rule.window.weekdays)}`
+    ? ` ${rule.window.start}–${rule.window.end}${weekdayText(rule.window.weekdays)}`
     : '';
   if (kind === 'location')
     return `At ${locationsById.get(rule.locationId)?.name ?? 'unknown location'}${window}`;

@@ -1,6 +1,6 @@
 // Scenarios per user: an ordered list (first match wins) of rules -> destination, plus a default.
 
-import { h } from '../dom.js';
+import { fill, h } from '../dom.js';
 import { badge } from '../ui/data-table.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { formAlert, showFormError } from '../ui/form-errors.js';
@@ -39,7 +39,10 @@ export function render(root, { api, notify }) {
       value: state.extension,
       required: true,
       placeholder: 'e.g. 230',
+      list: 'known-extensions',
+      autocomplete: 'off',
     }),
+    h('datalist', { id: 'known-extensions' }),
     h('button', { type: 'submit', class: 'btn' }, 'Show scenarios'),
   );
   picker.addEventListener('submit', (event) => {
@@ -53,13 +56,13 @@ export function render(root, { api, notify }) {
 
   async function load() {
     if (!state.extension) {
-      results.replaceChildren(h('p', { class: 'empty' }, 'Choose an extension to see its scenarios.'));
+      fill(results, h('p', { class: 'empty' }, 'Choose an extension to see its scenarios.'));
       return;
     }
     try {
       const [scenarios, destinations, locations] = await Promise.all([
         api.scenarios.list(state.extension),
-        api.destinations.list({ limit: 500 }),
+        api.destinations.list({ extension: state.extension, limit: 500 }),
         api.locations.list({ limit: 500 }),
       ]);
       state.scenarios = listItems(scenarios).sort(
@@ -73,7 +76,7 @@ export function render(root, { api, notify }) {
       draw();
     } catch (error) {
       addButton.disabled = true;
-      results.replaceChildren(loadError(error));
+      fill(results, loadError(error));
     }
   }
 
@@ -81,12 +84,11 @@ export function render(root, { api, notify }) {
     const locationsById = new Map(state.locations.map((l) => [l.id, l]));
     const destinationsById = new Map(state.destinations.map((d) => [d.id, d]));
     if (state.scenarios.length === 0) {
-      results.replaceChildren(
-        h('p', { class: 'empty' }, `Extension ${state.extension} has no scenarios yet.`),
-      );
+      fill(results, h('p', { class: 'empty' }, `Extension ${state.extension} has no scenarios yet.`));
       return;
     }
-    results.replaceChildren(
+    fill(
+      results,
       h(
         'ol',
         { class: 'scenario-list', 'aria-label': `Scenarios of ${state.extension}` },
@@ -231,5 +233,20 @@ export function render(root, { api, notify }) {
     }
   }
 
+  api.extensions
+    .list({ limit: 500 })
+    .then((response) => {
+      const options = listItems(response).map((e) =>
+        h(
+          'option',
+          { value: e.extension },
+          e.displayName ? `${e.extension} · ${e.displayName}` : e.extension,
+        ),
+      );
+      picker.querySelector('datalist').append(...options);
+    })
+    .catch(() => {
+      // suggestions only
+    });
   load();
 }
