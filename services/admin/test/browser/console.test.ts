@@ -1,0 +1,303 @@
+// Drives the admin web console in real headless Chromium (Debian's `chromium` + playwright-core)
+// against the real admin service, Postgres and NATS: log in, add a device with a signed licence file,
+// create a generic and a specific destination, see them listed, watch the live board update, and
+// check the phone-width layout. Screenshots of every step go to artifacts/screenshots/.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connectNats, connectPostgres, createLogger } from '@sa/platform';
+import { busNames, encodeMessage, v1 } from '@sa/proto';
+import { repoRoot, type ServiceProcess, startService, testUrls, uniqueName, waitFor } from '@sa/testkit';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(repoRoot, 'artifacts', 'screenshots');
+const LICENCE_CLI = join(repoRoot, 'services', 'admin', 'dist', 'cli', 'sa-licence.js');
+const PASSWORD = `console-${randomBytes(6).toString('hex')}`;
+const DEVICE_ID = `C0N5${randomBytes(8).toString('hex').toUpperCase()}`; // 20 letters/digits, as the app shows
+const EXTENSION = '230';
+
+const logger = createLogger('console-test', 'warn');
+const prefix = uniqueName('console');
+const workDir = mkdtempSync(join(tmpdir(), 'sa-console-'));
+
+let admin: ServiceProcess;
+let browser: Browser;
+let page: Page;
+let baseUrl: string;
+
+function licenceCli(...args: string[]): string {
+  const run = spawnSync(process.execPath, [LICENCE_CLI, ...args], { cwd: workDir, encoding: 'utf8' });
+  assert.equal(run.status, 0, `sa-licence ${args[0]} failed: ${run.stderr}`);
+  return run.stdout;
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function textOf(locator: Locator): Promise<string> {
+  return (await locator.textContent()) ?? '';
+}
+
+async function horizontalOverflow(): Promise<number> {
+  return Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+}
+
+describe('admin web console in headless Chromium', () => {
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
+    mkdirSync(SHOTS, { recursive: true });
+    const keygen = licenceCli('keygen', '--out', join(workDir, 'issuer.key'));
+    const publicKeys = /LICENCE_PUBLIC_KEYS=(\S+)/.exec(keygen)?.[1];
+    assert.ok(publicKeys, `sa-licence keygen printed no LICENCE_PUBLIC_KEYS line: ${keygen}`);
+    admin = await startService('admin', {
+      env: {
+        NATS_URL: testUrls.nats,
+        SA_BUS_PREFIX: prefix,
+        DATABASE_URL: testUrls.postgres,
+        DATABASE_SCHEMA: prefix,
+        ADMIN_PORT: '0',
+        OPS_PORT: '0',
+        ADMIN_PASSWORD: PASSWORD,
+        ADMIN_KEK: randomBytes(32).toString('hex'),
+        LICENCE_PUBLIC_KEYS: publicKeys,
+      },
+      timeoutMs: 30_000,
+    });
+    baseUrl = admin.addresses.http!;
+    assert.match(baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await admin?.stop();
+    rmSync(workDir, { recursive: true, force: true });
+    const pg = await connectPostgres(testUrls.postgres, logger, { max: 1 });
+    await pg.pool.query(`DROP SCHEMA IF EXISTS "${prefix}" CASCADE`);
+    await pg.close();
+    const nats = await connectNats(testUrls.nats, 'console-test-cleanup', logger);
+    const jsm = await jetstreamManager(nats.nc);
+    for await (const stream of jsm.streams.list()) {
+      if (stream.config.name.toLowerCase().includes(prefix)) await jsm.streams.delete(stream.config.name);
+    }
+    await nats.close();
+  });
+
+  it('given a wrong password, when signing in, then the form says so and stays on the login screen', async () => {
+    await page.goto(baseUrl);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shot('01-login');
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'wrong username or password' }).waitFor();
+    await shot('02-login-refused');
+  });
+
+  it('given the admin password, when signing in, then the devices page shows', async () => {
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Devices', level: 1 }).waitFor();
+    await page.getByText('No devices yet').waitFor();
+    await shot('03-devices-empty');
+  });
+
+  it('given a premium licence file, when adding the device with it, then the list shows it with its tier', async () => {
+    licenceCli(
+      'sign',
+      '--key',
+      join(workDir, 'issuer.key'),
+      '--device',
+      DEVICE_ID,
+      '--tier',
+      'premium',
+      '--expires',
+      '2099-12-31',
+      '--out-dir',
+      workDir,
+    );
+    const licenceFile = join(workDir, `lic-${DEVICE_ID}.lic`);
+    await page.getByRole('button', { name: 'Add device' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add device' });
+    await dialog.getByLabel('Device ID').fill(DEVICE_ID);
+    await dialog.getByLabel('Extension').fill(EXTENSION);
+    await dialog.getByLabel('Allow creating targets from the app').check();
+    await dialog.getByLabel('Licence file').setInputFiles({
+      name: `lic-${DEVICE_ID}.lic`,
+      mimeType: 'application/octet-stream',
+      buffer: readFileSync(licenceFile),
+    });
+    await shot('04-add-device-form');
+    await dialog.getByRole('button', { name: 'Add device' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = page.getByRole('row').filter({ hasText: DEVICE_ID });
+    await row.waitFor();
+    assert.match(await textOf(row), /Premium/);
+    assert.match(await textOf(row), new RegExp(EXTENSION));
+    assert.match(await textOf(row), /Allowed/);
+    await shot('05-device-listed');
+  });
+
+  it('given a licence for another device, when uploading it, then the licence field names the problem', async () => {
+    const other = 'OTHERDEVICE000000001';
+    licenceCli(
+      'sign',
+      '--key',
+      join(workDir, 'issuer.key'),
+      '--device',
+      other,
+      '--tier',
+      'standard',
+      '--expires',
+      '2099-12-31',
+      '--out-dir',
+      workDir,
+    );
+    await page.getByRole('button', { name: `Edit ${DEVICE_ID}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Edit device ${DEVICE_ID}` });
+    await dialog.getByLabel('Licence file').setInputFiles({
+      name: `lic-${other}.lic`,
+      mimeType: 'application/octet-stream',
+      buffer: readFileSync(join(workDir, `lic-${other}.lic`)),
+    });
+    await dialog.getByRole('button', { name: 'Save device' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'ADMIN_LICENCE_WRONG_DEVICE' }).waitFor();
+    assert.equal(await dialog.getByLabel('Licence file').getAttribute('aria-invalid'), 'true');
+    await shot('06-licence-for-another-device');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('given a device, when opening its QR code, then the provisioning image and setup link show', async () => {
+    await page.getByRole('button', { name: `QR code for ${DEVICE_ID}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Provision device ${DEVICE_ID}` });
+    const image = dialog.getByRole('img', { name: `Provisioning QR code for device ${DEVICE_ID}` });
+    await image.waitFor();
+    await waitFor(
+      () =>
+        image.evaluate((img) => {
+          const el = img as unknown as { complete: boolean; naturalWidth: number };
+          return el.complete && el.naturalWidth > 0;
+        }),
+      {
+        what: 'QR image decoded',
+      },
+    );
+    await dialog.getByText('Show setup link').click();
+    assert.match(await textOf(dialog.locator('code')), /^smartassistant:\/\/provision\?.*device=/);
+    assert.doesNotMatch(await textOf(dialog), /1234567890123456/);
+    await shot('07-device-qr');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('given a name breaking the naming rule, when creating a destination, then the name field shows the API error', async () => {
+    await page.getByRole('link', { name: 'Destinations' }).click();
+    await page.getByRole('heading', { name: 'Destinations', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'New destination' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New destination' });
+    await dialog.getByLabel('Name', { exact: true }).fill('Front desk!');
+    await dialog.getByLabel('Dial string').fill('200');
+    await dialog.getByRole('button', { name: 'Create destination' }).click();
+    await dialog.getByRole('alert').waitFor();
+    assert.equal(await dialog.getByLabel('Name', { exact: true }).getAttribute('aria-invalid'), 'true');
+    await shot('08-destination-name-refused');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('given the naming rules, when creating a generic and a specific destination, then both are listed', async () => {
+    await page.getByRole('button', { name: 'New destination' }).click();
+    let dialog = page.getByRole('dialog', { name: 'New destination' });
+    await dialog.getByLabel('Name', { exact: true }).fill('Desk');
+    await dialog.getByLabel('Dial string').fill('200');
+    assert.equal(await textOf(dialog.locator('output')), 'SMART-Desk');
+    await dialog.getByRole('button', { name: 'Create destination' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    await page.getByRole('button', { name: 'New destination' }).click();
+    dialog = page.getByRole('dialog', { name: 'New destination' });
+    await dialog.getByLabel('Specific to one extension').check();
+    await dialog.getByLabel('Extension').fill(EXTENSION);
+    await dialog.getByLabel('Name', { exact: true }).fill('Mobile');
+    await dialog.getByLabel('Dial string').fill('0049301234567');
+    assert.equal(await textOf(dialog.locator('output')), `${EXTENSION}-Mobile`);
+    await shot('09-specific-destination-form');
+    await dialog.getByRole('button', { name: 'Create destination' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const generic = page.getByRole('row').filter({ hasText: 'SMART-Desk' });
+    const specific = page.getByRole('row').filter({ hasText: `${EXTENSION}-Mobile` });
+    await generic.waitFor();
+    await specific.waitFor();
+    assert.match(await textOf(generic), /Generic/);
+    assert.match(await textOf(specific), new RegExp(`Extension ${EXTENSION}`));
+    await shot('10-destinations-listed');
+  });
+
+  it('given the board is open, when the router announces a scenario change, then the board shows it without reload', async () => {
+    await page.getByRole('link', { name: 'Who is where' }).click();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    const nats = await connectNats(testUrls.nats, 'console-test-router', logger);
+    try {
+      const names = busNames(prefix);
+      const change = v1.ScenarioChanged.create({
+        extension: EXTENSION,
+        scenarioId: 'office',
+        scenarioName: 'Office',
+        targetDial: '200',
+        targetName: 'SMART-Desk',
+        reason: 'at location Office',
+        decidedAtMs: Date.now(),
+        version: 1,
+      });
+      nats.nc.publish(
+        names.scenarioChanged(EXTENSION),
+        encodeMessage(v1.ScenarioChanged, change, 'ScenarioChanged'),
+      );
+      await nats.nc.flush();
+      const row = page.getByRole('row').filter({ hasText: 'SMART-Desk' });
+      await row.waitFor();
+      assert.match(await textOf(row), /Office/);
+    } finally {
+      await nats.close();
+    }
+    await shot('11-board-live');
+  });
+
+  it('given the changes made, when opening the audit log and keys, then both render', async () => {
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('row').filter({ hasText: DEVICE_ID }).first().waitFor();
+    await shot('12-audit-log');
+    await page.getByRole('link', { name: 'Server keys' }).click();
+    await page.getByRole('row').filter({ hasText: 'Active' }).first().waitFor();
+    await shot('13-server-keys');
+  });
+
+  it('given a 375 px wide phone screen, when visiting every page, then nothing scrolls sideways', async () => {
+    await page.setViewportSize({ width: 375, height: 812 });
+    for (const route of ['devices', 'destinations', 'locations', 'scenarios', 'board', 'keys', 'audit']) {
+      await page.goto(`${baseUrl}/#/${route}`);
+      await page.locator('.page-body').locator('table, .empty, .scenario-list').first().waitFor();
+      assert.equal(await horizontalOverflow(), 0, `${route} overflows horizontally at 375 px`);
+    }
+    await page.goto(`${baseUrl}/#/devices`);
+    await page.getByRole('row').filter({ hasText: DEVICE_ID }).waitFor();
+    assert.equal(await horizontalOverflow(), 0);
+    await shot('14-phone-devices');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('link', { name: 'Destinations' }).click();
+    await page.getByRole('row').filter({ hasText: 'SMART-Desk' }).waitFor();
+    assert.equal(await horizontalOverflow(), 0);
+    await shot('15-phone-destinations');
+  });
+});
