@@ -1,0 +1,304 @@
+// The fail2ban filters against what the REAL services log: ingest gets every kind of bad packet (each
+// from its own loopback address) plus normal phone traffic; admin gets failed and successful logins.
+// Debian's fail2ban-regex must match every attack line with the sender's address and nothing else.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { request } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { deriveEnvelopeKey, sealRequest } from '@sa/phone-protocol';
+import { ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
+import { busNames, encodeMessage, v1 } from '@sa/proto';
+import pg from 'pg';
+import { fail2banMatches } from './fail2ban-regex.js';
+import { waitFor } from './helpers.js';
+import { type ServiceProcess, startService } from './service-process.js';
+
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+
+// Every rejection reason of the log contract, and the loopback address this test attacks from.
+const attackers = {
+  too_small: '127.0.0.11',
+  too_large: '127.0.0.12',
+  bad_header: '127.0.0.13',
+  unknown_key: '127.0.0.14',
+  bad_tag: '127.0.0.15',
+  unknown_device: '127.0.0.16',
+  disabled_device: '127.0.0.17',
+  stale_timestamp: '127.0.0.18',
+  replay: '127.0.0.19',
+  rate_limited_device: '127.0.0.20',
+  rate_limited_ip: '127.0.0.21',
+} as const;
+type Reason = keyof typeof attackers;
+const phoneAddress = '127.0.0.2';
+const keyId = 7;
+const secret = 'Fail2banTest0042';
+const key = deriveEnvelopeKey(secret);
+
+let nc: NatsConnection;
+const prefixes: string[] = [];
+const newPrefix = () => {
+  const p = `t_${randomBytes(4).toString('hex')}`;
+  prefixes.push(p);
+  return p;
+};
+
+before(async () => {
+  nc = await connect({ servers: NATS_URL });
+});
+after(async () => {
+  const jsm = await jetstreamManager(nc);
+  for await (const stream of jsm.streams.list()) {
+    const name = stream.config.name.toLowerCase();
+    if (prefixes.some((p) => name.includes(p))) await jsm.streams.delete(stream.config.name).catch(() => {});
+  }
+  await nc.close();
+  const redis = new Redis(REDIS_URL);
+  for (const p of prefixes) {
+    const keys = await redis.keys(`${p}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  }
+  await redis.quit();
+});
+
+function sendUdp(src: string, port: number, packet: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, src, () => socket.send(packet, port, '127.0.0.1', () => socket.close(() => resolve())));
+  });
+}
+
+async function metric(opsUrl: string, name: string, reason?: string): Promise<number> {
+  const text = await (await fetch(`${opsUrl}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(name) && (!reason || l.includes(`reason="${reason}"`)))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
+function rejectionLines(lines: readonly string[]) {
+  return lines.filter((l) => l.includes('"event":"packet_rejected"'));
+}
+
+describe('deploy/fail2ban', () => {
+  it('given the real ingest rejecting every kind of bad packet and accepting a phone, when fail2ban-regex applies the filter, then each rejection matches with its sender and no other line does', async () => {
+    const prefix = newPrefix();
+    const names = busNames(prefix);
+    await ensurePhoneStream(nc, names);
+    const buckets = await openSnapshotBuckets(nc, names);
+    const ring = v1.KeyRingChanged.create({
+      revision: Date.now(),
+      keys: [
+        v1.ServerKey.create({
+          keyId,
+          secret: Buffer.from(secret, 'ascii'),
+          state: v1.KeyState.KEY_STATE_ACTIVE,
+        }),
+      ],
+    });
+    await buckets.keys.put('ring', encodeMessage(v1.KeyRingChanged, ring, 'KeyRingChanged'));
+    const devices = ['phone-ok', 'phone-off', ...Array.from({ length: 12 }, (_, i) => `phone-f${i}`)];
+    for (const deviceId of devices) {
+      const device = v1.Device.create({
+        deviceId,
+        extension: '201',
+        enabled: deviceId !== 'phone-off',
+        tier: v1.Tier.TIER_STANDARD,
+      });
+      await buckets.devices.put(deviceId, encodeMessage(v1.Device, device, 'Device'));
+    }
+
+    const ingest = await startService('ingest', {
+      NATS_URL,
+      REDIS_URL,
+      SA_BUS_PREFIX: prefix,
+      REDIS_KEY_PREFIX: `${prefix}:ingest:`,
+      INGEST_HOST: '127.0.0.1',
+      INGEST_PORT: '0',
+      OPS_PORT: '0',
+      LOG_LEVEL: 'info',
+      REJECT_LOG_PER_SEC: '1000',
+      RATE_LIMIT_IP_PER_SEC: '1',
+      RATE_LIMIT_IP_BURST: '8',
+      RATE_LIMIT_DEVICE_PER_SEC: '1',
+      RATE_LIMIT_DEVICE_BURST: '4',
+    });
+    try {
+      const port = Number(String(ingest.listening.udp).split(':').pop());
+      const ops = String(ingest.listening.ops);
+      let counter = 1;
+      const presence = (deviceId: string, overrides: { keyId?: number; timestampMs?: number } = {}) =>
+        sealRequest({
+          key,
+          keyId: overrides.keyId ?? keyId,
+          deviceId,
+          counter: counter++,
+          timestampMs: overrides.timestampMs ?? Date.now(),
+          body: { presence: { connected: { ssid: 'Office', bssid: '00:11:22:33:44:55' } } },
+        });
+
+      // Normal traffic: a registered phone reports its presence three times.
+      const first = presence('phone-ok');
+      for (const packet of [first, presence('phone-ok'), presence('phone-ok')])
+        await sendUdp(phoneAddress, port, packet);
+      await waitForMetric(ops, 'sa_ingest_packets_accepted_total', undefined, 3);
+
+      // Attacks, one reason per sender address.
+      const tampered = presence('phone-ok');
+      tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 0xff;
+      const single: Array<[Reason, Uint8Array]> = [
+        ['too_small', randomBytes(5)],
+        ['too_large', randomBytes(1500)],
+        ['bad_header', Buffer.alloc(120, 0xff)],
+        ['unknown_key', presence('phone-ok', { keyId: 9 })],
+        ['bad_tag', tampered],
+        ['unknown_device', presence('phone-nobody')],
+        ['disabled_device', presence('phone-off')],
+        ['stale_timestamp', presence('phone-ok', { timestampMs: Date.now() - 3_600_000 })],
+        ['replay', first],
+      ];
+      for (const [reason, packet] of single) {
+        await sendUdp(attackers[reason], port, packet);
+        await waitForMetric(ops, 'sa_ingest_packets_rejected_total', reason, 1);
+      }
+      // Floods: one device far over its rate, then one address over its rate (many devices).
+      for (let i = 0; i < 8; i++) await sendUdp(attackers.rate_limited_device, port, presence('phone-ok'));
+      await waitForMetric(ops, 'sa_ingest_packets_rejected_total', 'rate_limited_device', 1);
+      for (let i = 0; i < 12; i++) await sendUdp(attackers.rate_limited_ip, port, presence(`phone-f${i}`));
+      await waitForMetric(ops, 'sa_ingest_packets_rejected_total', 'rate_limited_ip', 1);
+      const expectedRejections = await metric(ops, 'sa_ingest_packets_rejected_total');
+      await waitFor(
+        'the rejection log lines',
+        () => rejectionLines(ingest.lines).length >= expectedRejections,
+      );
+
+      const lines = [...ingest.lines];
+      const matches = fail2banMatches('smartassistant', lines);
+      const rejections = rejectionLines(lines);
+      const seen = new Set<string>();
+      for (const line of rejections) {
+        const { reason, src } = JSON.parse(line) as { reason: Reason; src: string };
+        seen.add(reason);
+        assert.equal(src, attackers[reason], `the ${reason} line names the sender: ${line}`);
+        assert.equal(matches.get(line), src, `fail2ban must match ${reason} with host ${src}:\n${line}`);
+      }
+      assert.deepEqual(
+        [...seen].sort(),
+        Object.keys(attackers).sort(),
+        'every rejection reason was produced and logged',
+      );
+      const wrong = lines.filter((l) => matches.has(l) && !rejections.includes(l));
+      assert.deepEqual(wrong, [], 'no startup or normal-traffic line may match');
+      assert.ok(
+        lines.some((l) => l.includes('"event":"listening"')) &&
+          !matches.has(lines.find((l) => l.includes('"event":"listening"')) ?? ''),
+      );
+      assert.ok(
+        !rejections.some((l) => l.includes(`"src":"${phoneAddress}"`)),
+        'the phone itself was never rejected',
+      );
+    } finally {
+      await ingest.stop();
+    }
+  });
+
+  it('given the real admin with failed and successful logins, when fail2ban-regex applies the admin filter, then only the failures match, each with its client address', async () => {
+    const prefix = newPrefix();
+    const schema = prefix;
+    const password = `pw-${randomBytes(6).toString('hex')}`;
+    const db = new pg.Client({ connectionString: DATABASE_URL });
+    await db.connect();
+    let admin: ServiceProcess | undefined;
+    try {
+      admin = await startService('admin', {
+        NATS_URL,
+        DATABASE_URL,
+        DATABASE_SCHEMA: schema,
+        SA_BUS_PREFIX: prefix,
+        ADMIN_HOST: '127.0.0.1',
+        ADMIN_PORT: '0',
+        OPS_PORT: '0',
+        ADMIN_PASSWORD: password,
+        ADMIN_KEK: randomBytes(32).toString('hex'),
+        LOG_LEVEL: 'info',
+      });
+      const http = new URL(String(admin.listening.http));
+      const login = (src: string, username: string, pass: string) =>
+        postJson(http, '/api/v1/auth/login', src, { username, password: pass });
+      assert.equal(await login('127.0.0.31', 'admin', 'wrong-password'), 401);
+      assert.equal(await login('127.0.0.32', 'nobody', 'whatever-else'), 401);
+      assert.equal(await login('127.0.0.33', 'admin', password), 200);
+      await waitFor(
+        'two failed-login lines',
+        () => admin?.lines.filter((l) => l.includes('"event":"login_failed"')).length === 2,
+      );
+
+      const lines = [...admin.lines];
+      const matches = fail2banMatches('smartassistant-admin', lines);
+      const failures = lines.filter((l) => l.includes('"event":"login_failed"'));
+      assert.deepEqual(
+        failures.map((l) => matches.get(l)),
+        ['127.0.0.31', '127.0.0.32'],
+      );
+      assert.ok(
+        lines.some((l) => l.includes('"event":"login"') && l.includes('127.0.0.33')),
+        'the successful login is logged',
+      );
+      assert.deepEqual(
+        lines.filter((l) => matches.has(l) && !failures.includes(l)),
+        [],
+        'no other line may match',
+      );
+    } finally {
+      await admin?.stop();
+      await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await db.end();
+    }
+  });
+});
+
+async function waitForMetric(
+  ops: string,
+  name: string,
+  reason: string | undefined,
+  atLeast: number,
+): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await metric(ops, name, reason);
+    if (value >= atLeast) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `${name}${reason ? `{reason="${reason}"}` : ''} stayed at ${value}, expected >= ${atLeast}`,
+      );
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function postJson(base: URL, path: string, localAddress: string, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = request(
+      {
+        host: base.hostname,
+        port: base.port,
+        path,
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
