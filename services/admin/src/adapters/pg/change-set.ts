@@ -27,12 +27,40 @@ export interface Tx {
 }
 
 export class ChangeRunner {
+  /** Called after a commit that wrote outbox rows (wakes the relay). */
+  onCommit: () => void = () => {};
+
   constructor(
     private readonly pool: Pool,
     private readonly box: SecretBox,
   ) {}
 
-  run<T>(actor: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async run<T>(actor: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    let wrote = false;
+    const result = await this.#run(actor, fn, () => {
+      wrote = true;
+    });
+    if (wrote) this.onCommit();
+    return result;
+  }
+
+  /** Re-emits the full snapshot (every device, every user, the key ring), e.g. into empty KV buckets. */
+  republishAll(): Promise<{ devices: number; users: number }> {
+    return this.run('system', async (tx) => {
+      const devices = await tx.client.query<{ device_id: string }>(
+        'SELECT device_id FROM devices ORDER BY device_id',
+      );
+      const users = await tx.client.query<{ extension: string }>(
+        'SELECT extension FROM extensions ORDER BY extension',
+      );
+      for (const d of devices.rows) tx.deviceChanged(d.device_id);
+      for (const u of users.rows) tx.userChanged(u.extension);
+      tx.keyRingChanged();
+      return { devices: devices.rowCount ?? 0, users: users.rowCount ?? 0 };
+    });
+  }
+
+  #run<T>(actor: string, fn: (tx: Tx) => Promise<T>, wrote: () => void): Promise<T> {
     return inTransaction(this.pool, async (client) => {
       const devices = new Set<string>();
       const users = new Set<string>();
@@ -57,6 +85,7 @@ export class ChangeRunner {
       const result = await fn(tx);
       if (devices.size + users.size + destinations.size === 0 && !keyRing) return result;
       await client.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
+      wrote();
       for (const { row, deleted } of destinations.values()) {
         await this.write(client, 'destination', null, false, (seq) =>
           encodeMessage(

@@ -83,7 +83,7 @@ export class DevicesRepo {
     private readonly issuerKeys: () => readonly KeyObject[],
   ) {}
 
-  async list(q: { limit: number; cursor?: string; extensionPrefix?: string }): Promise<{
+  async list(q: { limit: number; cursor?: string; offset?: number; extensionPrefix?: string }): Promise<{
     items: DeviceView[];
     nextCursor: string | null;
   }> {
@@ -98,9 +98,9 @@ export class DevicesRepo {
       params.push(ext, id);
       where.push(`(d.extension, d.device_id) > ($${params.length - 1}, $${params.length})`);
     }
-    params.push(q.limit);
+    params.push(q.limit, q.cursor ? 0 : (q.offset ?? 0));
     const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY d.extension, d.device_id LIMIT $${params.length}`;
+      ORDER BY d.extension, d.device_id LIMIT $${params.length - 1} OFFSET $${params.length}`;
     const { rows } = await this.pool.query<Row>(sql, params);
     const last = rows.at(-1);
     return {

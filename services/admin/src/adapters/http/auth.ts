@@ -1,0 +1,129 @@
+// Authentication: password login -> session token (JSON body + HttpOnly SameSite=Strict cookie),
+// API tokens for automation; both accepted as `Authorization: Bearer <token>`. Every /api route
+// requires one, except routes marked `config: { public: true }` (health, login).
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DUMMY_HASH, verifyPassword } from '../../domain/credentials.js';
+import { AdminError } from '../../errors.js';
+import type { AccountsRepo, Principal } from '../pg/accounts-repo.js';
+import { errors } from './schemas.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    public?: boolean;
+  }
+}
+
+export const SESSION_COOKIE = 'sa_session';
+
+export interface AuthDeps {
+  readonly accounts: AccountsRepo;
+}
+
+export function actorOf(request: FastifyRequest): string {
+  const p = request.principal;
+  if (!p) return 'anonymous';
+  return p.via === 'api_token' ? `token:${p.tokenName}` : `admin:${p.username}`;
+}
+
+function tokenOf(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (header) {
+    const m = /^Bearer ([A-Za-z0-9_-]{10,100})$/.exec(header);
+    return m ? m[1]! : null;
+  }
+  const cookie = request.cookies?.[SESSION_COOKIE];
+  return cookie && /^[A-Za-z0-9_-]{10,100}$/.test(cookie) ? cookie : null;
+}
+
+export function registerAuth(
+  app: FastifyInstance,
+  options: { loginRateMax: number; sessionTtlSeconds: number; cookieSecure: boolean },
+  deps: AuthDeps,
+): void {
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return; // console static files are public
+    if (request.routeOptions.config?.public) return;
+    const token = tokenOf(request);
+    const principal = token ? await deps.accounts.resolve(token) : null;
+    if (!principal)
+      throw new AdminError('ADMIN_AUTH_REQUIRED', 'log in or send Authorization: Bearer <token>');
+    request.principal = principal;
+  });
+
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+  typed.post(
+    '/api/v1/auth/login',
+    {
+      config: { public: true, rateLimit: { max: options.loginRateMax, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in with username and password; returns a session token and sets a cookie',
+        security: [],
+        body: Type.Object(
+          {
+            username: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$' }),
+            password: Type.String({ minLength: 1, maxLength: 256 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ token: Type.String(), expiresAt: Type.String(), username: Type.String() }),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { username, password } = request.body;
+      const account = await deps.accounts.findByUsername(username);
+      const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+      if (!account || !ok) {
+        // fail2ban matches this line: keep event, src and msg stable.
+        request.log.warn({ event: 'login_failed', src: request.ip }, `admin login failed from ${request.ip}`);
+        throw new AdminError('ADMIN_AUTH_FAILED', 'wrong username or password');
+      }
+      const session = await deps.accounts.createSession(account.id, options.sessionTtlSeconds);
+      reply.setCookie(SESSION_COOKIE, session.token, {
+        path: '/api',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: options.cookieSecure,
+        maxAge: options.sessionTtlSeconds,
+      });
+      request.log.info({ event: 'login', src: request.ip, username }, `admin ${username} logged in`);
+      return { token: session.token, expiresAt: session.expiresAt, username };
+    },
+  );
+
+  typed.post(
+    '/api/v1/auth/logout',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End the current session',
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const token = tokenOf(request);
+      if (token?.startsWith('sas_')) await deps.accounts.deleteSession(token);
+      reply.clearCookie(SESSION_COOKIE, { path: '/api' });
+      return reply.code(204).send(null);
+    },
+  );
+
+  typed.get(
+    '/api/v1/auth/me',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is calling',
+        response: { 200: Type.Object({ username: Type.String(), via: Type.String() }), ...errors },
+      },
+    },
+    async (request) => ({ username: request.principal!.username, via: request.principal!.via }),
+  );
+}

@@ -1,0 +1,51 @@
+// Every /api/v1 route, one registration per feature.
+import type { FastifyInstance } from 'fastify';
+import type { PresenceBoard } from '../../../domain/presence-board.js';
+import type { AccountsRepo } from '../../pg/accounts-repo.js';
+import type { DestinationsRepo } from '../../pg/destinations-repo.js';
+import type { DevicesRepo } from '../../pg/devices-repo.js';
+import type { KeysRepo } from '../../pg/keys-repo.js';
+import type { LocationsRepo } from '../../pg/locations-repo.js';
+import type { UsersRepo } from '../../pg/users-repo.js';
+import { registerCatalogRoutes } from './catalog.js';
+import { registerDeviceRoutes } from './devices.js';
+import { registerKeyRoutes } from './keys.js';
+import { registerOpsRoutes } from './ops.js';
+import { registerUserRoutes } from './users.js';
+
+export interface Provisioning {
+  readonly publicHost: string;
+  readonly publicPort: number;
+  readonly knockSequence: readonly number[];
+}
+
+export interface FreepbxImport {
+  run(actor: string, options: { url?: string; dryRun: boolean }): Promise<ImportResult>;
+}
+
+export interface ImportResult {
+  created: string[];
+  skipped: { name: string; reason: string }[];
+}
+
+export interface RouteDeps {
+  readonly devices: DevicesRepo;
+  readonly destinations: DestinationsRepo;
+  readonly locations: LocationsRepo;
+  readonly users: UsersRepo;
+  readonly keys: KeysRepo;
+  readonly accounts: AccountsRepo;
+  readonly audit: (q: { limit: number; cursor?: string; entity?: string }) => Promise<unknown>;
+  readonly ping: () => Promise<void>;
+  readonly presence: PresenceBoard;
+  readonly provisioning: Provisioning;
+  readonly freepbx?: FreepbxImport;
+}
+
+export async function registerRoutes(api: FastifyInstance, deps: RouteDeps): Promise<void> {
+  registerOpsRoutes(api, deps);
+  registerDeviceRoutes(api, deps);
+  registerCatalogRoutes(api, deps);
+  registerUserRoutes(api, deps);
+  registerKeyRoutes(api, deps);
+}

@@ -1,0 +1,132 @@
+// /extensions and /users/:extension/scenarios.
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { actorOf } from '../auth.js';
+import {
+  Extension,
+  ExtensionPrefix,
+  errors,
+  Label,
+  Limit,
+  Offset,
+  Scenario,
+  ScenarioIn,
+} from '../schemas.js';
+import type { RouteDeps } from './index.js';
+
+const ExtParams = Type.Object({ extension: Extension });
+const ExtensionView = Type.Object({
+  extension: Type.String(),
+  displayName: Type.String(),
+  deviceCount: Type.Integer(),
+});
+
+export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['users'];
+
+  api.get(
+    '/extensions',
+    {
+      schema: {
+        tags,
+        summary: 'List known extensions (users)',
+        querystring: Type.Object(
+          { limit: Limit, offset: Offset, prefix: Type.Optional(ExtensionPrefix) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            items: Type.Array(ExtensionView),
+            total: Type.Integer(),
+            limit: Type.Integer(),
+            offset: Type.Integer(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { limit, offset, prefix } = request.query;
+      return {
+        ...(await deps.users.listExtensions({ limit, offset, ...(prefix ? { prefix } : {}) })),
+        limit,
+        offset,
+      };
+    },
+  );
+
+  api.post(
+    '/extensions',
+    {
+      schema: {
+        tags,
+        summary: 'Declare an extension so specific destinations and scenarios can name it',
+        body: Type.Object(
+          { extension: Extension, displayName: Type.Optional(Label) },
+          { additionalProperties: false },
+        ),
+        response: { 201: ExtensionView, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await deps.users.createExtension(actorOf(request), request.body)),
+  );
+
+  api.delete(
+    '/extensions/:extension',
+    {
+      schema: {
+        tags,
+        summary: 'Remove an extension without devices, destinations or scenarios',
+        params: ExtParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await deps.users.removeExtension(actorOf(request), request.params.extension);
+      return reply.code(204).send(null);
+    },
+  );
+
+  const ScenarioList = Type.Object({ extension: Type.String(), items: Type.Array(Scenario) });
+  api.get(
+    '/users/:extension/scenarios',
+    {
+      schema: {
+        tags,
+        summary: "A user's scenarios in evaluation order",
+        params: ExtParams,
+        response: { 200: ScenarioList, ...errors },
+      },
+    },
+    async (request) => ({
+      extension: request.params.extension,
+      items: await deps.users.listScenarios(request.params.extension),
+    }),
+  );
+
+  api.put(
+    '/users/:extension/scenarios',
+    {
+      schema: {
+        tags,
+        summary: "Replace a user's scenarios (array order = evaluation order; at most one isDefault)",
+        params: ExtParams,
+        body: Type.Object(
+          { scenarios: Type.Array(ScenarioIn, { maxItems: 50 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: ScenarioList, ...errors },
+      },
+    },
+    async (request) => {
+      const items = await deps.users.replaceScenarios(
+        actorOf(request),
+        request.params.extension,
+        request.body.scenarios,
+      );
+      return { extension: request.params.extension, items };
+    },
+  );
+}

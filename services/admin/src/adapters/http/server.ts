@@ -1,0 +1,162 @@
+// Fastify application for /api/v1 and the console's static files. Built by app.ts (and tests)
+// with every dependency injected; no listen here.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from '@sa/platform';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from 'fastify';
+import { AdminError, ERRORS } from '../../errors.js';
+import { type AuthDeps, registerAuth } from './auth.js';
+import { type RouteDeps, registerRoutes } from './routes/index.js';
+import { ErrorBody } from './schemas.js';
+
+export const PUBLIC_DIR = fileURLToPath(new URL('../../../public', import.meta.url));
+
+export interface HttpOptions {
+  readonly logger: Logger;
+  readonly bodyLimit: number;
+  readonly loginRateMax: number;
+  readonly sessionTtlSeconds: number;
+  readonly cookieSecure: boolean;
+  readonly publicDir?: string;
+}
+
+export type AdminHttp = FastifyInstance;
+
+export async function buildHttpApp(options: HttpOptions, deps: RouteDeps & AuthDeps): Promise<AdminHttp> {
+  const app = Fastify({
+    loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
+
+  app.addSchema(ErrorBody);
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const { status, body } = toErrorBody(err);
+    if (status >= 500) request.log.error({ err, route: request.routeOptions.url }, 'request failed');
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send(errorBody('ADMIN_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+  // Oversized bodies are refused on every route, including methods whose body Fastify ignores.
+  app.addHook('onRequest', async (request) => {
+    const length = Number(request.headers['content-length'] ?? 0);
+    if (length > options.bodyLimit) {
+      throw new AdminError(
+        'ADMIN_REQUEST_TOO_LARGE',
+        `request body of ${length} bytes exceeds ${options.bodyLimit}`,
+        {
+          limit: options.bodyLimit,
+        },
+      );
+    }
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: 16 * 1024, files: 1, fields: 5 },
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      ...errorBody(
+        'ADMIN_AUTH_RATE_LIMITED',
+        `too many login attempts; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+      ),
+    }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Smart Assistant admin API', version: '1.0.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  registerAuth(app, options, deps);
+  await app.register(async (api) => registerRoutes(api, deps), { prefix: '/api/v1' });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const publicDir = options.publicDir ?? PUBLIC_DIR;
+  if (existsSync(publicDir))
+    await app.register(fastifyStatic, { root: publicDir, prefix: '/', index: 'index.html' });
+  return app;
+}
+
+export function errorBody(code: string, message: string, details: Record<string, unknown> = {}) {
+  return { error: { code, message, details } };
+}
+
+export function toErrorBody(err: FastifyError | AdminError): {
+  status: number;
+  body: ReturnType<typeof errorBody>;
+} {
+  if (err instanceof AdminError)
+    return { status: err.status, body: errorBody(err.code, err.message, err.details) };
+  const fe = err as FastifyError;
+  if (fe.validation) {
+    const first = fe.validation[0];
+    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const path = `${first?.instancePath ?? ''}${missing ? `/${missing}` : ''}`.replace(/^\//, '');
+    const field = [fe.validationContext, path].filter(Boolean).join('.') || 'request';
+    const message = missing ? 'is required' : (first?.message ?? 'is invalid');
+    return {
+      status: 400,
+      body: errorBody('ADMIN_REQUEST_INVALID', `${field}: ${message}`, {
+        field,
+        problems: fe.validation.length,
+      }),
+    };
+  }
+  if (
+    fe.statusCode === 413 ||
+    fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ||
+    fe.code === 'FST_REQ_FILE_TOO_LARGE'
+  ) {
+    return { status: 413, body: errorBody('ADMIN_REQUEST_TOO_LARGE', 'request body exceeds the size limit') };
+  }
+  if (fe.statusCode === 429) return { status: 429, body: errorBody('ADMIN_AUTH_RATE_LIMITED', fe.message) };
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return {
+      status: fe.statusCode,
+      body: errorBody('ADMIN_REQUEST_INVALID', `request: ${fe.message}`, { field: 'request' }),
+    };
+  }
+  return { status: 500, body: errorBody('ADMIN_INTERNAL', ERRORS.ADMIN_INTERNAL.text) };
+}

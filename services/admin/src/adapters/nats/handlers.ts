@@ -1,0 +1,76 @@
+// Admin's NATS subscriptions, listed up front:
+//   names.phoneTargets        PhoneTargetsRequest -> PhoneTargetsReply   (queue group "admin")
+//   names.setSecret           SetSecretRequest    -> SetSecretReply      (queue group "admin")
+//   names.scenarioChangedAll  ScenarioChanged     -> presence board
+import type { Logger, NatsConnection } from '@sa/platform';
+import { type BusNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
+import type { PresenceBoard } from '../../domain/presence-board.js';
+import type { PhoneRequests } from './phone-requests.js';
+
+type Subscription = ReturnType<NatsConnection['subscribe']>;
+
+export function subscribeAll(
+  nc: NatsConnection,
+  names: BusNames,
+  deps: { phone: PhoneRequests; presence: PresenceBoard; logger: Logger },
+): Subscription[] {
+  const log = deps.logger.child({ component: 'nats-handlers' });
+  const subs = [
+    nc.subscribe(names.phoneTargets, { queue: 'admin' }),
+    nc.subscribe(names.setSecret, { queue: 'admin' }),
+    nc.subscribe(names.scenarioChangedAll),
+  ] as const;
+  const [targets, secret, scenarios] = subs;
+
+  void (async () => {
+    for await (const msg of targets) {
+      const reply = await deps.phone.targets(msg.data).catch((err: unknown) => {
+        log.error({ err }, 'phone targets request failed');
+        return v1.PhoneTargetsReply.create({
+          ok: false,
+          errorCode: 'ADMIN_INTERNAL',
+          message: 'internal error',
+        });
+      });
+      msg.respond(encodeMessage(v1.PhoneTargetsReply, reply, 'PhoneTargetsReply'));
+    }
+  })();
+
+  void (async () => {
+    for await (const msg of secret) {
+      const reply = await deps.phone.setSecret(msg.data).catch((err: unknown) => {
+        log.error({ err: err instanceof Error ? err.message : 'error' }, 'set-secret request failed');
+        return v1.SetSecretReply.create({
+          ok: false,
+          errorCode: 'ADMIN_INTERNAL',
+          message: 'internal error',
+        });
+      });
+      msg.respond(encodeMessage(v1.SetSecretReply, reply, 'SetSecretReply'));
+    }
+  })();
+
+  void (async () => {
+    for await (const msg of scenarios) {
+      try {
+        const e = decodeMessage(v1.ScenarioChanged, msg.data, 'ScenarioChanged');
+        deps.presence.apply({
+          extension: e.extension ?? '',
+          scenarioId: e.scenarioId ?? '',
+          scenarioName: e.scenarioName ?? '',
+          targetDial: e.targetDial ?? '',
+          targetName: e.targetName ?? '',
+          reason: e.reason ?? '',
+          decidedAt: new Date(Number(e.decidedAtMs) || Date.now()).toISOString(),
+          version: Number(e.version),
+        });
+      } catch (err) {
+        log.warn(
+          { err: err instanceof Error ? err.message : String(err), subject: msg.subject },
+          'bad ScenarioChanged dropped',
+        );
+      }
+    }
+  })();
+  return [...subs];
+}

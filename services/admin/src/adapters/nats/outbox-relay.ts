@@ -1,0 +1,161 @@
+// Publishes outbox rows in seq order: writes the KV snapshot (JetStream-acknowledged), publishes the
+// change event, flushes (server acknowledged), then marks the row published, all while holding the
+// row locks, so a NATS outage only delays delivery and a second admin instance never reorders it.
+// Delivery is at-least-once: a crash between publish and commit repeats the row (revision = seq lets
+// consumers drop duplicates).
+import type { Logger, NatsConnection, Pool, PoolClient, SnapshotBuckets } from '@sa/platform';
+import { type BusNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
+import type { SecretBox } from '../../domain/secret-box.js';
+import { OUTBOX_LOCK } from '../pg/change-set.js';
+
+interface OutboxRow {
+  seq: string;
+  subject_kind: 'device' | 'keyring' | 'user' | 'destination';
+  kv_key: string | null;
+  kv_delete: boolean;
+  sealed: boolean;
+  event: Buffer;
+}
+
+export interface OutboxRelayOptions {
+  readonly pool: Pool;
+  readonly nc: NatsConnection;
+  readonly names: BusNames;
+  readonly buckets: SnapshotBuckets;
+  readonly box: SecretBox;
+  readonly logger: Logger;
+  readonly pollMs: number;
+  readonly batch?: number;
+}
+
+export class OutboxRelay {
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<void> | null = null;
+  #stopped = false;
+  #lastError: string | null = null;
+  #published = 0;
+  readonly #log: Logger;
+
+  constructor(private readonly o: OutboxRelayOptions) {
+    this.#log = o.logger.child({ component: 'outbox' });
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#schedule(0);
+  }
+
+  /** Wake the relay now (called after a commit) instead of waiting for the next poll. */
+  kick(): void {
+    if (this.#stopped || this.#running) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#running;
+  }
+
+  get publishedCount(): number {
+    return this.#published;
+  }
+
+  health(): { status: 'up' | 'degraded'; detail?: string } {
+    return this.#lastError ? { status: 'degraded', detail: `outbox: ${this.#lastError}` } : { status: 'up' };
+  }
+
+  async pending(): Promise<number> {
+    const { rows } = await this.o.pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM outbox WHERE published_at IS NULL',
+    );
+    return Number(rows[0]!.n);
+  }
+
+  #schedule(ms: number): void {
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#running = this.#drain().finally(() => {
+        this.#running = null;
+        if (!this.#stopped) this.#schedule(this.#lastError ? Math.max(this.o.pollMs, 1000) : this.o.pollMs);
+      });
+    }, ms);
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (!this.#stopped && (await this.#publishBatch()) > 0) {
+        // keep going while there is work
+      }
+      if (this.#lastError) this.#log.info('outbox publishing again');
+      this.#lastError = null;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (this.#lastError !== message) this.#log.warn({ err: message }, 'outbox publish failed; will retry');
+      this.#lastError = message;
+    }
+  }
+
+  async #publishBatch(): Promise<number> {
+    const client = await this.o.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const locked = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, 1) AS ok', [
+        OUTBOX_LOCK,
+      ]);
+      if (!locked.rows[0]!.ok) {
+        await client.query('ROLLBACK');
+        return 0; // another instance is relaying
+      }
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT seq, subject_kind, kv_key, kv_delete, sealed, event FROM outbox
+          WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+        [this.o.batch ?? 100],
+      );
+      for (const row of rows) await this.#publish(client, row);
+      await client.query('COMMIT');
+      return rows.length;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async #publish(client: PoolClient, row: OutboxRow): Promise<void> {
+    const { names, buckets, nc } = this.o;
+    const event = row.sealed ? this.o.box.open(row.event) : row.event;
+    switch (row.subject_kind) {
+      case 'device': {
+        if (row.kv_delete) await buckets.devices.delete(row.kv_key!);
+        else {
+          const msg = decodeMessage(v1.DeviceChanged, event, 'DeviceChanged');
+          await buckets.devices.put(row.kv_key!, encodeMessage(v1.Device, msg.device!, 'Device'));
+        }
+        nc.publish(names.deviceChanged, event);
+        break;
+      }
+      case 'user': {
+        if (row.kv_delete) await buckets.users.delete(row.kv_key!);
+        else {
+          const msg = decodeMessage(v1.UserConfigChanged, event, 'UserConfigChanged');
+          await buckets.users.put(row.kv_key!, encodeMessage(v1.UserConfig, msg.config!, 'UserConfig'));
+        }
+        nc.publish(names.userConfigChanged, event);
+        break;
+      }
+      case 'keyring':
+        await buckets.keys.put('ring', event);
+        nc.publish(names.keyRingChanged, event);
+        break;
+      case 'destination':
+        nc.publish(names.destinationChanged, event);
+        break;
+    }
+    await nc.flush();
+    await client.query('UPDATE outbox SET published_at = now() WHERE seq = $1', [row.seq]);
+    this.#published++;
+  }
+}

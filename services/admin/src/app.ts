@@ -1,0 +1,214 @@
+// Composition root: builds every adapter once, wires them, and returns { start, stop }.
+import {
+  connectNats,
+  connectPostgres,
+  createMetricsRegistry,
+  Gauge,
+  HealthRegistry,
+  type Logger,
+  type OpsServer,
+  openSnapshotBuckets,
+  type ServiceApp,
+  startOpsServer,
+} from '@sa/platform';
+import { busNames } from '@sa/proto';
+import { loadKek } from './adapters/fs/kek-file.js';
+import { type AdminHttp, buildHttpApp } from './adapters/http/server.js';
+import { subscribeAll } from './adapters/nats/handlers.js';
+import { OutboxRelay } from './adapters/nats/outbox-relay.js';
+import { PhoneRequests } from './adapters/nats/phone-requests.js';
+import { AccountsRepo } from './adapters/pg/accounts-repo.js';
+import { listAudit } from './adapters/pg/audit-repo.js';
+import { ChangeRunner } from './adapters/pg/change-set.js';
+import { DestinationsRepo } from './adapters/pg/destinations-repo.js';
+import { DevicesRepo } from './adapters/pg/devices-repo.js';
+import { KeysRepo } from './adapters/pg/keys-repo.js';
+import { LocationsRepo } from './adapters/pg/locations-repo.js';
+import { runMigrations } from './adapters/pg/migrate.js';
+import { PhoneRepo } from './adapters/pg/phone-repo.js';
+import { UsersRepo } from './adapters/pg/users-repo.js';
+import type { AdminConfig } from './config.js';
+import { generatePassword } from './domain/credentials.js';
+import { parseIssuerKeys } from './domain/licence.js';
+import { PresenceBoard } from './domain/presence-board.js';
+import { SecretBox } from './domain/secret-box.js';
+
+export interface AdminApp extends ServiceApp {
+  readonly http: AdminHttp;
+  readonly relay: OutboxRelay;
+  readonly presence: PresenceBoard;
+  /** Actual addresses after start(). */
+  readonly addresses: { http?: string; ops?: string };
+}
+
+export interface BuildOptions {
+  readonly publicDir?: string;
+  /** Where the one-time generated admin password is written (stderr by default). */
+  readonly announce?: (line: string) => void;
+  readonly snapshotOnEmpty?: boolean;
+}
+
+export async function buildAdmin(
+  config: AdminConfig,
+  logger: Logger,
+  options: BuildOptions = {},
+): Promise<AdminApp> {
+  const box = new SecretBox(loadKek(config, logger));
+  const issuerKeys = parseIssuerKeys(config.LICENCE_PUBLIC_KEYS);
+  if (issuerKeys.length === 0) logger.warn('LICENCE_PUBLIC_KEYS is empty: licence uploads will be refused');
+  await runMigrations(config.DATABASE_URL, config.DATABASE_SCHEMA, logger);
+  const pg = await connectPostgres(config.DATABASE_URL, logger, {
+    searchPath: config.DATABASE_SCHEMA,
+    max: config.ADMIN_PG_POOL_MAX,
+  });
+  const nats = await connectNats(config.NATS_URL, 'admin', logger).catch(async (err) => {
+    await pg.close();
+    throw err;
+  });
+  const names = busNames(config.SA_BUS_PREFIX);
+  const buckets = await openSnapshotBuckets(nats.nc, names);
+
+  const changes = new ChangeRunner(pg.pool, box);
+  const accounts = new AccountsRepo(pg.pool, changes);
+  const keys = new KeysRepo(pg.pool, changes, box);
+  const destinations = new DestinationsRepo(pg.pool, changes);
+  const devices = new DevicesRepo(pg.pool, changes, () => issuerKeys);
+  const locations = new LocationsRepo(pg.pool, changes);
+  const users = new UsersRepo(pg.pool, changes);
+  const presence = new PresenceBoard();
+  const relay = new OutboxRelay({
+    pool: pg.pool,
+    nc: nats.nc,
+    names,
+    buckets,
+    box,
+    logger,
+    pollMs: config.ADMIN_OUTBOX_POLL_MS,
+  });
+  changes.onCommit = () => relay.kick();
+  const phone = new PhoneRequests(new PhoneRepo(pg.pool, changes, destinations), keys, logger, () =>
+    relay.kick(),
+  );
+
+  await ensureFirstAdmin(accounts, config, logger, options.announce);
+  if (await keys.ensureDefault()) {
+    logger.warn(
+      { event: 'default_key' },
+      'server key 1 is the well-known default key; rotate it with smart-set-secret',
+    );
+  }
+  if ((options.snapshotOnEmpty ?? true) && (await buckets.keys.get('ring')) === null) {
+    const counts = await changes.republishAll();
+    logger.info({ event: 'snapshot_republished', ...counts }, 'KV snapshot empty: republishing full state');
+  }
+
+  const health = new HealthRegistry();
+  health.add('postgres', () => pg.health());
+  health.add('nats', () => nats.health());
+  health.add('outbox', () => relay.health());
+  const metrics = createMetricsRegistry('admin');
+  new Gauge({
+    name: 'sa_admin_outbox_pending',
+    help: 'outbox rows not yet published',
+    registers: [metrics],
+    collect() {
+      return relay.pending().then(
+        (n) => this.set(n),
+        () => {},
+      );
+    },
+  });
+
+  const http = await buildHttpApp(
+    {
+      logger,
+      bodyLimit: config.ADMIN_BODY_LIMIT,
+      loginRateMax: config.ADMIN_LOGIN_RATE_MAX,
+      sessionTtlSeconds: config.ADMIN_SESSION_TTL_S,
+      cookieSecure: config.ADMIN_COOKIE_SECURE,
+      ...(options.publicDir ? { publicDir: options.publicDir } : {}),
+    },
+    {
+      devices,
+      destinations,
+      locations,
+      users,
+      keys,
+      accounts,
+      presence,
+      audit: (q) => listAudit(pg.pool, q),
+      ping: async () => {
+        await pg.pool.query('SELECT 1');
+      },
+      provisioning: {
+        publicHost: config.PUBLIC_HOST,
+        publicPort: config.PUBLIC_PORT,
+        knockSequence: config.KNOCK_SEQUENCE ? config.KNOCK_SEQUENCE.split(',').map(Number) : [],
+      },
+    },
+  );
+
+  let subs: ReturnType<typeof subscribeAll> = [];
+  let sweeper: NodeJS.Timeout | null = null;
+  let ops: OpsServer | null = null;
+  const addresses: { http?: string; ops?: string } = {};
+
+  return {
+    http,
+    relay,
+    presence,
+    addresses,
+    async start() {
+      subs = subscribeAll(nats.nc, names, { phone, presence, logger });
+      relay.start();
+      sweeper = setInterval(() => {
+        keys.sweep().catch((err: unknown) => logger.warn({ err: String(err) }, 'key sweep failed'));
+      }, config.ADMIN_KEY_SWEEP_MS);
+      sweeper.unref();
+      ops = await startOpsServer({
+        host: config.OPS_HOST,
+        port: config.OPS_PORT,
+        health,
+        metrics,
+        logger,
+        readinessDetails: () => ({}),
+      });
+      const httpAddress = await http.listen({ host: config.ADMIN_HOST, port: config.ADMIN_PORT });
+      addresses.http = httpAddress;
+      addresses.ops = ops.address;
+      logger.info(
+        { event: 'listening', ops: ops.address, http: httpAddress },
+        `admin listening on ${httpAddress} (ops ${ops.address})`,
+      );
+    },
+    async stop(reason) {
+      logger.info({ reason }, 'admin stopping');
+      if (sweeper) clearInterval(sweeper);
+      await http.close();
+      await relay.stop();
+      for (const sub of subs) sub.unsubscribe();
+      await nats.close();
+      await ops?.close();
+      await pg.close();
+    },
+  };
+}
+
+async function ensureFirstAdmin(
+  accounts: AccountsRepo,
+  config: AdminConfig,
+  logger: Logger,
+  announce: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<void> {
+  if (await accounts.hasAccounts()) return;
+  const generated = config.ADMIN_PASSWORD ? null : generatePassword();
+  const created = await accounts.ensureFirstAdmin(config.ADMIN_PASSWORD ?? generated!);
+  if (!created) return;
+  if (generated) {
+    announce(`admin: created account "admin" with generated password ${generated} (shown once; change it)`);
+  }
+  logger.info(
+    { event: 'admin_account_created', generated: generated !== null },
+    'created the first admin account "admin"',
+  );
+}
