@@ -12,8 +12,9 @@ import * as keys from './views/keys.js';
 import * as locations from './views/locations.js';
 import { renderLogin } from './views/login.js';
 import * as scenarios from './views/scenarios.js';
+import * as users from './views/users.js';
 
-const ROUTES = { devices, destinations, locations, scenarios, board, keys, audit };
+const ROUTES = { devices, users, destinations, locations, scenarios, board, keys, audit };
 const DEFAULT_ROUTE = 'devices';
 
 const shell = document.getElementById('shell');

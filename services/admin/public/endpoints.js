@@ -22,6 +22,7 @@ export function createEndpoints(client) {
     extensions: {
       list: (query) => client.get('/extensions', { query }),
       create: (body) => client.post('/extensions', body),
+      remove: (extension) => client.delete(`/extensions/${enc(extension)}`),
     },
     devices: {
       list: (query) => client.get('/devices', { query }),

@@ -4,7 +4,11 @@
 import { fill, h } from '../dom.js';
 
 export function clearFormErrors(form) {
-  for (const el of form.querySelectorAll('[aria-invalid="true"]')) el.removeAttribute('aria-invalid');
+  for (const el of form.querySelectorAll('[aria-invalid="true"]')) {
+    el.removeAttribute('aria-invalid');
+    if (el.dataset.describedBy) el.setAttribute('aria-describedby', el.dataset.describedBy);
+    else el.removeAttribute('aria-describedby');
+  }
   for (const el of form.querySelectorAll('.field-error')) el.remove();
   const alert = form.querySelector('.form-alert');
   if (alert) {
@@ -22,21 +26,42 @@ export function showFormError(form, error) {
     if (!input) continue;
     placed += 1;
     const id = `${input.id || input.name}-error`;
+    const hints = input.getAttribute('aria-describedby') ?? '';
+    input.dataset.describedBy = hints;
     input.setAttribute('aria-invalid', 'true');
-    input.setAttribute('aria-describedby', id);
+    input.setAttribute('aria-describedby', `${id} ${hints}`.trim());
     const wrapper = input.closest('.field') ?? input.parentElement;
-    wrapper.append(h('p', { class: 'field-error', id }, message));
+    wrapper.append(h('p', { class: 'field-error', id }, humanise(message)));
   }
   const alert = form.querySelector('.form-alert');
   if (alert) {
+    const summary =
+      placed > 0 ? (error?.summary ?? 'Please correct the highlighted field.') : humanise(error?.message);
     fill(
       alert,
-      h('strong', {}, error?.message ?? 'Something went wrong.'),
+      h('strong', {}, summary || 'Something went wrong.'),
       error?.code ? h('span', { class: 'error-code' }, ` (${error.code})`) : null,
     );
     alert.hidden = false;
   }
   if (placed > 0) form.querySelector('[aria-invalid="true"]')?.focus();
+}
+
+/** "body.name: must match pattern "^…$"" -> "Name contains characters that are not allowed." */
+export function humanise(message) {
+  if (typeof message !== 'string') return message;
+  const match = /^(?:(?:body|query|params)\.)?([\w.[\]/]+): (.*)$/s.exec(message);
+  if (!match) return message;
+  const field = match[1]
+    .split(/[./]/)
+    .pop()
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+  let text = match[2];
+  if (/^must match pattern/.test(text)) text = 'contains characters that are not allowed here';
+  else if (/^must match format "uuid"/.test(text)) text = 'must be chosen from the list';
+  const sentence = /^(must|is|are|has|have|should|contains)\b/.test(text) ? `${field} ${text}` : text;
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}${/[.!?]$/.test(sentence) ? '' : '.'}`;
 }
 
 export function formAlert() {

@@ -19,6 +19,7 @@ export function listItems(response) {
 }
 
 export function pager({ info, label, onPrevious, onNext }) {
+  if (info.items.length === 0 && !info.hasPrevious) return null;
   const first = info.items.length === 0 ? 0 : info.offset + 1;
   const last = info.offset + info.items.length;
   const summary = info.total !== undefined ? `${first}–${last} of ${info.total}` : `${first}–${last}`;

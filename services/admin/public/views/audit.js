@@ -64,7 +64,7 @@ export function render(root, { api }) {
             { label: 'When', render: (e) => formatDateTime(e.at) },
             { label: 'Who', render: (e) => e.actor },
             { label: 'Action', render: (e) => badge(e.action, actionTone(e.action)) },
-            { label: 'What', render: (e) => h('span', {}, e.entity, ' ', h('code', {}, e.entityId ?? '')) },
+            { label: 'What', render: whatCell },
             { label: 'Change', render: changeCell },
           ],
         }),
@@ -95,6 +95,20 @@ function actionTone(action) {
   if (/delete|remove|retire/i.test(action)) return 'danger';
   if (/create|add|insert/i.test(action)) return 'success';
   return 'info';
+}
+
+function whatCell(entry) {
+  const name = entry.after?.name ?? entry.before?.name;
+  const entity = entry.entity.replace(/_/g, ' ');
+  if (typeof name !== 'string' || name === entry.entityId) {
+    return h('span', {}, `${entity} `, h('code', {}, entry.entityId ?? ''));
+  }
+  return h(
+    'span',
+    { class: 'stack' },
+    h('span', {}, `${entity} `, h('strong', {}, name)),
+    h('small', { class: 'muted mono' }, entry.entityId),
+  );
 }
 
 function changeCell(entry) {

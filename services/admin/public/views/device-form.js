@@ -106,13 +106,8 @@ async function uploadLicence(api, deviceId, licence) {
     await api.devices.uploadLicence(deviceId, licence);
   } catch (error) {
     // The other changes are saved; keep the dialog open so the administrator can pick another file.
-    throw new ApiError(
-      error.status,
-      error.code,
-      `Device ${deviceId} is saved, but its licence was refused: ${error.message}`,
-      {
-        field: 'licence',
-      },
-    );
+    const refused = new ApiError(error.status, error.code, error.message, { field: 'licence' });
+    refused.summary = `Device ${deviceId} is saved, but its licence was refused.`;
+    throw refused;
   }
 }
