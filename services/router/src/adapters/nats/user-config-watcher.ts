@@ -38,7 +38,10 @@ export class KvUserConfigWatcher implements RulesSource {
     const ready = new Promise<void>((r) => {
       resolveReady = r;
     });
-    if (initial === 0) resolveReady();
+    // isUpdate is not reliable for the snapshot's last entry; delta (entries still pending in
+    // the snapshot) is: 0 marks the end of the initial state.
+    let loaded = initial === 0;
+    if (loaded) resolveReady();
     void (async () => {
       for await (const e of watch) {
         const ext = e.key;
@@ -52,8 +55,11 @@ export class KvUserConfigWatcher implements RulesSource {
             this.logger.warn({ extension: ext, err: String(err) }, 'undecodable UserConfig ignored');
           }
         }
-        if (e.isUpdate) this.onChange(ext);
-        if (!e.isUpdate && (e.delta ?? 0) === 0) resolveReady();
+        if (loaded) this.onChange(ext);
+        else if ((e.delta ?? 0) === 0) {
+          loaded = true;
+          resolveReady();
+        }
       }
     })();
     await ready;

@@ -1,0 +1,185 @@
+// Integration harness: a private bus prefix and Redis key prefix, a stub ami-bridge that records
+// AstDB commands, helpers to publish phone events and user configs, and full cleanup.
+import { randomBytes } from 'node:crypto';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { createLogger, ensurePhoneStream, openSnapshotBuckets, Redis, type ServiceApp } from '@sa/platform';
+import { busNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
+import { buildRouterApp } from '../src/app.js';
+import { loadRouterConfig } from '../src/config.js';
+
+export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const OFFICE_AP = 'aa:bb:cc:00:00:01';
+export const CONF_AP = 'aa:bb:cc:00:00:02';
+
+export interface AstDbCommand {
+  readonly key: string;
+  readonly value: string | null;
+  readonly at: number;
+}
+
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | null | false> | T,
+  what: string,
+  ms = 15_000,
+) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function officeConfig(extension: string): Uint8Array {
+  const target = (id: string, dial: string) => ({ id, name: `SMART-${id}`, dial, generic: true });
+  const loc = (id: string) => ({ kind: v1.RuleKind.RULE_KIND_LOCATION, locationId: id });
+  const cfg = v1.UserConfig.create({
+    extension,
+    revision: 1,
+    locations: [
+      { id: 'office', name: 'Office', ssids: ['Corp'], bssids: [OFFICE_AP] },
+      { id: 'conf', name: 'Conference', ssids: [], bssids: [CONF_AP] },
+    ],
+    scenarios: [
+      { id: 'desk', name: 'Desk', priority: 10, rules: [loc('office')], target: target('desk', extension) },
+      {
+        id: 'conference',
+        name: 'Conference',
+        priority: 5,
+        rules: [loc('conf')],
+        target: target('conf', '299'),
+      },
+      {
+        id: 'mobile',
+        name: 'Mobile',
+        priority: 100,
+        isDefault: true,
+        target: target('mobile', `0170${extension}`),
+      },
+    ],
+  });
+  return encodeMessage(v1.UserConfig, cfg, 'UserConfig');
+}
+
+export class Harness {
+  readonly prefix = `t_r${randomBytes(4).toString('hex')}`;
+  readonly names = busNames(this.prefix);
+  readonly astdb = new Map<string, AstDbCommand[]>();
+  readonly apps: ServiceApp[] = [];
+  nc!: NatsConnection;
+  redis!: Redis;
+  amiUp = true;
+  amiDropped = 0;
+
+  async setup(): Promise<this> {
+    this.nc = await connect({ servers: NATS_URL });
+    this.redis = new Redis(REDIS_URL);
+    await ensurePhoneStream(this.nc, this.names);
+    await openSnapshotBuckets(this.nc, this.names);
+    this.nc.subscribe(this.names.amiCommand, {
+      queue: 'ami-bridge',
+      callback: (_e, m) => {
+        if (!this.amiUp) {
+          this.amiDropped++; // no reply: the router times out and retries
+          return;
+        }
+        const cmd = decodeMessage(v1.AmiCommand, m.data, 'AmiCommand');
+        const put = cmd.dbPut;
+        const del = cmd.dbDel;
+        const key = put?.key ?? del?.key ?? '';
+        const list = this.astdb.get(key) ?? [];
+        list.push({ key, value: put ? put.value : null, at: Date.now() });
+        this.astdb.set(key, list);
+        m.respond(
+          encodeMessage(
+            v1.AmiResult,
+            v1.AmiResult.create({ requestId: cmd.requestId, ok: true }),
+            'AmiResult',
+          ),
+        );
+      },
+    });
+    return this;
+  }
+
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      NATS_URL,
+      REDIS_URL,
+      SA_BUS_PREFIX: this.prefix,
+      OPS_PORT: '0',
+      LOG_LEVEL: 'silent',
+      ROUTER_SWEEP_MS: '50',
+      ROUTER_LEASE_MS: '1500',
+      ROUTER_ACK_WAIT_MS: '1500',
+      AMI_COMMAND_TIMEOUT_MS: '300',
+      ...extra,
+    };
+  }
+
+  async startRouter(extra: Record<string, string> = {}): Promise<ServiceApp> {
+    const config = loadRouterConfig(this.env(extra));
+    const app = await buildRouterApp(config, createLogger('router', 'silent'));
+    await app.start();
+    this.apps.push(app);
+    return app;
+  }
+
+  async putConfig(extension: string): Promise<void> {
+    const { users } = await openSnapshotBuckets(this.nc, this.names);
+    await users.put(extension, officeConfig(extension));
+  }
+
+  async presence(extension: string, deviceId: string, counter: number, bssid: string, atMs = Date.now()) {
+    const msg = v1.PresenceReported.create({
+      deviceId,
+      extension,
+      counter,
+      sentAtMs: atMs,
+      receivedAtMs: atMs,
+      connected: { ssid: 'Corp', bssid, rssiDbm: -50 },
+    });
+    await jetstream(this.nc).publish(
+      this.names.presence(extension),
+      encodeMessage(v1.PresenceReported, msg, 'PresenceReported'),
+      { msgID: `${deviceId}:${counter}:${randomBytes(2).toString('hex')}` },
+    );
+  }
+
+  lastAstDb(extension: string, key = 'target'): string | null | undefined {
+    const list = this.astdb.get(`${extension}/${key}`);
+    return list?.[list.length - 1]?.value;
+  }
+
+  async storedState(extension: string): Promise<string | null> {
+    return this.redis.get(`{sa:${this.prefix}:${extension}}:st`);
+  }
+
+  async callArrived(extension: string, callId = 'c1') {
+    const req = v1.CallArrived.create({ callId, extension, callerIdNum: '555', arrivedAtMs: Date.now() });
+    const reply = await this.nc.request(
+      this.names.callArrived,
+      encodeMessage(v1.CallArrived, req, 'CallArrived'),
+      {
+        timeout: 2000,
+      },
+    );
+    return decodeMessage(v1.RouteDecision, reply.data, 'RouteDecision');
+  }
+
+  async teardown(): Promise<void> {
+    for (const app of this.apps.splice(0)) await app.stop('test end').catch(() => {});
+    const jsm = await jetstreamManager(this.nc);
+    await jsm.streams.delete(this.names.phoneStream).catch(() => {});
+    for (const b of [this.names.devicesBucket, this.names.keysBucket, this.names.usersBucket]) {
+      await jsm.streams.delete(`KV_${b}`).catch(() => {});
+    }
+    const keys = await this.redis.keys(`{sa:${this.prefix}*`);
+    if (keys.length > 0) await this.redis.del(...keys);
+    await this.redis.quit();
+    await this.nc.close();
+  }
+}

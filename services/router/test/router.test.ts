@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { decodeState } from '../src/adapters/redis/state-codec.js';
+import { CONF_AP, Harness, OFFICE_AP, waitFor } from './harness.js';
+
+describe('router with real NATS JetStream and Redis', () => {
+  let h: Harness;
+  before(async () => {
+    h = await new Harness().setup();
+    for (const ext of ['230', '231', '232', '233', '234']) await h.putConfig(ext);
+    await h.startRouter({ PRESENCE_TIMEOUT_S: '2', HYSTERESIS_REPORTS: '2' });
+  });
+  after(() => h.teardown());
+
+  test('given a phone joining Office then Conference, then AstDB follows and a call gets the current target', async () => {
+    await h.presence('230', 'D230', 1, OFFICE_AP);
+    await waitFor(() => h.lastAstDb('230') === '230', 'desk target in AstDB');
+    assert.equal(h.lastAstDb('230', 'scenario'), 'Desk');
+    await h.presence('230', 'D230', 2, CONF_AP);
+    await h.presence('230', 'D230', 3, CONF_AP);
+    await waitFor(() => h.lastAstDb('230') === '299', 'conference target after hysteresis');
+    const decision = await h.callArrived('230', 'call-1');
+    assert.equal(decision.targetDial, '299');
+    assert.equal(decision.fallback, false);
+    assert.match(decision.reason, /connected to BSSID aa:bb:cc:00:00:02 = location Conference/);
+  });
+
+  test('given a phone that goes silent past the timeout, then the sweep falls back to the default', async () => {
+    await h.presence('231', 'D231', 1, OFFICE_AP);
+    await waitFor(() => h.lastAstDb('231') === '231', 'desk target');
+    await waitFor(() => h.lastAstDb('231') === '0170231', 'default target after timeout', 10_000);
+    assert.equal(h.lastAstDb('231', 'scenario'), 'Mobile');
+  });
+
+  test('given redelivered and reordered events, then state never moves backwards', async () => {
+    await h.presence('232', 'D232', 10, OFFICE_AP);
+    await waitFor(() => h.lastAstDb('232') === '232', 'desk target');
+    const deskVersion = decodeState((await h.storedState('232'))!).state.decision?.version;
+    await h.presence('232', 'D232', 8, CONF_AP); // older counter, arrives later
+    await h.presence('232', 'D232', 9, CONF_AP);
+    await h.presence('232', 'D232', 10, CONF_AP); // redelivery of the same counter
+    await h.presence('232', 'D232', 11, OFFICE_AP); // a newer report, processed after the stale ones
+    await waitFor(async () => {
+      const raw = await h.storedState('232');
+      return raw && decodeState(raw).state.devices['D232']?.counter === 11;
+    }, 'counter 11 applied');
+    const state = decodeState((await h.storedState('232'))!);
+    assert.equal(state.state.decision?.scenarioId, 'desk');
+    assert.equal(state.state.decision?.version, deskVersion);
+    const writes = h.astdb.get('232/target')?.map((c) => c.value) ?? [];
+    assert.equal(writes[writes.length - 1], '232');
+    assert.ok(!writes.includes('299'), `conference was never written: ${writes.join(',')}`);
+  });
+
+  test('given ami-bridge reconnects, then every current target is written again', async () => {
+    await h.presence('233', 'D233', 1, OFFICE_AP);
+    await waitFor(() => h.lastAstDb('233') === '233', 'desk target');
+    const before = h.astdb.get('233/target')?.length ?? 0;
+    h.nc.publish(h.names.amiConnected, new Uint8Array());
+    await waitFor(() => (h.astdb.get('233/target')?.length ?? 0) > before, 'resync DbPut for 233');
+    assert.equal(h.lastAstDb('233'), '233');
+  });
+
+  test('given ami-bridge is down, when a target changes, then the write is retried until it is back', async () => {
+    h.amiUp = false;
+    await h.presence('234', 'D234', 1, OFFICE_AP);
+    await waitFor(async () => {
+      const raw = await h.storedState('234');
+      return raw && decodeState(raw).state.decision?.targetDial === '234';
+    }, 'decision committed while ami-bridge is down');
+    const dropped = h.amiDropped;
+    await waitFor(() => h.amiDropped > dropped, 'a write attempt that ami-bridge did not answer');
+    assert.notEqual(h.lastAstDb('234'), '234');
+    h.amiUp = true;
+    await waitFor(() => h.lastAstDb('234') === '234', 'write delivered after ami-bridge returns');
+  });
+});
