@@ -3,14 +3,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { runServiceToExit, type ServiceName, startService, testUrls, uniqueName, waitFor } from '@sa/testkit';
-import { type AmiTestServer, startAmiTestServer } from '@sa/testkit/ami';
+import { AmiTestServer } from '@sa/testkit/ami';
 
 let ami: AmiTestServer;
 before(async () => {
-  ami = await startAmiTestServer();
+  ami = await AmiTestServer.start();
 });
 after(async () => {
-  await ami.close();
+  await ami.stop();
 });
 
 function envFor(name: ServiceName): Record<string, string> {
@@ -38,8 +38,8 @@ function envFor(name: ServiceName): Record<string, string> {
         ...base,
         AMI_HOST: '127.0.0.1',
         AMI_PORT: String(ami.port),
-        AMI_USERNAME: ami.username,
-        AMI_SECRET: ami.secret,
+        AMI_USERNAME: ami.options.username,
+        AMI_SECRET: ami.options.secret,
       };
   }
 }
