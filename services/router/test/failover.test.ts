@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { decodeState } from '../src/adapters/redis/state-codec.js';
+import { CONF_AP, Harness, OFFICE_AP, waitFor } from './harness.js';
+
+const USERS = Array.from({ length: 20 }, (_, i) => String(400 + i));
+const ROUNDS = 15;
+
+async function allApplied(h: Harness, lastCounter: number): Promise<boolean> {
+  for (const ext of USERS) {
+    const raw = await h.storedState(ext);
+    if (!raw || decodeState(raw).state.devices[`D${ext}`]?.counter !== lastCounter) return false;
+  }
+  return true;
+}
+
+/** Publishes ROUNDS reports per user alternating Office / Conference, ending at Conference (odd). */
+async function publishRounds(h: Harness, from = 1, to = ROUNDS): Promise<void> {
+  for (let c = from; c <= to; c++) {
+    for (const ext of USERS) await h.presence(ext, `D${ext}`, c, c % 2 === 1 ? CONF_AP : OFFICE_AP);
+  }
+}
+
+describe('router instances sharing the phone stream', () => {
+  let h: Harness;
+  before(async () => {
+    h = await new Harness().setup();
+    for (const ext of USERS) await h.putConfig(ext);
+  });
+  after(() => h.teardown());
+
+  test('given two routers with two partitions, then each owns one and every user ends in the last state', async () => {
+    const env = { ROUTER_PARTITIONS: '2', HYSTERESIS_REPORTS: '1' };
+    await h.startRouter({ ...env, ROUTER_INSTANCE_ID: 'router-a' });
+    await h.startRouter({ ...env, ROUTER_INSTANCE_ID: 'router-b' });
+    const leases = [`{sa:${h.prefix}:p0}:lease`, `{sa:${h.prefix}:p1}:lease`];
+    await waitFor(async () => {
+      const o = await h.redis.mget(...leases);
+      return o[0] && o[1] && o[0] !== o[1];
+    }, 'the two partitions spread over the two routers');
+    await publishRounds(h);
+    await waitFor(() => allApplied(h, ROUNDS), 'every event applied');
+    for (const ext of USERS) {
+      const s = decodeState((await h.storedState(ext))!).state;
+      assert.equal(s.decision?.scenarioId, 'conference', ext);
+      await waitFor(() => h.lastAstDb(ext) === '299', `AstDB of ${ext} holds the last target`);
+    }
+    const owners = await h.redis.mget(`{sa:${h.prefix}:p0}:lease`, `{sa:${h.prefix}:p1}:lease`);
+    assert.ok(owners[0] && owners[1] && owners[0] !== owners[1], `two owners: ${owners.join(',')}`);
+  });
+});
+
+describe('a router killed mid-stream', () => {
+  let h: Harness;
+  let child: ChildProcess | null = null;
+  before(async () => {
+    h = await new Harness().setup();
+    for (const ext of USERS) await h.putConfig(ext);
+  });
+  after(async () => {
+    child?.kill('SIGKILL');
+    await h.teardown();
+  });
+
+  const start = (): ChildProcess =>
+    spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'main.ts')], {
+      env: { ...process.env, ...h.env({ HYSTERESIS_REPORTS: '1', ROUTER_BATCH_MAX: '7' }) },
+      stdio: 'ignore',
+    });
+
+  test('given SIGKILL while events flow, when restarted, then no event is lost', async () => {
+    child = start();
+    await publishRounds(h, 1, 5);
+    await waitFor(async () => {
+      const raw = await h.storedState(USERS[0]!);
+      return raw !== null;
+    }, 'the first router committed something');
+    const publishing = publishRounds(h, 6, ROUNDS);
+    child.kill('SIGKILL');
+    await publishing;
+    child = start();
+    await waitFor(() => allApplied(h, ROUNDS), 'every event applied after restart', 30_000);
+    for (const ext of USERS) await waitFor(() => h.lastAstDb(ext) === '299', `AstDB of ${ext}`);
+    child.kill('SIGTERM');
+    await new Promise((r) => child?.once('exit', r));
+    child = null;
+  });
+});
