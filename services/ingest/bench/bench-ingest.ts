@@ -1,0 +1,300 @@
+// Benchmark: drives a real ingest process over loopback UDP with valid packets from many registered
+// devices, steps the offered load to find the sustained rate, and compares it with a bare JetStream
+// publish loop on the same NATS. Last line of output: one JSON object (see services/ingest/README).
+//   node --import tsx services/ingest/bench/bench-ingest.ts
+// Env: BENCH_DEVICES (100000), BENCH_STEPS ("2000,5000,10000,15000,20000,25000"), BENCH_STEP_S (3),
+//      BENCH_REJECT_S (2), BENCH_INFLIGHT (2048), NATS_URL, REDIS_URL.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { existsSync, readFileSync } from 'node:fs';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { deriveEnvelopeKey, sealRequest } from '@sa/phone-protocol';
+import { ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
+import { busNames, encodeMessage, v1 } from '@sa/proto';
+
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DEVICES = Number(process.env.BENCH_DEVICES ?? 100_000);
+const STEPS = (process.env.BENCH_STEPS ?? '2000,5000,10000,15000,20000,25000').split(',').map(Number);
+const STEP_S = Number(process.env.BENCH_STEP_S ?? 3);
+const REJECT_S = Number(process.env.BENCH_REJECT_S ?? 2);
+const INFLIGHT = Number(process.env.BENCH_INFLIGHT ?? 2048);
+const SECRET = 'BenchKey12345678';
+const KEY_ID = 2;
+
+const prefix = `bench_${randomBytes(3).toString('hex')}`;
+const names = busNames(prefix);
+const redisPrefix = `${prefix}:ingest:`;
+const log = (...a: unknown[]) => console.log(...a);
+const deviceId = (i: number) => `b${i}`;
+
+async function seed(nc: Awaited<ReturnType<typeof connect>>): Promise<void> {
+  await ensurePhoneStream(nc, names);
+  const { devices, keys } = await openSnapshotBuckets(nc, names);
+  const ring = v1.KeyRingChanged.create({
+    keys: [{ keyId: KEY_ID, secret: Buffer.from(SECRET), state: v1.KeyState.KEY_STATE_ACTIVE }],
+  });
+  await keys.put('ring', encodeMessage(v1.KeyRingChanged, ring, 'KeyRingChanged'));
+  const started = Date.now();
+  for (let i = 0; i < DEVICES; i += 1000) {
+    const puts = [];
+    for (let k = i; k < Math.min(i + 1000, DEVICES); k++) {
+      const d = v1.Device.create({
+        deviceId: deviceId(k),
+        extension: `${1000 + (k % 5000)}`,
+        enabled: true,
+        tier: 2,
+      });
+      puts.push(devices.put(d.deviceId, encodeMessage(v1.Device, d, 'Device')));
+    }
+    await Promise.all(puts);
+  }
+  log(`seeded ${DEVICES} devices in ${Date.now() - started} ms (bus prefix ${prefix})`);
+}
+
+function startIngest(): Promise<{ child: ChildProcess; port: number; ops: string }> {
+  const dist = new URL('../dist/main.js', import.meta.url).pathname;
+  const args = existsSync(dist)
+    ? [dist]
+    : ['--import', 'tsx', new URL('../src/main.ts', import.meta.url).pathname];
+  const child = spawn(process.execPath, args, {
+    env: {
+      ...process.env,
+      NATS_URL,
+      REDIS_URL,
+      SA_BUS_PREFIX: prefix,
+      REDIS_KEY_PREFIX: redisPrefix,
+      INGEST_HOST: '127.0.0.1',
+      INGEST_PORT: '0',
+      OPS_PORT: '0',
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_IP_PER_SEC: '1000000000', // every bench packet comes from 127.0.0.1
+      RATE_LIMIT_IP_BURST: '1000000000',
+      PUBLISH_MAX_INFLIGHT: String(INFLIGHT),
+      REJECT_LOG_PER_SEC: '5',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    child.on('exit', (code) => reject(new Error(`ingest exited with ${code}`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buf += chunk.toString();
+      for (const line of buf.split('\n')) {
+        if (!line.includes('"event":"listening"')) continue;
+        const l = JSON.parse(line) as { udp: string; ops: string };
+        resolve({ child, port: Number(l.udp.split(':').pop()), ops: l.ops });
+      }
+      buf = buf.slice(buf.lastIndexOf('\n') + 1);
+    });
+  });
+}
+
+async function metric(ops: string, name: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${ops}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = /^(\S+?)(\{.*\})? (\S+)$/.exec(line);
+    if (m) out.set(`${m[1]}${m[2] ?? ''}`, Number(m[3]));
+  }
+  return out;
+}
+
+/** p-quantile from Prometheus histogram bucket deltas (upper bound of the bucket reaching q). */
+function quantile(before: Map<string, number>, after: Map<string, number>, q: number): number {
+  const buckets: [number, number][] = [];
+  for (const [k, v] of after) {
+    const m = /le="([^"]+)"/.exec(k);
+    if (!m || !k.includes('_bucket')) continue;
+    buckets.push([m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]), v - (before.get(k) ?? 0)]);
+  }
+  buckets.sort((a, b) => a[0] - b[0]);
+  const total = buckets.at(-1)?.[1] ?? 0;
+  const hit = buckets.find(([, c]) => c >= q * total);
+  return hit ? hit[0] * 1000 : Number.NaN;
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+/** Sends `packets` paced over `seconds`, counts replies. */
+async function offer(
+  port: number,
+  packets: Uint8Array[],
+  seconds: number,
+): Promise<{ replies: number; elapsedS: number }> {
+  const socket = createSocket({
+    type: 'udp4',
+    recvBufferSize: 16 * 1024 * 1024,
+    sendBufferSize: 16 * 1024 * 1024,
+  });
+  let replies = 0;
+  socket.on('message', () => replies++);
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+  const start = performance.now();
+  let sent = 0;
+  while (sent < packets.length) {
+    const due = Math.min(
+      packets.length,
+      Math.floor(((performance.now() - start) / 1000 / seconds) * packets.length),
+    );
+    while (sent < due) socket.send(packets[sent++]!, port, '127.0.0.1');
+    await new Promise((r) => setImmediate(r));
+  }
+  const deadline = performance.now() + 3000;
+  while (replies < packets.length && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
+  const elapsedS = (performance.now() - start) / 1000;
+  socket.close();
+  return { replies, elapsedS };
+}
+
+async function main(): Promise<void> {
+  const nc = await connect({ servers: NATS_URL });
+  await seed(nc);
+  const ingest = await startIngest();
+  let maxRss = 0;
+  const rssTimer = setInterval(() => {
+    maxRss = Math.max(maxRss, rssMb(ingest.child.pid!));
+  }, 200);
+  const key = deriveEnvelopeKey(SECRET);
+  let device = 0;
+  let counter = Date.now();
+  const makeValid = (n: number) =>
+    Array.from({ length: n }, () => {
+      const i = device++ % DEVICES;
+      return sealRequest({
+        key,
+        keyId: KEY_ID,
+        deviceId: deviceId(i),
+        counter: counter++,
+        timestampMs: Date.now() + STEP_S * 500,
+        body: { presence: { connected: { ssid: 'Office', bssid: 'aa:bb:cc:dd:ee:01', rssiDbm: -50 } } },
+        padTo: 140,
+      });
+    });
+
+  let best = { pps: 0, lossPct: 100, p50Ms: Number.NaN, p99Ms: Number.NaN, offered: 0 };
+  for (const rate of STEPS) {
+    const packets = makeValid(Math.round(rate * STEP_S));
+    const h0 = await metric(ingest.ops, 'sa_ingest_publish_latency_seconds');
+    const { replies, elapsedS } = await offer(ingest.port, packets, STEP_S);
+    const h1 = await metric(ingest.ops, 'sa_ingest_publish_latency_seconds');
+    const lossPct = (100 * (packets.length - replies)) / packets.length;
+    const pps = replies / Math.max(STEP_S, elapsedS - 3); // replies may trail the last send by up to 3 s
+    const step = {
+      offered: rate,
+      pps: Math.round(pps),
+      lossPct,
+      p50Ms: quantile(h0, h1, 0.5),
+      p99Ms: quantile(h0, h1, 0.99),
+    };
+    log(`step ${JSON.stringify(step)}`);
+    if (lossPct < 0.1) best = step;
+    else break;
+  }
+
+  // rejection throughput: garbage and wrong-key packets, sent as fast as this process can
+  const wrongKey = deriveEnvelopeKey('WrongKey12345678');
+  const junk = Array.from({ length: 20_000 }, (_, i) =>
+    i % 2
+      ? new Uint8Array(randomBytes(60 + (i % 400)))
+      : sealRequest({
+          key: wrongKey,
+          keyId: KEY_ID,
+          deviceId: deviceId(i),
+          counter: i,
+          timestampMs: Date.now(),
+          body: { ping: {} },
+        }),
+  );
+  const rejectedSum = async () =>
+    [...(await metric(ingest.ops, 'sa_ingest_packets_rejected_total')).values()].reduce((a, b) => a + b, 0);
+  const r0 = await rejectedSum();
+  const socket = createSocket({ type: 'udp4', sendBufferSize: 16 * 1024 * 1024 });
+  const rStart = performance.now();
+  let k = 0;
+  while (performance.now() - rStart < REJECT_S * 1000) {
+    for (let b = 0; b < 200; b++) socket.send(junk[k++ % junk.length]!, ingest.port, '127.0.0.1');
+    await new Promise((r) => setImmediate(r));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const rejectPps = Math.round((await rejectedSum()) - r0) / ((performance.now() - rStart) / 1000);
+  socket.close();
+
+  // ceiling: bare JetStream publish loop, same message size, same in-flight bound, same NATS
+  const sample = encodeMessage(
+    v1.PresenceReported,
+    v1.PresenceReported.create({
+      deviceId: 'b12345',
+      extension: '1234',
+      counter: Date.now(),
+      sentAtMs: Date.now(),
+      receivedAtMs: Date.now(),
+      connected: { ssid: 'Office', bssid: 'aa:bb:cc:dd:ee:01', rssiDbm: -50 },
+      sourceIp: '127.0.0.1',
+    }),
+    'PresenceReported',
+  );
+  const js = jetstream(nc);
+  const subject = names.presence('ceiling');
+  let acked = 0;
+  let issued = 0;
+  const cStart = performance.now();
+  const worker = async () => {
+    while (performance.now() - cStart < STEP_S * 1000) {
+      await js.publish(subject, sample, { msgID: `ceiling:${issued++}` });
+      acked++;
+    }
+  };
+  await Promise.all(Array.from({ length: INFLIGHT }, worker));
+  const ceilingPps = Math.round(acked / ((performance.now() - cStart) / 1000));
+
+  clearInterval(rssTimer);
+  maxRss = Math.max(maxRss, rssMb(ingest.child.pid!));
+  ingest.child.removeAllListeners('exit');
+  ingest.child.kill('SIGTERM');
+  const jsm = await jetstreamManager(nc);
+  for (const s of [
+    names.phoneStream,
+    `KV_${names.devicesBucket}`,
+    `KV_${names.keysBucket}`,
+    `KV_${names.usersBucket}`,
+  ]) {
+    await jsm.streams.delete(s).catch(() => {});
+  }
+  await nc.close();
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await redis.quit();
+
+  const result = {
+    pps: best.pps,
+    offeredPps: best.offered,
+    lossPct: Number(best.lossPct.toFixed(3)),
+    p50Ms: best.p50Ms,
+    p99Ms: best.p99Ms,
+    ceilingPps,
+    ratio: Number((best.pps / ceilingPps).toFixed(3)),
+    rejectPps: Math.round(rejectPps),
+    rssMb: Math.round(maxRss),
+    devices: DEVICES,
+    inFlight: INFLIGHT,
+  };
+  console.log(JSON.stringify(result));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
