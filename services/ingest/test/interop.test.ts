@@ -70,7 +70,7 @@ describe('ingest with the reference client', () => {
     let asked: InstanceType<typeof v1.PhoneTargetsRequest> | undefined;
     const sub = fx.nc.subscribe(fx.names.phoneTargets, {
       callback: (_err, msg) => {
-        asked = decodeMessage(v1.PhoneTargetsRequest, msg.data, 'PhoneTargetsRequest');
+        asked = v1.PhoneTargetsRequest.decode(msg.data);
         const reply = v1.PhoneTargetsReply.create({
           ok: true,
           tier: v1.Tier.TIER_PREMIUM,
