@@ -1,2 +1,2 @@
-// End-to-end tests live in ../test; this package exports nothing.
-export {};
+export { type AdminApi, AdminApiError, loginAdmin } from './admin-api.js';
+export { ADMIN_PASSWORD, type Stack, type StackOptions, startStack } from './stack.js';
