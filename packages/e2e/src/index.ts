@@ -1,2 +1,3 @@
 export { type AdminApi, AdminApiError, loginAdmin } from './admin-api.js';
+export { OFFICE_SCENARIO, provisionOfficeScenario, type WifiNetwork } from './office-scenario.js';
 export { ADMIN_PASSWORD, type Stack, type StackOptions, startStack } from './stack.js';
