@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under the given package folders (default: all workspaces) in ONE node:test
-// run, so the closing summary ("# pass N / # fail N") covers the whole repo.
+// run, so the closing summary covers the whole repo. Needs @sa/testkit built (npm test builds first).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -29,10 +29,20 @@ if (files.length === 0) {
   console.log('no test files found under', dirs.join(', '));
   process.exit(1);
 }
+// NATS/Redis/Postgres: env URL, else the local server, else (with Docker) a testcontainers container.
+const { ensureTestServers } = await import('@sa/testkit');
+const servers = await ensureTestServers();
+for (const [kind, source] of Object.entries(servers.sources)) {
+  if (source !== 'local')
+    console.log(
+      `test ${kind}: ${source} (${servers.env[`${kind === 'postgres' ? 'DATABASE' : kind.toUpperCase()}_URL`]})`,
+    );
+}
 const concurrency = process.env.SA_TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
-  { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_ENV: 'test' } },
+  { stdio: 'inherit', cwd: root, env: { ...process.env, ...servers.env, NODE_ENV: 'test' } },
 );
+await servers.stop();
 process.exit(result.status ?? 1);

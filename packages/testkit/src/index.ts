@@ -1,3 +1,4 @@
+export { TEST_IMAGES } from './images.js';
 export { testUrls, uniqueName } from './isolation.js';
 export {
   type LogLine,
@@ -8,4 +9,5 @@ export {
   type StartServiceOptions,
   startService,
 } from './service-process.js';
+export { ensureTestServers, portAnswers, type TestServers } from './test-servers.js';
 export { waitFor } from './wait.js';
