@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connectNats, connectPostgres, createLogger } from '@sa/platform';
 import { busNames, encodeMessage, v1 } from '@sa/proto';
@@ -77,6 +77,12 @@ describe('admin web console in headless Chromium', () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    page.setDefaultTimeout(10_000);
+  });
+
+  afterEach(async () => {
+    // A failed step must not leave a modal dialog blocking the next one.
+    await page?.evaluate("for (const d of document.querySelectorAll('dialog[open]')) d.close()");
   });
 
   after(async () => {
@@ -244,6 +250,84 @@ describe('admin web console in headless Chromium', () => {
     await shot('10-destinations-listed');
   });
 
+  it('given SSIDs and BSSIDs, when creating a location, then it is listed with both', async () => {
+    await page.getByRole('link', { name: 'Locations' }).click();
+    await page.getByRole('button', { name: 'New location' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New location' });
+    await dialog.getByLabel('Name', { exact: true }).fill('Office');
+    await dialog.getByLabel('Wi-Fi names (SSIDs)').fill('CorpWiFi\nCorpGuest');
+    await dialog.getByLabel('Access points (BSSIDs)').fill('AA:BB:CC:DD:EE:01');
+    await dialog.getByRole('button', { name: 'Create location' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = page.getByRole('row').filter({ hasText: 'Office' });
+    await row.waitFor();
+    assert.match(await textOf(row), /CorpGuest/);
+    assert.match(await textOf(row), /aa:bb:cc:dd:ee:01/);
+    await shot('11-locations');
+  });
+
+  it('given a location and destinations, when adding two scenarios and reordering, then the order is kept', async () => {
+    await page.getByRole('link', { name: 'Scenarios' }).click();
+    await page.getByLabel('Extension').fill(EXTENSION);
+    await page.getByRole('button', { name: 'Show scenarios' }).click();
+    await page.getByText(`Extension ${EXTENSION} has no scenarios yet.`).waitFor();
+
+    await page.getByRole('button', { name: 'Add scenario' }).click();
+    let dialog = page.getByRole('dialog', { name: `New scenario for ${EXTENSION}` });
+    await dialog.getByLabel('Scenario name').fill('Office');
+    await dialog.getByLabel('Send calls to').selectOption({ label: 'SMART-Desk (200)' });
+    await dialog.getByRole('button', { name: 'Add rule' }).click();
+    await dialog.getByLabel('When').selectOption('location');
+    await dialog.getByLabel('Location').selectOption({ label: 'Office' });
+    await dialog.getByLabel('Only during a time window').check();
+    await shot('12-scenario-form');
+    await dialog.getByRole('button', { name: 'Add scenario' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    await page.getByRole('button', { name: 'Add scenario' }).click();
+    dialog = page.getByRole('dialog', { name: `New scenario for ${EXTENSION}` });
+    await dialog.getByLabel('Scenario name').fill('Away');
+    await dialog.getByLabel('Send calls to').selectOption({ label: `${EXTENSION}-Mobile (0049301234567)` });
+    await dialog.getByLabel('Default scenario').check();
+    await dialog.getByRole('button', { name: 'Add scenario' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const list = page.getByRole('list', { name: `Scenarios of ${EXTENSION}` });
+    await list.getByRole('heading', { name: 'Away' }).waitFor();
+    assert.deepEqual(await list.getByRole('heading').allTextContents(), ['Office', 'Away']);
+    assert.match(
+      await textOf(list.getByRole('listitem').first()),
+      /At Office 08:00–18:00 on Mon, Tue, Wed, Thu, Fri/,
+    );
+    await page.getByRole('button', { name: 'Move Away up' }).click();
+    await waitFor(async () => (await list.getByRole('heading').allTextContents()).join() === 'Away,Office', {
+      what: 'Away moved first',
+    });
+    await shot('13-scenarios');
+  });
+
+  it('given the active key, when rotating with an overlap, then the secret shows once and the old key is retiring', async () => {
+    await page.getByRole('link', { name: 'Server keys' }).click();
+    await page.getByRole('row').filter({ hasText: 'Active' }).first().waitFor();
+    await page.getByRole('button', { name: 'Rotate key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Rotate server key' });
+    await dialog.getByLabel('Overlap (hours)').fill('2');
+    await dialog.getByRole('button', { name: 'Rotate key' }).click();
+    const secret = await textOf(dialog.locator('.secret code'));
+    assert.match(secret, /^[A-Za-z0-9]{16}$/);
+    await shot('14-key-secret-once');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const retiring = page.getByRole('row').filter({ hasText: 'Retiring' });
+    await retiring.waitFor();
+    await page.getByText(/Rotation in progress/).waitFor();
+    assert.doesNotMatch(await textOf(page.locator('body')), new RegExp(secret));
+    await page.reload();
+    await page.getByRole('row').filter({ hasText: 'Retiring' }).waitFor();
+    assert.doesNotMatch(await textOf(page.locator('body')), new RegExp(secret));
+    await shot('15-server-keys');
+  });
+
   it('given the board is open, when the router announces a scenario change, then the board shows it without reload', async () => {
     await page.getByRole('link', { name: 'Who is where' }).click();
     await page.getByText('No user has reported a position yet.').waitFor();
@@ -271,21 +355,31 @@ describe('admin web console in headless Chromium', () => {
     } finally {
       await nats.close();
     }
-    await shot('11-board-live');
+    await shot('16-board-live');
   });
 
-  it('given the changes made, when opening the audit log and keys, then both render', async () => {
+  it('given the changes made, when opening the audit log, then each change is listed with who made it', async () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
-    await page.getByRole('row').filter({ hasText: DEVICE_ID }).first().waitFor();
-    await shot('12-audit-log');
-    await page.getByRole('link', { name: 'Server keys' }).click();
-    await page.getByRole('row').filter({ hasText: 'Active' }).first().waitFor();
-    await shot('13-server-keys');
+    const deviceRow = page.getByRole('row').filter({ hasText: DEVICE_ID }).first();
+    await deviceRow.waitFor();
+    assert.match(await textOf(deviceRow), /admin:admin/);
+    await page.getByRole('row').filter({ hasText: 'SMART-Desk' }).first().waitFor();
+    await page.getByRole('row').filter({ hasText: 'server key' }).first().waitFor();
+    await shot('17-audit-log');
   });
 
   it('given a 375 px wide phone screen, when visiting every page, then nothing scrolls sideways', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
-    for (const route of ['devices', 'users', 'destinations', 'locations', 'scenarios', 'board', 'keys', 'audit']) {
+    for (const route of [
+      'devices',
+      'users',
+      'destinations',
+      'locations',
+      'scenarios',
+      'board',
+      'keys',
+      'audit',
+    ]) {
       await page.goto(`${baseUrl}/#/${route}`);
       await page.locator('.page-body').locator('table, .empty, .scenario-list').first().waitFor();
       assert.equal(await horizontalOverflow(), 0, `${route} overflows horizontally at 375 px`);
@@ -293,11 +387,11 @@ describe('admin web console in headless Chromium', () => {
     await page.goto(`${baseUrl}/#/devices`);
     await page.getByRole('row').filter({ hasText: DEVICE_ID }).waitFor();
     assert.equal(await horizontalOverflow(), 0);
-    await shot('14-phone-devices');
+    await shot('19-phone-devices');
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('link', { name: 'Destinations' }).click();
     await page.getByRole('row').filter({ hasText: 'SMART-Desk' }).waitFor();
     assert.equal(await horizontalOverflow(), 0);
-    await shot('15-phone-destinations');
+    await shot('20-phone-destinations');
   });
 });
