@@ -394,4 +394,13 @@ describe('admin web console in headless Chromium', () => {
     assert.equal(await horizontalOverflow(), 0);
     await shot('20-phone-destinations');
   });
+
+  it('given a session, when signing out, then the login screen shows and a reload does not restore the session', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You have signed out.').waitFor();
+    assert.equal(await page.evaluate("sessionStorage.getItem('sa-admin-session')"), null);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shot('21-signed-out');
+  });
 });
