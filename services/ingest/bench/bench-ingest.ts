@@ -3,7 +3,7 @@
 // publish loop on the same NATS. Last line of output: one JSON object (see services/ingest/README).
 //   node --import tsx services/ingest/bench/bench-ingest.ts
 // Env: BENCH_DEVICES (100000), BENCH_STEPS ("2000,5000,10000,15000,20000,25000"), BENCH_STEP_S (3),
-//      BENCH_REJECT_S (2), BENCH_INFLIGHT (2048), NATS_URL, REDIS_URL.
+//      BENCH_REJECT_S (2), BENCH_INFLIGHT (1024), NATS_URL, REDIS_URL.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
@@ -20,7 +20,7 @@ const DEVICES = Number(process.env.BENCH_DEVICES ?? 100_000);
 const STEPS = (process.env.BENCH_STEPS ?? '2000,5000,10000,15000,20000,25000').split(',').map(Number);
 const STEP_S = Number(process.env.BENCH_STEP_S ?? 3);
 const REJECT_S = Number(process.env.BENCH_REJECT_S ?? 2);
-const INFLIGHT = Number(process.env.BENCH_INFLIGHT ?? 2048);
+const INFLIGHT = Number(process.env.BENCH_INFLIGHT ?? 1024);
 const SECRET = 'BenchKey12345678';
 const KEY_ID = 2;
 
@@ -255,6 +255,13 @@ async function main(): Promise<void> {
   await Promise.all(Array.from({ length: INFLIGHT }, worker));
   const ceilingPps = Math.round(acked / ((performance.now() - cStart) / 1000));
 
+  const heap = await metric(ingest.ops, 'sa_nodejs_heap_size_');
+  const heapUsedMb = Math.round(
+    ([...heap].find(([k]) => k.startsWith('sa_nodejs_heap_size_used_bytes'))?.[1] ?? 0) / 1048576,
+  );
+  const heapTotalMb = Math.round(
+    ([...heap].find(([k]) => k.startsWith('sa_nodejs_heap_size_total_bytes'))?.[1] ?? 0) / 1048576,
+  );
   clearInterval(rssTimer);
   maxRss = Math.max(maxRss, rssMb(ingest.child.pid!));
   ingest.child.removeAllListeners('exit');
@@ -288,6 +295,8 @@ async function main(): Promise<void> {
     ratio: Number((best.pps / ceilingPps).toFixed(3)),
     rejectPps: Math.round(rejectPps),
     rssMb: Math.round(maxRss),
+    heapUsedMb,
+    heapTotalMb,
     devices: DEVICES,
     inFlight: INFLIGHT,
   };

@@ -27,9 +27,9 @@ export const ingestEnvSchema = z.object({
   RATE_LIMIT_TABLE_SIZE: env.positiveInt(100_000),
   ADMIN_TIMEOUT_MS: env.positiveInt(2000),
   /** JetStream publishes awaiting their ack; packets beyond it wait, then are dropped */
-  PUBLISH_MAX_INFLIGHT: env.positiveInt(2048),
+  PUBLISH_MAX_INFLIGHT: env.positiveInt(1024),
   /** packets being processed at once; beyond it datagrams are dropped (counted) */
-  MAX_PENDING_PACKETS: env.positiveInt(20_000),
+  MAX_PENDING_PACKETS: env.positiveInt(8192),
   /** rejection log lines per second (the counter still counts every rejection) */
   REJECT_LOG_PER_SEC: env.positiveInt(20),
   UDP_RECV_BUFFER_BYTES: env.positiveInt(8 * 1024 * 1024),

@@ -11,8 +11,8 @@ import {
 import { v1 } from '@sa/proto';
 import type { KeyRing, RingKey } from './key-ring.js';
 import type {
-  Device,
   DeviceDirectory,
+  DeviceRecord,
   IngestObserver,
   PhoneEventPublisher,
   ReplayGuard,
@@ -85,7 +85,7 @@ export class PacketHandler {
     return sealReply({
       key: ringKey.key,
       request: header,
-      reply: { tier: device.tier, permissions: device.permissions, ...reply },
+      reply: { tier: device.tier, permissions: { ...device.permissions }, ...reply },
       nowMs: d.nowMs(),
       budget: transport === 'udp' ? packet.length : MAX_PACKET_SIZE,
     });
@@ -94,7 +94,7 @@ export class PacketHandler {
   private async serve(
     request: PhoneRequest,
     header: EnvelopeHeader,
-    device: Device,
+    device: DeviceRecord,
     src: string,
     startedAt: number,
   ): Promise<Reply | null> {

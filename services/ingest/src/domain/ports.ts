@@ -26,8 +26,21 @@ export type RejectionReason = (typeof REJECTION_REASONS)[number];
 export const DROP_REASONS = ['replay_store_unavailable', 'publish_failed', 'overloaded'] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
+/** What ingest keeps per device: small, constant-shape, permissions shared (100k+ devices in memory). */
+export interface DeviceRecord {
+  readonly extension: string;
+  readonly enabled: boolean;
+  readonly tier: number;
+  readonly permissions: Readonly<{
+    genericDestinations: boolean;
+    specificDestinations: boolean;
+    createTargets: boolean;
+  }>;
+  readonly ownKeyId: string;
+}
+
 export interface DeviceDirectory {
-  get(deviceId: string): Device | undefined;
+  get(deviceId: string): DeviceRecord | undefined;
 }
 
 export interface ReplayGuard {
