@@ -8,6 +8,7 @@ test('given the error catalogue, then every code is documented in docs/api.md wi
   for (const [code, { status }] of Object.entries(ERRORS)) {
     const line = doc.split('\n').find((l) => l.includes(`\`${code}\``));
     assert.ok(line, `${code} is missing from docs/api.md`);
-    if (!code.startsWith('ADMIN_PHONE_')) assert.ok(line.includes(String(status)), `${code} documented without status ${status}`);
+    if (!code.startsWith('ADMIN_PHONE_'))
+      assert.ok(line.includes(String(status)), `${code} documented without status ${status}`);
   }
 });

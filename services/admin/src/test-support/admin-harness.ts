@@ -2,8 +2,7 @@
 // plus helpers to log in and call the API through app.inject().
 import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { Kvm } from '@nats-io/kv';
-import { connectNats, createLogger, type NatsClient } from '@sa/platform';
+import { connectNats, createLogger, type NatsClient, openSnapshotBuckets } from '@sa/platform';
 import { busNames } from '@sa/proto';
 import pg from 'pg';
 import { type AdminApp, buildAdmin } from '../app.js';
@@ -24,6 +23,7 @@ export interface Harness extends AsyncDisposable {
   call(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
   licence(deviceId: string, tier: Tier, expiresAt?: string, key?: KeyObject): string;
   nats(): Promise<NatsClient>;
+  nats2(url: string): Promise<NatsClient>;
   start(): Promise<void>;
 }
 
@@ -111,27 +111,24 @@ export async function startHarness(
       );
     },
     async nats() {
-      const c = await connectNats(
-        process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-        'admin-test',
-        createLogger('t', 'silent'),
-      );
+      return h.nats2(config.NATS_URL);
+    },
+    async nats2(url) {
+      const c = await connectNats(url, 'admin-test', createLogger('t', 'silent'));
       clients.push(c);
       return c;
     },
     async [Symbol.asyncDispose]() {
       if (started) await app.stop('test end');
       else await app.http.close();
-      const c = await h.nats();
-      const kvm = new Kvm(c.nc);
-      const names = busNames(prefix);
-      for (const b of [names.devicesBucket, names.keysBucket, names.usersBucket]) {
-        await kvm
-          .open(b)
-          .then((kv) => kv.destroy())
-          .catch(() => {});
+      const c = await h.nats().catch(() => null);
+      if (c) {
+        const buckets = await openSnapshotBuckets(c.nc, busNames(prefix)).catch(() => null);
+        for (const kv of buckets ? [buckets.devices, buckets.keys, buckets.users] : []) {
+          await kv.destroy().catch(() => {});
+        }
       }
-      for (const client of clients) await client.close();
+      for (const client of clients) await client.close().catch(() => {});
       const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
       await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await pool.end();

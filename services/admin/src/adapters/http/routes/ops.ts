@@ -73,6 +73,10 @@ export function registerOpsRoutes(app: FastifyInstance, deps: RouteDeps): void {
   api.get('/presence', { schema: listSchema }, list);
   api.get('/board', { schema: { ...listSchema, summary: 'Alias of /presence' } }, list);
 
+  const open = new Set<import('node:http').ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const res of open) res.end();
+  });
   const stream = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
     reply.hijack();
     const res = reply.raw;
@@ -84,10 +88,13 @@ export function registerOpsRoutes(app: FastifyInstance, deps: RouteDeps): void {
     });
     const send = (e: PresenceEntry) =>
       res.write(`id: ${e.extension}:${e.version}\nevent: presence\ndata: ${JSON.stringify(e)}\n\n`);
+    res.write(': connected\n\n');
     for (const e of deps.presence.list()) send(e);
     const unsubscribe = deps.presence.subscribe(send);
     const ping = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    open.add(res);
     request.raw.on('close', () => {
+      open.delete(res);
       clearInterval(ping);
       unsubscribe();
     });
