@@ -1,4 +1,12 @@
 export {
+  type AmiActionOptions,
+  type AmiActionResult,
+  AmiClient,
+  type AmiClientEvents,
+  type AmiClientOptions,
+  type AmiClientState,
+} from './ami-client.js';
+export {
   type AmiFrame,
   AmiFrameParser,
   type AmiFrameParserOptions,
@@ -7,3 +15,4 @@ export {
 export { type AmiHeaders, AmiMessage } from './ami-message.js';
 export { type AmiActionFields, type AmiHeaderValue, serializeAction } from './ami-serializer.js';
 export { AmiError, type AmiErrorCode, amiErrorCodes, isAmiError } from './errors.js';
+export { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy, reconnectDelayMs } from './reconnect-policy.js';
