@@ -1,0 +1,59 @@
+// ami-bridge environment. Defaults sit next to the variables; AMI_SECRET is never logged.
+import { commonEnv, env, loadConfig } from '@sa/platform';
+import { z } from 'zod';
+
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(min)
+    .max(max)
+    .default(fallback);
+const token = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,80}$/, 'must be 1-80 letters, digits, _ . or -')
+    .default(fallback);
+
+export const amiBridgeEnv = z.object({
+  ...commonEnv,
+  OPS_PORT: env.port(9104),
+  AMI_HOST: z.string().min(1).default('127.0.0.1'),
+  AMI_PORT: env.port(5038),
+  AMI_USERNAME: z.string().min(1).default('smartassistant'),
+  AMI_SECRET: z.string({ message: 'is required (the secret of the manager.conf user)' }).min(1),
+  /** plain sends the secret; md5 uses the Challenge action (the secret never crosses the wire) */
+  AMI_AUTH_TYPE: z.enum(['plain', 'md5']).default('md5'),
+  /** Login `Events:` classes: call (Hangup, Newstate), user (our UserEvent), dialplan (VarSet) */
+  AMI_EVENT_MASK: z
+    .string()
+    .regex(/^(on|off|[a-z]+(,[a-z]+)*)$/, 'must be on, off or a class list like call,user')
+    .default('call,user'),
+  AMI_ACTION_TIMEOUT_MS: int(3000, 50, 60_000),
+  AMI_KEEPALIVE_MS: int(10_000, 0, 600_000),
+  AMI_RECONNECT_MAX_MS: int(10_000, 100, 300_000),
+  /** how long our dialplan waits for a Redirect (must match CALL_WAIT in extensions_smartassistant.conf) */
+  CALL_WAIT_MS: int(2000, 200, 30_000),
+  /** UserEvent name our dialplan emits when a call enters the context */
+  CALL_USER_EVENT: token('SmartAssistantCall'),
+  /** our custom-destination context (VarSet of EXTTOCALL/FMGRP there also announces a call) */
+  CALL_CONTEXT: token('smartassistant'),
+  /** Redirect target: <REDIRECT_CONTEXT>,<target dial>,<REDIRECT_PRIORITY> */
+  REDIRECT_CONTEXT: token('smartassistant-dial'),
+  REDIRECT_PRIORITY: int(1, 1, 1000),
+});
+
+export type AmiBridgeEnv = z.infer<typeof amiBridgeEnv>;
+
+export interface AmiBridgeConfig extends AmiBridgeEnv {
+  /** Deadline for router's RouteDecision: the dialplan wait minus a margin for the Redirect itself. */
+  readonly CALL_DECISION_TIMEOUT_MS: number;
+}
+
+export function loadAmiBridgeConfig(
+  source: Readonly<Record<string, string | undefined>> = process.env,
+): AmiBridgeConfig {
+  const parsed = loadConfig(amiBridgeEnv, source);
+  const margin = Math.min(500, Math.floor(parsed.CALL_WAIT_MS / 4));
+  return Object.freeze({ ...parsed, CALL_DECISION_TIMEOUT_MS: parsed.CALL_WAIT_MS - margin });
+}

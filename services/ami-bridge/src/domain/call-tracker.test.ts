@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CallTracker } from './call-tracker.js';
+
+const ev = (h: Record<string, string>) => ({ get: (n: string) => h[n] });
+const tracker = () => new CallTracker({ userEvent: 'SmartAssistantCall', context: 'smartassistant' });
+
+test('given our UserEvent and then a VarSet of EXTTOCALL for the same call, when tracked, then the call arrives once', () => {
+  const t = tracker();
+  const a = t.onEvent(
+    ev({
+      Event: 'UserEvent',
+      UserEvent: 'SmartAssistantCall',
+      Extension: '230',
+      Channel: 'PJSIP/x-1',
+      Uniqueid: '1.1',
+      CallerIDNum: '555',
+    }),
+  );
+  assert.equal(a?.kind, 'arrived');
+  assert.equal(a?.kind === 'arrived' && a.call.extension, '230');
+  const b = t.onEvent(
+    ev({
+      Event: 'VarSet',
+      Context: 'smartassistant',
+      Variable: 'EXTTOCALL',
+      Value: '230',
+      Channel: 'PJSIP/x-1',
+      Uniqueid: '1.1',
+    }),
+  );
+  assert.equal(b, undefined);
+});
+
+test('given a VarSet of FMGRP outside our context, when tracked, then it is ignored', () => {
+  assert.equal(
+    tracker().onEvent(
+      ev({
+        Event: 'VarSet',
+        Context: 'from-internal',
+        Variable: 'FMGRP',
+        Value: '230',
+        Channel: 'c',
+        Uniqueid: '1',
+      }),
+    ),
+    undefined,
+  );
+});
+
+test('given an arrived call, when it is answered and hangs up, then answered and hung-up follow with the destination', () => {
+  const t = tracker();
+  t.onEvent(
+    ev({
+      Event: 'VarSet',
+      Context: 'smartassistant',
+      Variable: 'FMGRP',
+      Value: '231',
+      Channel: 'c',
+      Uniqueid: '2.1',
+    }),
+  );
+  t.setDestination('2.1', '100');
+  assert.equal(t.onEvent(ev({ Event: 'Newstate', Uniqueid: '2.1', ChannelState: '6' }))?.kind, 'answered');
+  const h = t.onEvent(ev({ Event: 'Hangup', Uniqueid: '2.1', Cause: '16', 'Cause-txt': 'Normal Clearing' }));
+  assert.ok(h?.kind === 'hung-up');
+  assert.equal(h.call.destination, '100');
+  assert.equal(h.cause, 'Normal Clearing');
+  assert.equal(t.size, 0);
+});
+
+test('given the call limit, when more calls arrive, then the oldest is forgotten so memory stays bounded', () => {
+  const t = new CallTracker({ userEvent: 'X', context: 'c', maxCalls: 2 });
+  for (const id of ['1', '2', '3'])
+    t.onEvent(ev({ Event: 'UserEvent', UserEvent: 'X', Extension: '1', Channel: 'c', Uniqueid: id }));
+  assert.equal(t.size, 2);
+  assert.equal(t.get('1'), undefined);
+});

@@ -1,0 +1,105 @@
+// Recognises calls entering our context from AMI events and follows them to answer/hang-up. Pure:
+// takes header lookups, returns what happened; the app decides what to send.
+
+export interface HeaderSource {
+  get(name: string): string | undefined;
+}
+
+export interface CallAnnouncement {
+  readonly callId: string;
+  readonly linkedId: string;
+  readonly channel: string;
+  readonly extension: string;
+  readonly callerIdNum: string;
+  readonly callerIdName: string;
+}
+
+export type CallTransition =
+  | { readonly kind: 'arrived'; readonly call: CallAnnouncement }
+  | { readonly kind: 'answered'; readonly call: TrackedCall }
+  | { readonly kind: 'hung-up'; readonly call: TrackedCall; readonly cause: string };
+
+export interface TrackedCall extends CallAnnouncement {
+  destination: string;
+  answered: boolean;
+}
+
+export interface CallTrackerOptions {
+  readonly userEvent: string;
+  readonly context: string;
+  readonly maxCalls?: number;
+}
+
+const USER_VARS = new Set(['EXTTOCALL', 'FMGRP', 'SA_EXTEN']);
+
+export class CallTracker {
+  readonly #calls = new Map<string, TrackedCall>();
+  readonly #o: Required<CallTrackerOptions>;
+
+  constructor(options: CallTrackerOptions) {
+    this.#o = { maxCalls: 10_000, ...options };
+  }
+
+  get size(): number {
+    return this.#calls.size;
+  }
+
+  get(callId: string): TrackedCall | undefined {
+    return this.#calls.get(callId);
+  }
+
+  /** Records where a call was sent (after a successful Redirect). */
+  setDestination(callId: string, destination: string): void {
+    const c = this.#calls.get(callId);
+    if (c) c.destination = destination;
+  }
+
+  onEvent(e: HeaderSource): CallTransition | undefined {
+    const event = e.get('Event')?.toLowerCase();
+    if (event === 'userevent' && e.get('UserEvent')?.toLowerCase() === this.#o.userEvent.toLowerCase()) {
+      return this.#arrive(e, e.get('Extension') ?? e.get('Exten'));
+    }
+    if (
+      event === 'varset' &&
+      e.get('Context') === this.#o.context &&
+      USER_VARS.has(e.get('Variable')?.toUpperCase() ?? '')
+    ) {
+      return this.#arrive(e, e.get('Value'));
+    }
+    const id = e.get('Uniqueid');
+    const call = id === undefined ? undefined : this.#calls.get(id);
+    if (call === undefined) return undefined;
+    if (event === 'hangup') {
+      this.#calls.delete(call.callId);
+      return { kind: 'hung-up', call, cause: e.get('Cause-txt') ?? e.get('Cause') ?? '' };
+    }
+    if (event === 'newstate' && e.get('ChannelState') === '6' && !call.answered) {
+      call.answered = true;
+      return { kind: 'answered', call };
+    }
+    return undefined;
+  }
+
+  #arrive(e: HeaderSource, extension: string | undefined): CallTransition | undefined {
+    const callId = e.get('Uniqueid');
+    const channel = e.get('Channel');
+    if (!callId || !channel || !extension) return undefined;
+    if (this.#calls.has(callId)) return undefined; // UserEvent and VarSet for the same call
+    if (this.#calls.size >= this.#o.maxCalls) {
+      const oldest = this.#calls.keys().next().value;
+      if (oldest !== undefined) this.#calls.delete(oldest);
+    }
+    const call: TrackedCall = {
+      callId,
+      linkedId: e.get('Linkedid') ?? callId,
+      channel,
+      extension,
+      callerIdNum: e.get('CallerIDNum') ?? '',
+      callerIdName: e.get('CallerIDName') ?? '',
+      destination: '',
+      answered: false,
+    };
+    this.#calls.set(callId, call);
+    return { kind: 'arrived', call };
+  }
+}

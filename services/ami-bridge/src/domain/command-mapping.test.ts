@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AppError } from '@sa/platform';
+import { resultFields, toAmiAction } from './command-mapping.js';
+
+test('given a dual Redirect command, when mapped, then the Extra* headers default to the main target', () => {
+  const r = toAmiAction({
+    redirect: { channel: 'A', extraChannel: 'B', context: 'c', exten: '100', priority: 1 },
+  });
+  assert.deepEqual(r.fields, [
+    ['Channel', 'A'],
+    ['Context', 'c'],
+    ['Exten', '100'],
+    ['Priority', '1'],
+    ['ExtraChannel', 'B'],
+    ['ExtraContext', 'c'],
+    ['ExtraExten', '100'],
+    ['ExtraPriority', '1'],
+  ]);
+});
+
+test('given an Originate with variables, when mapped, then each variable is its own Variable header', () => {
+  const r = toAmiAction({
+    originate: {
+      channel: 'Local/1@x',
+      application: 'Wait',
+      data: '1',
+      variables: { A: '1', B: '2' },
+      async: true,
+    },
+  });
+  assert.deepEqual(
+    r.fields.filter(([k]) => k === 'Variable'),
+    [
+      ['Variable', 'A=1'],
+      ['Variable', 'B=2'],
+    ],
+  );
+  assert.equal(r.action, 'Originate');
+});
+
+test('given a DBPut without key or no action at all, when mapped, then a typed error names the problem', () => {
+  assert.throws(
+    () => toAmiAction({ dbPut: { family: 'F' } }),
+    (e) => e instanceof AppError && e.code === 'AMI_BRIDGE_COMMAND_INVALID',
+  );
+  assert.throws(
+    () => toAmiAction({}),
+    (e) => e instanceof AppError && e.code === 'AMI_BRIDGE_COMMAND_UNSUPPORTED',
+  );
+});
+
+test('given a DBGet answer, when fields are extracted, then Val comes from the list event', () => {
+  const f = resultFields(
+    [
+      ['Response', 'Success'],
+      ['ActionID', 'x'],
+      ['EventList', 'start'],
+    ],
+    [
+      [
+        ['Event', 'DBGetResponse'],
+        ['Family', 'F'],
+        ['Key', 'k'],
+        ['Val', 'v'],
+      ],
+    ],
+  );
+  assert.deepEqual(f, { Family: 'F', Key: 'k', Val: 'v' });
+});

@@ -1,0 +1,127 @@
+// AmiCommand (proto) -> AMI action name + headers, and an AMI result -> AmiResult fields. Pure.
+import type { smartassistant } from '@sa/proto';
+
+type IAmiCommand = smartassistant.v1.IAmiCommand;
+
+import { AmiBridgeError } from '../errors.js';
+
+export interface AmiActionRequest {
+  readonly action: string;
+  readonly fields: readonly (readonly [string, string])[];
+  /** Deleting a key that is already gone counts as done (idempotent delete). */
+  readonly missingIsOk: boolean;
+}
+
+function need(value: string | null | undefined, field: string, action: string): string {
+  if (!value)
+    throw new AmiBridgeError('AMI_BRIDGE_COMMAND_INVALID', `${action} needs ${field}`, { action, field });
+  return value;
+}
+
+export function toAmiAction(cmd: IAmiCommand): AmiActionRequest {
+  if (cmd.dbPut) {
+    const c = cmd.dbPut;
+    return {
+      action: 'DBPut',
+      fields: [
+        ['Family', need(c.family, 'family', 'DBPut')],
+        ['Key', need(c.key, 'key', 'DBPut')],
+        ['Val', c.value ?? ''],
+      ],
+      missingIsOk: false,
+    };
+  }
+  if (cmd.dbGet) {
+    const c = cmd.dbGet;
+    return {
+      action: 'DBGet',
+      fields: [
+        ['Family', need(c.family, 'family', 'DBGet')],
+        ['Key', need(c.key, 'key', 'DBGet')],
+      ],
+      missingIsOk: false,
+    };
+  }
+  if (cmd.dbDel) {
+    const c = cmd.dbDel;
+    return {
+      action: 'DBDel',
+      fields: [
+        ['Family', need(c.family, 'family', 'DBDel')],
+        ['Key', need(c.key, 'key', 'DBDel')],
+      ],
+      missingIsOk: true,
+    };
+  }
+  if (cmd.dbDelTree) {
+    const c = cmd.dbDelTree;
+    const fields: [string, string][] = [['Family', need(c.family, 'family', 'DBDelTree')]];
+    if (c.key) fields.push(['Key', c.key]);
+    return { action: 'DBDelTree', fields, missingIsOk: true };
+  }
+  if (cmd.redirect) {
+    const c = cmd.redirect;
+    const fields: [string, string][] = [
+      ['Channel', need(c.channel, 'channel', 'Redirect')],
+      ['Context', need(c.context, 'context', 'Redirect')],
+      ['Exten', need(c.exten, 'exten', 'Redirect')],
+      ['Priority', String(c.priority || 1)],
+    ];
+    if (c.extraChannel) {
+      fields.push(
+        ['ExtraChannel', c.extraChannel],
+        ['ExtraContext', c.extraContext || (c.context as string)],
+        ['ExtraExten', c.extraExten || (c.exten as string)],
+        ['ExtraPriority', String(c.extraPriority || c.priority || 1)],
+      );
+    }
+    return { action: 'Redirect', fields, missingIsOk: false };
+  }
+  if (cmd.setvar) {
+    const c = cmd.setvar;
+    const fields: [string, string][] = [];
+    if (c.channel) fields.push(['Channel', c.channel]);
+    fields.push(['Variable', need(c.variable, 'variable', 'Setvar')], ['Value', c.value ?? '']);
+    return { action: 'Setvar', fields, missingIsOk: false };
+  }
+  if (cmd.originate) {
+    const c = cmd.originate;
+    const fields: [string, string][] = [['Channel', need(c.channel, 'channel', 'Originate')]];
+    if (c.application) fields.push(['Application', c.application], ['Data', c.data ?? '']);
+    else {
+      fields.push(
+        ['Context', need(c.context, 'context or application', 'Originate')],
+        ['Exten', need(c.exten, 'exten', 'Originate')],
+        ['Priority', String(c.priority || 1)],
+      );
+    }
+    if (c.timeoutMs) fields.push(['Timeout', String(c.timeoutMs)]);
+    if (c.callerId) fields.push(['CallerID', c.callerId]);
+    for (const [k, v] of Object.entries(c.variables ?? {})) fields.push(['Variable', `${k}=${v}`]);
+    fields.push(['Async', c.async ? 'true' : 'false']);
+    return { action: 'Originate', fields, missingIsOk: false };
+  }
+  if (cmd.hangup) {
+    const c = cmd.hangup;
+    const fields: [string, string][] = [['Channel', need(c.channel, 'channel', 'Hangup')]];
+    if (c.cause) fields.push(['Cause', String(c.cause)]);
+    return { action: 'Hangup', fields, missingIsOk: false };
+  }
+  throw new AmiBridgeError('AMI_BRIDGE_COMMAND_UNSUPPORTED');
+}
+
+const SKIP = new Set(['response', 'actionid', 'message', 'eventlist', 'event']);
+
+/** Fields of an AMI answer worth returning: response headers plus list item values (DBGet's Val). */
+export function resultFields(
+  response: ReadonlyMap<string, string> | readonly (readonly [string, string])[],
+  events: readonly (readonly (readonly [string, string])[])[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const add = (pairs: Iterable<readonly [string, string]>): void => {
+    for (const [k, v] of pairs) if (!SKIP.has(k.toLowerCase()) && !(k in out)) out[k] = v;
+  };
+  add(response instanceof Map ? response.entries() : (response as readonly (readonly [string, string])[]));
+  for (const e of events) add(e);
+  return out;
+}
