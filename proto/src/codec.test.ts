@@ -18,7 +18,7 @@ test('given a PresenceReported, when encoded and decoded, then every field survi
   const back = decodeMessage(v1.PresenceReported, bytes, 'PresenceReported');
   assert.equal(back.counter, 2 ** 40);
   assert.equal(back.connected?.rssiDbm, -51);
-  assert.equal(back.visible[0]?.bssid, '11:22:33:44:55:66');
+  assert.equal(back.visible?.[0]?.bssid, '11:22:33:44:55:66');
   assert.equal(back.batteryPct, 77);
 });
 
