@@ -5,6 +5,7 @@ import { createApiClient } from './api-client.js';
 import { createEndpoints } from './endpoints.js';
 import { createNotifier } from './ui/notify.js';
 import * as audit from './views/audit.js';
+import * as automation from './views/automation.js';
 import * as board from './views/board.js';
 import * as destinations from './views/destinations.js';
 import * as devices from './views/devices.js';
@@ -14,7 +15,7 @@ import { renderLogin } from './views/login.js';
 import * as scenarios from './views/scenarios.js';
 import * as users from './views/users.js';
 
-const ROUTES = { devices, users, destinations, locations, scenarios, board, keys, audit };
+const ROUTES = { devices, users, destinations, locations, scenarios, board, keys, audit, automation };
 const DEFAULT_ROUTE = 'devices';
 
 const shell = document.getElementById('shell');

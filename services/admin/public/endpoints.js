@@ -56,6 +56,14 @@ export function createEndpoints(client) {
       current: () => client.get('/presence'),
       streamUrl: () => client.url('/presence/stream'),
     },
+    tokens: {
+      list: () => client.get('/tokens'),
+      create: (body) => client.post('/tokens', body),
+      revoke: (id) => client.delete(`/tokens/${enc(id)}`),
+    },
+    freepbx: {
+      import: (body) => client.post('/import/freepbx', body),
+    },
     audit: {
       list: (query) => client.get('/audit', { query }),
     },

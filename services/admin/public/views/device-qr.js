@@ -1,5 +1,5 @@
-// Shows the provisioning QR code the API renders for one device (server address, port, key id,
-// knock sequence; never the key itself), so nobody types a 16-character key by hand.
+// Shows the provisioning QR code the API renders for one device: server address, port, key id and
+// knock sequence. It never carries the key itself (see docs/api.md "Provisioning QR code").
 
 import { fill, h } from '../dom.js';
 import { openDialog } from '../ui/dialog.js';
@@ -12,7 +12,8 @@ export function openDeviceQr({ api, device }) {
       h(
         'p',
         {},
-        'In the Smart Assistant app on the phone, choose “Scan setup code” and point the camera at this code.',
+        'In the Smart Assistant app, choose “Scan setup code” and point the camera at this code. ',
+        'It sets the server address, port, key id and knock sequence; the key itself is never in the code.',
       ),
       figure,
     ],

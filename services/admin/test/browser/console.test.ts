@@ -368,6 +368,30 @@ describe('admin web console in headless Chromium', () => {
     await shot('17-audit-log');
   });
 
+  it('given the automation page, when creating and revoking an API token, then it works once shown and stops after', async () => {
+    await page.getByRole('link', { name: 'Automation' }).click();
+    await page.getByText('No API tokens.').waitFor();
+    await page.getByRole('button', { name: 'New token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New API token' });
+    await dialog.getByLabel('Token name').fill('console-test');
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+    const token = await textOf(dialog.locator('.secret code'));
+    assert.match(token, /^sat_/);
+    const me = await fetch(`${baseUrl}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(me.status, 200);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await shot('19-automation');
+    await page.getByRole('button', { name: 'Revoke console-test' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke token?' })
+      .getByRole('button', { name: 'Revoke token' })
+      .click();
+    await page.getByRole('row').filter({ hasText: 'Revoked' }).waitFor();
+    const after = await fetch(`${baseUrl}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(after.status, 401);
+  });
+
   it('given a 375 px wide phone screen, when visiting every page, then nothing scrolls sideways', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
     for (const route of [
@@ -387,12 +411,12 @@ describe('admin web console in headless Chromium', () => {
     await page.goto(`${baseUrl}/#/devices`);
     await page.getByRole('row').filter({ hasText: DEVICE_ID }).waitFor();
     assert.equal(await horizontalOverflow(), 0);
-    await shot('19-phone-devices');
+    await shot('20-phone-devices');
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('link', { name: 'Destinations' }).click();
     await page.getByRole('row').filter({ hasText: 'SMART-Desk' }).waitFor();
     assert.equal(await horizontalOverflow(), 0);
-    await shot('20-phone-destinations');
+    await shot('21-phone-destinations');
   });
 
   it('given a session, when signing out, then the login screen shows and a reload does not restore the session', async () => {
@@ -401,6 +425,6 @@ describe('admin web console in headless Chromium', () => {
     assert.equal(await page.evaluate("sessionStorage.getItem('sa-admin-session')"), null);
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await shot('21-signed-out');
+    await shot('22-signed-out');
   });
 });

@@ -1,0 +1,213 @@
+// Automation: API tokens for scripts (shown once) and the FreePBX "Misc Destinations" import.
+
+import { fill, formatDateTime, h } from '../dom.js';
+import { actions, badge, dataTable } from '../ui/data-table.js';
+import { confirmDialog, openDialog } from '../ui/dialog.js';
+import { checkboxField, textField } from '../ui/fields.js';
+import { formAlert, showFormError } from '../ui/form-errors.js';
+import { listItems } from '../ui/pager.js';
+import { loadError, pageFrame } from './page.js';
+
+export function render(root, { api, notify }) {
+  const body = pageFrame(root, {
+    title: 'Automation',
+    description: 'API tokens for scripts, and importing destinations from FreePBX.',
+  });
+  const tokens = h('div', { 'aria-live': 'polite' });
+  const importResult = h('div', { 'aria-live': 'polite' });
+  body.append(
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'tokens-title' },
+      h(
+        'div',
+        { class: 'section-head' },
+        h('h2', { id: 'tokens-title' }, 'API tokens'),
+        h(
+          'button',
+          { type: 'button', class: 'btn btn-small btn-primary', onclick: () => createToken() },
+          'New token',
+        ),
+      ),
+      h(
+        'p',
+        { class: 'muted' },
+        'Send as Authorization: Bearer <token>. A token is shown once, when it is created.',
+      ),
+      tokens,
+    ),
+    importSection(),
+  );
+
+  async function loadTokens() {
+    try {
+      const rows = listItems(await api.tokens.list());
+      fill(
+        tokens,
+        dataTable({
+          caption: 'API tokens',
+          rows,
+          empty: 'No API tokens.',
+          columns: [
+            { label: 'Name', render: (t) => h('strong', {}, t.name) },
+            { label: 'Created', render: (t) => formatDateTime(t.createdAt) },
+            {
+              label: 'State',
+              render: (t) => (t.revoked ? badge('Revoked', 'muted') : badge('Active', 'success')),
+            },
+            {
+              label: 'Actions',
+              render: (t) =>
+                t.revoked
+                  ? null
+                  : actions(
+                      h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'btn btn-small btn-danger-ghost',
+                          'aria-label': `Revoke ${t.name}`,
+                          onclick: () => revoke(t),
+                        },
+                        'Revoke',
+                      ),
+                    ),
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      fill(tokens, loadError(error));
+    }
+  }
+
+  function createToken() {
+    const form = h(
+      'form',
+      { class: 'form', novalidate: true },
+      formAlert(),
+      textField({
+        label: 'Token name',
+        name: 'name',
+        required: true,
+        autocomplete: 'off',
+        hint: 'e.g. provisioning-script (letters, digits, _ . -).',
+      }),
+      h(
+        'div',
+        { class: 'form-actions' },
+        h('button', { type: 'button', class: 'btn', onclick: () => dialog.close() }, 'Cancel'),
+        h('button', { type: 'submit', class: 'btn btn-primary' }, 'Create token'),
+      ),
+    );
+    const dialog = openDialog({ title: 'New API token', content: form });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        const created = await api.tokens.create({ name: String(new FormData(form).get('name')).trim() });
+        loadTokens();
+        fill(
+          dialog.dialog.querySelector('.dialog-body'),
+          h('p', {}, `Token ${created.name} is ready. Copy it now: it will not be shown again.`),
+          h('p', { class: 'secret' }, h('code', {}, created.token)),
+          h(
+            'div',
+            { class: 'form-actions' },
+            h('button', { type: 'button', class: 'btn btn-primary', onclick: () => dialog.close() }, 'Done'),
+          ),
+        );
+      } catch (error) {
+        showFormError(form, error);
+      }
+    });
+  }
+
+  async function revoke(token) {
+    const confirmed = await confirmDialog({
+      title: 'Revoke token?',
+      message: `Scripts using ${token.name} stop working at once.`,
+      confirmLabel: 'Revoke token',
+    });
+    if (!confirmed) return;
+    try {
+      await api.tokens.revoke(token.id);
+      notify(`Token ${token.name} revoked`);
+      loadTokens();
+    } catch (error) {
+      notify(error.message, 'error');
+    }
+  }
+
+  function importSection() {
+    const form = h(
+      'form',
+      { class: 'form', novalidate: true },
+      formAlert(),
+      textField({
+        label: 'FreePBX database URL (optional)',
+        name: 'url',
+        autocomplete: 'off',
+        spellcheck: 'false',
+        placeholder: 'mysql://user:password@host/asterisk',
+        hint: 'Leave empty to use the server’s configured FreePBX database.',
+      }),
+      checkboxField({ label: 'Dry run (list what would be imported)', name: 'dryRun', checked: true }),
+      h(
+        'div',
+        { class: 'form-actions' },
+        h('button', { type: 'submit', class: 'btn btn-primary' }, 'Import destinations'),
+      ),
+    );
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      const url = String(data.get('url')).trim();
+      try {
+        const result = await api.freepbx.import({
+          dryRun: data.get('dryRun') === 'on',
+          ...(url ? { url } : {}),
+        });
+        fill(importResult, importSummary(result, data.get('dryRun') === 'on'));
+      } catch (error) {
+        showFormError(form, error);
+      }
+    });
+    return h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'import-title' },
+      h('h2', { id: 'import-title' }, 'Import from FreePBX'),
+      h(
+        'p',
+        { class: 'muted' },
+        'Misc Destinations described SMART-<Name> or <ext>-<Name> become destinations.',
+      ),
+      form,
+      importResult,
+    );
+  }
+
+  loadTokens();
+}
+
+function importSummary(result, dryRun) {
+  return h(
+    'div',
+    { class: 'import-result' },
+    h('h3', {}, dryRun ? 'Would create' : 'Created'),
+    result.created.length
+      ? h(
+          'ul',
+          {},
+          result.created.map((name) => h('li', { class: 'mono' }, name)),
+        )
+      : h('p', { class: 'muted' }, 'Nothing.'),
+    h('h3', {}, 'Skipped'),
+    result.skipped.length
+      ? h(
+          'ul',
+          {},
+          result.skipped.map((s) => h('li', {}, h('span', { class: 'mono' }, s.name), ` — ${s.reason}`)),
+        )
+      : h('p', { class: 'muted' }, 'Nothing.'),
+  );
+}
