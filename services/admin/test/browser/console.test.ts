@@ -30,6 +30,7 @@ let admin: ServiceProcess;
 let browser: Browser;
 let page: Page;
 let baseUrl: string;
+const scriptProblems: string[] = [];
 
 function licenceCli(...args: string[]): string {
   const run = spawnSync(process.execPath, [LICENCE_CLI, ...args], { cwd: workDir, encoding: 'utf8' });
@@ -78,6 +79,10 @@ describe('admin web console in headless Chromium', () => {
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => scriptProblems.push(`uncaught: ${error.message}`));
+    page.on('console', (message) => {
+      if (/Content Security Policy|Uncaught/i.test(message.text())) scriptProblems.push(message.text());
+    });
   });
 
   afterEach(async () => {
@@ -426,5 +431,9 @@ describe('admin web console in headless Chromium', () => {
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await shot('22-signed-out');
+  });
+
+  it('given every step above, then the console raised no script error and no Content-Security-Policy violation', () => {
+    assert.deepEqual(scriptProblems, []);
   });
 });
