@@ -1,9 +1,12 @@
 // The actions the AMI test server understands, with the byte layout Asterisk 22 uses for each
-// (see packages/ami/fixtures). Call events are simulated minimally (Newchannel pair, OriginateResponse,
-// Hangup); the full recorded call event sequences are not reproduced.
+// (see packages/ami/fixtures). When an action and the call state match a recorded situation, the
+// recorded reaction is played (recorded-scripts.ts, script-player.ts) so call event sequences are
+// exactly Asterisk's; otherwise the generic handlers below answer with a minimal channel model.
 import type { AmiMessage } from '@sa/ami';
 import type { AmiSession, AmiTestServer } from './ami-test-server.js';
 import { amiTimestamp, eventTv, frame, response, type WireHeaders } from './ami-wire.js';
+import { GENERIC_ACTIONS, RecordedScripts } from './recorded-scripts.js';
+import { ScriptPlayer } from './script-player.js';
 import { channelHeaders, parseCallerId, type SimulatedChannel } from './simulated-channel.js';
 
 type Handler = (session: AmiSession, m: AmiMessage, id: string | undefined) => void;
@@ -15,10 +18,17 @@ export class ActionHandlers {
   readonly #table: Record<string, Handler>;
   #uniqueSeq = 0;
   #localSeq: number;
+  readonly #player: ScriptPlayer | undefined;
 
   constructor(server: AmiTestServer) {
     this.#s = server;
     this.#localSeq = server.options.localChannelSeq;
+    this.#player = server.options.recordedScripts
+      ? new ScriptPlayer(server, RecordedScripts.shared(), {
+          nextLocalSeq: () => (this.#localSeq++).toString(16).padStart(8, '0'),
+          nextUniqueid: () => this.#nextUniqueid(),
+        })
+      : undefined;
     this.#table = {
       login: (s, m, id) => this.#login(s, m, id),
       challenge: (s, m, id) => this.#challenge(s, m, id),
@@ -45,6 +55,53 @@ export class ActionHandlers {
       setvar: (s, m, id) => this.#setvar(s, m, id),
       getvar: (s, m, id) => this.#getvar(s, m, id),
       userevent: (s, m, id) => this.#userEvent(s, m, id),
+      coreshowchannels: (s, _m, id) => this.#coreShowChannels(s, id),
+      bridgelist: (s, _m, id) => {
+        // The generic model has no bridges (recorded scripts carry their own BridgeList answers).
+        s.send(
+          response('Success', id, [
+            ['EventList', 'start'],
+            ['Message', 'Bridge listing will follow'],
+          ]),
+        );
+        s.send(listComplete('BridgeListComplete', id, 0));
+      },
+      confbridgelist: (s, m, id) =>
+        this.#s.errorResponse(
+          s,
+          id,
+          m.get('Conference') ? 'No active conferences.' : 'No Conference name provided.',
+        ),
+      coresettings: (s, _m, id) =>
+        s.send(
+          response('Success', id, [
+            ['AMIversion', '11.0.0'],
+            ['AsteriskVersion', '22.10.1'],
+            ['SystemName', ''],
+            ['CoreMaxCalls', '0'],
+            ['CoreMaxLoadAvg', '0.000000'],
+            ['CoreRunUser', ''],
+            ['CoreRunGroup', ''],
+            ['CoreMaxFilehandles', '0'],
+            ['CoreRealTimeEnabled', 'No'],
+            ['CoreCDRenabled', 'No'],
+            ['CoreHTTPenabled', 'No'],
+            ['SoundsSearchCustomDir', 'No'],
+          ]),
+        ),
+      corestatus: (s, _m, id) => {
+        const [date, time] = new Date(this.#s.startedAt).toISOString().split(/[T.]/) as [string, string];
+        s.send(
+          response('Success', id, [
+            ['CoreStartupDate', date],
+            ['CoreStartupTime', time],
+            ['CoreReloadDate', date],
+            ['CoreReloadTime', time],
+            ['CoreCurrentCalls', String(this.#s.channels.size)],
+            ['CoreProcessedCalls', String(this.#uniqueSeq)],
+          ]),
+        );
+      },
       command: (s, m, id) =>
         s.send(
           response('Success', id, [
@@ -69,6 +126,7 @@ export class ActionHandlers {
       this.#s.errorResponse(session, id, 'Permission denied');
       return;
     }
+    if (!GENERIC_ACTIONS.has(key) && this.#player?.tryPlay(session, m, id)) return;
     const handler = this.#table[key];
     if (handler === undefined) {
       this.#s.errorResponse(
@@ -296,12 +354,42 @@ export class ActionHandlers {
       priority: 1,
       linkedid: uniqueid,
       vars: new Map(),
+      createdAt: this.#s.options.now(),
       ...partial,
       uniqueid,
     };
     this.#s.channels.set(c.name, c);
     this.#s.emitEvent([['Event', 'Newchannel'], ['Privilege', 'call,all'], ...channelHeaders(c)]);
     return c;
+  }
+
+  #coreShowChannels(s: AmiSession, id: string | undefined): void {
+    const now = this.#s.options.now();
+    const channels = [...this.#s.channels.values()];
+    s.send(
+      response('Success', id, [
+        ['EventList', 'start'],
+        ['Message', 'Channels will follow'],
+      ]),
+    );
+    for (const c of channels) {
+      const secs = Math.max(0, Math.floor((now - (c.createdAt ?? now)) / 1000));
+      const hms = [secs / 3600, (secs / 60) % 60, secs % 60].map((n) =>
+        String(Math.floor(n)).padStart(2, '0'),
+      );
+      s.send(
+        frame([
+          ['Event', 'CoreShowChannel'],
+          ['ActionID', id || undefined],
+          ...channelHeaders(c),
+          ['Application', c.application ?? ''],
+          ['ApplicationData', c.applicationData ?? ''],
+          ['Duration', hms.join(':')],
+          ['BridgeId', ''],
+        ]),
+      );
+    }
+    s.send(listComplete('CoreShowChannelsComplete', id, channels.length));
   }
 
   #originate(s: AmiSession, m: AmiMessage, id: string | undefined): void {

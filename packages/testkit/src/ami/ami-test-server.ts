@@ -22,6 +22,11 @@ export interface AmiTestServerOptions {
   /** Output lines for the Command action. */
   readonly commandOutput?: (command: string) => readonly string[];
   readonly now?: () => number;
+  /**
+   * Play Asterisk's recorded reaction when an action and the call state match a recorded situation
+   * (see recorded-scripts.ts); default true. False: only the generic handlers answer.
+   */
+  readonly recordedScripts?: boolean;
 }
 
 export interface ReceivedAction {
@@ -115,6 +120,7 @@ export class AmiTestServer {
         options.commandOutput ??
         ((cmd) => [`No such command '${cmd}' (type 'core show help ${cmd}' for other possible commands)`]),
       now: options.now ?? Date.now,
+      recordedScripts: options.recordedScripts ?? true,
     };
     this.startedAt = this.options.now();
     this.#port = options.port ?? 0;

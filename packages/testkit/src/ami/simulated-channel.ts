@@ -16,6 +16,11 @@ export interface SimulatedChannel {
   uniqueid: string;
   linkedid: string;
   readonly vars: Map<string, string>;
+  /** The dialplan application the channel is running (from Newexten), for CoreShowChannels. */
+  application?: string;
+  applicationData?: string;
+  /** `now()` when the channel was created, for CoreShowChannels' Duration. */
+  createdAt?: number;
 }
 
 export function channelHeaders(c: SimulatedChannel): WireHeaders {
