@@ -3,7 +3,7 @@
 import { fill, formatDateTime, h } from '../dom.js';
 import { badge, dataTable } from '../ui/data-table.js';
 import { pageInfo, pager } from '../ui/pager.js';
-import { loadError, pageFrame } from './page.js';
+import { loadError, pageFrame, resultsRegion } from './page.js';
 
 const PAGE_SIZE = 50;
 const ENTITIES = [
@@ -42,7 +42,7 @@ export function render(root, { api }) {
     state.cursors = [null];
     load();
   });
-  const results = h('div', { 'aria-live': 'polite' });
+  const results = resultsRegion();
   body.append(filter, results);
 
   async function load() {

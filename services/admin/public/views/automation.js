@@ -6,14 +6,14 @@ import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { checkboxField, textField } from '../ui/fields.js';
 import { formAlert, showFormError } from '../ui/form-errors.js';
 import { listItems } from '../ui/pager.js';
-import { loadError, pageFrame } from './page.js';
+import { loadError, pageFrame, resultsRegion } from './page.js';
 
 export function render(root, { api, notify }) {
   const body = pageFrame(root, {
     title: 'Automation',
     description: 'API tokens for scripts, and importing destinations from FreePBX.',
   });
-  const tokens = h('div', { 'aria-live': 'polite' });
+  const tokens = resultsRegion();
   const importResult = h('div', { 'aria-live': 'polite' });
   body.append(
     h(

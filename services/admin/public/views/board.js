@@ -4,7 +4,7 @@ import { fill, formatDateTime, h } from '../dom.js';
 import { openEventStream } from '../sse-stream.js';
 import { badge, dataTable } from '../ui/data-table.js';
 import { listItems } from '../ui/pager.js';
-import { loadError, pageFrame } from './page.js';
+import { loadError, pageFrame, resultsRegion } from './page.js';
 
 const STATUS_TEXT = {
   connecting: 'Connecting…',
@@ -21,7 +21,7 @@ export function render(root, { api }) {
     description: 'The scenario each user is in right now and where their calls go. Updates by itself.',
     actions: [status],
   });
-  const results = h('div');
+  const results = resultsRegion();
   body.append(results);
   const users = new Map();
   let flashed = '';

@@ -5,7 +5,7 @@ import { actions, badge, dataTable } from '../ui/data-table.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { pageInfo, pager } from '../ui/pager.js';
 import { openDestinationForm } from './destination-form.js';
-import { loadError, pageFrame } from './page.js';
+import { loadError, pageFrame, resultsRegion } from './page.js';
 
 const PAGE_SIZE = 50;
 
@@ -56,7 +56,7 @@ export function render(root, { api, notify }) {
     state.offset = 0;
     load();
   });
-  const results = h('div', { 'aria-live': 'polite' });
+  const results = resultsRegion();
   body.append(filter, results);
 
   async function load() {

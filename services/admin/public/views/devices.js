@@ -6,7 +6,7 @@ import { confirmDialog } from '../ui/dialog.js';
 import { pageInfo, pager } from '../ui/pager.js';
 import { openDeviceForm } from './device-form.js';
 import { openDeviceQr } from './device-qr.js';
-import { loadError, pageFrame } from './page.js';
+import { loadError, pageFrame, resultsRegion } from './page.js';
 
 const PAGE_SIZE = 25;
 const TIER_TONES = { free: 'neutral', standard: 'info', premium: 'accent' };
@@ -48,7 +48,7 @@ export function render(root, { api, notify }) {
     state.cursors = [null];
     load();
   });
-  const results = h('div', { 'aria-live': 'polite' });
+  const results = resultsRegion();
   body.append(filter, results);
 
   async function load() {

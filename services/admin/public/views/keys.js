@@ -7,7 +7,7 @@ import { openDialog } from '../ui/dialog.js';
 import { textField } from '../ui/fields.js';
 import { formAlert, showFormError } from '../ui/form-errors.js';
 import { listItems } from '../ui/pager.js';
-import { loadError, pageFrame } from './page.js';
+import { loadError, pageFrame, resultsRegion } from './page.js';
 
 const STATE_TONES = { active: 'success', retiring: 'warning', retired: 'muted' };
 
@@ -20,7 +20,7 @@ export function render(root, { api, notify }) {
       h('button', { type: 'button', class: 'btn btn-primary', onclick: () => openRotate() }, 'Rotate key'),
     ],
   });
-  const results = h('div', { 'aria-live': 'polite' });
+  const results = resultsRegion();
   body.append(results);
 
   async function load() {

@@ -6,7 +6,7 @@ import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { linesOf, textareaField, textField } from '../ui/fields.js';
 import { formAlert, showFormError } from '../ui/form-errors.js';
 import { listItems } from '../ui/pager.js';
-import { loadError, pageFrame } from './page.js';
+import { loadError, pageFrame, resultsRegion } from './page.js';
 
 export function render(root, { api, notify }) {
   const body = pageFrame(root, {
@@ -16,7 +16,7 @@ export function render(root, { api, notify }) {
       h('button', { type: 'button', class: 'btn btn-primary', onclick: () => openForm() }, 'New location'),
     ],
   });
-  const results = h('div', { 'aria-live': 'polite' });
+  const results = resultsRegion();
   body.append(results);
 
   async function load() {

@@ -28,3 +28,12 @@ export function pageFrame(root, { title, description, actions = [] }) {
 export function loadError(error) {
   return h('p', { class: 'form-alert', role: 'alert' }, `Could not load: ${error.message}`);
 }
+
+/** The area a view fills with its list; shows "Loading…" until the first answer arrives. */
+export function resultsRegion() {
+  return h(
+    'div',
+    { class: 'results', 'aria-live': 'polite' },
+    h('p', { class: 'loading muted' }, 'Loading…'),
+  );
+}

@@ -5,7 +5,7 @@ import { badge } from '../ui/data-table.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { formAlert, showFormError } from '../ui/form-errors.js';
 import { listItems } from '../ui/pager.js';
-import { loadError, pageFrame } from './page.js';
+import { loadError, pageFrame, resultsRegion } from './page.js';
 import { describeRule } from './rule-editor.js';
 import { openScenarioForm } from './scenario-form.js';
 
@@ -51,7 +51,7 @@ export function render(root, { api, notify }) {
     sessionStorage.setItem('sa-scenarios-ext', state.extension);
     load();
   });
-  const results = h('div', { 'aria-live': 'polite' });
+  const results = resultsRegion();
   body.append(picker, results);
 
   async function load() {

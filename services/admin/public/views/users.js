@@ -7,7 +7,7 @@ import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { textField } from '../ui/fields.js';
 import { formAlert, showFormError } from '../ui/form-errors.js';
 import { pageInfo, pager } from '../ui/pager.js';
-import { loadError, pageFrame } from './page.js';
+import { loadError, pageFrame, resultsRegion } from './page.js';
 
 const PAGE_SIZE = 50;
 
@@ -40,7 +40,7 @@ export function render(root, { api, notify }) {
     state.offset = 0;
     load();
   });
-  const results = h('div', { 'aria-live': 'polite' });
+  const results = resultsRegion();
   body.append(filter, results);
 
   async function load() {
