@@ -44,6 +44,14 @@ export function openDeviceForm({ api, notify, device, onSaved }) {
       autocomplete: 'off',
       hint: "The user's PBX extension, e.g. 230.",
     }),
+    textField({
+      label: 'Label (optional)',
+      name: 'label',
+      value: device?.label ?? '',
+      maxlength: 80,
+      autocomplete: 'off',
+      hint: 'Helps you recognise the phone, e.g. Alice, work phone (letters, digits, spaces, . , : ( ) / -).',
+    }),
     checkboxField({
       label: 'Allow creating targets from the app',
       name: 'allowCreateTargets',
@@ -74,6 +82,7 @@ export function openDeviceForm({ api, notify, device, onSaved }) {
       const body = {
         extension: String(data.get('extension')).trim(),
         allowCreateTargets: data.get('allowCreateTargets') === 'on',
+        label: String(data.get('label')).trim(),
       };
       if (editing) body.enabled = data.get('enabled') === 'on';
       const file = form.querySelector('input[name=licence]').files?.[0];

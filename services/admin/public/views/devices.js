@@ -93,7 +93,16 @@ export function render(root, { api, notify }) {
 
   function columns() {
     return [
-      { label: 'Device ID', className: 'mono', render: (d) => d.deviceId },
+      {
+        label: 'Device ID',
+        render: (d) =>
+          h(
+            'span',
+            { class: 'stack' },
+            h('span', { class: 'mono' }, d.deviceId),
+            d.label ? h('small', { class: 'muted' }, d.label) : null,
+          ),
+      },
       { label: 'Extension', render: (d) => d.extension },
       {
         label: 'Status',

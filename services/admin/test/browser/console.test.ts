@@ -144,6 +144,7 @@ describe('admin web console in headless Chromium', () => {
     const dialog = page.getByRole('dialog', { name: 'Add device' });
     await dialog.getByLabel('Device ID').fill(DEVICE_ID);
     await dialog.getByLabel('Extension', { exact: true }).fill(EXTENSION);
+    await dialog.getByLabel('Label (optional)').fill('Alice, work phone');
     await dialog.getByLabel('Allow creating targets from the app').check();
     await dialog.getByLabel('Licence file').setInputFiles({
       name: `lic-${DEVICE_ID}.lic`,
@@ -158,6 +159,7 @@ describe('admin web console in headless Chromium', () => {
     assert.match(await textOf(row), /Premium/);
     assert.match(await textOf(row), new RegExp(EXTENSION));
     assert.match(await textOf(row), /Allowed/);
+    assert.match(await textOf(row), /Alice, work phone/);
     await shot('05-device-listed');
   });
 
