@@ -40,7 +40,7 @@ export function openEventStream({ url, headers, onEvent, onStatus }) {
   return { close: () => controller.abort() };
 }
 
-async function readEvents(body, emit) {
+export async function readEvents(body, emit) {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
