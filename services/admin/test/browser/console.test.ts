@@ -388,7 +388,7 @@ describe('admin web console in headless Chromium', () => {
     assert.equal(me.status, 200);
     await dialog.getByRole('button', { name: 'Done' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await shot('19-automation');
+    await shot('18-automation');
     await page.getByRole('button', { name: 'Revoke console-test' }).click();
     await page
       .getByRole('dialog', { name: 'Revoke token?' })
@@ -418,12 +418,12 @@ describe('admin web console in headless Chromium', () => {
     await page.goto(`${baseUrl}/#/devices`);
     await page.getByRole('row').filter({ hasText: DEVICE_ID }).waitFor();
     assert.equal(await horizontalOverflow(), 0);
-    await shot('20-phone-devices');
+    await shot('19-phone-devices');
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('link', { name: 'Destinations' }).click();
     await page.getByRole('row').filter({ hasText: 'SMART-Desk' }).waitFor();
     assert.equal(await horizontalOverflow(), 0);
-    await shot('21-phone-destinations');
+    await shot('20-phone-destinations');
   });
 
   it('given a session, when signing out, then the login screen shows and a reload does not restore the session', async () => {
@@ -432,7 +432,7 @@ describe('admin web console in headless Chromium', () => {
     assert.equal(await page.evaluate("sessionStorage.getItem('sa-admin-session')"), null);
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await shot('22-signed-out');
+    await shot('21-signed-out');
   });
 
   it('given every step above, then the console raised no script error and no Content-Security-Policy violation', () => {
