@@ -29,6 +29,7 @@ import { DecisionProcessor } from './routing/decision-processor.js';
 import { PartitionManager } from './routing/partition-manager.js';
 import { PartitionRunner } from './routing/partition-runner.js';
 import { partitionOf } from './routing/partitioning.js';
+import { OwnedStateCache } from './routing/state-cache.js';
 
 export function engineSettings(c: RouterConfig): EngineSettings {
   return {
@@ -80,13 +81,15 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
     callLogLength: config.CALL_LOG_LENGTH,
     callLogTtlS: config.CALL_LOG_TTL_S,
   });
+  const commander = new NatsAmiCommander(nats.nc, names, config.AMI_COMMAND_TIMEOUT_MS);
   const sync = new AstDbSync({
-    writer: new NatsAmiCommander(nats.nc, names, config.AMI_COMMAND_TIMEOUT_MS),
+    writer: commander,
     publisher: new NatsScenarioPublisher(nats.nc, names),
     store,
     logger: logger.child({ component: 'astdb-sync' }),
     options: { maxInFlight: config.AMI_MAX_IN_FLIGHT, retryBaseMs: 100, retryMaxMs: 5000 },
     onWritten: (ext, d) =>
+      logger.isLevelEnabled('info') &&
       logger.info(
         {
           event: 'astdb_written',
@@ -99,6 +102,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
       ),
   });
   const runners = new Map<number, PartitionRunner>();
+  const cache = new OwnedStateCache(config.ROUTER_PARTITIONS);
   const rules = new KvUserConfigWatcher(buckets.users, logger.child({ component: 'users' }), (ext) => {
     const runner = runners.get(partitionOf(ext, config.ROUTER_PARTITIONS));
     if (runner)
@@ -116,6 +120,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
     settings,
     clock,
     logger,
+    cache,
   });
   const calls = new CallDesk({
     store,
@@ -124,6 +129,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
     clock,
     logger: logger.child({ component: 'calls' }),
     onAnswered: (ms) => callLatency.observe(ms / 1000),
+    cache,
   });
   const manager = new PartitionManager({
     leases: new RedisPartitionLeases(redis.redis, keys, config.instanceId),
@@ -131,6 +137,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
     leaseMs: config.ROUTER_LEASE_MS,
     logger,
     start: async (partition, epoch) => {
+      const states = cache.open(partition);
       const runner = new PartitionRunner(partition, epoch, {
         partitions: config.ROUTER_PARTITIONS,
         processor,
@@ -140,7 +147,10 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
         sweepMs: config.ROUTER_SWEEP_MS,
         clock,
         logger: logger.child({ component: 'partition', partition }),
-        onFenced: () => logger.warn({ partition }, 'fenced by a newer owner'),
+        onFenced: () => {
+          cache.close(partition, states);
+          logger.warn({ partition }, 'fenced by a newer owner');
+        },
         events: (handle) =>
           new PhonePartitionConsumer(
             nats.nc,
@@ -166,6 +176,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
       return {
         stop: async () => {
           runners.delete(partition);
+          cache.close(partition, states);
           await runner.stop();
         },
       };
@@ -226,6 +237,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
       rules.stop();
       await Promise.race([sync.idle(), new Promise((r) => setTimeout(r, 1000))]);
       sync.stop();
+      commander.close();
       await nats.close();
       await redis.close();
     },

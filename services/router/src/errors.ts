@@ -3,6 +3,8 @@ import { AppError } from '@sa/platform';
 
 export const routerErrorCodes = {
   ROUTER_AMI_COMMAND_FAILED: 'ami-bridge answered an AstDB write with an error; retried with backoff',
+  ROUTER_AMI_UNREACHABLE:
+    'ami-bridge did not answer an AstDB write in time (or none is listening); retried with backoff',
   ROUTER_COMMIT_CONFLICT:
     'a user state commit kept losing compare-and-set races; the batch is retried unacked',
   ROUTER_EVENT_UNDECODABLE: 'a phone event could not be decoded; it is logged, counted and skipped',

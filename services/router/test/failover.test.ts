@@ -50,6 +50,24 @@ describe('router instances sharing the phone stream', () => {
     const owners = await h.redis.mget(`{sa:${h.prefix}:p0}:lease`, `{sa:${h.prefix}:p1}:lease`);
     assert.ok(owners[0] && owners[1] && owners[0] !== owners[1], `two owners: ${owners.join(',')}`);
   });
+
+  test('given calls spread over both routers (owner answers from memory, the other from Redis), when targets change, then every answer is the committed target', async () => {
+    const answers = async (want: (ext: string) => string) => {
+      for (let round = 0; round < 3; round++) {
+        const replies = await Promise.all(USERS.map((ext) => h.callArrived(ext, `c${round}-${ext}`)));
+        for (const [i, r] of replies.entries()) assert.equal(r.targetDial, want(USERS[i]!), USERS[i]);
+      }
+    };
+    await answers(() => '299');
+    for (const ext of USERS) await h.presence(ext, `D${ext}`, ROUNDS + 1, OFFICE_AP);
+    await waitFor(() => allApplied(h, ROUNDS + 1), 'the office round applied');
+    // the owner updates its memory when the commit's reply arrives, a moment after Redis has it
+    await waitFor(async () => {
+      const replies = await Promise.all(USERS.map((ext) => h.callArrived(ext, `w-${ext}`)));
+      return replies.every((r, i) => r.targetDial === USERS[i]);
+    }, 'calls see the office target');
+    await answers((ext) => ext);
+  });
 });
 
 describe('a router killed mid-stream', () => {

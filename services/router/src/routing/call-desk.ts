@@ -4,7 +4,8 @@
 import type { Logger } from '@sa/platform';
 import { evaluate } from '../domain/scenario-engine.js';
 import { type EngineSettings, emptyUserState } from '../domain/types.js';
-import type { RulesSource, UserStateStore } from './ports.js';
+import type { RulesSource, StoredUser, UserStateStore } from './ports.js';
+import type { OwnedStateCache } from './state-cache.js';
 
 export interface CallAnswer {
   readonly targetDial: string;
@@ -24,6 +25,8 @@ export class CallDesk {
       clock: () => number;
       logger: Logger;
       onAnswered?: (ms: number) => void;
+      /** the owned partitions' committed states: answered from memory, Redis only otherwise */
+      cache?: Pick<OwnedStateCache, 'lookup'>;
     },
   ) {}
 
@@ -32,7 +35,9 @@ export class CallDesk {
     const now = this.deps.clock();
     let answer: CallAnswer;
     try {
-      const stored = await this.deps.store.loadOne(extension);
+      const cached = this.deps.cache?.lookup(extension);
+      const stored: StoredUser | null =
+        cached !== undefined ? cached : await this.deps.store.loadOne(extension);
       const { state } = evaluate(
         stored?.state ?? emptyUserState,
         this.deps.rules.get(extension),
@@ -63,10 +68,11 @@ export class CallDesk {
       };
     }
     this.deps.onAnswered?.(performance.now() - started);
-    this.deps.logger.info(
-      { event: 'call_decided', callId, extension, target: answer.targetDial, reason: answer.reason },
-      `call ${callId} for ${extension} -> ${answer.targetDial || '(dialplan fallback)'}: ${answer.reason}`,
-    );
+    if (this.deps.logger.isLevelEnabled('info'))
+      this.deps.logger.info(
+        { event: 'call_decided', callId, extension, target: answer.targetDial, reason: answer.reason },
+        `call ${callId} for ${extension} -> ${answer.targetDial || '(dialplan fallback)'}: ${answer.reason}`,
+      );
     void this.deps.store
       .recordCall({ callId, extension, callerIdNum, ...answer })
       .catch((err) => this.deps.logger.warn({ err: String(err) }, 'call decision not recorded'));

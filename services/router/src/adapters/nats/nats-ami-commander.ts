@@ -1,6 +1,12 @@
 // Writes a user's target into AstDB through ami-bridge (AmiCommand request/reply, order_key =
 // extension so ami-bridge serialises one user's commands). Empty dial = delete the key, so the
 // dialplan falls back to the extension's normal handling.
+//
+// Requests are pipelined over one reply subscription (`<inbox>.<n>`) instead of nc.request: the
+// client library allocates two Error objects (stack traces) and a timer per request, which was
+// the largest single cost when every presence event changed a target. Timeouts are checked by one
+// timer; replies are matched by subject; a "no responders" status fails the request at once.
+import { createInbox } from '@nats-io/transport-node';
 import type { NatsConnection } from '@sa/platform';
 import { type BusNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import type { Decision } from '../../domain/types.js';
@@ -9,14 +15,59 @@ import type { AstDbWriter } from '../../routing/ports.js';
 
 export const ASTDB_FAMILY = 'SMARTASSISTANT';
 
+interface Pending {
+  readonly deadline: number;
+  readonly extension: string;
+  readonly isDelete: boolean;
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+}
+
 export class NatsAmiCommander implements AstDbWriter {
   private seq = 0;
+  private readonly inbox = createInbox();
+  private readonly pending = new Map<string, Pending>();
+  private readonly sub: { unsubscribe(): void };
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly names: BusNames,
     private readonly timeoutMs: number,
-  ) {}
+  ) {
+    const prefixLength = this.inbox.length + 1;
+    this.sub = nc.subscribe(`${this.inbox}.*`, {
+      callback: (_err, m) => {
+        const id = m.subject.slice(prefixLength);
+        const p = this.pending.get(id);
+        if (!p) return;
+        this.pending.delete(id);
+        if (m.headers?.code === 503) {
+          p.reject(
+            new RouterError('ROUTER_AMI_UNREACHABLE', 'no ami-bridge is listening', {
+              extension: p.extension,
+            }),
+          );
+          return;
+        }
+        try {
+          const result = decodeMessage(v1.AmiResult, m.data, 'AmiResult');
+          // deleting a key that does not exist is fine
+          if (!result.ok && !p.isDelete) {
+            p.reject(
+              new RouterError(
+                'ROUTER_AMI_COMMAND_FAILED',
+                `ami-bridge refused: ${result.errorCode} ${result.message}`,
+                { extension: p.extension },
+              ),
+            );
+          } else p.resolve();
+        } catch (err) {
+          p.reject(err as Error);
+        }
+      },
+    });
+  }
 
   async writeTarget(extension: string, d: Decision): Promise<void> {
     const put = (key: string, value: string) =>
@@ -29,30 +80,61 @@ export class NatsAmiCommander implements AstDbWriter {
     ]);
   }
 
-  private async send(extension: string, action: Record<string, unknown>): Promise<void> {
+  private send(
+    extension: string,
+    action: { dbPut: ReturnType<typeof v1.DbPut.create> } | { dbDel: ReturnType<typeof v1.DbDel.create> },
+  ): Promise<void> {
+    const id = String(++this.seq);
     const cmd = v1.AmiCommand.create({
-      requestId: `router-${process.pid}-${++this.seq}`,
+      requestId: `router-${process.pid}-${id}`,
       orderKey: extension,
       timeoutMs: this.timeoutMs,
       ...action,
     });
-    const reply = await this.nc.request(
-      this.names.amiCommand,
-      encodeMessage(v1.AmiCommand, cmd, 'AmiCommand'),
-      {
-        timeout: this.timeoutMs,
-      },
-    );
-    const result = decodeMessage(v1.AmiResult, reply.data, 'AmiResult');
-    // deleting a key that does not exist is fine
-    if (!result.ok && !('dbDel' in action)) {
-      throw new RouterError(
-        'ROUTER_AMI_COMMAND_FAILED',
-        `ami-bridge refused: ${result.errorCode} ${result.message}`,
-        {
-          extension,
-        },
+    const data = encodeMessage(v1.AmiCommand, cmd, 'AmiCommand');
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, {
+        deadline: Date.now() + this.timeoutMs,
+        extension,
+        isDelete: 'dbDel' in action,
+        resolve,
+        reject,
+      });
+      this.timer ??= setInterval(() => this.expire(), Math.max(10, Math.min(100, this.timeoutMs / 4)));
+      try {
+        this.nc.publish(this.names.amiCommand, data, { reply: `${this.inbox}.${id}` });
+      } catch (err) {
+        this.pending.delete(id);
+        reject(err as Error);
+      }
+    });
+  }
+
+  /** Requests are added with the same timeout, so the map's insertion order is deadline order. */
+  private expire(): void {
+    const now = Date.now();
+    for (const [id, p] of this.pending) {
+      if (p.deadline > now) break;
+      this.pending.delete(id);
+      p.reject(
+        new RouterError('ROUTER_AMI_UNREACHABLE', `ami-bridge did not answer in ${this.timeoutMs} ms`, {
+          extension: p.extension,
+        }),
       );
     }
+    if (this.pending.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  /** Fails whatever is still waiting (router stopping). */
+  close(): void {
+    this.sub.unsubscribe();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const p of this.pending.values())
+      p.reject(new RouterError('ROUTER_AMI_UNREACHABLE', 'router stopping', { extension: p.extension }));
+    this.pending.clear();
   }
 }

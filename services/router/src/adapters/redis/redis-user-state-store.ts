@@ -51,16 +51,19 @@ redis.call('SET', KEYS[1], ARGV[3])
 return 1
 `;
 
-// KEYS[1] unpushed zset; ARGV: member, version. Removes only if no newer version is pending.
+// KEYS[1] unpushed zset; ARGV: member, version, member, version, ... Removes a member only if no
+// newer version is pending.
 const MARK_PUSHED_LUA = `
-local v = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if v and tonumber(v) <= tonumber(ARGV[2]) then redis.call('ZREM', KEYS[1], ARGV[1]) end
+for i = 1, #ARGV, 2 do
+  local v = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if v and tonumber(v) <= tonumber(ARGV[i + 1]) then redis.call('ZREM', KEYS[1], ARGV[i]) end
+end
 return 1
 `;
 
 interface ScriptedRedis extends Redis {
   saCommit(key: string, expected: number, epoch: number, value: string): Promise<number>;
-  saMarkPushed(key: string, member: string, version: number): Promise<number>;
+  saMarkPushed(key: string, ...memberVersionPairs: (string | number)[]): Promise<number>;
 }
 
 export interface StoreOptions {
@@ -70,6 +73,8 @@ export interface StoreOptions {
 
 export class RedisUserStateStore {
   private readonly redis: ScriptedRedis;
+  private readonly toMark = new Map<number, Map<string, number>>();
+  private marking: Promise<void> | null = null;
 
   constructor(
     redis: Redis,
@@ -104,17 +109,27 @@ export class RedisUserStateStore {
     // auto-pipelined write: a crash cannot commit state without them (a redelivered event is a
     // no-op, so nothing would add them later). If the commit then loses, the extra entries only
     // cause one harmless re-evaluation or re-push.
+    // One ZADD/ZREM per partition key for the whole batch instead of one command per user.
     const pending: Promise<unknown>[] = [];
+    const perPartition = new Map<
+      number,
+      { due: (string | number)[]; done: string[]; unpushed: (string | number)[] }
+    >();
     for (const c of commits) {
-      const due = this.keys.due(c.partition);
-      pending.push(
-        Number.isFinite(c.nextDeadlineMs)
-          ? this.redis.zadd(due, c.nextDeadlineMs, c.extension)
-          : this.redis.zrem(due, c.extension),
-      );
-      if (c.changed && c.state.decision) {
-        pending.push(this.redis.zadd(this.keys.unpushed(c.partition), c.state.decision.version, c.extension));
+      let p = perPartition.get(c.partition);
+      if (!p) {
+        p = { due: [], done: [], unpushed: [] };
+        perPartition.set(c.partition, p);
       }
+      if (Number.isFinite(c.nextDeadlineMs)) p.due.push(c.nextDeadlineMs, c.extension);
+      else p.done.push(c.extension);
+      if (c.changed && c.state.decision) p.unpushed.push(c.state.decision.version, c.extension);
+    }
+    for (const [partition, p] of perPartition) {
+      const due = this.keys.due(partition);
+      if (p.due.length > 0) pending.push(this.redis.zadd(due, ...p.due));
+      if (p.done.length > 0) pending.push(this.redis.zrem(due, ...p.done));
+      if (p.unpushed.length > 0) pending.push(this.redis.zadd(this.keys.unpushed(partition), ...p.unpushed));
     }
     const replies = await Promise.all(
       commits.map((c) =>
@@ -141,8 +156,25 @@ export class RedisUserStateStore {
     return this.redis.zrange(this.keys.unpushed(partition), 0, limit - 1);
   }
 
-  async markPushed(partition: number, extension: string, version: number): Promise<void> {
-    await this.redis.saMarkPushed(this.keys.unpushed(partition), extension, version);
+  /** Confirmations arriving in the same tick are sent as one script call per partition. */
+  markPushed(partition: number, extension: string, version: number): Promise<void> {
+    let p = this.toMark.get(partition);
+    if (!p) {
+      p = new Map();
+      this.toMark.set(partition, p);
+    }
+    if ((p.get(extension) ?? 0) < version) p.set(extension, version);
+    this.marking ??= new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        const batches = [...this.toMark];
+        this.toMark.clear();
+        this.marking = null;
+        Promise.all(
+          batches.map(([part, m]) => this.redis.saMarkPushed(this.keys.unpushed(part), ...[...m].flat())),
+        ).then(() => resolve(), reject);
+      }),
+    );
+    return this.marking;
   }
 
   async currentDecision(extension: string): Promise<Decision | null> {
