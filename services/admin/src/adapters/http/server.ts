@@ -17,7 +17,7 @@ import Fastify, {
   type FastifyInstance,
   LogController,
 } from 'fastify';
-import { AdminError, ERRORS } from '../../errors.js';
+import { AdminError, ERRORS, invalid } from '../../errors.js';
 import { type AuthDeps, registerAuth } from './auth.js';
 import { type RouteDeps, registerRoutes } from './routes/index.js';
 import { ErrorBody } from './schemas.js';
@@ -35,6 +35,20 @@ export interface HttpOptions {
 
 export type AdminHttp = FastifyInstance;
 
+export interface RouteInfo {
+  readonly method: string;
+  readonly url: string;
+  readonly public: boolean;
+  readonly bodySchema?: unknown;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every registered route (for the security tests and docs). */
+    readonly routeList: RouteInfo[];
+  }
+}
+
 export async function buildHttpApp(options: HttpOptions, deps: RouteDeps & AuthDeps): Promise<AdminHttp> {
   const app = Fastify({
     loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
@@ -44,6 +58,18 @@ export async function buildHttpApp(options: HttpOptions, deps: RouteDeps & AuthD
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
+  const routeList: RouteInfo[] = [];
+  app.decorate('routeList', routeList);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      routeList.push({
+        method,
+        url: route.url,
+        public: route.config?.public === true || !route.url.startsWith('/api/'),
+        bodySchema: (route.schema as { body?: unknown } | undefined)?.body,
+      });
+    }
+  });
   app.addSchema(ErrorBody);
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { status, body } = toErrorBody(err);
@@ -67,6 +93,14 @@ export async function buildHttpApp(options: HttpOptions, deps: RouteDeps & AuthD
         },
       );
     }
+  });
+
+  // Unknown query parameters are refused like unknown body fields (routes with a querystring schema
+  // already refuse them through additionalProperties: false).
+  app.addHook('preValidation', async (request) => {
+    if (!request.url.startsWith('/api/v1/') || request.routeOptions.schema?.querystring) return;
+    const names = Object.keys((request.query as Record<string, unknown> | undefined) ?? {});
+    if (names.length > 0) throw invalid(`querystring.${names[0]}`, 'is not accepted by this route');
   });
 
   await app.register(helmet, {
@@ -133,7 +167,9 @@ export function toErrorBody(err: FastifyError | AdminError): {
   if (fe.validation) {
     const first = fe.validation[0];
     const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-    const path = `${first?.instancePath ?? ''}${missing ? `/${missing}` : ''}`.replace(/^\//, '');
+    const path = `${first?.instancePath ?? ''}${missing ? `/${missing}` : ''}`
+      .replace(/^\//, '')
+      .replace(/\//g, '.');
     const field = [fe.validationContext, path].filter(Boolean).join('.') || 'request';
     const message = missing ? 'is required' : (first?.message ?? 'is invalid');
     return {
