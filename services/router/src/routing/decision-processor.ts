@@ -19,7 +19,7 @@ export interface ProcessResult {
 
 const MAX_ATTEMPTS = 5;
 /** users computed and sent to Redis between two yields to the event loop */
-const CHUNK = 200;
+const CHUNK = 64;
 const yieldToIo = () => new Promise<void>((r) => setImmediate(r));
 
 export class DecisionProcessor {

@@ -4,6 +4,7 @@ import { type BusNames, decodeMessage, encodeMessage, type smartassistant, v1 } 
 import type { Decision } from '../../domain/types.js';
 import type { CallAnswer, CallDesk } from '../../routing/call-desk.js';
 import type { ScenarioPublisher } from '../../routing/ports.js';
+import { CoalescingPublisher } from './coalescing-publisher.js';
 import { toScenarioChanged } from './proto-mapping.js';
 
 export interface BusHandlers {
@@ -52,14 +53,18 @@ function answerCall(
 }
 
 export class NatsScenarioPublisher implements ScenarioPublisher {
+  private readonly out: CoalescingPublisher;
+
   constructor(
-    private readonly nc: NatsConnection,
+    nc: NatsConnection,
     private readonly names: BusNames,
-  ) {}
+  ) {
+    this.out = new CoalescingPublisher(nc);
+  }
 
   scenarioChanged(extension: string, d: Decision): void {
     const msg = toScenarioChanged(extension, d);
-    this.nc.publish(
+    this.out.publish(
       this.names.scenarioChanged(extension),
       encodeMessage(v1.ScenarioChanged, msg, 'ScenarioChanged'),
     );

@@ -6,12 +6,14 @@
 // client library allocates two Error objects (stack traces) and a timer per request, which was
 // the largest single cost when every presence event changed a target. Timeouts are checked by one
 // timer; replies are matched by subject; a "no responders" status fails the request at once.
+// Commands issued in one event-loop turn leave in one socket write (CoalescingPublisher).
 import { createInbox } from '@nats-io/transport-node';
 import type { NatsConnection } from '@sa/platform';
 import { type BusNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import type { Decision } from '../../domain/types.js';
 import { RouterError } from '../../errors.js';
 import type { AstDbWriter } from '../../routing/ports.js';
+import { CoalescingPublisher } from './coalescing-publisher.js';
 
 export const ASTDB_FAMILY = 'SMARTASSISTANT';
 
@@ -29,12 +31,14 @@ export class NatsAmiCommander implements AstDbWriter {
   private readonly pending = new Map<string, Pending>();
   private readonly sub: { unsubscribe(): void };
   private timer: NodeJS.Timeout | null = null;
+  private readonly out: CoalescingPublisher;
 
   constructor(
-    private readonly nc: NatsConnection,
+    nc: NatsConnection,
     private readonly names: BusNames,
     private readonly timeoutMs: number,
   ) {
+    this.out = new CoalescingPublisher(nc);
     const prefixLength = this.inbox.length + 1;
     this.sub = nc.subscribe(`${this.inbox}.*`, {
       callback: (_err, m) => {
@@ -101,12 +105,10 @@ export class NatsAmiCommander implements AstDbWriter {
         reject,
       });
       this.timer ??= setInterval(() => this.expire(), Math.max(10, Math.min(100, this.timeoutMs / 4)));
-      try {
-        this.nc.publish(this.names.amiCommand, data, { reply: `${this.inbox}.${id}` });
-      } catch (err) {
+      this.out.publish(this.names.amiCommand, data, `${this.inbox}.${id}`, (err) => {
         this.pending.delete(id);
-        reject(err as Error);
-      }
+        reject(err);
+      });
     });
   }
 
