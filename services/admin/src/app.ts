@@ -97,7 +97,10 @@ export async function buildAdmin(
       'server key 1 is the well-known default key; rotate it with smart-set-secret',
     );
   }
-  if ((options.snapshotOnEmpty ?? true) && (await buckets.keys.get('ring')) === null) {
+  if (
+    (options.snapshotOnEmpty ?? config.ADMIN_SNAPSHOT_ON_EMPTY) &&
+    (await buckets.keys.get('ring')) === null
+  ) {
     const counts = await changes.republishAll();
     logger.info({ event: 'snapshot_republished', ...counts }, 'KV snapshot empty: republishing full state');
   }

@@ -37,6 +37,8 @@ export const adminEnvSchema = z.object({
   ADMIN_OUTBOX_POLL_MS: env.positiveInt(250),
   ADMIN_KEY_SWEEP_MS: env.positiveInt(5000),
   ADMIN_PG_POOL_MAX: env.positiveInt(10),
+  /** Republish every device/user/key into the KV buckets when the key ring is missing at start. */
+  ADMIN_SNAPSHOT_ON_EMPTY: env.bool(true),
 });
 
 export type AdminConfig = Readonly<z.infer<typeof adminEnvSchema>>;

@@ -1,0 +1,172 @@
+// npm run bench:admin — loads 100k devices into a private schema, starts admin as a child process,
+// drives it over HTTP with autocannon (concurrent authenticated clients) and prints, as its LAST line,
+// one JSON object: listRps/listP99Ms (first page of the device list filtered by extension prefix, at
+// BENCH_LIST_RATE req/s), listMaxRps (unthrottled), updateRps/updateP99Ms (PATCH incl. audit row and
+// outbox event) and baselineRps/baselineP99Ms (GET /api/v1/health = one `SELECT 1` over HTTP).
+// Env: BENCH_DEVICES (100000), BENCH_DURATION_S (10), BENCH_CONNECTIONS (10), BENCH_LIST_RATE (1000),
+// DATABASE_URL, NATS_URL.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const DEVICES = Number(process.env.BENCH_DEVICES ?? 100_000);
+const DURATION = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const LIST_RATE = Number(process.env.BENCH_LIST_RATE ?? 1000);
+const EXTENSIONS = 1000;
+const PASSWORD = 'bench-password-1';
+
+const schema = `bench_admin_${randomBytes(4).toString('hex')}`;
+const prefix = `b_${randomBytes(4).toString('hex')}`;
+const log = (msg: string) => process.stderr.write(`[bench-admin] ${msg}\n`);
+
+async function startAdmin(): Promise<{ child: ChildProcess; url: string }> {
+  const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+    env: {
+      ...process.env,
+      DATABASE_URL,
+      DATABASE_SCHEMA: schema,
+      NATS_URL,
+      SA_BUS_PREFIX: prefix,
+      ADMIN_PORT: '0',
+      OPS_PORT: '0',
+      ADMIN_PASSWORD: PASSWORD,
+      ADMIN_KEK: randomBytes(32).toString('base64'),
+      ADMIN_LOGIN_RATE_MAX: '1000',
+      ADMIN_SNAPSHOT_ON_EMPTY: 'false',
+      ADMIN_PG_POOL_MAX: '10',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('admin did not start within 60 s')), 60_000);
+    child.once('exit', (code) => reject(new Error(`admin exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.includes('"event":"listening"')) return;
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { http: string }).http);
+    });
+  });
+  return { child, url };
+}
+
+async function load(pool: pg.Pool): Promise<void> {
+  const t0 = Date.now();
+  await pool.query(`SET search_path TO "${schema}"`);
+  await pool.query(
+    `INSERT INTO extensions (extension) SELECT (2000 + g)::text FROM generate_series(0, $1 - 1) g ON CONFLICT DO NOTHING`,
+    [EXTENSIONS],
+  );
+  await pool.query(
+    `INSERT INTO devices (device_id, extension, label)
+     SELECT 'BENCH' || lpad(g::text, 15, '0'), (2000 + g % $2)::text, 'bench' FROM generate_series(0, $1 - 1) g`,
+    [DEVICES, EXTENSIONS],
+  );
+  await pool.query('ANALYZE devices');
+  log(`loaded ${DEVICES} devices in ${Date.now() - t0} ms`);
+}
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+const summary = (r: autocannon.Result) => ({
+  rps: Math.round(r.requests.average),
+  p99: r.latency.p99,
+  non2xx: r.non2xx,
+  errors: r.errors,
+});
+
+async function main(): Promise<void> {
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
+  let admin: { child: ChildProcess; url: string } | null = null;
+  try {
+    admin = await startAdmin(); // applies the migrations
+    await load(pool);
+    const login = await fetch(`${admin.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const base = { connections: CONNECTIONS, duration: DURATION, headers };
+
+    const baseline = summary(await run({ ...base, url: `${admin.url}/api/v1/health` }));
+    log(`baseline ${JSON.stringify(baseline)}`);
+    const listUrl = `${admin.url}/api/v1/devices?extension=25&limit=50`;
+    const listMax = summary(await run({ ...base, url: listUrl }));
+    log(`list (unthrottled) ${JSON.stringify(listMax)}`);
+    const list = summary(await run({ ...base, url: listUrl, overallRate: LIST_RATE }));
+    log(`list at ${LIST_RATE}/s ${JSON.stringify(list)}`);
+    let n = 0;
+    const update = summary(
+      await run({
+        ...base,
+        url: admin.url,
+        requests: [
+          {
+            method: 'PATCH',
+            setupRequest: (req) => {
+              n++;
+              const id = `BENCH${String((n * 7919) % DEVICES).padStart(15, '0')}`;
+              return { ...req, path: `/api/v1/devices/${id}`, body: JSON.stringify({ label: `bench ${n}` }) };
+            },
+          },
+        ],
+      }),
+    );
+    log(`update ${JSON.stringify(update)}`);
+    const { rows } = await pool.query<{ audit: number; outbox: number }>(
+      `SELECT (SELECT count(*)::int FROM audit_log WHERE entity = 'device') AS audit, (SELECT count(*)::int FROM outbox) AS outbox`,
+    );
+    log(`audit rows ${rows[0]!.audit}, outbox rows ${rows[0]!.outbox}`);
+    process.stdout.write(
+      `${JSON.stringify({
+        devices: DEVICES,
+        durationS: DURATION,
+        connections: CONNECTIONS,
+        listRps: list.rps,
+        listP99Ms: list.p99,
+        listTargetRate: LIST_RATE,
+        listMaxRps: listMax.rps,
+        listMaxP99Ms: listMax.p99,
+        updateRps: update.rps,
+        updateP99Ms: update.p99,
+        baselineRps: baseline.rps,
+        baselineP99Ms: baseline.p99,
+        errors: baseline.errors + listMax.errors + list.errors + update.errors,
+        non2xx: baseline.non2xx + listMax.non2xx + list.non2xx + update.non2xx,
+      })}\n`,
+    );
+  } finally {
+    if (admin) {
+      const exited = new Promise((r) => admin!.child.once('exit', r));
+      admin.child.kill('SIGTERM');
+      await exited;
+    }
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
+    await pool.end();
+    await dropBuckets().catch(() => {});
+  }
+}
+
+async function dropBuckets(): Promise<void> {
+  const { connectNats, createLogger, openSnapshotBuckets } = await import('@sa/platform');
+  const { busNames } = await import('@sa/proto');
+  const c = await connectNats(NATS_URL, 'bench-cleanup', createLogger('bench', 'silent'));
+  const b = await openSnapshotBuckets(c.nc, busNames(prefix));
+  for (const kv of [b.devices, b.keys, b.users]) await kv.destroy();
+  await c.close();
+}
+
+await main();
