@@ -14,6 +14,7 @@ import {
 import { busNames } from '@sa/proto';
 import { loadKek } from './adapters/fs/kek-file.js';
 import { type AdminHttp, buildHttpApp } from './adapters/http/server.js';
+import { MysqlFreepbxImport } from './adapters/mysql/freepbx-import.js';
 import { subscribeAll } from './adapters/nats/handlers.js';
 import { OutboxRelay } from './adapters/nats/outbox-relay.js';
 import { PhoneRequests } from './adapters/nats/phone-requests.js';
@@ -139,6 +140,7 @@ export async function buildAdmin(
       keys,
       accounts,
       presence,
+      freepbx: new MysqlFreepbxImport(config.FREEPBX_DB_URL, changes, destinations, logger),
       audit: (q) => listAudit(pg.pool, q),
       ping: async () => {
         await pg.pool.query('SELECT 1');

@@ -23,6 +23,8 @@ export const adminEnvSchema = z.object({
   ADMIN_KEK_FILE: z.string().min(1).default('admin.kek'),
   /** Licence issuer public keys: PEM blocks, or base64 SPKI DER separated by commas/whitespace. */
   LICENCE_PUBLIC_KEYS: z.string().optional(),
+  /** Optional FreePBX/Issabel database for the Misc Destinations import, e.g. mysql://user:pw@host/asterisk. */
+  FREEPBX_DB_URL: env.url(['mysql'], 'mysql://127.0.0.1/asterisk').optional(),
   PUBLIC_HOST: env.host('127.0.0.1'),
   PUBLIC_PORT: env.port(8080),
   /** Port-knock sequence shown in provisioning QR codes, e.g. "30000,30500,31000" (empty = none). */
