@@ -39,10 +39,28 @@ for (const [kind, source] of Object.entries(servers.sources)) {
     );
 }
 const concurrency = process.env.SA_TEST_CONCURRENCY ?? '2';
+// A hung test fails instead of hanging CI: per-test timeout, and a watchdog on the whole run.
+const testTimeoutMs = Number(process.env.SA_TEST_TIMEOUT_MS ?? 300_000);
+const runTimeoutMs = Number(process.env.SA_TEST_RUN_TIMEOUT_MS ?? 60 * 60_000);
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
-  { stdio: 'inherit', cwd: root, env: { ...process.env, ...servers.env, NODE_ENV: 'test' } },
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    `--test-timeout=${testTimeoutMs}`,
+    '--test-reporter=spec',
+    ...files,
+  ],
+  {
+    stdio: 'inherit',
+    cwd: root,
+    env: { ...process.env, ...servers.env, NODE_ENV: 'test' },
+    timeout: runTimeoutMs,
+    killSignal: 'SIGKILL',
+  },
 );
+if (result.error) console.error(`test run aborted: ${result.error.message}`);
 await servers.stop();
 process.exit(result.status ?? 1);
