@@ -50,6 +50,7 @@ const result = spawnSync(
     '--test',
     `--test-concurrency=${concurrency}`,
     `--test-timeout=${testTimeoutMs}`,
+    '--test-force-exit',
     '--test-reporter=spec',
     ...files,
   ],
