@@ -1,7 +1,11 @@
 // Router benchmark. Loads BENCH_USERS user configs and BENCH_DEVICES devices (bulk: pipelined
 // KV puts), measures a bare JetStream publish loop (the ingest ceiling), starts a real router
 // process (a stub ami-bridge here answers its AstDB writes) and waits until every user's first
-// decision reached the stub. Then, with CallArrived requests at BENCH_CALL_RATE/s throughout:
+// decision reached the stub. Presence is published from a worker thread (load-worker.ts) so the
+// main thread's stub and call client measure latency without queuing behind the publisher. A
+// report moves its device to the other access point with probability BENCH_MOVE_FRACTION (0.1;
+// 1 = every report changes the target: the worst case). Then, with CallArrived requests at
+// BENCH_CALL_RATE/s throughout:
 //  1. stepped offered load: presence published at BENCH_STEPS fractions of the ceiling for
 //     BENCH_STEP_SECONDS each; per step the achieved publish rate, the consumed rate, the lag left
 //     at the end, presence->DBPut p99 and call p99. A step is kept up when the consumer consumed
@@ -12,16 +16,19 @@
 // presenceToAstDbP99Ms / callToRedirectP99Ms = at that step.
 // Env: BENCH_USERS (100000), BENCH_DEVICES (150000), BENCH_STEPS ("0.25,0.5,0.75,1"),
 // BENCH_STEP_SECONDS (5), BENCH_BACKLOG (200000), BENCH_CALL_RATE (500), BENCH_WINDOW (512
-// publishes in flight), BENCH_ROUTER_NODE_ARGS (e.g. "--cpu-prof"), NATS_URL, REDIS_URL.
+// publishes in flight), BENCH_MOVE_FRACTION (0.1), BENCH_ROUTER_NODE_ARGS (e.g. "--cpu-prof"),
+// BENCH_ROUTER_LOG (file for the router's log lines), NATS_URL, REDIS_URL.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Worker } from 'node:worker_threads';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
 import { busNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import { officeConfig } from '../test/harness.js';
+import { ext, type LoadCommand, type LoadDone, type LoadInit } from './load-shared.js';
 
 const num = (k: string, d: number) => Number(process.env[k] ?? d);
 const USERS = num('BENCH_USERS', 100_000);
@@ -33,12 +40,11 @@ const CALL_RATE = num('BENCH_CALL_RATE', 500);
 const WINDOW = num('BENCH_WINDOW', 512);
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const APS = ['aa:bb:cc:00:00:01', 'aa:bb:cc:00:00:02'];
+const MOVE = num('BENCH_MOVE_FRACTION', 0.1);
 
 const prefix = `t_b${randomBytes(3).toString('hex')}`;
 const names = busNames(prefix);
 const nc = await connect({ servers: NATS_URL });
-const js = jetstream(nc);
 const jsm = await jetstreamManager(nc);
 const redis = new Redis(REDIS_URL);
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
@@ -48,79 +54,68 @@ const p99 = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return Math.round(s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]! * 100) / 100;
 };
-const ext = (u: number) => String(100_000 + u);
-// devices 0..USERS-1: one per user; the rest: second devices of users 0..DEVICES-USERS-1
-const deviceUser = (d: number) => d % USERS;
-// users without a second device: their target follows their one device exactly (latency samples)
-const singleDevice = (u: number) => u >= DEVICES - USERS;
 
-function presenceBytes(d: number, counter: number): { subject: string; data: Uint8Array; user: string } {
-  const user = ext(deviceUser(d));
-  const now = Date.now();
-  const msg = v1.PresenceReported.create({
-    deviceId: `DEV${d}`,
-    extension: user,
-    counter,
-    sentAtMs: now,
-    receivedAtMs: now,
-    connected: { ssid: 'Corp', bssid: APS[counter % 2]!, rssiDbm: -50 },
-    visible: [{ ssid: 'Guest', bssid: '11:22:33:44:55:66', rssiDbm: -70 }],
-  });
-  return {
-    subject: names.presence(user),
-    data: encodeMessage(v1.PresenceReported, msg, 'PresenceReported'),
-    user,
-  };
-}
-
-/** Runs `send` with at most WINDOW in flight until `total` are sent or `seconds` pass. */
-async function windowed(total: number, seconds: number, send: (i: number) => Promise<unknown>) {
-  const deadline = Date.now() + seconds * 1000;
+/** Runs `send` with at most WINDOW in flight until `total` are sent. */
+async function windowed(total: number, send: (i: number) => Promise<unknown>) {
   let i = 0;
   await Promise.all(
     Array.from({ length: WINDOW }, async () => {
-      while (i < total && Date.now() < deadline) await send(i++);
+      while (i < total) await send(i++);
     }),
   );
-  return i;
 }
 
-/** Publishes at `rate`/s for `seconds` (never more than WINDOW in flight); returns how many. */
-async function paced(rate: number, seconds: number, send: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  let sent = 0;
-  let inFlight = 0;
-  for (;;) {
-    const elapsed = (performance.now() - start) / 1000;
-    if (elapsed >= seconds) break;
-    const due = Math.floor(elapsed * rate) - sent;
-    for (let k = 0; k < due && inFlight < WINDOW; k++) {
-      inFlight++;
-      sent++;
-      void send().finally(() => inFlight--);
-    }
-    await sleep(2);
-  }
-  while (inFlight > 0) await sleep(2);
-  return sent;
-}
+// the worker loads its TypeScript through tsx's API (execArgv --import does not reach workers here)
+const workerUrl = new URL('./load-worker.ts', import.meta.url).href;
+const tsxApi = import.meta.resolve('tsx/esm/api');
+const worker = new Worker(
+  `import(${JSON.stringify(tsxApi)}).then((m) => m.tsImport(${JSON.stringify(workerUrl)}, ${JSON.stringify(import.meta.url)}))`,
+  {
+    eval: true,
+    workerData: {
+      natsUrl: NATS_URL,
+      prefix,
+      users: USERS,
+      devices: DEVICES,
+      window: WINDOW,
+      moveFraction: MOVE,
+    } satisfies LoadInit,
+  },
+);
+const workerReady = new Promise((r) => worker.once('message', r));
+const load = (cmd: LoadCommand) =>
+  new Promise<LoadDone>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.postMessage(cmd);
+  });
 
-const counters = new Uint32Array(DEVICES);
-// stub ami-bridge state: last target per user, and the sample awaiting its DBPut per user
-const lastTarget = new Map<string, string>();
-const sampleWanted = new Map<string, { value: string; at: number }>();
-let astLatency: number[] = [];
+// stub ami-bridge: users whose first decision arrived, and DBPut arrivals of sampled users
+const decided = new Set<string>();
+let arrivals = new Map<string, [string, number][]>();
 let callLatency: number[] = [];
+const absNow = () => performance.timeOrigin + performance.now();
 
-function publishPresence(sample: boolean): Promise<unknown> {
-  const d = Math.floor(Math.random() * DEVICES);
-  const c = ++counters[d]!;
-  const p = presenceBytes(d, c);
-  if (sample && singleDevice(deviceUser(d)) && !sampleWanted.has(p.user)) {
-    const value = c % 2 === 0 ? p.user : '299';
-    if (lastTarget.get(p.user) !== value) sampleWanted.set(p.user, { value, at: performance.now() });
+/** presence -> DBPut latencies: each sampled move matched with its user's next DBPut of that value */
+function matchSamples(samples: [string, string, number][]): { latencies: number[]; unmatched: number } {
+  const byUser = new Map<string, [string, number][]>();
+  for (const [user, value, at] of samples) {
+    const list = byUser.get(user) ?? [];
+    list.push([value, at]);
+    byUser.set(user, list);
   }
-  return js.publish(p.subject, p.data);
+  const latencies: number[] = [];
+  let unmatched = 0;
+  for (const [user, list] of byUser) {
+    const got = arrivals.get(user) ?? [];
+    for (const [i, [value, at]] of list.entries()) {
+      const next = list[i + 1]?.[1] ?? Number.POSITIVE_INFINITY;
+      const hit = got.find(([v, t]) => v === value && t >= at);
+      if (hit && hit[1] < next) latencies.push(hit[1] - at);
+      else if (!hit) unmatched++; // superseded by the user's next move before it was written: not a sample
+    }
+  }
+  return { latencies, unmatched };
 }
 
 /** CPU time (ms) the router process used so far (utime + stime from /proc). */
@@ -145,20 +140,17 @@ try {
   await ensurePhoneStream(nc, names);
   const { users } = await openSnapshotBuckets(nc, names);
   const t0 = performance.now();
-  await windowed(USERS, 3600, (u) => users.put(ext(u), officeConfig(ext(u))));
+  await windowed(USERS, (u) => users.put(ext(u), officeConfig(ext(u))));
   log(`loaded ${USERS} user configs in ${((performance.now() - t0) / 1000).toFixed(1)} s (${prefix})`);
+  await workerReady;
 
   // ingest ceiling: a bare JetStream publish loop of the same message size into a scratch stream
   const scratch = `${names.phoneStream}_CEIL`;
   await jsm.streams.add({ name: scratch, subjects: [`${prefix}.ceiling.>`] });
-  const sample = presenceBytes(0, 1);
-  const c0 = performance.now();
-  const ceilSent = await windowed(Number.MAX_SAFE_INTEGER, 3, (i) =>
-    js.publish(`${prefix}.ceiling.${i % 1000}`, sample.data),
-  );
-  const ingestCeilingPps = Math.round(ceilSent / ((performance.now() - c0) / 1000));
+  const ceil = await load({ kind: 'ceiling', seconds: 3 });
+  const ingestCeilingPps = Math.round(ceil.sent / ceil.seconds);
   await jsm.streams.delete(scratch);
-  log(`ingest ceiling ${ingestCeilingPps}/s (${sample.data.length} bytes)`);
+  log(`ingest ceiling ${ingestCeilingPps}/s`);
 
   nc.subscribe(names.amiCommand, {
     queue: 'ami-bridge',
@@ -167,12 +159,10 @@ try {
       const put = cmd.dbPut;
       if (put?.key.endsWith('/target')) {
         const user = put.key.slice(0, -7);
-        lastTarget.set(user, put.value);
-        const w = sampleWanted.get(user);
-        if (w && w.value === put.value) {
-          astLatency.push(performance.now() - w.at);
-          sampleWanted.delete(user);
-        }
+        decided.add(user);
+        const list = arrivals.get(user);
+        if (list) list.push([put.value, absNow()]);
+        else arrivals.set(user, [[put.value, absNow()]]);
       }
       m.respond(
         encodeMessage(v1.AmiResult, v1.AmiResult.create({ requestId: cmd.requestId, ok: true }), 'AmiResult'),
@@ -209,7 +199,7 @@ try {
     },
   );
   const durable = 'router_p0_of_1';
-  while (lastTarget.size < USERS) {
+  while (decided.size < USERS) {
     if (router.exitCode !== null) throw new Error('router exited');
     await sleep(100);
   }
@@ -245,13 +235,14 @@ try {
   for (const fraction of STEPS) {
     const rate = Math.round(fraction * ingestCeilingPps);
     const before = await consumerState(durable);
-    astLatency = [];
+    arrivals = new Map();
     callLatency = [];
     const s0 = performance.now();
-    const sent = await paced(rate, STEP_SECONDS, () => publishPresence(true));
+    const done = await load({ kind: 'paced', rate, seconds: STEP_SECONDS });
     const after = await consumerState(durable);
     const secs = (performance.now() - s0) / 1000;
-    const offered = Math.round(sent / secs);
+    const offered = Math.round(done.sent / secs);
+    const stepCalls = callLatency;
     const consumed = Math.round((after.acked - before.acked) / secs);
     const lag = after.last - after.acked;
     const keptUp = consumed >= 0.97 * offered && lag <= Math.max(500, offered * 0.25);
@@ -260,27 +251,32 @@ try {
       consumedPps: consumed,
       lagLeft: lag,
       keptUp,
-      presenceToAstDbP99Ms: p99(astLatency),
-      astDbSamples: astLatency.length,
-      callToRedirectP99Ms: p99(callLatency),
-      calls: callLatency.length,
+      presenceToAstDbP99Ms: null as number | null,
+      astDbSamples: 0,
+      callToRedirectP99Ms: p99(stepCalls),
+      calls: stepCalls.length,
     };
-    steps.push(step);
-    log(`step ${JSON.stringify(step)}`);
-    // let any lag drain before the next step so steps do not inherit each other's backlog
+    // let any lag drain before the next step so steps do not inherit each other's backlog, and
+    // the last AstDB writes of this step arrive
     for (let i = 0; i < 1500; i++) {
       const s = await consumerState(durable);
       if (s.acked >= s.last) break;
       await sleep(20);
     }
+    await sleep(200);
+    const { latencies } = matchSamples(done.samples);
+    step.presenceToAstDbP99Ms = p99(latencies);
+    step.astDbSamples = latencies.length;
+    steps.push(step);
+    log(`step ${JSON.stringify(step)}`);
     if (!keptUp) break;
   }
 
   // 2. backlog drained at full speed
-  sampleWanted.clear();
+  arrivals = new Map();
   router.kill('SIGSTOP');
   const b0 = performance.now();
-  await windowed(BACKLOG, 3600, () => publishPresence(false));
+  await load({ kind: 'burst', count: BACKLOG });
   log(`published a backlog of ${BACKLOG} in ${((performance.now() - b0) / 1000).toFixed(1)} s`);
   const before = await consumerState(durable);
   callLatency = [];
@@ -324,6 +320,7 @@ try {
 
   router.kill('SIGTERM');
   await new Promise((r) => router.once('exit', r));
+  await worker.terminate();
   const best = steps.filter((s) => s.keptUp).at(-1) ?? steps[0]!;
   console.log(
     JSON.stringify({
@@ -340,6 +337,7 @@ try {
       routerCpuUsPerEvent,
       redisCmdsPerEvent,
       callRate: CALL_RATE,
+      moveFraction: MOVE,
       redisBytesPerUser,
       routerRssMb: rssMb,
       steps,
