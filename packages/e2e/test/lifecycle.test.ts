@@ -1,11 +1,15 @@
 // Every service, run as a real process: ready when its dependencies are up, exits cleanly on
 // SIGTERM, and refuses to start with one clear line when configuration or a server is wrong.
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runServiceToExit, type ServiceName, startService, testUrls, uniqueName, waitFor } from '@sa/testkit';
 import { AmiTestServer } from '@sa/testkit/ami';
 
 let ami: AmiTestServer;
+const workDir = mkdtempSync(join(tmpdir(), 'sa-lifecycle-'));
 before(async () => {
   ami = await AmiTestServer.start();
 });
@@ -32,6 +36,7 @@ function envFor(name: ServiceName): Record<string, string> {
         DATABASE_SCHEMA: uniqueName('life'),
         ADMIN_PORT: '0',
         ADMIN_PASSWORD: 'correct-horse-battery-staple',
+        ADMIN_KEK_FILE: join(workDir, `${uniqueName('kek')}.kek`),
       };
     case 'ami-bridge':
       return {
