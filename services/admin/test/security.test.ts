@@ -219,3 +219,17 @@ test('given responses, then secure headers are set and the console is served wit
   assert.equal(doc.status, 200);
   assert.ok(Object.keys(doc.json.paths).includes('/api/v1/devices'));
 });
+
+test('given repeated failed logins, when the per-minute limit is exceeded, then 429 ADMIN_AUTH_RATE_LIMITED', async () => {
+  await using h = await startHarness({ ADMIN_LOGIN_RATE_MAX: '3' }, { start: false });
+  // the harness used one attempt to log in
+  const statuses: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    statuses.push(
+      (await h.call('POST', '/api/v1/auth/login', { username: 'admin', password: 'nope' })).status,
+    );
+  }
+  assert.deepEqual(statuses, [401, 401, 429]);
+  const limited = await h.call('POST', '/api/v1/auth/login', { username: 'admin', password: 'nope' });
+  assert.equal(limited.json.error.code, 'ADMIN_AUTH_RATE_LIMITED');
+});

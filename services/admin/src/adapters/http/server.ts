@@ -125,13 +125,11 @@ export async function buildHttpApp(options: HttpOptions, deps: RouteDeps & AuthD
   });
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      ...errorBody(
+    errorResponseBuilder: (_req, ctx) =>
+      new AdminError(
         'ADMIN_AUTH_RATE_LIMITED',
         `too many login attempts; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
       ),
-    }),
   });
   await app.register(swagger, {
     openapi: {

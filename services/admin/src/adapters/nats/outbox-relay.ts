@@ -34,6 +34,7 @@ export class OutboxRelay {
   #stopped = false;
   #lastError: string | null = null;
   #published = 0;
+  #lastPrune = 0;
   readonly #log: Logger;
 
   constructor(private readonly o: OutboxRelayOptions) {
@@ -87,6 +88,11 @@ export class OutboxRelay {
     try {
       while (!this.#stopped && (await this.#publishBatch()) > 0) {
         // keep going while there is work
+      }
+      if (Date.now() - this.#lastPrune > 60_000) {
+        this.#lastPrune = Date.now();
+        // published rows are kept a day for diagnosis, then dropped
+        await this.o.pool.query(`DELETE FROM outbox WHERE published_at < now() - interval '1 day'`);
       }
       if (this.#lastError) this.#log.info('outbox publishing again');
       this.#lastError = null;
