@@ -94,6 +94,8 @@ const load = (cmd: LoadCommand) =>
 const decided = new Set<string>();
 let arrivals = new Map<string, [string, number][]>();
 let callLatency: number[] = [];
+/** calls issued before this instant are not counted (the router was paused when they left) */
+let callsFrom = 0;
 const absNow = () => performance.timeOrigin + performance.now();
 
 /** presence -> DBPut latencies: each sampled move matched with its user's next DBPut of that value */
@@ -203,6 +205,8 @@ try {
     if (router.exitCode !== null) throw new Error('router exited');
     await sleep(100);
   }
+  // and until start-up work settled: every first decision confirmed written (unpushed set empty)
+  while (Number(await redis.zcard(`{sa:${prefix}:p0}:unpushed`)) > 0) await sleep(100);
   const startupSeconds = (performance.now() - r0) / 1000;
   log(`router up; first decision of all ${USERS} users written in ${startupSeconds.toFixed(1)} s`);
 
@@ -221,8 +225,8 @@ try {
       const p = nc
         .request(names.callArrived, encodeMessage(v1.CallArrived, req, 'CallArrived'), { timeout: 2000 })
         .then(
-          () => void callLatency.push(performance.now() - t),
-          () => void callLatency.push(2000),
+          () => void (t >= callsFrom && callLatency.push(performance.now() - t)),
+          () => void (t >= callsFrom && callLatency.push(2000)),
         )
         .finally(() => pending.delete(p));
       pending.add(p);
@@ -283,6 +287,7 @@ try {
   const cpu0 = cpuMs(router.pid!);
   const cmd0 = await redisCommands();
   const d0 = performance.now();
+  callsFrom = d0;
   router.kill('SIGCONT');
   let drained = before;
   while (performance.now() - d0 < 600_000) {

@@ -43,6 +43,15 @@ export class AstDbSync {
     this.enqueue(extension, partition, decision, false);
   }
 
+  /**
+   * Make sure this version is in Asterisk (a commit whose write was never confirmed): skipped when
+   * this instance already wrote it or is writing it, so a start-up re-evaluation followed by the
+   * unconfirmed-writes pass does not write every user twice.
+   */
+  ensure(extension: string, partition: number, decision: Decision): void {
+    this.enqueue(extension, partition, decision, false);
+  }
+
   /** Write again even if this version was written before (ami-bridge reconnected). */
   resync(extension: string, partition: number, decision: Decision): void {
     this.enqueue(extension, partition, decision, true);

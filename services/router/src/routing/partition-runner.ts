@@ -111,7 +111,7 @@ export class PartitionRunner {
     for (let i = 0; i < exts.length; i += CHUNK) {
       const stored = await this.deps.store.load(exts.slice(i, i + CHUNK));
       for (const [ext, s] of stored)
-        if (s.state.decision) this.deps.sync.resync(ext, this.partition, s.state.decision);
+        if (s.state.decision) this.deps.sync.ensure(ext, this.partition, s.state.decision);
     }
   }
 
