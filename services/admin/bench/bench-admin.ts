@@ -59,7 +59,6 @@ async function startAdmin(): Promise<{ child: ChildProcess; url: string }> {
 
 async function load(pool: pg.Pool): Promise<void> {
   const t0 = Date.now();
-  await pool.query(`SET search_path TO "${schema}"`);
   await pool.query(
     `INSERT INTO extensions (extension) SELECT (2000 + g)::text FROM generate_series(0, $1 - 1) g ON CONFLICT DO NOTHING`,
     [EXTENSIONS],
@@ -87,7 +86,7 @@ const summary = (r: autocannon.Result) => ({
 });
 
 async function main(): Promise<void> {
-  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1, options: `-c search_path=${schema}` });
   let admin: { child: ChildProcess; url: string } | null = null;
   try {
     admin = await startAdmin(); // applies the migrations
