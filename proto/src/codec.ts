@@ -33,7 +33,12 @@ export class ProtoInvalidError extends Error {
   }
 }
 
-export function decodeMessage<T>(type: MessageType<T>, bytes: Uint8Array, typeName: string): T {
+/** Only `decode` fixes T, so callers get the decoded class (repeated fields always arrays). */
+export interface MessageDecoder<T> {
+  decode(reader: Uint8Array): T;
+}
+
+export function decodeMessage<T>(type: MessageDecoder<T>, bytes: Uint8Array, typeName: string): T {
   try {
     return type.decode(bytes);
   } catch (cause) {

@@ -5,6 +5,7 @@ export const v1 = smartassistant.v1;
 export {
   decodeMessage,
   encodeMessage,
+  type MessageDecoder,
   type MessageType,
   ProtoDecodeError,
   ProtoInvalidError,

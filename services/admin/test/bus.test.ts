@@ -41,7 +41,7 @@ test('given changes, when committed, then events are published and the KV snapsh
   assert.deepEqual(user.deviceIds, [DEV]);
   const ring = decodeMessage(v1.KeyRingChanged, (await buckets.keys.get('ring'))!.value, 'KeyRingChanged');
   assert.equal(ring.keys[0]?.keyId, 1);
-  assert.equal(Buffer.from(ring.keys[0]!.secret).toString(), '1234567890123456');
+  assert.equal(Buffer.from(ring.keys[0]!.secret ?? []).toString(), '1234567890123456');
   await h.call('DELETE', `/api/v1/devices/${DEV}`);
   await eventually(async () => ((await buckets.devices.get(DEV))?.operation === 'DEL' ? true : undefined));
 });
@@ -223,7 +223,7 @@ test('given smart-set-secret, when a new key is set with an overlap, then the ri
     const r = decodeMessage(v1.KeyRingChanged, (await buckets.keys.get('ring'))!.value, 'KeyRingChanged');
     return r.keys.length === 1 && r.keys[0]?.keyId === 2 ? r : undefined;
   }, 8000);
-  assert.equal(Buffer.from(ring.keys[0]!.secret).toString(), 'NewSecretKey2026');
+  assert.equal(Buffer.from(ring.keys[0]!.secret ?? []).toString(), 'NewSecretKey2026');
   assert.equal((await h.call('GET', '/api/v1/keys')).json.items[0].state, 'retired');
 });
 
