@@ -307,18 +307,24 @@ try {
   calling = false;
   await calls;
 
-  // Redis bytes per user: sampled users' state and call-log keys plus the per-partition sets
-  let userBytes = 0;
+  // Redis bytes per user: sampled users' state keys plus the per-partition sets, and their
+  // call logs (capped at CALL_LOG_LENGTH entries per user, so reported per recorded call too)
+  let stateBytes = 0;
+  let callLogBytes = 0;
+  let callEntries = 0;
   const sampled = 500;
   for (let i = 0; i < sampled; i++) {
     const e = ext(Math.floor((i * USERS) / sampled));
-    for (const k of [`{sa:${prefix}:${e}}:st`, `{sa:${prefix}:${e}}:calls`])
-      userBytes += Number((await redis.call('MEMORY', 'USAGE', k)) ?? 0);
+    stateBytes += Number((await redis.call('MEMORY', 'USAGE', `{sa:${prefix}:${e}}:st`)) ?? 0);
+    callLogBytes += Number((await redis.call('MEMORY', 'USAGE', `{sa:${prefix}:${e}}:calls`)) ?? 0);
+    callEntries += await redis.llen(`{sa:${prefix}:${e}}:calls`);
   }
   const zsetBytes =
     Number((await redis.call('MEMORY', 'USAGE', `{sa:${prefix}:p0}:due`)) ?? 0) +
     Number((await redis.call('MEMORY', 'USAGE', `{sa:${prefix}:p0}:unpushed`)) ?? 0);
-  const redisBytesPerUser = Math.round(userBytes / sampled + zsetBytes / USERS);
+  const stateBytesPerUser = Math.round(stateBytes / sampled + zsetBytes / USERS);
+  const redisBytesPerUser = Math.round(stateBytesPerUser + callLogBytes / sampled);
+  const callLogBytesPerCall = callEntries > 0 ? Math.round(callLogBytes / callEntries) : null;
   const rssMb = Math.round(
     Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${router.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
   );
@@ -344,6 +350,8 @@ try {
       callRate: CALL_RATE,
       moveFraction: MOVE,
       redisBytesPerUser,
+      stateBytesPerUser,
+      callLogBytesPerCall,
       routerRssMb: rssMb,
       steps,
     }),

@@ -160,6 +160,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
               partitions: config.ROUTER_PARTITIONS,
               ackWaitMs: config.ROUTER_ACK_WAIT_MS,
               batchMax: config.ROUTER_BATCH_MAX,
+              pullMax: config.ROUTER_PULL_MAX,
               durablePrefix: config.ROUTER_DURABLE,
             },
             async (b) => {

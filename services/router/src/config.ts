@@ -33,6 +33,8 @@ export const routerEnv = z.object({
   ROUTER_LEASE_MS: int(6000, 300, 600_000),
   ROUTER_ACK_WAIT_MS: int(10_000, 500, 600_000),
   ROUTER_BATCH_MAX: int(1000, 1, 100_000),
+  /** phone events requested from JetStream per pull request (each pull is a server round trip) */
+  ROUTER_PULL_MAX: int(8000, 1, 100_000),
   ROUTER_SWEEP_MS: int(500, 10, 60_000),
   ROUTER_DURABLE: z
     .string()
