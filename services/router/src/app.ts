@@ -71,7 +71,12 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
 
   const nats = await connectNats(config.NATS_URL, `router-${config.instanceId}`, logger);
   const redis = await connectRedis(config.REDIS_URL, logger);
+  // Calls, AMI commands and ScenarioChanged use a second connection: on the consumer's
+  // connection they queued behind thousands of JetStream deliveries (head-of-line blocking on one
+  // TCP stream), which is what call latency measured while a backlog drained.
+  const live = await connectNats(config.NATS_URL, `router-${config.instanceId}-live`, logger);
   health.add('nats', nats.health);
+  health.add('nats-live', live.health);
   health.add('redis', redis.health);
   await ensurePhoneStream(nats.nc, names);
   const buckets = await openSnapshotBuckets(nats.nc, names);
@@ -81,10 +86,10 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
     callLogLength: config.CALL_LOG_LENGTH,
     callLogTtlS: config.CALL_LOG_TTL_S,
   });
-  const commander = new NatsAmiCommander(nats.nc, names, config.AMI_COMMAND_TIMEOUT_MS);
+  const commander = new NatsAmiCommander(live.nc, names, config.AMI_COMMAND_TIMEOUT_MS);
   const sync = new AstDbSync({
     writer: commander,
-    publisher: new NatsScenarioPublisher(nats.nc, names),
+    publisher: new NatsScenarioPublisher(live.nc, names),
     store,
     logger: logger.child({ component: 'astdb-sync' }),
     options: { maxInFlight: config.AMI_MAX_IN_FLIGHT, retryBaseMs: 100, retryMaxMs: 5000 },
@@ -211,7 +216,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
       await rules.start();
       await manager.start();
       unsubscribe = subscribe(
-        nats.nc,
+        live.nc,
         names,
         {
           calls,
@@ -239,6 +244,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
       await Promise.race([sync.idle(), new Promise((r) => setTimeout(r, 1000))]);
       sync.stop();
       commander.close();
+      await live.close();
       await nats.close();
       await redis.close();
     },
