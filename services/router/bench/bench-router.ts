@@ -14,7 +14,7 @@
 //     router resumes and the time until everything is acked gives the full-speed rate.
 // Last line: one JSON object. eventsPerSec = drain rate; sustainedPps = highest kept-up step;
 // presenceToAstDbP99Ms / callToRedirectP99Ms = at that step.
-// Env: BENCH_USERS (100000), BENCH_DEVICES (150000), BENCH_STEPS ("0.25,0.5,0.75,1"),
+// Env: BENCH_USERS (100000), BENCH_DEVICES (150000), BENCH_STEPS ("0.05,0.1,0.15,0.25,0.5,0.75,1"),
 // BENCH_STEP_SECONDS (5), BENCH_BACKLOG (200000), BENCH_CALL_RATE (500), BENCH_WINDOW (512
 // publishes in flight), BENCH_MOVE_FRACTION (0.1), BENCH_ROUTER_NODE_ARGS (e.g. "--cpu-prof"),
 // BENCH_ROUTER_LOG (file for the router's log lines), NATS_URL, REDIS_URL.
@@ -33,7 +33,7 @@ import { ext, type LoadCommand, type LoadDone, type LoadInit } from './load-shar
 const num = (k: string, d: number) => Number(process.env[k] ?? d);
 const USERS = num('BENCH_USERS', 100_000);
 const DEVICES = Math.max(USERS, num('BENCH_DEVICES', 150_000));
-const STEPS = (process.env.BENCH_STEPS ?? '0.25,0.5,0.75,1').split(',').map(Number);
+const STEPS = (process.env.BENCH_STEPS ?? '0.05,0.1,0.15,0.25,0.5,0.75,1').split(',').map(Number);
 const STEP_SECONDS = num('BENCH_STEP_SECONDS', 5);
 const BACKLOG = num('BENCH_BACKLOG', 200_000);
 const CALL_RATE = num('BENCH_CALL_RATE', 500);
