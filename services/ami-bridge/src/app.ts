@@ -10,7 +10,7 @@ import {
 import { busNames } from '@sa/proto';
 import { NatsBusNotifier } from './adapters/nats/bus-notifier.js';
 import { subscribeCommands } from './adapters/nats/command-server.js';
-import { handleAmiEvent } from './call-flow.js';
+import { handleAmiEvent, handleCommandRedirect } from './call-flow.js';
 import type { AmiBridgeConfig } from './config.js';
 import { CallTracker } from './domain/call-tracker.js';
 import { KeyedSerialQueue } from './domain/keyed-serial-queue.js';
@@ -97,6 +97,7 @@ export async function buildAmiBridgeApp(config: AmiBridgeConfig, logger: Logger)
         queue: new KeyedSerialQueue(),
         logger,
         defaultTimeoutMs: config.AMI_ACTION_TIMEOUT_MS,
+        onRedirected: (channel, exten) => handleCommandRedirect(flow, channel, exten),
       });
       ami.start();
       logger.info(

@@ -26,6 +26,27 @@ export function handleAmiEvent(d: CallFlowDeps, event: AmiMessage): void {
   else d.bus.callLifecycle(t.call, v1.CallPhase.CALL_PHASE_HUNG_UP, t.call.destination, t.cause);
 }
 
+/**
+ * A Redirect command (router moving a still-ringing call to a changed target) succeeded: a tracked
+ * call now rings there, so its final destination and the REDIRECTED lifecycle follow.
+ */
+export function handleCommandRedirect(d: CallFlowDeps, channel: string, exten: string): void {
+  const call = d.tracker.byChannel(channel);
+  if (call === undefined || call.answered || !exten) return;
+  d.tracker.setDestination(call.callId, exten);
+  d.bus.callLifecycle(call, v1.CallPhase.CALL_PHASE_REDIRECTED, exten);
+  d.logger.info(
+    {
+      event: 'call_redirected',
+      callId: call.callId,
+      extension: call.extension,
+      target: exten,
+      by: 'command',
+    },
+    'ringing call redirected to a new target',
+  );
+}
+
 async function routeCall(d: CallFlowDeps, call: CallAnnouncement): Promise<void> {
   const log = d.logger.child({ callId: call.callId, extension: call.extension });
   const started = Date.now();

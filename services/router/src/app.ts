@@ -12,7 +12,7 @@ import {
   openSnapshotBuckets,
   type ServiceApp,
 } from '@sa/platform';
-import { busNames } from '@sa/proto';
+import { busNames, v1 } from '@sa/proto';
 import { NatsScenarioPublisher, subscribe } from './adapters/nats/bus-subscriptions.js';
 import { NatsAmiCommander } from './adapters/nats/nats-ami-commander.js';
 import { PhonePartitionConsumer } from './adapters/nats/phone-consumer.js';
@@ -21,6 +21,7 @@ import { routerKeys } from './adapters/redis/keys.js';
 import { RedisPartitionLeases } from './adapters/redis/partition-leases.js';
 import { RedisUserStateStore } from './adapters/redis/redis-user-state-store.js';
 import type { RouterConfig } from './config.js';
+import { internalMatcher, targetWritePlan } from './domain/followme.js';
 import { evaluate } from './domain/scenario-engine.js';
 import { defaultEngineSettings, type EngineSettings, emptyUserState } from './domain/types.js';
 import { AstDbSync } from './routing/astdb-sync.js';
@@ -29,6 +30,8 @@ import { DecisionProcessor } from './routing/decision-processor.js';
 import { PartitionManager } from './routing/partition-manager.js';
 import { PartitionRunner } from './routing/partition-runner.js';
 import { partitionOf } from './routing/partitioning.js';
+import { RingingCalls } from './routing/ringing-calls.js';
+import { type LifecyclePhase, RingingRedirector } from './routing/ringing-redirector.js';
 import { OwnedStateCache } from './routing/state-cache.js';
 
 export function engineSettings(c: RouterConfig): EngineSettings {
@@ -86,7 +89,40 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
     callLogLength: config.CALL_LOG_LENGTH,
     callLogTtlS: config.CALL_LOG_TTL_S,
   });
-  const commander = new NatsAmiCommander(live.nc, names, config.AMI_COMMAND_TIMEOUT_MS);
+  const followMe = {
+    grptime: config.FOLLOWME_GRPTIME,
+    prering: config.FOLLOWME_PRERING,
+    isInternal: internalMatcher(config.FOLLOWME_INTERNAL_PATTERN),
+  };
+  const commander = new NatsAmiCommander(live.nc, names, config.AMI_COMMAND_TIMEOUT_MS, (ext, d) =>
+    targetWritePlan(
+      { extension: ext, targetDial: d.targetDial, scenarioName: d.scenarioName },
+      config.ASTERISK_TARGET_MODE,
+      followMe,
+    ),
+  );
+  const ringingRedirects = new Counter({
+    name: 'sa_router_ringing_redirects_total',
+    help: 'still-ringing calls redirected to a changed target (REDIRECT_RINGING_ON_CHANGE), by result',
+    labelNames: ['result'],
+    registers: [metrics],
+  });
+  const ringing = config.REDIRECT_RINGING_ON_CHANGE
+    ? new RingingRedirector({
+        calls: new RingingCalls({
+          maxCalls: config.RINGING_CALLS_MAX,
+          ttlMs: config.RINGING_CALL_TTL_S * 1000,
+          clock,
+        }),
+        ami: commander,
+        store,
+        logger: logger.child({ component: 'ringing' }),
+        context: config.REDIRECT_CONTEXT,
+        priority: config.REDIRECT_PRIORITY,
+        clock,
+        onRedirected: (ok) => ringingRedirects.inc({ result: ok ? 'ok' : 'failed' }),
+      })
+    : null;
   const sync = new AstDbSync({
     writer: commander,
     publisher: new NatsScenarioPublisher(live.nc, names),
@@ -120,6 +156,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
       push: (ext, p, d) => {
         changes.inc();
         sync.push(ext, p, d);
+        ringing?.targetChanged(ext, d);
       },
     },
     settings,
@@ -220,6 +257,24 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
         names,
         {
           calls,
+          ...(ringing && {
+            onCallRouted: (call, answer) =>
+              ringing.callRouted(
+                call.callId ?? '',
+                call.extension ?? '',
+                call.channel ?? '',
+                call.callerIdNum ?? '',
+                answer,
+              ),
+            onCallLifecycle: (l) =>
+              ringing.lifecycle(
+                l.callId ?? '',
+                l.extension ?? '',
+                lifecyclePhase(l.phase),
+                l.channel ?? '',
+                l.destination ?? '',
+              ),
+          }),
           onAmiConnected: () => {
             logger.info({ event: 'ami_resync' }, 'ami-bridge connected: re-pushing every current target');
             for (const r of runners.values()) {
@@ -249,4 +304,11 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
       await redis.close();
     },
   };
+}
+
+function lifecyclePhase(phase: number | null | undefined): LifecyclePhase {
+  if (phase === v1.CallPhase.CALL_PHASE_REDIRECTED) return 'redirected';
+  if (phase === v1.CallPhase.CALL_PHASE_ANSWERED) return 'answered';
+  if (phase === v1.CallPhase.CALL_PHASE_HUNG_UP) return 'hung-up';
+  return 'other';
 }

@@ -45,6 +45,35 @@ export const routerEnv = z.object({
   AMI_MAX_IN_FLIGHT: int(256, 1, 100_000),
   CALL_LOG_LENGTH: int(10, 1, 1000),
   CALL_LOG_TTL_S: int(7 * 86_400, 60, 365 * 86_400),
+  /** astdb: our SMARTASSISTANT keys; followme: FreePBX Follow-Me keys (AMPUSER/<ext>/followme/*); both */
+  ASTERISK_TARGET_MODE: z.enum(['astdb', 'followme', 'both']).default('astdb'),
+  /** Follow-Me list ring time and prering of the user's own extension, seconds */
+  FOLLOWME_GRPTIME: int(20, 1, 600),
+  FOLLOWME_PRERING: int(0, 0, 600),
+  /** dial strings matching this are internal extensions in grplist (others get '#') */
+  FOLLOWME_INTERNAL_PATTERN: z
+    .string()
+    .min(1)
+    .refine((p) => {
+      try {
+        new RegExp(p);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a regular expression')
+    .default('^[0-9]{2,6}$'),
+  /** redirect a routed call that still rings when the user's target changes */
+  REDIRECT_RINGING_ON_CHANGE: env.bool(false),
+  /** calls remembered for that: at most this many, each for at most this long */
+  RINGING_CALLS_MAX: int(10_000, 1, 1_000_000),
+  RINGING_CALL_TTL_S: int(120, 5, 86_400),
+  /** where a ringing call is redirected: <REDIRECT_CONTEXT>,<dial>,<REDIRECT_PRIORITY> (as ami-bridge) */
+  REDIRECT_CONTEXT: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,80}$/, 'must be 1-80 letters, digits, _ . or -')
+    .default('smartassistant-dial'),
+  REDIRECT_PRIORITY: int(1, 1, 1000),
 });
 
 export type RouterEnv = z.infer<typeof routerEnv>;

@@ -76,3 +76,43 @@ test('given the call limit, when more calls arrive, then the oldest is forgotten
   assert.equal(t.size, 2);
   assert.equal(t.get('1'), undefined);
 });
+
+test('given an arrived call, when its channel enters a bridge before any Newstate Up, then it is answered once and found by channel until it hangs up', () => {
+  const t = tracker();
+  t.onEvent(
+    ev({
+      Event: 'UserEvent',
+      UserEvent: 'SmartAssistantCall',
+      Extension: '232',
+      Channel: 'PJSIP/t-9',
+      Uniqueid: '9.1',
+    }),
+  );
+  assert.equal(t.byChannel('PJSIP/t-9')?.callId, '9.1');
+  assert.equal(
+    t.onEvent(ev({ Event: 'BridgeEnter', Uniqueid: '9.1', Channel: 'PJSIP/t-9' }))?.kind,
+    'answered',
+  );
+  assert.equal(t.onEvent(ev({ Event: 'Newstate', Uniqueid: '9.1', ChannelState: '6' })), undefined);
+  assert.equal(t.onEvent(ev({ Event: 'Hangup', Uniqueid: '9.1', Cause: '16' }))?.kind, 'hung-up');
+  assert.equal(t.byChannel('PJSIP/t-9'), undefined);
+});
+
+test('given an arrived call, when only other channels enter bridges or ring, then it is not answered', () => {
+  const t = tracker();
+  t.onEvent(
+    ev({
+      Event: 'UserEvent',
+      UserEvent: 'SmartAssistantCall',
+      Extension: '233',
+      Channel: 'PJSIP/t-8',
+      Uniqueid: '8.1',
+    }),
+  );
+  assert.equal(
+    t.onEvent(ev({ Event: 'BridgeEnter', Uniqueid: '8.2', Channel: 'Local/233@x-1;1' })),
+    undefined,
+  );
+  assert.equal(t.onEvent(ev({ Event: 'Newstate', Uniqueid: '8.1', ChannelState: '5' })), undefined);
+  assert.equal(t.get('8.1')?.answered, false);
+});

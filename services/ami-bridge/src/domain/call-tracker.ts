@@ -1,5 +1,7 @@
 // Recognises calls entering our context from AMI events and follows them to answer/hang-up. Pure:
-// takes header lookups, returns what happened; the app decides what to send.
+// takes header lookups, returns what happened; the app decides what to send. Answered = the
+// waiting channel went Up (Newstate ChannelState 6: our dialplan only signals Ringing, so Up means
+// the target picked up) or entered a bridge (BridgeEnter), whichever comes first.
 
 export interface HeaderSource {
   get(name: string): string | undefined;
@@ -34,6 +36,7 @@ const USER_VARS = new Set(['EXTTOCALL', 'FMGRP', 'SA_EXTEN']);
 
 export class CallTracker {
   readonly #calls = new Map<string, TrackedCall>();
+  readonly #byChannel = new Map<string, string>();
   readonly #o: Required<CallTrackerOptions>;
 
   constructor(options: CallTrackerOptions) {
@@ -46,6 +49,12 @@ export class CallTracker {
 
   get(callId: string): TrackedCall | undefined {
     return this.#calls.get(callId);
+  }
+
+  /** The tracked call on this channel (e.g. the target of a Redirect command). */
+  byChannel(channel: string): TrackedCall | undefined {
+    const id = this.#byChannel.get(channel);
+    return id === undefined ? undefined : this.#calls.get(id);
   }
 
   /** Records where a call was sent (after a successful Redirect). */
@@ -70,10 +79,11 @@ export class CallTracker {
     const call = id === undefined ? undefined : this.#calls.get(id);
     if (call === undefined) return undefined;
     if (event === 'hangup') {
-      this.#calls.delete(call.callId);
+      this.#forget(call);
       return { kind: 'hung-up', call, cause: e.get('Cause-txt') ?? e.get('Cause') ?? '' };
     }
-    if (event === 'newstate' && e.get('ChannelState') === '6' && !call.answered) {
+    const up = (event === 'newstate' && e.get('ChannelState') === '6') || event === 'bridgeenter';
+    if (up && !call.answered) {
       call.answered = true;
       return { kind: 'answered', call };
     }
@@ -87,7 +97,8 @@ export class CallTracker {
     if (this.#calls.has(callId)) return undefined; // UserEvent and VarSet for the same call
     if (this.#calls.size >= this.#o.maxCalls) {
       const oldest = this.#calls.keys().next().value;
-      if (oldest !== undefined) this.#calls.delete(oldest);
+      const call = oldest === undefined ? undefined : this.#calls.get(oldest);
+      if (call) this.#forget(call);
     }
     const call: TrackedCall = {
       callId,
@@ -100,6 +111,12 @@ export class CallTracker {
       answered: false,
     };
     this.#calls.set(callId, call);
+    this.#byChannel.set(channel, callId);
     return { kind: 'arrived', call };
+  }
+
+  #forget(call: TrackedCall): void {
+    this.#calls.delete(call.callId);
+    if (this.#byChannel.get(call.channel) === call.callId) this.#byChannel.delete(call.channel);
   }
 }

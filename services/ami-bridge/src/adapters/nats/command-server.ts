@@ -13,6 +13,8 @@ export interface CommandServerDeps {
   readonly queue: KeyedSerialQueue;
   readonly logger: Logger;
   readonly defaultTimeoutMs: number;
+  /** a Redirect command succeeded (the call flow follows a tracked call to its new target) */
+  readonly onRedirected?: (channel: string, exten: string) => void;
 }
 
 export function subscribeCommands(d: CommandServerDeps): { stop(): void } {
@@ -34,7 +36,11 @@ export function subscribeCommands(d: CommandServerDeps): { stop(): void } {
       }
       void d.queue
         .run(cmd.orderKey ?? '', () => execute(d, cmd))
-        .then((result) => msg.respond(encodeResult(result)));
+        .then((result) => {
+          if (result.ok && cmd.redirect?.channel)
+            d.onRedirected?.(cmd.redirect.channel, cmd.redirect.exten ?? '');
+          msg.respond(encodeResult(result));
+        });
     },
   });
   return { stop: () => sub.unsubscribe() };

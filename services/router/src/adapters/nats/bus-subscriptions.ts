@@ -11,13 +11,30 @@ export interface BusHandlers {
   readonly calls: CallDesk;
   /** ami-bridge (re)connected to Asterisk: re-push every current target */
   onAmiConnected(): void;
+  /** this instance answered a CallArrived (ringing-call tracking; optional) */
+  onCallRouted?(call: smartassistant.v1.ICallArrived, answer: CallAnswer): void;
+  /** CallLifecycle of any user's call (subscribed only when given) */
+  onCallLifecycle?(event: smartassistant.v1.ICallLifecycle): void;
 }
 
 export function subscribe(nc: NatsConnection, names: BusNames, h: BusHandlers, logger: Logger): () => void {
   const subs = [
-    nc.subscribe(names.callArrived, { queue: 'router', callback: (_e, m) => answerCall(m, h.calls, logger) }),
+    nc.subscribe(names.callArrived, { queue: 'router', callback: (_e, m) => answerCall(m, h, logger) }),
     nc.subscribe(names.amiConnected, { callback: () => h.onAmiConnected() }),
   ];
+  const onLifecycle = h.onCallLifecycle;
+  if (onLifecycle)
+    subs.push(
+      nc.subscribe(names.callLifecycleAll, {
+        callback: (_e, m) => {
+          try {
+            onLifecycle(decodeMessage(v1.CallLifecycle, m.data, 'CallLifecycle'));
+          } catch (err) {
+            logger.warn({ err: String(err) }, 'undecodable CallLifecycle skipped');
+          }
+        },
+      }),
+    );
   return () => {
     for (const s of subs) s.unsubscribe();
   };
@@ -25,9 +42,10 @@ export function subscribe(nc: NatsConnection, names: BusNames, h: BusHandlers, l
 
 function answerCall(
   m: { data: Uint8Array; respond(data: Uint8Array): boolean },
-  calls: CallDesk,
+  h: BusHandlers,
   logger: Logger,
 ): void {
+  const calls = h.calls;
   let call: smartassistant.v1.ICallArrived;
   try {
     call = decodeMessage(v1.CallArrived, m.data, 'CallArrived');
@@ -49,6 +67,7 @@ function answerCall(
       fallback: a.fallback,
     });
     m.respond(encodeMessage(v1.RouteDecision, reply, 'RouteDecision'));
+    h.onCallRouted?.(call, a);
   });
 }
 

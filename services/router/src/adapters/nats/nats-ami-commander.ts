@@ -1,6 +1,8 @@
 // Writes a user's target into AstDB through ami-bridge (AmiCommand request/reply, order_key =
-// extension so ami-bridge serialises one user's commands). Empty dial = delete the key, so the
-// dialplan falls back to the extension's normal handling.
+// extension so ami-bridge serialises one user's commands). What is written comes from the
+// deployment's write plan (domain/followme.ts: our SMARTASSISTANT keys and/or the FreePBX
+// Follow-Me keys), stage after confirmed stage. Empty dial = delete our key, so the dialplan
+// falls back to the extension's normal handling. Also redirects a still-ringing call.
 //
 // Requests are pipelined over one reply subscription (`<inbox>.<n>`) instead of nc.request: the
 // client library allocates two Error objects (stack traces) and a timer per request, which was
@@ -10,12 +12,28 @@
 import { createInbox } from '@nats-io/transport-node';
 import type { NatsConnection } from '@sa/platform';
 import { type BusNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
+import { type AstDbWrite, targetWritePlan } from '../../domain/followme.js';
 import type { Decision } from '../../domain/types.js';
 import { RouterError } from '../../errors.js';
 import type { AstDbWriter } from '../../routing/ports.js';
 import { CoalescingPublisher } from './coalescing-publisher.js';
 
-export const ASTDB_FAMILY = 'SMARTASSISTANT';
+export { ASTDB_FAMILY } from '../../domain/followme.js';
+
+/** Plans the writes of one target change (default: our own keys only). */
+export type WritePlanner = (extension: string, d: Decision) => AstDbWrite[][];
+
+const ownKeysOnly: WritePlanner = (extension, d) =>
+  targetWritePlan({ extension, targetDial: d.targetDial, scenarioName: d.scenarioName }, 'astdb', {
+    grptime: 0,
+    prering: 0,
+    isInternal: () => true,
+  });
+
+type Action =
+  | { dbPut: ReturnType<typeof v1.DbPut.create> }
+  | { dbDel: ReturnType<typeof v1.DbDel.create> }
+  | { redirect: ReturnType<typeof v1.Redirect.create> };
 
 interface Pending {
   readonly deadline: number;
@@ -37,6 +55,7 @@ export class NatsAmiCommander implements AstDbWriter {
     nc: NatsConnection,
     private readonly names: BusNames,
     private readonly timeoutMs: number,
+    private readonly plan: WritePlanner = ownKeysOnly,
   ) {
     this.out = new CoalescingPublisher(nc);
     const prefixLength = this.inbox.length + 1;
@@ -74,20 +93,32 @@ export class NatsAmiCommander implements AstDbWriter {
   }
 
   async writeTarget(extension: string, d: Decision): Promise<void> {
-    const put = (key: string, value: string) =>
-      value
-        ? { dbPut: v1.DbPut.create({ family: ASTDB_FAMILY, key: `${extension}/${key}`, value }) }
-        : { dbDel: v1.DbDel.create({ family: ASTDB_FAMILY, key: `${extension}/${key}` }) };
-    await Promise.all([
-      this.send(extension, put('target', d.targetDial)),
-      this.send(extension, put('scenario', d.scenarioName)),
-    ]);
+    for (const stage of this.plan(extension, d)) {
+      await Promise.all(
+        stage.map((w) =>
+          this.send(
+            extension,
+            w.value === null
+              ? { dbDel: v1.DbDel.create({ family: w.family, key: w.key }) }
+              : { dbPut: v1.DbPut.create({ family: w.family, key: w.key, value: w.value }) },
+          ),
+        ),
+      );
+    }
   }
 
-  private send(
+  /** Sends a channel to <context>,<exten>,<priority> (ordered with the user's AstDB writes). */
+  redirect(
     extension: string,
-    action: { dbPut: ReturnType<typeof v1.DbPut.create> } | { dbDel: ReturnType<typeof v1.DbDel.create> },
+    channel: string,
+    context: string,
+    exten: string,
+    priority: number,
   ): Promise<void> {
+    return this.send(extension, { redirect: v1.Redirect.create({ channel, context, exten, priority }) });
+  }
+
+  private send(extension: string, action: Action): Promise<void> {
     const id = String(++this.seq);
     const cmd = v1.AmiCommand.create({
       requestId: `router-${process.pid}-${id}`,

@@ -19,6 +19,8 @@ export interface CallRecord {
   readonly decidedAtMs: number;
   readonly fallback: boolean;
   readonly version: number;
+  /** set when a still-ringing call was moved to a new target (reason says why) */
+  readonly redirectedFrom?: string;
 }
 
 export interface UserCommit {
