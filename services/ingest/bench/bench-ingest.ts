@@ -3,7 +3,11 @@
 // publish loop on the same NATS. Last line of output: one JSON object (see services/ingest/README).
 //   node --import tsx services/ingest/bench/bench-ingest.ts
 // Env: BENCH_DEVICES (100000), BENCH_STEPS ("2000,5000,10000,15000,20000,25000"), BENCH_STEP_S (3),
-//      BENCH_REJECT_S (2), BENCH_INFLIGHT (1024), NATS_URL, REDIS_URL.
+//      BENCH_REJECT_S (2), BENCH_INFLIGHT (1024), BENCH_NODE_ARGS (extra node flags for the ingest
+//      process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), NATS_URL, REDIS_URL.
+// Latency p50/p99 are exact: every request's send time against its reply's arrival (the reply
+// header echoes the counter), so they cover datagram sent -> publish acked -> reply received.
+// CPU per packet: the ingest process's user+system CPU (/proc/<pid>/stat) over a phase / packets.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
@@ -21,6 +25,7 @@ const STEPS = (process.env.BENCH_STEPS ?? '2000,5000,10000,15000,20000,25000').s
 const STEP_S = Number(process.env.BENCH_STEP_S ?? 3);
 const REJECT_S = Number(process.env.BENCH_REJECT_S ?? 2);
 const INFLIGHT = Number(process.env.BENCH_INFLIGHT ?? 1024);
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const SECRET = 'BenchKey12345678';
 const KEY_ID = 2;
 
@@ -57,8 +62,8 @@ async function seed(nc: Awaited<ReturnType<typeof connect>>): Promise<void> {
 function startIngest(): Promise<{ child: ChildProcess; port: number; ops: string }> {
   const dist = new URL('../dist/main.js', import.meta.url).pathname;
   const args = existsSync(dist)
-    ? [dist]
-    : ['--import', 'tsx', new URL('../src/main.ts', import.meta.url).pathname];
+    ? [...NODE_ARGS, dist]
+    : [...NODE_ARGS, '--import', 'tsx', new URL('../src/main.ts', import.meta.url).pathname];
   const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
@@ -103,18 +108,18 @@ async function metric(ops: string, name: string): Promise<Map<string, number>> {
   return out;
 }
 
-/** p-quantile from Prometheus histogram bucket deltas (upper bound of the bucket reaching q). */
-function quantile(before: Map<string, number>, after: Map<string, number>, q: number): number {
-  const buckets: [number, number][] = [];
-  for (const [k, v] of after) {
-    const m = /le="([^"]+)"/.exec(k);
-    if (!m || !k.includes('_bucket')) continue;
-    buckets.push([m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]), v - (before.get(k) ?? 0)]);
-  }
-  buckets.sort((a, b) => a[0] - b[0]);
-  const total = buckets.at(-1)?.[1] ?? 0;
-  const hit = buckets.find(([, c]) => c >= q * total);
-  return hit ? hit[0] * 1000 : Number.NaN;
+/** p-quantile of exact samples, in ms with 0.01 ms resolution */
+function quantile(samples: Float64Array, count: number, q: number): number {
+  if (count === 0) return Number.NaN;
+  const sorted = samples.slice(0, count).sort();
+  return Math.round(sorted[Math.min(count - 1, Math.floor(q * count))]! * 100) / 100;
+}
+
+/** user + system CPU of a process in microseconds (clock ticks of 10 ms) */
+function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 function rssMb(pid: number): number {
@@ -122,19 +127,29 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
-/** Sends `packets` paced over `seconds`, counts replies. */
+/** Sends `packets` (counters firstCounter, firstCounter + 1, ...) paced over `seconds`, times replies. */
 async function offer(
   port: number,
   packets: Uint8Array[],
+  firstCounter: number,
   seconds: number,
-): Promise<{ replies: number; elapsedS: number }> {
+): Promise<{ replies: number; elapsedS: number; latencies: Float64Array }> {
   const socket = createSocket({
     type: 'udp4',
     recvBufferSize: 16 * 1024 * 1024,
     sendBufferSize: 16 * 1024 * 1024,
   });
   let replies = 0;
-  socket.on('message', () => replies++);
+  const sentAt = new Float64Array(packets.length);
+  const latencies = new Float64Array(packets.length);
+  socket.on('message', (reply: Buffer) => {
+    const at = 9 + reply[8]!; // the counter follows the device id in the header
+    const i = Number(reply.readBigUInt64BE(at)) - firstCounter;
+    if (i >= 0 && i < packets.length && sentAt[i]! > 0) {
+      latencies[replies++] = performance.now() - sentAt[i]!;
+      sentAt[i] = 0;
+    }
+  });
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
   const start = performance.now();
   let sent = 0;
@@ -143,7 +158,11 @@ async function offer(
       packets.length,
       Math.floor(((performance.now() - start) / 1000 / seconds) * packets.length),
     );
-    while (sent < due) socket.send(packets[sent++]!, port, '127.0.0.1');
+    const now = performance.now();
+    while (sent < due) {
+      sentAt[sent] = now;
+      socket.send(packets[sent++]!, port, '127.0.0.1');
+    }
     await new Promise((r) => setImmediate(r));
   }
   const deadline = performance.now() + 3000;
@@ -151,7 +170,7 @@ async function offer(
     await new Promise((r) => setTimeout(r, 20));
   const elapsedS = (performance.now() - start) / 1000;
   socket.close();
-  return { replies, elapsedS };
+  return { replies, elapsedS, latencies };
 }
 
 async function main(): Promise<void> {
@@ -179,20 +198,29 @@ async function main(): Promise<void> {
       });
     });
 
-  let best = { pps: 0, lossPct: 100, p50Ms: Number.NaN, p99Ms: Number.NaN, offered: 0 };
+  let best = {
+    pps: 0,
+    lossPct: 100,
+    p50Ms: Number.NaN,
+    p99Ms: Number.NaN,
+    offered: 0,
+    cpuUsPerAccepted: Number.NaN,
+  };
   for (const rate of STEPS) {
+    const firstCounter = counter;
     const packets = makeValid(Math.round(rate * STEP_S));
-    const h0 = await metric(ingest.ops, 'sa_ingest_publish_latency_seconds');
-    const { replies, elapsedS } = await offer(ingest.port, packets, STEP_S);
-    const h1 = await metric(ingest.ops, 'sa_ingest_publish_latency_seconds');
+    const cpu0 = cpuMicros(ingest.child.pid!);
+    const { replies, elapsedS, latencies } = await offer(ingest.port, packets, firstCounter, STEP_S);
+    const cpu1 = cpuMicros(ingest.child.pid!);
     const lossPct = (100 * (packets.length - replies)) / packets.length;
     const pps = replies / Math.max(STEP_S, elapsedS - 3); // replies may trail the last send by up to 3 s
     const step = {
       offered: rate,
       pps: Math.round(pps),
-      lossPct,
-      p50Ms: quantile(h0, h1, 0.5),
-      p99Ms: quantile(h0, h1, 0.99),
+      lossPct: Number(lossPct.toFixed(3)),
+      p50Ms: quantile(latencies, replies, 0.5),
+      p99Ms: quantile(latencies, replies, 0.99),
+      cpuUsPerAccepted: Math.round((cpu1 - cpu0) / Math.max(1, replies)),
     };
     log(`step ${JSON.stringify(step)}`);
     if (lossPct < 0.1) best = step;
@@ -216,6 +244,7 @@ async function main(): Promise<void> {
   const rejectedSum = async () =>
     [...(await metric(ingest.ops, 'sa_ingest_packets_rejected_total')).values()].reduce((a, b) => a + b, 0);
   const r0 = await rejectedSum();
+  const rejectCpu0 = cpuMicros(ingest.child.pid!);
   const socket = createSocket({ type: 'udp4', sendBufferSize: 16 * 1024 * 1024 });
   const rStart = performance.now();
   let k = 0;
@@ -224,7 +253,11 @@ async function main(): Promise<void> {
     await new Promise((r) => setImmediate(r));
   }
   await new Promise((r) => setTimeout(r, 500));
-  const rejectPps = Math.round((await rejectedSum()) - r0) / ((performance.now() - rStart) / 1000);
+  const rejectedCount = (await rejectedSum()) - r0;
+  const cpuUsPerRejected = Math.round(
+    (cpuMicros(ingest.child.pid!) - rejectCpu0) / Math.max(1, rejectedCount),
+  );
+  const rejectPps = rejectedCount / ((performance.now() - rStart) / 1000);
   socket.close();
 
   // ceiling: bare JetStream publish loop, same message size, same in-flight bound, same NATS
@@ -294,6 +327,8 @@ async function main(): Promise<void> {
     ceilingPps,
     ratio: Number((best.pps / ceilingPps).toFixed(3)),
     rejectPps: Math.round(rejectPps),
+    cpuUsPerAccepted: best.cpuUsPerAccepted,
+    cpuUsPerRejected,
     rssMb: Math.round(maxRss),
     heapUsedMb,
     heapTotalMb,
