@@ -43,7 +43,12 @@ export const routerEnv = z.object({
   ROUTER_INSTANCE_ID: z.string().min(1).max(100).optional(),
   AMI_COMMAND_TIMEOUT_MS: int(2000, 50, 60_000),
   AMI_MAX_IN_FLIGHT: int(256, 1, 100_000),
-  CALL_LOG_LENGTH: int(10, 1, 1000),
+  /**
+   * recorded call decisions kept per user (newest first). Each compact entry is ~100-150 bytes of
+   * Redis; 3 keeps a user with a full log at ~1 KB including its state. Raise it for a longer
+   * "why did my call go there?" history at ~130 B per user per entry.
+   */
+  CALL_LOG_LENGTH: int(3, 1, 1000),
   CALL_LOG_TTL_S: int(7 * 86_400, 60, 365 * 86_400),
   /** astdb: our SMARTASSISTANT keys; followme: FreePBX Follow-Me keys (AMPUSER/<ext>/followme/*); both */
   ASTERISK_TARGET_MODE: z.enum(['astdb', 'followme', 'both']).default('astdb'),

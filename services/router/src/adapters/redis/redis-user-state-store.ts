@@ -5,6 +5,7 @@
 // ioredis groups the commands per node.
 import type { Redis } from '@sa/platform';
 import type { Decision, UserState } from '../../domain/types.js';
+import { decodeCall, encodeCall } from './call-codec.js';
 import type { RouterKeys } from './keys.js';
 import { decodeState, encodeState, type StoredUser } from './state-codec.js';
 
@@ -187,7 +188,7 @@ export class RedisUserStateStore {
     const key = this.keys.callLog(record.extension);
     await this.redis
       .multi()
-      .lpush(key, JSON.stringify(record))
+      .lpush(key, encodeCall(record))
       .ltrim(key, 0, this.options.callLogLength - 1)
       .expire(key, this.options.callLogTtlS)
       .exec();
@@ -195,6 +196,6 @@ export class RedisUserStateStore {
 
   async recentCalls(extension: string): Promise<CallRecord[]> {
     const rows = await this.redis.lrange(this.keys.callLog(extension), 0, -1);
-    return rows.map((r) => JSON.parse(r) as CallRecord);
+    return rows.map((r) => decodeCall(extension, r));
   }
 }
