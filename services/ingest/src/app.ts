@@ -1,6 +1,5 @@
 // Composition root: builds every adapter once, injects them into the packet handler, and returns
 // start/stop. Startup order: NATS, Redis, snapshots, then intake; stop in reverse.
-import { jetstream } from '@nats-io/jetstream';
 import {
   connectNats,
   connectRedis,
@@ -71,7 +70,7 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
     rejectLogPerSec: config.REJECT_LOG_PER_SEC,
     nowMs,
   });
-  const publisher = new NatsPhoneEventPublisher(jetstream(nats.nc), names, {
+  const publisher = new NatsPhoneEventPublisher(nats.nc, names, {
     maxInFlight: config.PUBLISH_MAX_INFLIGHT,
     maxQueued: config.MAX_PENDING_PACKETS,
     timeoutMs: 5000,
@@ -224,6 +223,9 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
     async stop(reason: string) {
       await udp?.close();
       await http?.close();
+      const deadline = Date.now() + 2000; // let accepted packets get their ack
+      while (publisher.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      publisher.close();
       watcher?.stop();
       await ops?.close();
       await nats.close();

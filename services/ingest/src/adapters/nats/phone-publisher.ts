@@ -1,6 +1,9 @@
-// The notifier: the only code that knows phone-stream subjects. Publishes are asynchronous with a
-// bounded number awaiting their JetStream ack; beyond it callers queue, and beyond the queue fail.
-import type { JetStreamClient } from '@nats-io/jetstream';
+// The notifier: the only code that knows phone-stream subjects. A JetStream publish is a core
+// publish whose reply subject receives the stream's ack; instead of one request (promise chain,
+// timer and captured stack) per message, every ack arrives on ONE wildcard inbox subscription and
+// is matched by sequence number, and one timer sweeps expired ones. At most `maxInFlight` await
+// their ack; beyond it messages queue (up to `maxQueued`), and beyond the queue they fail.
+import { createInbox, headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { type BusNames, encodeMessage, v1 } from '@sa/proto';
 import type { PhoneEventPublisher, PresenceReported, ScenarioChosen } from '../../domain/ports.js';
 import { IngestError } from '../../errors.js';
@@ -11,15 +14,50 @@ export interface PublisherOptions {
   readonly timeoutMs: number;
 }
 
+interface Pending {
+  readonly subject: string;
+  readonly data: Uint8Array;
+  readonly msgId: string;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+  sentAtMs: number;
+}
+
+// `{"stream":` : every positive PubAck starts with it (a duplicate adds "duplicate":true, still stored)
+const ACK_PREFIX = [0x7b, 0x22, 0x73, 0x74, 0x72, 0x65, 0x61, 0x6d, 0x22, 0x3a];
+
 export class NatsPhoneEventPublisher implements PhoneEventPublisher {
-  private inFlight = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly inbox: string;
+  private readonly sub: Subscription;
+  private readonly inFlight = new Map<number, Pending>();
+  private readonly waiting: Pending[] = [];
+  private waitingHead = 0;
+  private seq = 0;
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
-    private readonly js: JetStreamClient,
+    private readonly nc: NatsConnection,
     private readonly names: BusNames,
     private readonly options: PublisherOptions,
-  ) {}
+  ) {
+    this.inbox = createInbox();
+    this.sub = nc.subscribe(`${this.inbox}.*`, {
+      callback: (err, msg) => {
+        if (err) return;
+        const seq = Number(msg.subject.slice(this.inbox.length + 1));
+        const p = this.inFlight.get(seq);
+        if (!p) return; // timed out already
+        this.inFlight.delete(seq);
+        const failure = ackFailure(msg.data, msg.headers?.code ?? 0);
+        if (failure === null) p.resolve();
+        else p.reject(new IngestError('INGEST_PUBLISH_FAILED', { subject: p.subject, reason: failure }));
+        this.sendWaiting();
+      },
+    });
+    const sweepMs = Math.max(50, Math.min(1000, options.timeoutMs / 4));
+    this.sweeper = setInterval(() => this.expire(Date.now()), sweepMs);
+    this.sweeper.unref();
+  }
 
   presenceReported(event: PresenceReported, msgId: string): Promise<void> {
     const data = encodeMessage(v1.PresenceReported, event, 'PresenceReported');
@@ -32,24 +70,86 @@ export class NatsPhoneEventPublisher implements PhoneEventPublisher {
   }
 
   get pending(): number {
-    return this.inFlight + this.waiting.length;
+    return this.inFlight.size + this.waiting.length - this.waitingHead;
   }
 
-  private async publish(subject: string, data: Uint8Array, msgId: string): Promise<void> {
-    if (this.inFlight >= this.options.maxInFlight) {
-      if (this.waiting.length >= this.options.maxQueued) {
-        throw new IngestError('INGEST_PUBLISH_OVERLOADED', { subject });
+  /** Stops the ack subscription and fails whatever still waits (call before draining NATS). */
+  close(): void {
+    clearInterval(this.sweeper);
+    this.expire(Number.POSITIVE_INFINITY);
+    this.sub.unsubscribe();
+  }
+
+  private publish(subject: string, data: Uint8Array, msgId: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const p: Pending = { subject, data, msgId, resolve, reject, sentAtMs: 0 };
+      if (this.inFlight.size < this.options.maxInFlight) {
+        this.send(p);
+      } else if (this.waiting.length - this.waitingHead < this.options.maxQueued) {
+        this.waiting.push(p);
+      } else {
+        reject(new IngestError('INGEST_PUBLISH_OVERLOADED', { subject }));
       }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
-    this.inFlight++;
+    });
+  }
+
+  private send(p: Pending): void {
+    const seq = ++this.seq;
+    const h = headers();
+    h.set('Nats-Msg-Id', p.msgId);
+    p.sentAtMs = Date.now();
     try {
-      await this.js.publish(subject, data, { msgID: msgId, timeout: this.options.timeoutMs });
+      this.nc.publish(p.subject, p.data, { reply: `${this.inbox}.${seq}`, headers: h });
     } catch (cause) {
-      throw new IngestError('INGEST_PUBLISH_FAILED', { subject }, { cause });
-    } finally {
-      this.inFlight--;
-      this.waiting.shift()?.();
+      p.reject(new IngestError('INGEST_PUBLISH_FAILED', { subject: p.subject }, { cause }));
+      return;
     }
+    this.inFlight.set(seq, p);
+  }
+
+  private sendWaiting(): void {
+    while (this.waitingHead < this.waiting.length && this.inFlight.size < this.options.maxInFlight) {
+      const next = this.waiting[this.waitingHead]!;
+      this.waiting[this.waitingHead++] = undefined as unknown as Pending;
+      this.send(next);
+    }
+    if (this.waitingHead === this.waiting.length) {
+      this.waiting.length = 0;
+      this.waitingHead = 0;
+    }
+  }
+
+  /** Fails publishes sent before `nowMs - timeoutMs` (Map order = send order) and queued ones past it. */
+  private expire(nowMs: number): void {
+    const limit = nowMs - this.options.timeoutMs;
+    for (const [seq, p] of this.inFlight) {
+      if (p.sentAtMs > limit) break;
+      this.inFlight.delete(seq);
+      p.reject(new IngestError('INGEST_PUBLISH_FAILED', { subject: p.subject, reason: 'ack timeout' }));
+    }
+    if (nowMs === Number.POSITIVE_INFINITY) {
+      for (let i = this.waitingHead; i < this.waiting.length; i++) {
+        const p = this.waiting[i]!;
+        p.reject(new IngestError('INGEST_PUBLISH_FAILED', { subject: p.subject, reason: 'closed' }));
+      }
+      this.waiting.length = 0;
+      this.waitingHead = 0;
+      return;
+    }
+    this.sendWaiting();
+  }
+}
+
+/** null when `data` is a positive PubAck; otherwise why the stream did not store the message. */
+export function ackFailure(data: Uint8Array, statusCode: number): string | null {
+  if (statusCode === 503) return 'no responders (stream missing)';
+  let positive = data.length > ACK_PREFIX.length;
+  for (let i = 0; positive && i < ACK_PREFIX.length; i++) positive = data[i] === ACK_PREFIX[i];
+  if (positive) return null;
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(data)) as { error?: { description?: string } };
+    return parsed.error?.description ?? 'invalid ack';
+  } catch {
+    return 'invalid ack';
   }
 }
