@@ -127,4 +127,18 @@ describe('envelope', () => {
     assert.ok(sealed);
     assert.deepEqual(parseEnvelope(sealed), { ok: false, reason: 'bad_header' });
   });
+
+  it('given counters and timestamps around 2^53, when parsed, then the largest safe integer passes and 2^53 is bad_header', () => {
+    const at = 9 + base.deviceId.length;
+    const packet = sealRequest({ ...base, counter: Number.MAX_SAFE_INTEGER, body: { ping: {} } });
+    const parsed = parseEnvelope(packet);
+    assert.ok(parsed.ok);
+    assert.equal(parsed.header.counter, Number.MAX_SAFE_INTEGER);
+    assert.equal(parsed.header.timestampMs, base.timestampMs);
+    for (const field of [at, at + 8]) {
+      const big = new Uint8Array(packet);
+      new DataView(big.buffer).setBigUint64(field, 2n ** 53n);
+      assert.deepEqual(parseEnvelope(big), { ok: false, reason: 'bad_header' });
+    }
+  });
 });

@@ -17,6 +17,8 @@ export const FIXED_HEADER_LENGTH = 37;
 export const MIN_PACKET_SIZE = FIXED_HEADER_LENGTH + 1 + TAG_LENGTH;
 
 const DEVICE_ID = /^[A-Za-z0-9._-]+$/;
+/** high 32 bits of Number.MAX_SAFE_INTEGER (2^53 - 1) */
+const MAX_SAFE_HIGH = 0x1f_ffff;
 
 export interface EnvelopeHeader {
   readonly flags: number;
@@ -59,55 +61,63 @@ export function parseEnvelope(packet: Uint8Array, expectReply = false): ParsedEn
   const deviceId = Buffer.from(packet.buffer, packet.byteOffset + 9, idLength).toString('latin1');
   if (!DEVICE_ID.test(deviceId)) return { ok: false, reason: 'bad_header' };
   let at = 9 + idLength;
-  const counter = view.getBigUint64(at);
-  const timestamp = view.getBigUint64(at + 8);
-  if (counter > BigInt(Number.MAX_SAFE_INTEGER) || timestamp > BigInt(Number.MAX_SAFE_INTEGER)) {
+  // two 32-bit halves instead of getBigUint64: no BigInt per packet; above 2^53 - 1 is bad_header
+  const counterHigh = view.getUint32(at);
+  const timestampHigh = view.getUint32(at + 8);
+  if (counterHigh > MAX_SAFE_HIGH || timestampHigh > MAX_SAFE_HIGH)
     return { ok: false, reason: 'bad_header' };
-  }
+  const counter = counterHigh * 0x1_0000_0000 + view.getUint32(at + 4);
+  const timestamp = timestampHigh * 0x1_0000_0000 + view.getUint32(at + 12);
   at += 16;
   const nonce = packet.subarray(at, at + NONCE_LENGTH);
   return {
     ok: true,
     headerLength: length,
-    header: { flags, keyId, deviceId, counter: Number(counter), timestampMs: Number(timestamp), nonce },
+    header: { flags, keyId, deviceId, counter, timestampMs: timestamp, nonce },
   };
 }
 
 export function encodeHeader(header: EnvelopeHeader): Uint8Array {
+  const out = new Uint8Array(headerLength(header.deviceId));
+  writeHeader(header, out);
+  return out;
+}
+
+/** Writes the header at the start of `out` (at least headerLength(deviceId) bytes). */
+function writeHeader(header: EnvelopeHeader, out: Uint8Array): void {
   if (!isValidDeviceId(header.deviceId)) throw new Error(`invalid device id "${header.deviceId}"`);
   if (header.nonce.length !== NONCE_LENGTH) throw new Error('nonce must be 12 bytes');
   if (!Number.isSafeInteger(header.counter) || header.counter < 0) throw new Error('bad counter');
   if (!Number.isSafeInteger(header.timestampMs) || header.timestampMs < 0) throw new Error('bad timestamp');
-  const out = new Uint8Array(headerLength(header.deviceId));
-  const view = new DataView(out.buffer);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   out[0] = MAGIC_0;
   out[1] = MAGIC_1;
   out[2] = PROTOCOL_VERSION;
   out[3] = header.flags;
   view.setUint32(4, header.keyId >>> 0);
-  out[8] = header.deviceId.length;
-  out.set(Buffer.from(header.deviceId, 'ascii'), 9);
-  const at = 9 + header.deviceId.length;
-  view.setBigUint64(at, BigInt(header.counter));
-  view.setBigUint64(at + 8, BigInt(header.timestampMs));
+  const id = header.deviceId;
+  out[8] = id.length;
+  for (let i = 0; i < id.length; i++) out[9 + i] = id.charCodeAt(i); // ASCII, checked above
+  const at = 9 + id.length;
+  view.setUint32(at, Math.floor(header.counter / 0x1_0000_0000));
+  view.setUint32(at + 4, header.counter >>> 0);
+  view.setUint32(at + 8, Math.floor(header.timestampMs / 0x1_0000_0000));
+  view.setUint32(at + 12, header.timestampMs >>> 0);
   out.set(header.nonce, at + 16);
-  return out;
 }
 
 export type EnvelopeKey = Uint8Array | KeyObject;
 
 /** header || AES-256-GCM(key, nonce, plaintext, aad = header) || tag */
 export function sealEnvelope(key: EnvelopeKey, header: EnvelopeHeader, plaintext: Uint8Array): Uint8Array {
-  const aad = encodeHeader(header);
+  const length = headerLength(header.deviceId);
+  const out = new Uint8Array(length + plaintext.length + TAG_LENGTH);
+  writeHeader(header, out);
   const cipher = createCipheriv('aes-256-gcm', key, header.nonce, { authTagLength: TAG_LENGTH });
-  cipher.setAAD(aad);
-  const body = cipher.update(plaintext);
+  cipher.setAAD(out.subarray(0, length));
+  out.set(cipher.update(plaintext), length);
   cipher.final();
-  const tag = cipher.getAuthTag();
-  const out = new Uint8Array(aad.length + body.length + TAG_LENGTH);
-  out.set(aad, 0);
-  out.set(body, aad.length);
-  out.set(tag, aad.length + body.length);
+  out.set(cipher.getAuthTag(), length + plaintext.length);
   return out;
 }
 
@@ -127,6 +137,17 @@ export function openEnvelope(key: EnvelopeKey, packet: Uint8Array, headerLength:
   }
 }
 
+const NONCE_POOL_SIZE = 512 * NONCE_LENGTH;
+let noncePool = new Uint8Array(0);
+let noncePoolAt = 0;
+
+/** 12 random bytes, cut from a pool refilled 512 nonces at a time (one CSPRNG call, not one per reply) */
 export function randomNonce(): Uint8Array {
-  return new Uint8Array(randomBytes(NONCE_LENGTH));
+  if (noncePoolAt + NONCE_LENGTH > noncePool.length) {
+    noncePool = new Uint8Array(randomBytes(NONCE_POOL_SIZE));
+    noncePoolAt = 0;
+  }
+  const nonce = noncePool.slice(noncePoolAt, noncePoolAt + NONCE_LENGTH);
+  noncePoolAt += NONCE_LENGTH;
+  return nonce;
 }

@@ -144,6 +144,17 @@ export function sealReply(input: SealReplyInput): Uint8Array | null {
   });
   const total = message.targets.length;
   if (total > 0 && !message.targetsTotal) message.targetsTotal = total;
+  const header: EnvelopeHeader = {
+    flags: FLAG_REPLY,
+    keyId: input.request.keyId,
+    deviceId: input.request.deviceId,
+    counter: input.request.counter,
+    timestampMs: input.nowMs,
+    nonce: input.nonce ?? randomNonce(),
+  };
+  // common case: verified and encoded once, and it fits
+  const plain = encodeMessage(v1.PhoneReply, message, 'PhoneReply');
+  if (overhead + plain.length <= budget) return sealEnvelope(input.key, header, plain);
   const size = () => overhead + v1.PhoneReply.encode(message).finish().length;
   if (size() > budget && message.targets.length > 0) {
     message.truncated = true;
@@ -167,14 +178,6 @@ export function sealReply(input: SealReplyInput): Uint8Array | null {
     message.permissions = null;
   }
   if (size() > budget) return null;
-  const header: EnvelopeHeader = {
-    flags: FLAG_REPLY,
-    keyId: input.request.keyId,
-    deviceId: input.request.deviceId,
-    counter: input.request.counter,
-    timestampMs: input.nowMs,
-    nonce: input.nonce ?? randomNonce(),
-  };
   return sealEnvelope(input.key, header, encodeMessage(v1.PhoneReply, message, 'PhoneReply'));
 }
 

@@ -18,6 +18,7 @@ export class MetricsIngestObserver implements IngestObserver {
   private readonly rejectedChildren: Record<string, { inc(): void }> = {};
   private readonly droppedChildren: Record<string, { inc(): void }> = {};
   private readonly acceptedTotal: Counter<'kind'>;
+  private readonly acceptedChildren = new Map<string, { inc(): void }>();
   private readonly publishLatency: Histogram;
   private logTokens: number;
   private logLastMs: number;
@@ -74,7 +75,12 @@ export class MetricsIngestObserver implements IngestObserver {
   }
 
   accepted(kind: string): void {
-    this.acceptedTotal.labels(kind).inc();
+    let child = this.acceptedChildren.get(kind);
+    if (!child) {
+      child = this.acceptedTotal.labels(kind);
+      this.acceptedChildren.set(kind, child);
+    }
+    child.inc();
   }
 
   published(seconds: number): void {
