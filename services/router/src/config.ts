@@ -35,6 +35,8 @@ export const routerEnv = z.object({
   ROUTER_BATCH_MAX: int(1000, 1, 100_000),
   /** phone events requested from JetStream per pull request (each pull is a server round trip) */
   ROUTER_PULL_MAX: int(8000, 1, 100_000),
+  /** phone-event batches in flight per partition: the next is evaluated while one commits */
+  ROUTER_PIPELINE_DEPTH: int(2, 1, 16),
   ROUTER_SWEEP_MS: int(500, 10, 60_000),
   ROUTER_DURABLE: z
     .string()

@@ -4,6 +4,13 @@
 // them so call requests are served while a large batch is computed) -> hand changed decisions to
 // the effects. A user whose commit lost a race is evicted from the cache, reloaded and
 // re-applied; events already applied are skipped by their counters, so retries are idempotent.
+//
+// Batches may overlap (the consumer evaluates the next batch while the previous one's commit is in
+// flight; sweeps and config re-evaluations run beside it). Per-user order holds because every
+// user of a batch is marked in flight until that batch finishes: a later batch evaluates its other
+// users at once and a marked user only after the earlier batch settled (from the state it
+// committed). If the earlier batch failed, the later one fails for that user too (never applies
+// newer events over a gap); the consumer then retries both, and counters make that idempotent.
 import type { Logger } from '@sa/platform';
 import { step } from '../domain/scenario-engine.js';
 import { type EngineSettings, emptyUserState, type RouterEvent } from '../domain/types.js';
@@ -35,13 +42,70 @@ export class DecisionProcessor {
     },
   ) {}
 
+  /** user -> settles (true = ok) when the batch that last took the user finishes */
+  private readonly inFlight = new Map<string, Promise<boolean>>();
+
   async process(
     partition: number,
     epoch: number,
     batch: ReadonlyMap<string, readonly RouterEvent[]>,
   ): Promise<ProcessResult> {
+    let settle!: (ok: boolean) => void;
+    const mine = new Promise<boolean>((r) => {
+      settle = r;
+    });
+    const free: string[] = [];
+    const blocked: string[] = [];
+    const earlier = new Set<Promise<boolean>>();
+    for (const extension of batch.keys()) {
+      const before = this.inFlight.get(extension);
+      if (before) {
+        blocked.push(extension);
+        earlier.add(before);
+      } else free.push(extension);
+      this.inFlight.set(extension, mine);
+    }
+    let ok = false;
+    try {
+      const runs = [this.run(partition, epoch, batch, free)];
+      if (blocked.length > 0)
+        runs.push(
+          Promise.all(earlier).then((oks) => {
+            if (!oks.every(Boolean)) throw new Error('an earlier batch of the same users was not committed');
+            return this.run(partition, epoch, batch, blocked);
+          }),
+        );
+      // settled, not all: a failed half must not leave the other half running unmarked
+      const settled = await Promise.allSettled(runs);
+      const failed = settled.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const results = settled.map((r) => (r as PromiseFulfilledResult<ProcessResult>).value);
+      ok = true;
+      return {
+        fenced: results.some((r) => r.fenced),
+        committed: results.reduce((n, r) => n + r.committed, 0),
+        changed: results.reduce((n, r) => n + r.changed, 0),
+      };
+    } finally {
+      for (const extension of batch.keys())
+        if (this.inFlight.get(extension) === mine) this.inFlight.delete(extension);
+      settle(ok);
+    }
+  }
+
+  /** users currently held by an unfinished batch (tests, diagnostics) */
+  get usersInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  private async run(
+    partition: number,
+    epoch: number,
+    batch: ReadonlyMap<string, readonly RouterEvent[]>,
+    users: string[],
+  ): Promise<ProcessResult> {
     const { store, rules, effects, settings, clock } = this.deps;
-    let pending = [...batch.keys()];
+    let pending = users;
     let committed = 0;
     let changed = 0;
     for (let attempt = 1; pending.length > 0; attempt++) {

@@ -11,6 +11,11 @@
 // grouped per user in stream order, committed, and only then acknowledged with one AckAll for the
 // batch's last message. A crash before the ack means redelivery after ack_wait; the engine's
 // per-device counters make the replay a no-op.
+//
+// Up to `pipelineDepth` batches are in flight: the next batch is evaluated while the previous
+// one's Redis commit is under way (the decision processor keeps each user's batches in order).
+// Acks stay in stream order: a batch is acked only after it and every earlier batch committed.
+// When one fails, everything in flight is awaited and redone from the oldest unacked message.
 import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JsMsg, jetstream } from '@nats-io/jetstream';
 import type { Logger, NatsConnection } from '@sa/platform';
 import { type BusNames, decodeMessage, v1 } from '@sa/proto';
@@ -27,6 +32,8 @@ export interface PhoneConsumerOptions {
   readonly batchMax: number;
   /** messages requested per pull (see start) */
   readonly pullMax: number;
+  /** batches evaluated/committed concurrently (1 = strictly one after another) */
+  readonly pipelineDepth?: number;
   readonly durablePrefix: string;
 }
 
@@ -90,21 +97,45 @@ export class PhonePartitionConsumer {
   }
 
   private async drain(): Promise<void> {
+    const depth = Math.max(1, this.options.pipelineDepth ?? 1);
+    const inFlight: { size: number; last: JsMsg; outcome: Promise<'ok' | 'fenced'> }[] = [];
+    let dispatched = 0; // buffer[0 .. dispatched) belongs to the batches in flight
     let failures = 0;
-    while (this.buffer.length > 0 && this.state === 'running') {
-      const batch = this.buffer.slice(0, this.options.batchMax);
+    while (inFlight.length > 0 || (this.buffer.length > dispatched && this.state === 'running')) {
+      while (inFlight.length < depth && this.buffer.length > dispatched && this.state === 'running') {
+        const msgs = this.buffer.slice(dispatched, dispatched + this.options.batchMax);
+        dispatched += msgs.length;
+        let outcome: Promise<'ok' | 'fenced'>;
+        try {
+          outcome = this.handle(this.group(msgs));
+        } catch (err) {
+          outcome = Promise.reject(err);
+        }
+        outcome.catch(() => {}); // observed below, in order
+        inFlight.push({ size: msgs.length, last: msgs[msgs.length - 1]!, outcome });
+      }
+      const head = inFlight[0]!;
       try {
-        const outcome = await this.handle(this.group(batch));
+        const outcome = await head.outcome;
+        inFlight.shift();
         if (outcome === 'fenced') {
           this.logger.warn({ partition: this.options.partition }, 'partition taken over by another router');
+          await Promise.allSettled(inFlight.map((b) => b.outcome));
+          inFlight.length = 0;
           this.buffer = [];
+          dispatched = 0;
           void this.stop();
           break;
         }
-        batch[batch.length - 1]!.ack();
-        this.buffer.splice(0, batch.length);
+        head.last.ack();
+        this.buffer.splice(0, head.size);
+        dispatched -= head.size;
         failures = 0;
       } catch (err) {
+        // later batches may depend on this one: let them finish, then redo all from the oldest
+        await Promise.allSettled(inFlight.map((b) => b.outcome));
+        inFlight.length = 0;
+        dispatched = 0;
         failures++;
         const delay = Math.min(5000, 100 * 2 ** Math.min(failures, 6));
         this.logger.warn({ err: String(err), failures, delay }, 'batch not committed, retrying (not acked)');
