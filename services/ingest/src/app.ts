@@ -26,7 +26,7 @@ import type { IngestConfig } from './config.js';
 import { InMemoryDeviceDirectory } from './domain/device-directory.js';
 import { KeyRing } from './domain/key-ring.js';
 import { PacketHandler } from './domain/packet-handler.js';
-import { TokenBucketTable } from './domain/token-bucket-table.js';
+import { SlotTokenBuckets, TokenBucketTable } from './domain/token-bucket-table.js';
 import { IngestError } from './errors.js';
 import { MetricsIngestObserver } from './ingest-observer.js';
 
@@ -65,7 +65,11 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
   const buckets = await openSnapshotBuckets(nats.nc, names);
 
   const keyRing = new KeyRing();
-  const devices = new InMemoryDeviceDirectory();
+  const deviceLimits = new SlotTokenBuckets({
+    perSecond: config.RATE_LIMIT_DEVICE_PER_SEC,
+    burst: config.RATE_LIMIT_DEVICE_BURST,
+  });
+  const devices = new InMemoryDeviceDirectory({ onSlotAssigned: (slot) => deviceLimits.reset(slot) });
   const observer = new MetricsIngestObserver(metrics, logger.child({ component: 'intake' }), {
     rejectLogPerSec: config.REJECT_LOG_PER_SEC,
     nowMs,
@@ -91,11 +95,7 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
       burst: config.RATE_LIMIT_IP_BURST,
       maxEntries: config.RATE_LIMIT_TABLE_SIZE,
     }),
-    deviceLimits: new TokenBucketTable({
-      perSecond: config.RATE_LIMIT_DEVICE_PER_SEC,
-      burst: config.RATE_LIMIT_DEVICE_BURST,
-      maxEntries: config.RATE_LIMIT_TABLE_SIZE,
-    }),
+    deviceLimits,
     timestampWindowMs: config.TIMESTAMP_WINDOW_MS,
     nowMs,
     monotonicSeconds: () => performance.now() / 1000,

@@ -23,7 +23,8 @@ export const ingestEnvSchema = z.object({
   RATE_LIMIT_IP_BURST: env.positiveInt(200),
   RATE_LIMIT_DEVICE_PER_SEC: env.positiveInt(2),
   RATE_LIMIT_DEVICE_BURST: env.positiveInt(10),
-  /** bound on the per-IP / per-device rate-limit tables (least recently used are evicted) */
+  /** bound on the per-IP rate-limit table (least recently used are evicted); per-device buckets
+   *  live in the device directory's slots, bounded by the registered devices */
   RATE_LIMIT_TABLE_SIZE: env.positiveInt(100_000),
   ADMIN_TIMEOUT_MS: env.positiveInt(2000),
   /** JetStream publishes awaiting their ack; packets beyond it wait, then are dropped */

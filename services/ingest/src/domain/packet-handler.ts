@@ -18,7 +18,7 @@ import type {
   ReplayGuard,
   TargetsGateway,
 } from './ports.js';
-import type { TokenBucketTable } from './token-bucket-table.js';
+import type { SlotTokenBuckets, TokenBucketTable } from './token-bucket-table.js';
 
 export type Transport = 'udp' | 'http';
 
@@ -30,7 +30,8 @@ export interface PacketHandlerDeps {
   readonly targets: TargetsGateway;
   readonly observer: IngestObserver;
   readonly ipLimits: TokenBucketTable;
-  readonly deviceLimits: TokenBucketTable;
+  /** by device slot (DeviceRecord.slot) */
+  readonly deviceLimits: SlotTokenBuckets;
   readonly timestampWindowMs: number;
   readonly nowMs: () => number;
   /** high-resolution clock in seconds, for latency */
@@ -63,12 +64,12 @@ export class PacketHandler {
     const device = d.devices.get(header.deviceId);
     if (!device) return this.reject('unknown_device', src);
     if (!device.enabled) return this.reject('disabled_device', src);
-    if (device.ownKeyId !== '' && ringKey.ownerDeviceId !== header.deviceId) {
+    if (device.ownKey && ringKey.ownerDeviceId !== header.deviceId) {
       return this.reject('unknown_key', src);
     }
     if (Math.abs(now - header.timestampMs) > d.timestampWindowMs) return this.reject('stale_timestamp', src);
     if (!d.ipLimits.take(src, now)) return this.reject('rate_limited_ip', src);
-    if (!d.deviceLimits.take(header.deviceId, now)) return this.reject('rate_limited_device', src);
+    if (!d.deviceLimits.take(device.slot, now)) return this.reject('rate_limited_device', src);
     let fresh: boolean;
     try {
       fresh = await d.replay.firstUse(header.deviceId, header.counter);

@@ -26,8 +26,10 @@ export type RejectionReason = (typeof REJECTION_REASONS)[number];
 export const DROP_REASONS = ['replay_store_unavailable', 'publish_failed', 'overloaded'] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
-/** What ingest keeps per device: small, constant-shape, permissions shared (100k+ devices in memory). */
+/** One device as the directory answers it (built per lookup; permissions shared). */
 export interface DeviceRecord {
+  /** stable while the device stays known: indexes per-device state such as rate-limit buckets */
+  readonly slot: number;
   readonly extension: string;
   readonly enabled: boolean;
   readonly tier: number;
@@ -36,7 +38,8 @@ export interface DeviceRecord {
     specificDestinations: boolean;
     createTargets: boolean;
   }>;
-  readonly ownKeyId: string;
+  /** the device has its own key: only that key may open its packets */
+  readonly ownKey: boolean;
 }
 
 export interface DeviceDirectory {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TokenBucketTable } from './token-bucket-table.js';
+import { SlotTokenBuckets, TokenBucketTable } from './token-bucket-table.js';
 
 describe('TokenBucketTable', () => {
   it('given a burst of 3, when 4 packets arrive at once, then the 4th is refused and refilled later', () => {
@@ -17,5 +17,29 @@ describe('TokenBucketTable', () => {
     const t = new TokenBucketTable({ perSecond: 1, burst: 1, maxEntries: 100 });
     for (let i = 0; i < 10_000; i++) t.take(`ip-${i}`, i);
     assert.equal(t.size, 100);
+  });
+});
+
+describe('SlotTokenBuckets', () => {
+  it('given a burst of 3, when 4 packets arrive at once, then the 4th is refused and refilled later', () => {
+    const t = new SlotTokenBuckets({ perSecond: 1, burst: 3 });
+    assert.deepEqual(
+      [1, 2, 3, 4].map(() => t.take(5000, 0)),
+      [true, true, true, false],
+    );
+    assert.equal(t.take(5000, 999), false);
+    assert.equal(t.take(5000, 2000), true);
+    assert.equal(t.take(4999, 2000), true, 'a neighbouring slot has its own bucket');
+  });
+
+  it('given an exhausted slot, when reset for a new owner, then it starts with a full burst', () => {
+    const t = new SlotTokenBuckets({ perSecond: 1, burst: 2 });
+    t.take(0, 100);
+    t.take(0, 100);
+    assert.equal(t.take(0, 100), false);
+    t.reset(0);
+    assert.equal(t.take(0, 100), true);
+    assert.equal(t.take(0, 100), true);
+    assert.equal(t.take(0, 100), false);
   });
 });
