@@ -177,6 +177,8 @@ async function main(): Promise<void> {
   const nc = await connect({ servers: NATS_URL });
   await seed(nc);
   const ingest = await startIngest();
+  await new Promise((r) => setTimeout(r, 1000));
+  const rssStartMb = Math.round(rssMb(ingest.child.pid!)); // devices loaded, no traffic yet
   let maxRss = 0;
   const rssTimer = setInterval(() => {
     maxRss = Math.max(maxRss, rssMb(ingest.child.pid!));
@@ -227,6 +229,7 @@ async function main(): Promise<void> {
     else break;
   }
 
+  const rssAfterStepsMb = Math.round(maxRss); // peak while accepting (the reject flood follows)
   // rejection throughput: garbage and wrong-key packets, sent as fast as this process can
   const wrongKey = deriveEnvelopeKey('WrongKey12345678');
   const junk = Array.from({ length: 20_000 }, (_, i) =>
@@ -330,6 +333,8 @@ async function main(): Promise<void> {
     cpuUsPerAccepted: best.cpuUsPerAccepted,
     cpuUsPerRejected,
     rssMb: Math.round(maxRss),
+    rssAcceptPeakMb: rssAfterStepsMb,
+    rssStartMb,
     heapUsedMb,
     heapTotalMb,
     devices: DEVICES,
