@@ -3,6 +3,9 @@
 // timer and captured stack) per message, every ack arrives on ONE wildcard inbox subscription and
 // is matched by sequence number, and one timer sweeps expired ones. At most `maxInFlight` await
 // their ack; beyond it messages queue (up to `maxQueued`), and beyond the queue they fail.
+// Publishes are handed to the connection once per event-loop turn (setImmediate), after every
+// datagram read in that turn was handled: the client then writes them to the socket in one write
+// instead of one small write per packet.
 import { createInbox, headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { type BusNames, encodeMessage, v1 } from '@sa/proto';
 import type { PhoneEventPublisher, PresenceReported, ScenarioChosen } from '../../domain/ports.js';
@@ -33,6 +36,8 @@ export class NatsPhoneEventPublisher implements PhoneEventPublisher {
   private readonly waiting: Pending[] = [];
   private waitingHead = 0;
   private seq = 0;
+  private outbox: Array<{ readonly p: Pending; readonly reply: string }> = [];
+  private flushScheduled = false;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -76,6 +81,7 @@ export class NatsPhoneEventPublisher implements PhoneEventPublisher {
   /** Stops the ack subscription and fails whatever still waits (call before draining NATS). */
   close(): void {
     clearInterval(this.sweeper);
+    this.outbox = [];
     this.expire(Number.POSITIVE_INFINITY);
     this.sub.unsubscribe();
   }
@@ -95,17 +101,31 @@ export class NatsPhoneEventPublisher implements PhoneEventPublisher {
 
   private send(p: Pending): void {
     const seq = ++this.seq;
-    const h = headers();
-    h.set('Nats-Msg-Id', p.msgId);
     p.sentAtMs = Date.now();
-    try {
-      this.nc.publish(p.subject, p.data, { reply: `${this.inbox}.${seq}`, headers: h });
-    } catch (cause) {
-      p.reject(new IngestError('INGEST_PUBLISH_FAILED', { subject: p.subject }, { cause }));
-      return;
-    }
     this.inFlight.set(seq, p);
+    this.outbox.push({ p, reply: `${this.inbox}.${seq}` });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
+    }
   }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const batch = this.outbox;
+    this.outbox = [];
+    for (const { p, reply } of batch) {
+      const h = headers();
+      h.set('Nats-Msg-Id', p.msgId);
+      try {
+        this.nc.publish(p.subject, p.data, { reply, headers: h });
+      } catch (cause) {
+        this.inFlight.delete(Number(reply.slice(this.inbox.length + 1)));
+        p.reject(new IngestError('INGEST_PUBLISH_FAILED', { subject: p.subject }, { cause }));
+      }
+    }
+    this.sendWaiting();
+  };
 
   private sendWaiting(): void {
     while (this.waitingHead < this.waiting.length && this.inFlight.size < this.options.maxInFlight) {

@@ -1,5 +1,7 @@
-// The replay window shared by every ingest instance: one atomic Lua call per packet. ioredis
-// auto-pipelining batches the calls issued in the same tick into one round-trip.
+// The replay window shared by every ingest instance: one atomic Lua call per packet (its keys are
+// hash-tagged per device, so it stays valid on Redis Cluster). Checks are collected for one
+// event-loop turn (setImmediate: every datagram read in that turn) and issued together, so ioredis
+// auto-pipelining sends the whole batch in one write: one round trip per batch, not per packet.
 import type { Redis } from '@sa/platform';
 import type { ReplayGuard } from '../../domain/ports.js';
 import { IngestError } from '../../errors.js';
@@ -47,20 +49,36 @@ export class RedisReplayGuard implements ReplayGuard {
     this.redis = redis as WithReplay;
   }
 
-  async firstUse(deviceId: string, counter: number): Promise<boolean> {
-    const [high, seen] = replayKeys(this.options.keyPrefix, deviceId, counter);
-    try {
-      const r = await this.redis.saReplayFirstUse(
-        high,
-        seen,
-        counter,
-        this.options.window,
-        this.options.markerTtlMs,
-        HIGH_TTL_MS,
-      );
-      return r === 1;
-    } catch (cause) {
-      throw new IngestError('INGEST_REPLAY_STORE_UNAVAILABLE', { deviceId }, { cause });
-    }
+  private queue: Array<{
+    readonly deviceId: string;
+    readonly counter: number;
+    readonly resolve: (fresh: boolean) => void;
+    readonly reject: (err: unknown) => void;
+  }> = [];
+  private flushScheduled = false;
+
+  firstUse(deviceId: string, counter: number): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.queue.push({ deviceId, counter, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flush);
+      }
+    });
   }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    const { keyPrefix, window, markerTtlMs } = this.options;
+    for (const { deviceId, counter, resolve, reject } of batch) {
+      const [high, seen] = replayKeys(keyPrefix, deviceId, counter);
+      this.redis.saReplayFirstUse(high, seen, counter, window, markerTtlMs, HIGH_TTL_MS).then(
+        (r) => resolve(r === 1),
+        (cause: unknown) =>
+          reject(new IngestError('INGEST_REPLAY_STORE_UNAVAILABLE', { deviceId }, { cause })),
+      );
+    }
+  };
 }
