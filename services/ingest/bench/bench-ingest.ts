@@ -230,6 +230,17 @@ async function main(): Promise<void> {
   }
 
   const rssAfterStepsMb = Math.round(maxRss); // peak while accepting (the reject flood follows)
+  const mem = await metric(ingest.ops, 'sa_nodejs_');
+  const memMb = (name: string) =>
+    Math.round(([...mem].find(([k]) => k.startsWith(name))?.[1] ?? Number.NaN) / 1048576);
+  log(
+    `memory after steps ${JSON.stringify({
+      rssMb: Math.round(rssMb(ingest.child.pid!)),
+      heapTotalMb: memMb('sa_nodejs_heap_size_total_bytes'),
+      heapUsedMb: memMb('sa_nodejs_heap_size_used_bytes'),
+      externalMb: memMb('sa_nodejs_external_memory_bytes'),
+    })}`,
+  );
   // rejection throughput: garbage and wrong-key packets, sent as fast as this process can
   const wrongKey = deriveEnvelopeKey('WrongKey12345678');
   const junk = Array.from({ length: 20_000 }, (_, i) =>

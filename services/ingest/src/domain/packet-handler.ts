@@ -101,13 +101,6 @@ export class PacketHandler {
   ): Promise<Reply | null> {
     const d = this.deps;
     const msgId = `${header.deviceId}:${header.counter}`;
-    const base = {
-      deviceId: header.deviceId,
-      extension: device.extension,
-      counter: header.counter,
-      sentAtMs: header.timestampMs,
-      receivedAtMs: d.nowMs(),
-    };
     switch (request.kind) {
       case 'ping':
         return { status: Status.REPLY_STATUS_OK };
@@ -119,21 +112,27 @@ export class PacketHandler {
         try {
           if (request.kind === 'presence') {
             const p = request.presence!;
-            await d.publisher.presenceReported(
-              v1.PresenceReported.create({
-                ...base,
-                connected: p.connected,
-                visible: p.visible,
-                ...(p.batteryPct != null ? { batteryPct: p.batteryPct } : {}),
-                sourceIp: src,
-              }),
-              msgId,
-            );
+            const event = v1.PresenceReported.create({
+              deviceId: header.deviceId,
+              extension: device.extension,
+              counter: header.counter,
+              sentAtMs: header.timestampMs,
+              receivedAtMs: d.nowMs(),
+              connected: p.connected,
+              visible: p.visible,
+              sourceIp: src,
+            });
+            if (p.batteryPct != null) event.batteryPct = p.batteryPct;
+            await d.publisher.presenceReported(event, msgId);
           } else {
             const c = request.chooseScenario!;
             await d.publisher.scenarioChosen(
               v1.ScenarioChosen.create({
-                ...base,
+                deviceId: header.deviceId,
+                extension: device.extension,
+                counter: header.counter,
+                sentAtMs: header.timestampMs,
+                receivedAtMs: d.nowMs(),
                 scenarioId: c.scenarioId,
                 expiresAtMs: c.expiresAtMs,
                 clear: c.clear,
