@@ -94,6 +94,8 @@ const load = (cmd: LoadCommand) =>
 const decided = new Set<string>();
 let arrivals = new Map<string, [string, number][]>();
 let callLatency: number[] = [];
+/** when (ms after the drain started) each timed-out call was issued */
+const callTimeouts: number[] = [];
 /** calls issued before this instant are not counted (the router was paused when they left) */
 let callsFrom = 0;
 const absNow = () => performance.timeOrigin + performance.now();
@@ -130,14 +132,24 @@ async function redisCommands(): Promise<number> {
   return Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))?.[1] ?? 0);
 }
 
+/** the durable's ack floor and the stream's last sequence; retried while the server is too busy
+ * to answer an info request in time (seen during a full-speed drain on a loaded box) */
 async function consumerState(durable: string) {
-  const [c, s] = await Promise.all([
-    jsm.consumers.info(names.phoneStream, durable),
-    jsm.streams.info(names.phoneStream),
-  ]);
-  return { acked: c.ack_floor.stream_seq, last: s.state.last_seq };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const [c, s] = await Promise.all([
+        jsm.consumers.info(names.phoneStream, durable),
+        jsm.streams.info(names.phoneStream),
+      ]);
+      return { acked: c.ack_floor.stream_seq, last: s.state.last_seq };
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      log(`consumer info failed (${String(err)}), retrying`);
+    }
+  }
 }
 
+let spawned: ReturnType<typeof spawn> | undefined;
 try {
   await ensurePhoneStream(nc, names);
   const { users } = await openSnapshotBuckets(nc, names);
@@ -200,6 +212,7 @@ try {
       ],
     },
   );
+  spawned = router;
   const durable = 'router_p0_of_1';
   while (decided.size < USERS) {
     if (router.exitCode !== null) throw new Error('router exited');
@@ -226,7 +239,11 @@ try {
         .request(names.callArrived, encodeMessage(v1.CallArrived, req, 'CallArrived'), { timeout: 2000 })
         .then(
           () => void (t >= callsFrom && callLatency.push(performance.now() - t)),
-          () => void (t >= callsFrom && callLatency.push(2000)),
+          () => {
+            if (t < callsFrom) return;
+            callLatency.push(2000);
+            callTimeouts.push(Math.round(t - callsFrom));
+          },
         )
         .finally(() => pending.delete(p));
       pending.add(p);
@@ -304,6 +321,10 @@ try {
   const routerCpuUsPerEvent = Math.round(((cpuMs(router.pid!) - cpu0) * 1000) / drainedEvents);
   const redisCmdsPerEvent = Math.round((((await redisCommands()) - cmd0) / drainedEvents) * 100) / 100;
   log(`drained ${drained.acked - before.acked} in ${drainSeconds.toFixed(2)} s`);
+  if (callTimeouts.length > 0)
+    log(
+      `${callTimeouts.length} calls timed out, issued ${Math.min(...callTimeouts)}..${Math.max(...callTimeouts)} ms after resume`,
+    );
   calling = false;
   await calls;
 
@@ -357,6 +378,8 @@ try {
     }),
   );
 } finally {
+  // an aborted run must not leave the router running
+  if (spawned && spawned.exitCode === null) spawned.kill('SIGKILL');
   await jsm.streams.delete(names.phoneStream).catch(() => {});
   for (const b of [names.devicesBucket, names.keysBucket, names.usersBucket])
     await jsm.streams.delete(`KV_${b}`).catch(() => {});
