@@ -170,13 +170,14 @@ try {
     queue: 'ami-bridge',
     callback: (_e, m) => {
       const cmd = decodeMessage(v1.AmiCommand, m.data, 'AmiCommand');
-      const put = cmd.dbPut;
-      if (put?.key.endsWith('/target')) {
-        const user = put.key.slice(0, -7);
+      const key = cmd.dbPut?.key ?? '';
+      if (key.endsWith('/target')) {
+        const user = key.slice(0, -7);
+        const value = cmd.dbPut?.value ?? '';
         decided.add(user);
         const list = arrivals.get(user);
-        if (list) list.push([put.value, absNow()]);
-        else arrivals.set(user, [[put.value, absNow()]]);
+        if (list) list.push([value, absNow()]);
+        else arrivals.set(user, [[value, absNow()]]);
       }
       m.respond(
         encodeMessage(v1.AmiResult, v1.AmiResult.create({ requestId: cmd.requestId, ok: true }), 'AmiResult'),

@@ -91,7 +91,7 @@ export class Harness {
         const del = cmd.dbDel;
         const key = put?.key ?? del?.key ?? '';
         const list = this.astdb.get(key) ?? [];
-        list.push({ key, value: put ? put.value : null, at: Date.now() });
+        list.push({ key, value: put ? (put.value ?? '') : null, at: Date.now() });
         this.astdb.set(key, list);
         m.respond(
           encodeMessage(
