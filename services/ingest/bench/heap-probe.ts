@@ -1,13 +1,14 @@
 // Memory probe: starts ingest in-process against BENCH_DEVICES (100000) registered devices, then
 // prints V8 heap statistics after a full GC, so memory changes can be measured without the noise of
 // a load test. Run with --expose-gc. Seeds a bus prefix once and keeps it (PROBE_PREFIX, default
-// "heapprobe"); PROBE_CLEAN=1 deletes it. PROBE_SNAPSHOT=1 also writes a heap snapshot.
+// "heapprobe"); PROBE_CLEAN=1 deletes it. Replay keys go under "<prefix>:ingest:" and are deleted at
+// the end. PROBE_SNAPSHOT=1 also writes a heap snapshot.
 //   node --expose-gc --import tsx services/ingest/bench/heap-probe.ts
 import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { deriveEnvelopeKey, sealRequest } from '@sa/phone-protocol';
-import { createLogger, ensurePhoneStream, openSnapshotBuckets } from '@sa/platform';
+import { createLogger, ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
 import { busNames, encodeMessage, v1 } from '@sa/proto';
 import { createIngestApp } from '../src/app.js';
 import { loadIngestConfig } from '../src/config.js';
@@ -51,8 +52,10 @@ if ((await devices.status()).values < DEVICES) {
   }
 }
 stats('before');
+const redisPrefix = `${prefix}:ingest:`;
 const config = loadIngestConfig({
   ...process.env,
+  REDIS_KEY_PREFIX: redisPrefix,
   SA_BUS_PREFIX: prefix,
   INGEST_PORT: '0',
   OPS_PORT: '0',
@@ -97,6 +100,14 @@ console.log(
 stats('after traffic');
 if (process.env.PROBE_SNAPSHOT) console.log('snapshot', writeHeapSnapshot());
 await app.stop('probe');
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+let cursor = '0';
+do {
+  const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 5000);
+  if (keys.length) await redis.del(...keys);
+  cursor = next;
+} while (cursor !== '0');
+await redis.quit();
 if (process.env.PROBE_CLEAN) {
   const jsm = await jetstreamManager(nc);
   for (const s of [
