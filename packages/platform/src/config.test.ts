@@ -38,3 +38,10 @@ test('given an empty string, when loaded, then it counts as unset', () => {
   const config = loadConfig(schema.omit({ ADMIN_PASSWORD: true }), { LOG_LEVEL: '' });
   assert.equal(config.LOG_LEVEL, 'info');
 });
+
+test('given an int out of its bounds, when loaded, then the message names the range', () => {
+  const bounded = z.object({ BATCH: env.int(10, 1, 100) });
+  assert.equal(loadConfig(bounded, {}).BATCH, 10);
+  assert.throws(() => loadConfig(bounded, { BATCH: '0' }), /BATCH: must be 1\.\.100 \(got "0"\)/);
+  assert.throws(() => loadConfig(bounded, { BATCH: '1.5' }), /BATCH: must be a whole number/);
+});

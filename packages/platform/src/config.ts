@@ -61,6 +61,14 @@ export const env = {
       .min(0, 'must be 0..65535')
       .max(65535, 'must be 0..65535')
       .default(fallback),
+  /** A whole number within [min, max]; the message names the bounds. */
+  int: (fallback: number, min: number, max: number) =>
+    z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be a whole number')
+      .min(min, `must be ${min}..${max}`)
+      .max(max, `must be ${min}..${max}`)
+      .default(fallback),
   positiveInt: (fallback: number) =>
     z.coerce
       .number({ message: 'must be a number' })

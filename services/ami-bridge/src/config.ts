@@ -2,13 +2,7 @@
 import { commonEnv, env, loadConfig } from '@sa/platform';
 import { z } from 'zod';
 
-const int = (fallback: number, min: number, max: number) =>
-  z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be a whole number')
-    .min(min)
-    .max(max)
-    .default(fallback);
+const int = env.int;
 const token = (fallback: string) =>
   z
     .string()

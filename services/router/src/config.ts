@@ -3,13 +3,7 @@ import { hostname } from 'node:os';
 import { commonEnv, env, loadConfig as load } from '@sa/platform';
 import { z } from 'zod';
 
-const int = (fallback: number, min: number, max: number) =>
-  z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be a whole number')
-    .min(min)
-    .max(max)
-    .default(fallback);
+const int = env.int;
 
 export const routerEnv = z.object({
   ...commonEnv,
