@@ -5,7 +5,8 @@
 // Env: BENCH_DEVICES (100000), BENCH_STEPS ("2000,5000,10000,15000,20000,25000"), BENCH_STEP_S (3),
 //      BENCH_REJECT_S (2), BENCH_INFLIGHT (1024), BENCH_NODE_ARGS (extra node flags for the ingest
 //      process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), INGEST_NODE_OPTIONS (NODE_OPTIONS of the
-//      ingest process, default "--max-semi-space-size=8" as deployed), NATS_URL, REDIS_URL.
+//      ingest process, default "--max-semi-space-size=8 --max-old-space-size=384" as deployed),
+//      NATS_URL, REDIS_URL.
 // Latency p50/p99 are exact: every request's send time against its reply's arrival (the reply
 // header echoes the counter), so they cover datagram sent -> publish acked -> reply received.
 // CPU per packet: the ingest process's user+system CPU (/proc/<pid>/stat) over a phase / packets.
@@ -28,7 +29,8 @@ const REJECT_S = Number(process.env.BENCH_REJECT_S ?? 2);
 const INFLIGHT = Number(process.env.BENCH_INFLIGHT ?? 1024);
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** what a deployment sets for ingest (README "Performance"): a smaller young generation */
-const INGEST_NODE_OPTIONS = process.env.INGEST_NODE_OPTIONS ?? '--max-semi-space-size=8';
+const INGEST_NODE_OPTIONS =
+  process.env.INGEST_NODE_OPTIONS ?? '--max-semi-space-size=8 --max-old-space-size=384';
 const SECRET = 'BenchKey12345678';
 const KEY_ID = 2;
 
