@@ -3,10 +3,10 @@
 // publish loop on the same NATS. Last line of output: one JSON object (see services/ingest/README).
 //   node --import tsx services/ingest/bench/bench-ingest.ts
 // Env: BENCH_DEVICES (100000), BENCH_STEPS ("2000,5000,10000,15000,20000,25000"), BENCH_STEP_S (3),
-//      BENCH_REJECT_S (2), BENCH_INFLIGHT (1024), BENCH_NODE_ARGS (extra node flags for the ingest
-//      process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), INGEST_NODE_OPTIONS (NODE_OPTIONS of the
-//      ingest process, default "--max-semi-space-size=8 --max-old-space-size=384" as deployed),
-//      NATS_URL, REDIS_URL.
+//      BENCH_REJECT_S (2), BENCH_WARMUP_S (2, at 2000 pps, not reported), BENCH_INFLIGHT (1024),
+//      BENCH_NODE_ARGS (extra node flags for the ingest process, e.g. "--cpu-prof
+//      --cpu-prof-dir=/tmp/prof"), INGEST_NODE_OPTIONS (NODE_OPTIONS of the ingest process, default
+//      "--max-semi-space-size=8 --max-old-space-size=384" as deployed), NATS_URL, REDIS_URL.
 // Latency p50/p99 are exact: every request's send time against its reply's arrival (the reply
 // header echoes the counter), so they cover datagram sent -> publish acked -> reply received.
 // CPU per packet: the ingest process's user+system CPU (/proc/<pid>/stat) over a phase / packets.
@@ -26,6 +26,8 @@ const DEVICES = Number(process.env.BENCH_DEVICES ?? 100_000);
 const STEPS = (process.env.BENCH_STEPS ?? '2000,5000,10000,15000,20000,25000').split(',').map(Number);
 const STEP_S = Number(process.env.BENCH_STEP_S ?? 3);
 const REJECT_S = Number(process.env.BENCH_REJECT_S ?? 2);
+/** warm-up before the first step (JIT, connections), not reported */
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
 const INFLIGHT = Number(process.env.BENCH_INFLIGHT ?? 1024);
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** what a deployment sets for ingest (README "Performance"): a smaller young generation */
@@ -216,6 +218,10 @@ async function main(): Promise<void> {
     offered: 0,
     cpuUsPerAccepted: Number.NaN,
   };
+  if (WARMUP_S > 0) {
+    const firstCounter = counter;
+    await offer(ingest.port, makeValid(2000 * WARMUP_S), firstCounter, WARMUP_S);
+  }
   for (const rate of STEPS) {
     const firstCounter = counter;
     const packets = makeValid(Math.round(rate * STEP_S));
