@@ -183,10 +183,36 @@ async function offer(
   return { replies, elapsedS, latencies };
 }
 
+let started: ChildProcess | undefined;
+
+/** Deletes this run's streams, buckets and Redis keys (also after a failed run). */
+async function cleanUp(): Promise<void> {
+  const nc = await connect({ servers: NATS_URL });
+  const jsm = await jetstreamManager(nc);
+  for (const s of [
+    names.phoneStream,
+    `KV_${names.devicesBucket}`,
+    `KV_${names.keysBucket}`,
+    `KV_${names.usersBucket}`,
+  ]) {
+    await jsm.streams.delete(s).catch(() => {});
+  }
+  await nc.close();
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await redis.quit();
+}
+
 async function main(): Promise<void> {
   const nc = await connect({ servers: NATS_URL });
   await seed(nc);
   const ingest = await startIngest();
+  started = ingest.child;
   await new Promise((r) => setTimeout(r, 1000));
   const rssStartMb = Math.round(rssMb(ingest.child.pid!)); // devices loaded, no traffic yet
   let maxRss = 0;
@@ -328,24 +354,8 @@ async function main(): Promise<void> {
   maxRss = Math.max(maxRss, rssMb(ingest.child.pid!));
   ingest.child.removeAllListeners('exit');
   ingest.child.kill('SIGTERM');
-  const jsm = await jetstreamManager(nc);
-  for (const s of [
-    names.phoneStream,
-    `KV_${names.devicesBucket}`,
-    `KV_${names.keysBucket}`,
-    `KV_${names.usersBucket}`,
-  ]) {
-    await jsm.streams.delete(s).catch(() => {});
-  }
   await nc.close();
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await redis.quit();
+  await cleanUp();
 
   const result = {
     pps: best.pps,
@@ -369,7 +379,9 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(result));
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   console.error(err);
+  if (started && started.exitCode === null) started.kill('SIGTERM');
+  await cleanUp().catch(() => {});
   process.exit(1);
 });
