@@ -86,7 +86,12 @@ describe('deploy/kubernetes', () => {
       assert.deepEqual(container.command, ['node', `services/${name}/dist/main.js`]);
       const ops = container.ports.find((p: { name: string }) => p.name === 'ops');
       assert.equal(ops.containerPort, opsPorts[name]);
-      assert.deepEqual(container.env, [{ name: 'OPS_PORT', value: String(opsPorts[name]) }]);
+      // everything else comes from the ConfigMap; ingest also bounds its V8 heap (RSS ~120 MB)
+      const extra =
+        name === 'ingest'
+          ? [{ name: 'NODE_OPTIONS', value: '--max-semi-space-size=8 --max-old-space-size=384' }]
+          : [];
+      assert.deepEqual(container.env, [{ name: 'OPS_PORT', value: String(opsPorts[name]) }, ...extra]);
       assert.deepEqual(container.livenessProbe.httpGet, { path: '/healthz', port: 'ops' });
       assert.deepEqual(container.readinessProbe.httpGet, { path: '/readyz', port: 'ops' });
       for (const k of ['requests', 'limits']) {
