@@ -53,6 +53,24 @@ for (const s of servers) {
 }
 if (missing > 0) process.exit(69);
 
+// Without a PBX configured, run the Asterisk simulator (the AMI test server that replays recorded
+// Asterisk behaviour) so the whole system runs and can be tried out; say so loudly.
+let simulator;
+if (!env.AMI_SECRET) {
+  const { AmiTestServer } = await import('@sa/testkit/ami');
+  simulator = await AmiTestServer.start({ port: 0 });
+  Object.assign(env, {
+    AMI_HOST: '127.0.0.1',
+    AMI_PORT: String(simulator.port),
+    AMI_USERNAME: simulator.options.username,
+    AMI_SECRET: simulator.options.secret,
+  });
+  console.log(
+    `! AMI_SECRET is not set: ami-bridge talks to the built-in Asterisk simulator on 127.0.0.1:${simulator.port}.` +
+      ' Set AMI_HOST, AMI_USERNAME and AMI_SECRET to connect your PBX (docs/asterisk.md).',
+  );
+}
+
 const services = [
   { name: 'admin', color: 35, env: { OPS_PORT: env.ADMIN_OPS_PORT ?? '9103' } },
   { name: 'ami-bridge', color: 33, env: { OPS_PORT: env.AMI_BRIDGE_OPS_PORT ?? '9104' } },
