@@ -146,7 +146,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 /** Removes everything the stack left in NATS, Redis and Postgres under its prefix. */
-async function cleanupPrefix(prefix: string): Promise<void> {
+export async function cleanupPrefix(prefix: string): Promise<void> {
   const logger = createLogger('e2e-cleanup', 'silent');
   const names = busNames(prefix);
   const nats = await connectNats(testUrls.nats, 'e2e-cleanup', logger);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runServiceToExit, type ServiceName, startService, testUrls, uniqueName, waitFor } from '@sa/testkit';
 import { AmiTestServer } from '@sa/testkit/ami';
+import { cleanupPrefix } from '../src/index.js';
 
 let ami: AmiTestServer;
 const workDir = mkdtempSync(join(tmpdir(), 'sa-lifecycle-'));
@@ -17,12 +18,20 @@ after(async () => {
   await ami.stop();
 });
 
+// every prefix a test hands out is removed from NATS, Redis and Postgres at the end
+const prefixes: string[] = [];
+after(async () => {
+  for (const prefix of prefixes) await cleanupPrefix(prefix);
+});
+
 function envFor(name: ServiceName): Record<string, string> {
+  const prefix = uniqueName('life');
+  prefixes.push(prefix);
   const base = {
     NATS_URL: testUrls.nats,
-    SA_BUS_PREFIX: uniqueName('life'),
+    SA_BUS_PREFIX: prefix,
     REDIS_URL: testUrls.redis,
-    REDIS_KEY_PREFIX: uniqueName('life'),
+    REDIS_KEY_PREFIX: prefix,
   };
   switch (name) {
     case 'ingest':
@@ -33,7 +42,7 @@ function envFor(name: ServiceName): Record<string, string> {
       return {
         ...base,
         DATABASE_URL: testUrls.postgres,
-        DATABASE_SCHEMA: uniqueName('life'),
+        DATABASE_SCHEMA: base.SA_BUS_PREFIX,
         ADMIN_PORT: '0',
         ADMIN_PASSWORD: 'correct-horse-battery-staple',
         ADMIN_KEK_FILE: join(workDir, `${uniqueName('kek')}.kek`),
