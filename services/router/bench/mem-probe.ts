@@ -3,6 +3,7 @@
 import { decodeMessage, v1 } from '@sa/proto';
 import { toUserRules } from '../src/adapters/nats/proto-mapping.js';
 import { decodeState, encodeState } from '../src/adapters/redis/state-codec.js';
+import { RulesInterner } from '../src/domain/rules-interner.js';
 import { step } from '../src/domain/scenario-engine.js';
 import { defaultEngineSettings, emptyUserState, type UserRules } from '../src/domain/types.js';
 import { officeConfig } from '../test/harness.js';
@@ -17,8 +18,12 @@ const used = () => {
 const keep: unknown[] = [];
 let base = used();
 const rules = new Map<string, UserRules>();
+const interner = new RulesInterner(); // as KvUserConfigWatcher stores them
 for (let u = 0; u < N; u++)
-  rules.set(ext(u), toUserRules(decodeMessage(v1.UserConfig, officeConfig(ext(u)), 'UserConfig')));
+  rules.set(
+    ext(u),
+    interner.intern(toUserRules(decodeMessage(v1.UserConfig, officeConfig(ext(u)), 'UserConfig'))),
+  );
 const r = used();
 console.log(`rules: ${Math.round((r - base) / N)} B/user`);
 base = r;
@@ -49,4 +54,4 @@ for (let u = 0; u < N; u++) {
 }
 const c = used();
 console.log(`state cache: ${Math.round((c - base) / N)} B/user; total heap ${Math.round(c / 1e6)} MB`);
-keep.push(rules, states);
+keep.push(rules, states, interner);
