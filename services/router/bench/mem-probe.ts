@@ -2,10 +2,10 @@
 // owned-state cache), built the way the router builds them. `node --expose-gc --import tsx ...`
 import { decodeMessage, v1 } from '@sa/proto';
 import { toUserRules } from '../src/adapters/nats/proto-mapping.js';
-import { decodeState, encodeState } from '../src/adapters/redis/state-codec.js';
 import { RulesInterner } from '../src/domain/rules-interner.js';
 import { step } from '../src/domain/scenario-engine.js';
 import { defaultEngineSettings, emptyUserState, type UserRules } from '../src/domain/types.js';
+import { PartitionStates } from '../src/routing/state-cache.js';
 import { officeConfig } from '../test/harness.js';
 import { APS, ext } from './load-shared.js';
 
@@ -27,7 +27,7 @@ for (let u = 0; u < N; u++)
 const r = used();
 console.log(`rules: ${Math.round((r - base) / N)} B/user`);
 base = r;
-const states = new Map<string, unknown>();
+const states = new PartitionStates(); // as OwnedStateCache holds them
 const now = Date.now();
 for (let u = 0; u < N; u++) {
   const e = ext(u);
@@ -50,7 +50,7 @@ for (let u = 0; u < N; u++) {
       now,
       { ...defaultEngineSettings, hysteresisReports: 1 },
     ).state;
-  states.set(e, decodeState(encodeState(1, 1, s)));
+  states.set(e, { rev: 1, epoch: 1, state: s });
 }
 const c = used();
 console.log(`state cache: ${Math.round((c - base) / N)} B/user; total heap ${Math.round(c / 1e6)} MB`);

@@ -8,7 +8,7 @@ import { CallDesk } from './call-desk.js';
 import { DecisionProcessor } from './decision-processor.js';
 import { partitionOf } from './partitioning.js';
 import type { CommitOutcome, StoredUser, UserCommit, UserStateStore } from './ports.js';
-import { OwnedStateCache } from './state-cache.js';
+import { OwnedStateCache, PartitionStates } from './state-cache.js';
 
 /** Redis stand-in with the commit script's semantics (epoch fence, rev compare-and-set). */
 class MemoryStore implements UserStateStore {
@@ -148,4 +148,25 @@ describe('owned-partition state cache', () => {
     cache.close(0, old);
     assert.equal(cache.partition(0), fresh);
   });
+});
+
+test('given cached users held encoded, when a stale revision is committed, then the newer entry is kept and decodes equal to what was stored', () => {
+  const states = new PartitionStates();
+  const state = step(
+    emptyUserState,
+    [presence(T0, officeNet, [], 'D1', 1)],
+    officeRules(),
+    T0,
+    settings,
+  ).state;
+  states.set(EXT, { rev: 3, epoch: 2, state });
+  states.set('231', null);
+  OwnedStateCache.committed(states, EXT, { rev: 2, epoch: 2, state: emptyUserState });
+
+  assert.deepEqual(states.get(EXT), { rev: 3, epoch: 2, state });
+  assert.equal(states.rev(EXT), 3);
+  assert.equal(states.get('231'), null);
+  assert.equal(states.get('232'), undefined);
+  OwnedStateCache.committed(states, EXT, { rev: 4, epoch: 2, state: emptyUserState });
+  assert.deepEqual(states.get(EXT)?.state, emptyUserState);
 });

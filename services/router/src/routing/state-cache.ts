@@ -4,11 +4,46 @@
 // fences any other writer) and through here: a committed write updates the entry, a conflict
 // evicts it (the next attempt reloads from Redis), losing the partition drops its whole map.
 // `null` = the user has no stored state (loaded and found absent).
+// Entries are kept in the compact form written to Redis ("<rev>:<epoch>:<json>", about half the
+// heap of the decoded objects) and decoded on use: a few µs per event, ~60 MB less at 100k users.
 
+import { decodeState, encodeState } from '../adapters/redis/state-codec.js';
 import { partitionOf } from './partitioning.js';
 import type { StoredUser } from './ports.js';
 
-export type PartitionStates = Map<string, StoredUser | null>;
+/** One owned partition's users; Map-like, but values are held encoded. */
+export class PartitionStates {
+  private readonly encoded = new Map<string, string | null>();
+
+  has(extension: string): boolean {
+    return this.encoded.has(extension);
+  }
+
+  /** undefined = not loaded here; null = loaded and found absent. */
+  get(extension: string): StoredUser | null | undefined {
+    const raw = this.encoded.get(extension);
+    return raw == null ? raw : decodeState(raw);
+  }
+
+  /** The cached revision without decoding (0 = absent or unknown). */
+  rev(extension: string): number {
+    const raw = this.encoded.get(extension);
+    return raw == null ? 0 : Number(raw.slice(0, raw.indexOf(':')));
+  }
+
+  /** `encoded` = `encodeState(user.rev, user.epoch, user.state)` when the caller has it already. */
+  set(extension: string, user: StoredUser | null, encoded?: string): void {
+    this.encoded.set(extension, user && (encoded ?? encodeState(user.rev, user.epoch, user.state)));
+  }
+
+  delete(extension: string): boolean {
+    return this.encoded.delete(extension);
+  }
+
+  get size(): number {
+    return this.encoded.size;
+  }
+}
 
 export class OwnedStateCache {
   private readonly parts = new Map<number, PartitionStates>();
@@ -17,7 +52,7 @@ export class OwnedStateCache {
 
   /** Starts caching a partition this instance now owns (empty: filled on first use). */
   open(partition: number): PartitionStates {
-    const m: PartitionStates = new Map();
+    const m = new PartitionStates();
     this.parts.set(partition, m);
     return m;
   }
@@ -37,9 +72,8 @@ export class OwnedStateCache {
   }
 
   /** Records a committed write unless a newer revision is already cached. */
-  static committed(states: PartitionStates, extension: string, user: StoredUser): void {
-    const cur = states.get(extension);
-    if (!cur || cur.rev < user.rev) states.set(extension, user);
+  static committed(states: PartitionStates, extension: string, user: StoredUser, encoded?: string): void {
+    if (!states.has(extension) || states.rev(extension) < user.rev) states.set(extension, user, encoded);
   }
 
   get size(): number {

@@ -34,6 +34,8 @@ export interface UserCommit {
   readonly nextDeadlineMs: number;
   /** the decision changed and must be written to AstDB */
   readonly changed: boolean;
+  /** `encodeState(expectedRev + 1, epoch, state)` when the caller already has it (it caches it) */
+  readonly encoded?: string;
 }
 
 export type CommitOutcome = 'committed' | 'conflict' | 'fenced';
@@ -140,7 +142,7 @@ export class RedisUserStateStore {
           this.keys.userState(c.extension),
           c.expectedRev,
           c.epoch,
-          encodeState(c.expectedRev + 1, c.epoch, c.state),
+          c.encoded ?? encodeState(c.expectedRev + 1, c.epoch, c.state),
         ),
       ),
     );
