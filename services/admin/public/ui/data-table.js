@@ -45,3 +45,17 @@ export function badge(text, tone = 'neutral') {
 export function actions(...buttons) {
   return h('div', { class: 'row-actions' }, buttons);
 }
+
+/** A small button for a row's actions; `label` is the accessible name (e.g. "Edit SMART-Desk"). */
+export function rowButton(text, { label, onClick, danger = false }) {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: danger ? 'btn btn-small btn-danger-ghost' : 'btn btn-small',
+      'aria-label': label,
+      onclick: onClick,
+    },
+    text,
+  );
+}

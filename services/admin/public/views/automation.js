@@ -1,7 +1,7 @@
 // Automation: API tokens for scripts (shown once) and the FreePBX "Misc Destinations" import.
 
 import { fill, formatDateTime, h } from '../dom.js';
-import { actions, badge, dataTable } from '../ui/data-table.js';
+import { actions, badge, dataTable, rowButton } from '../ui/data-table.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { checkboxField, textField } from '../ui/fields.js';
 import { formAlert, showFormError } from '../ui/form-errors.js';
@@ -61,16 +61,11 @@ export function render(root, { api, notify }) {
                 t.revoked
                   ? null
                   : actions(
-                      h(
-                        'button',
-                        {
-                          type: 'button',
-                          class: 'btn btn-small btn-danger-ghost',
-                          'aria-label': `Revoke ${t.name}`,
-                          onclick: () => revoke(t),
-                        },
-                        'Revoke',
-                      ),
+                      rowButton('Revoke', {
+                        label: `Revoke ${t.name}`,
+                        onClick: () => revoke(t),
+                        danger: true,
+                      }),
                     ),
             },
           ],

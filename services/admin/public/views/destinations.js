@@ -1,7 +1,7 @@
 // Destinations ("targets"): generic SMART-<Name> for everyone, specific <ext>-<Name> for one extension.
 
 import { fill, h } from '../dom.js';
-import { actions, badge, dataTable } from '../ui/data-table.js';
+import { actions, badge, dataTable, rowButton } from '../ui/data-table.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { pageInfo, pager } from '../ui/pager.js';
 import { openDestinationForm } from './destination-form.js';
@@ -108,26 +108,11 @@ export function render(root, { api, notify }) {
         label: 'Actions',
         render: (d) =>
           actions(
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'btn btn-small',
-                'aria-label': `Edit ${d.name}`,
-                onclick: () => openDestinationForm({ api, notify, destination: d, onSaved: load }),
-              },
-              'Edit',
-            ),
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'btn btn-small btn-danger-ghost',
-                'aria-label': `Delete ${d.name}`,
-                onclick: () => remove(d),
-              },
-              'Delete',
-            ),
+            rowButton('Edit', {
+              label: `Edit ${d.name}`,
+              onClick: () => openDestinationForm({ api, notify, destination: d, onSaved: load }),
+            }),
+            rowButton('Delete', { label: `Delete ${d.name}`, onClick: () => remove(d), danger: true }),
           ),
       },
     ];

@@ -1,7 +1,7 @@
 // Devices: list (paged, filtered by extension), add, edit, enable/disable, delete, provisioning QR.
 
 import { fill, formatDate, h } from '../dom.js';
-import { actions, badge, dataTable } from '../ui/data-table.js';
+import { actions, badge, dataTable, rowButton } from '../ui/data-table.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { pageInfo, pager } from '../ui/pager.js';
 import { openDeviceForm } from './device-form.js';
@@ -114,26 +114,14 @@ export function render(root, { api, notify }) {
         label: 'Actions',
         render: (d) =>
           actions(
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'btn btn-small',
-                'aria-label': `Edit ${d.deviceId}`,
-                onclick: () => openDeviceForm({ api, notify, device: d, onSaved: load }),
-              },
-              'Edit',
-            ),
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'btn btn-small',
-                'aria-label': `QR code for ${d.deviceId}`,
-                onclick: () => openDeviceQr({ api, device: d }),
-              },
-              'QR code',
-            ),
+            rowButton('Edit', {
+              label: `Edit ${d.deviceId}`,
+              onClick: () => openDeviceForm({ api, notify, device: d, onSaved: load }),
+            }),
+            rowButton('QR code', {
+              label: `QR code for ${d.deviceId}`,
+              onClick: () => openDeviceQr({ api, device: d }),
+            }),
             h(
               'button',
               {
@@ -144,16 +132,7 @@ export function render(root, { api, notify }) {
               },
               d.enabled === false ? 'Enable' : 'Disable',
             ),
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'btn btn-small btn-danger-ghost',
-                'aria-label': `Delete ${d.deviceId}`,
-                onclick: () => remove(d),
-              },
-              'Delete',
-            ),
+            rowButton('Delete', { label: `Delete ${d.deviceId}`, onClick: () => remove(d), danger: true }),
           ),
       },
     ];

@@ -1,7 +1,7 @@
 // Locations: named places recognised by Wi-Fi network names (SSIDs) and/or access points (BSSIDs).
 
 import { fill, h } from '../dom.js';
-import { actions, dataTable } from '../ui/data-table.js';
+import { actions, dataTable, rowButton } from '../ui/data-table.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { linesOf, textareaField, textField } from '../ui/fields.js';
 import { formAlert, showFormError } from '../ui/form-errors.js';
@@ -36,26 +36,8 @@ export function render(root, { api, notify }) {
               label: 'Actions',
               render: (l) =>
                 actions(
-                  h(
-                    'button',
-                    {
-                      type: 'button',
-                      class: 'btn btn-small',
-                      'aria-label': `Edit ${l.name}`,
-                      onclick: () => openForm(l),
-                    },
-                    'Edit',
-                  ),
-                  h(
-                    'button',
-                    {
-                      type: 'button',
-                      class: 'btn btn-small btn-danger-ghost',
-                      'aria-label': `Delete ${l.name}`,
-                      onclick: () => remove(l),
-                    },
-                    'Delete',
-                  ),
+                  rowButton('Edit', { label: `Edit ${l.name}`, onClick: () => openForm(l) }),
+                  rowButton('Delete', { label: `Delete ${l.name}`, onClick: () => remove(l), danger: true }),
                 ),
             },
           ],

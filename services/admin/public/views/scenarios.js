@@ -1,7 +1,7 @@
 // Scenarios per user: an ordered list (first match wins) of rules -> destination, plus a default.
 
 import { fill, h } from '../dom.js';
-import { badge } from '../ui/data-table.js';
+import { badge, rowButton } from '../ui/data-table.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { formAlert, showFormError } from '../ui/form-errors.js';
 import { listItems } from '../ui/pager.js';
@@ -149,26 +149,8 @@ export function render(root, { api, notify }) {
                 },
                 'Move down',
               ),
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'btn btn-small',
-                  'aria-label': `Edit ${s.name}`,
-                  onclick: () => edit(s),
-                },
-                'Edit',
-              ),
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'btn btn-small btn-danger-ghost',
-                  'aria-label': `Delete ${s.name}`,
-                  onclick: () => remove(s),
-                },
-                'Delete',
-              ),
+              rowButton('Edit', { label: `Edit ${s.name}`, onClick: () => edit(s) }),
+              rowButton('Delete', { label: `Delete ${s.name}`, onClick: () => remove(s), danger: true }),
             ),
           ),
         ),

@@ -2,7 +2,7 @@
 // and scenarios name them.
 
 import { fill, h } from '../dom.js';
-import { actions, dataTable } from '../ui/data-table.js';
+import { actions, dataTable, rowButton } from '../ui/data-table.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { textField } from '../ui/fields.js';
 import { formAlert, showFormError } from '../ui/form-errors.js';
@@ -75,16 +75,11 @@ export function render(root, { api, notify }) {
                     },
                     'Scenarios',
                   ),
-                  h(
-                    'button',
-                    {
-                      type: 'button',
-                      class: 'btn btn-small btn-danger-ghost',
-                      'aria-label': `Delete extension ${u.extension}`,
-                      onclick: () => remove(u),
-                    },
-                    'Delete',
-                  ),
+                  rowButton('Delete', {
+                    label: `Delete extension ${u.extension}`,
+                    onClick: () => remove(u),
+                    danger: true,
+                  }),
                 ),
             },
           ],
