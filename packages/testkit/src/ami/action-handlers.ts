@@ -562,18 +562,30 @@ export class ActionHandlers {
     ]);
   }
 
-  #setvar(s: AmiSession, m: AmiMessage, id: string | undefined): void {
+  /** Setvar/Getvar: the Variable header and, when a Channel is named, an existing channel (else an error reply). */
+  #variableTarget(
+    s: AmiSession,
+    m: AmiMessage,
+    id: string | undefined,
+  ): { variable: string; c: SimulatedChannel | undefined } | undefined {
     const variable = m.get('Variable');
     if (!variable) {
       this.#s.errorResponse(s, id, 'No variable specified');
-      return;
+      return undefined;
     }
     const name = m.get('Channel');
     const c = name ? this.#s.channels.get(name) : undefined;
     if (name && !c) {
       this.#s.errorResponse(s, id, 'No such channel');
-      return;
+      return undefined;
     }
+    return { variable, c };
+  }
+
+  #setvar(s: AmiSession, m: AmiMessage, id: string | undefined): void {
+    const target = this.#variableTarget(s, m, id);
+    if (!target) return;
+    const { variable, c } = target;
     c?.vars.set(variable, m.get('Value') ?? '');
     s.send(response('Success', id, [['Message', 'Variable Set']]));
     if (c) {
@@ -588,17 +600,9 @@ export class ActionHandlers {
   }
 
   #getvar(s: AmiSession, m: AmiMessage, id: string | undefined): void {
-    const variable = m.get('Variable');
-    if (!variable) {
-      this.#s.errorResponse(s, id, 'No variable specified');
-      return;
-    }
-    const name = m.get('Channel');
-    const c = name ? this.#s.channels.get(name) : undefined;
-    if (name && !c) {
-      this.#s.errorResponse(s, id, 'No such channel');
-      return;
-    }
+    const target = this.#variableTarget(s, m, id);
+    if (!target) return;
+    const { variable, c } = target;
     s.send(
       response('Success', id, [
         ['Variable', variable],
