@@ -98,6 +98,8 @@ let callLatency: number[] = [];
 const callTimeouts: number[] = [];
 /** calls issued before this instant are not counted (the router was paused when they left) */
 let callsFrom = 0;
+/** calls issued after this instant are not counted (the router is paused from then on) */
+let callsUntil = Number.POSITIVE_INFINITY;
 const absNow = () => performance.timeOrigin + performance.now();
 
 /** presence -> DBPut latencies: each sampled move matched with its user's next DBPut of that value */
@@ -239,9 +241,9 @@ try {
       const p = nc
         .request(names.callArrived, encodeMessage(v1.CallArrived, req, 'CallArrived'), { timeout: 2000 })
         .then(
-          () => void (t >= callsFrom && callLatency.push(performance.now() - t)),
+          () => void (t >= callsFrom && t < callsUntil && callLatency.push(performance.now() - t)),
           () => {
-            if (t < callsFrom) return;
+            if (t < callsFrom || t >= callsUntil) return;
             callLatency.push(2000);
             callTimeouts.push(Math.round(t - callsFrom));
           },
@@ -296,6 +298,7 @@ try {
 
   // 2. backlog drained at full speed
   arrivals = new Map();
+  callsUntil = performance.now();
   router.kill('SIGSTOP');
   const b0 = performance.now();
   await load({ kind: 'burst', count: BACKLOG });
@@ -306,6 +309,7 @@ try {
   const cmd0 = await redisCommands();
   const d0 = performance.now();
   callsFrom = d0;
+  callsUntil = Number.POSITIVE_INFINITY;
   router.kill('SIGCONT');
   let drained = before;
   while (performance.now() - d0 < 600_000) {

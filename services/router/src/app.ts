@@ -203,6 +203,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
               ackWaitMs: config.ROUTER_ACK_WAIT_MS,
               batchMax: config.ROUTER_BATCH_MAX,
               pullMax: config.ROUTER_PULL_MAX,
+              maxAckPending: config.ROUTER_MAX_ACK_PENDING,
               pipelineDepth: config.ROUTER_PIPELINE_DEPTH,
               durablePrefix: config.ROUTER_DURABLE,
             },

@@ -1,8 +1,10 @@
 // All router state in Redis: per-user state (atomic compare-and-set by a Lua script, fenced by the
 // partition owner's epoch), the per-partition due and unpushed sets, and the per-user call log.
-// Batches are issued in one tick and ioredis' auto-pipelining sends them as one write (one round
-// trip per batch); unlike MGET or an explicit pipeline this also works on Redis Cluster, where
-// ioredis groups the commands per node.
+// Why one script call per chunk of users: per-user calls cost the router ~15 µs of client work
+// each (command objects, promises, reply parsing) and Redis a script invocation each; a chunk in
+// one call shares all of that. On Redis Cluster a script may only touch one slot, so there the
+// store falls back to one call per user (keys are hash-tagged per user for that), auto-pipelined
+// into one write per batch.
 import type { Redis } from '@sa/platform';
 import type { Decision, UserState } from '../../domain/types.js';
 import { decodeCall, encodeCall } from './call-codec.js';
@@ -40,20 +42,54 @@ export interface UserCommit {
 
 export type CommitOutcome = 'committed' | 'conflict' | 'fenced';
 
-// KEYS[1] state; ARGV: expected rev, epoch, new value. Returns 1 ok, -1 fenced, -2 conflict.
+// Commits a chunk of users in one script call: nothing is written if any of them carries a newer
+// epoch (the partition has a new owner: -1), otherwise each user is compare-and-set on its rev
+// (1 committed, -2 conflict) and, when ARGV[2] is '1', the partition's due and unpushed sets
+// (KEYS[1], KEYS[2]) are updated for the committed users in the same atomic step.
+// KEYS: [due, unpushed,] state keys. ARGV: epoch, sets flag, then per user: expected rev, new
+// value, extension, next deadline ('' = none), decision version to push ('' = none).
 const COMMIT_LUA = `
-local cur = redis.call('GET', KEYS[1])
-local expected = tonumber(ARGV[1])
-local epoch = tonumber(ARGV[2])
-if cur then
-  local rev, ep = string.match(cur, '^(%d+):(%d+):')
-  if tonumber(ep) > epoch then return -1 end
-  if tonumber(rev) ~= expected then return -2 end
-elseif expected ~= 0 then
-  return -2
+local epoch = tonumber(ARGV[1])
+local sets = ARGV[2] == '1'
+local first = sets and 3 or 1
+local revs = {}
+for k = first, #KEYS do
+  local cur = redis.call('GET', KEYS[k])
+  local rev = 0
+  if cur then
+    local r, ep = string.match(cur, '^(%d+):(%d+):')
+    if tonumber(ep) > epoch then return -1 end
+    rev = tonumber(r)
+  end
+  revs[k] = rev
 end
-redis.call('SET', KEYS[1], ARGV[3])
-return 1
+local out = {}
+for k = first, #KEYS do
+  local a = 3 + (k - first) * 5
+  if revs[k] ~= tonumber(ARGV[a]) then
+    out[#out + 1] = -2
+  else
+    redis.call('SET', KEYS[k], ARGV[a + 1])
+    if sets then
+      if ARGV[a + 3] == '' then redis.call('ZREM', KEYS[1], ARGV[a + 2])
+      else redis.call('ZADD', KEYS[1], ARGV[a + 3], ARGV[a + 2]) end
+      if ARGV[a + 4] ~= '' then redis.call('ZADD', KEYS[2], ARGV[a + 4], ARGV[a + 2]) end
+    end
+    out[#out + 1] = 1
+  end
+end
+return out
+`;
+
+// KEYS: call log keys; ARGV: length cap, TTL (s), then one record per key (newest first in a list).
+const RECORD_CALLS_LUA = `
+local cap = tonumber(ARGV[1]) - 1
+for k = 1, #KEYS do
+  redis.call('LPUSH', KEYS[k], ARGV[2 + k])
+  redis.call('LTRIM', KEYS[k], 0, cap)
+  redis.call('EXPIRE', KEYS[k], ARGV[2])
+end
+return #KEYS
 `;
 
 // KEYS[1] unpushed zset; ARGV: member, version, member, version, ... Removes a member only if no
@@ -66,20 +102,50 @@ end
 return 1
 `;
 
+type ScriptArg = string | number;
 interface ScriptedRedis extends Redis {
-  saCommit(key: string, expected: number, epoch: number, value: string): Promise<number>;
-  saMarkPushed(key: string, ...memberVersionPairs: (string | number)[]): Promise<number>;
+  saCommit(numKeys: number, ...keysAndArgs: ScriptArg[]): Promise<number | number[]>;
+  saRecordCalls(numKeys: number, ...keysAndArgs: ScriptArg[]): Promise<number>;
+  saMarkPushed(key: string, ...memberVersionPairs: ScriptArg[]): Promise<number>;
 }
 
 export interface StoreOptions {
   readonly callLogLength: number;
   readonly callLogTtlS: number;
+  /**
+   * One script call per user (and the partition sets written beside it) instead of one per chunk
+   * of users. Needed on Redis Cluster, where one script may only touch keys of one slot; the
+   * default follows the client (ioredis' `isCluster`).
+   */
+  readonly perUserScripts?: boolean;
+}
+
+/** Collects items added in one tick and hands them to `flush` together on the next. */
+class TickBatch<T> {
+  private items: T[] = [];
+  private flushed: Promise<void> | null = null;
+
+  constructor(private readonly flush: (items: T[]) => Promise<unknown>) {}
+
+  add(item: T): Promise<void> {
+    this.items.push(item);
+    this.flushed ??= new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        const items = this.items;
+        this.items = [];
+        this.flushed = null;
+        this.flush(items).then(() => resolve(), reject);
+      }),
+    );
+    return this.flushed;
+  }
 }
 
 export class RedisUserStateStore {
   private readonly redis: ScriptedRedis;
-  private readonly toMark = new Map<number, Map<string, number>>();
-  private marking: Promise<void> | null = null;
+  private readonly perUser: boolean;
+  private readonly marks: TickBatch<[partition: number, extension: string, version: number]>;
+  private readonly calls: TickBatch<CallRecord>;
 
   constructor(
     redis: Redis,
@@ -87,10 +153,14 @@ export class RedisUserStateStore {
     private readonly options: StoreOptions,
   ) {
     if (!('saCommit' in redis)) {
-      redis.defineCommand('saCommit', { numberOfKeys: 1, lua: COMMIT_LUA });
+      redis.defineCommand('saCommit', { lua: COMMIT_LUA });
+      redis.defineCommand('saRecordCalls', { lua: RECORD_CALLS_LUA });
       redis.defineCommand('saMarkPushed', { numberOfKeys: 1, lua: MARK_PUSHED_LUA });
     }
     this.redis = redis as ScriptedRedis;
+    this.perUser = options.perUserScripts ?? (redis as { isCluster?: boolean }).isCluster === true;
+    this.marks = new TickBatch((items) => this.writeMarks(items));
+    this.calls = new TickBatch((records) => this.writeCalls(records));
   }
 
   async load(extensions: readonly string[]): Promise<Map<string, StoredUser>> {
@@ -108,18 +178,43 @@ export class RedisUserStateStore {
     return raw ? decodeState(raw) : null;
   }
 
+  /** Commits the users (all of one epoch) atomically per script call; outcomes in input order. */
   async commit(commits: readonly UserCommit[]): Promise<CommitOutcome[]> {
     if (commits.length === 0) return [];
-    // The due and unpushed entries are written just before the commit script, in the same
+    return this.perUser ? this.commitPerUser(commits) : this.commitTogether(commits);
+  }
+
+  private async commitTogether(commits: readonly UserCommit[]): Promise<CommitOutcome[]> {
+    const byPartition = new Map<number, number[]>();
+    for (const [i, c] of commits.entries()) {
+      const list = byPartition.get(c.partition);
+      if (list) list.push(i);
+      else byPartition.set(c.partition, [i]);
+    }
+    const outcomes: CommitOutcome[] = new Array(commits.length);
+    await Promise.all(
+      [...byPartition].map(async ([partition, indexes]) => {
+        const keys: ScriptArg[] = [this.keys.due(partition), this.keys.unpushed(partition)];
+        const args: ScriptArg[] = [commits[indexes[0]!]!.epoch, '1'];
+        for (const i of indexes) {
+          const c = commits[i]!;
+          keys.push(this.keys.userState(c.extension));
+          args.push(...this.userArgs(c));
+        }
+        const reply = await this.redis.saCommit(keys.length, ...keys, ...args);
+        for (const [j, i] of indexes.entries()) outcomes[i] = outcomeOf(reply, j);
+      }),
+    );
+    return outcomes;
+  }
+
+  private async commitPerUser(commits: readonly UserCommit[]): Promise<CommitOutcome[]> {
+    // The due and unpushed entries are written just before the commit scripts, in the same
     // auto-pipelined write: a crash cannot commit state without them (a redelivered event is a
-    // no-op, so nothing would add them later). If the commit then loses, the extra entries only
+    // no-op, so nothing would add them later). If a commit then loses, the extra entries only
     // cause one harmless re-evaluation or re-push.
-    // One ZADD/ZREM per partition key for the whole batch instead of one command per user.
     const pending: Promise<unknown>[] = [];
-    const perPartition = new Map<
-      number,
-      { due: (string | number)[]; done: string[]; unpushed: (string | number)[] }
-    >();
+    const perPartition = new Map<number, { due: ScriptArg[]; done: string[]; unpushed: ScriptArg[] }>();
     for (const c of commits) {
       let p = perPartition.get(c.partition);
       if (!p) {
@@ -138,19 +233,21 @@ export class RedisUserStateStore {
     }
     const replies = await Promise.all(
       commits.map((c) =>
-        this.redis.saCommit(
-          this.keys.userState(c.extension),
-          c.expectedRev,
-          c.epoch,
-          c.encoded ?? encodeState(c.expectedRev + 1, c.epoch, c.state),
-        ),
+        this.redis.saCommit(1, this.keys.userState(c.extension), c.epoch, '0', ...this.userArgs(c)),
       ),
     );
     await Promise.all(pending);
-    const outcomes = replies.map(
-      (v): CommitOutcome => (v === 1 ? 'committed' : v === -1 ? 'fenced' : 'conflict'),
-    );
-    return outcomes;
+    return replies.map((r) => outcomeOf(r, 0));
+  }
+
+  private userArgs(c: UserCommit): ScriptArg[] {
+    return [
+      c.expectedRev,
+      c.encoded ?? encodeState(c.expectedRev + 1, c.epoch, c.state),
+      c.extension,
+      Number.isFinite(c.nextDeadlineMs) ? c.nextDeadlineMs : '',
+      c.changed && c.state.decision ? c.state.decision.version : '',
+    ];
   }
 
   async dueUsers(partition: number, nowMs: number, limit: number): Promise<string[]> {
@@ -163,41 +260,53 @@ export class RedisUserStateStore {
 
   /** Confirmations arriving in the same tick are sent as one script call per partition. */
   markPushed(partition: number, extension: string, version: number): Promise<void> {
-    let p = this.toMark.get(partition);
-    if (!p) {
-      p = new Map();
-      this.toMark.set(partition, p);
+    return this.marks.add([partition, extension, version]);
+  }
+
+  private writeMarks(items: readonly [number, string, number][]): Promise<unknown> {
+    const latest = new Map<number, Map<string, number>>();
+    for (const [partition, extension, version] of items) {
+      const p = latest.get(partition) ?? new Map<string, number>();
+      latest.set(partition, p);
+      if ((p.get(extension) ?? 0) < version) p.set(extension, version);
     }
-    if ((p.get(extension) ?? 0) < version) p.set(extension, version);
-    this.marking ??= new Promise<void>((resolve, reject) =>
-      setImmediate(() => {
-        const batches = [...this.toMark];
-        this.toMark.clear();
-        this.marking = null;
-        Promise.all(
-          batches.map(([part, m]) => this.redis.saMarkPushed(this.keys.unpushed(part), ...[...m].flat())),
-        ).then(() => resolve(), reject);
-      }),
+    return Promise.all(
+      [...latest].map(([part, m]) => this.redis.saMarkPushed(this.keys.unpushed(part), ...[...m].flat())),
     );
-    return this.marking;
   }
 
   async currentDecision(extension: string): Promise<Decision | null> {
     return (await this.loadOne(extension))?.state.decision ?? null;
   }
 
-  async recordCall(record: CallRecord): Promise<void> {
-    const key = this.keys.callLog(record.extension);
-    await this.redis
-      .multi()
-      .lpush(key, encodeCall(record))
-      .ltrim(key, 0, this.options.callLogLength - 1)
-      .expire(key, this.options.callLogTtlS)
-      .exec();
+  /** Call decisions of one tick are written with one script call (one per call on a cluster). */
+  recordCall(record: CallRecord): Promise<void> {
+    return this.calls.add(record);
+  }
+
+  private writeCalls(records: readonly CallRecord[]): Promise<unknown> {
+    const { callLogLength, callLogTtlS } = this.options;
+    const groups = this.perUser ? records.map((r) => [r]) : [records];
+    return Promise.all(
+      groups.map((g) =>
+        this.redis.saRecordCalls(
+          g.length,
+          ...g.map((r) => this.keys.callLog(r.extension)),
+          callLogLength,
+          callLogTtlS,
+          ...g.map(encodeCall),
+        ),
+      ),
+    );
   }
 
   async recentCalls(extension: string): Promise<CallRecord[]> {
     const rows = await this.redis.lrange(this.keys.callLog(extension), 0, -1);
     return rows.map((r) => decodeCall(extension, r));
   }
+}
+
+function outcomeOf(reply: number | number[], index: number): CommitOutcome {
+  if (!Array.isArray(reply)) return 'fenced';
+  return reply[index] === 1 ? 'committed' : 'conflict';
 }
