@@ -12,22 +12,28 @@
 //     >= 97% of what was offered and the lag left is under 250 ms worth of events.
 //  2. backlog drain: the router is paused (SIGSTOP), BENCH_BACKLOG events are published, the
 //     router resumes and the time until everything is acked gives the full-speed rate.
+// Baseline, same run: a peer process (baseline-peer.ts) answers echo requests sent beside every
+// call, and relays probes published (BENCH_PROBE_RATE/s) to a JetStream stream like the phone
+// stream to a stub like the AMI one: the same hops with no router logic and no Redis, under the
+// same load. callBaselineP99Ms / presenceBaselineP99Ms are this machine's floor for the two paths.
 // Last line: one JSON object. eventsPerSec = drain rate; sustainedPps = highest kept-up step;
-// presenceToAstDbP99Ms / callToRedirectP99Ms = at that step.
+// presenceToAstDbP99Ms / callToRedirectP99Ms (and their baselines) = at that step.
 // Env: BENCH_USERS (100000), BENCH_DEVICES (150000), BENCH_STEPS ("0.05,0.1,0.15,0.25,0.5,0.75,1"),
 // BENCH_STEP_SECONDS (5), BENCH_BACKLOG (200000), BENCH_CALL_RATE (500), BENCH_WINDOW (512
 // publishes in flight), BENCH_MOVE_FRACTION (0.1), BENCH_ROUTER_NODE_ARGS (e.g. "--cpu-prof"),
-// BENCH_ROUTER_LOG (file for the router's log lines), NATS_URL, REDIS_URL.
+// BENCH_ROUTER_LOG (file for the router's log lines), BENCH_ROUTERS (1: router processes, one
+// partition each), BENCH_PROBE_RATE (100), NATS_URL, REDIS_URL.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
 import { busNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import { officeConfig } from '../test/harness.js';
+import { baselineSubjects } from './baseline-peer.js';
 import { ext, type LoadCommand, type LoadDone, type LoadInit } from './load-shared.js';
 
 const num = (k: string, d: number) => Number(process.env[k] ?? d);
@@ -41,6 +47,9 @@ const WINDOW = num('BENCH_WINDOW', 512);
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MOVE = num('BENCH_MOVE_FRACTION', 0.1);
+/** router processes, one partition each (ROUTER_PARTITIONS = BENCH_ROUTERS) */
+const ROUTERS = num('BENCH_ROUTERS', 1);
+const PROBE_RATE = num('BENCH_PROBE_RATE', 100);
 
 const prefix = `t_b${randomBytes(3).toString('hex')}`;
 const names = busNames(prefix);
@@ -94,6 +103,9 @@ const load = (cmd: LoadCommand) =>
 const decided = new Set<string>();
 let arrivals = new Map<string, [string, number][]>();
 let callLatency: number[] = [];
+/** the baseline peer's echo (beside each call) and probe relay (presence path) latencies */
+let echoLatency: number[] = [];
+let probeLatency: number[] = [];
 /** when (ms after the drain started) each timed-out call was issued */
 const callTimeouts: number[] = [];
 /** calls issued before this instant are not counted (the router was paused when they left) */
@@ -134,16 +146,18 @@ async function redisCommands(): Promise<number> {
   return Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))?.[1] ?? 0);
 }
 
-/** the durable's ack floor and the stream's last sequence; retried while the server is too busy
- * to answer an info request in time (seen during a full-speed drain on a loaded box) */
-async function consumerState(durable: string) {
+const durables = Array.from({ length: ROUTERS }, (_, p) => `router_p${p}_of_${ROUTERS}`);
+
+/** the lowest ack floor of the routers' durables and the stream's last sequence; retried while
+ * the server is too busy to answer an info request in time */
+async function consumerState() {
   for (let attempt = 1; ; attempt++) {
     try {
-      const [c, s] = await Promise.all([
-        jsm.consumers.info(names.phoneStream, durable),
+      const [s, ...cs] = await Promise.all([
         jsm.streams.info(names.phoneStream),
+        ...durables.map((d) => jsm.consumers.info(names.phoneStream, d)),
       ]);
-      return { acked: c.ack_floor.stream_seq, last: s.state.last_seq };
+      return { acked: Math.min(...cs.map((c) => c.ack_floor.stream_seq)), last: s.state.last_seq };
     } catch (err) {
       if (attempt >= 5) throw err;
       log(`consumer info failed (${String(err)}), retrying`);
@@ -151,7 +165,13 @@ async function consumerState(durable: string) {
   }
 }
 
-let spawned: ReturnType<typeof spawn> | undefined;
+let routers: ReturnType<typeof spawn>[] = [];
+let peer: ReturnType<typeof spawn> | undefined;
+const baseline = baselineSubjects(prefix);
+const signalRouters = (signal: NodeJS.Signals) => {
+  for (const r of routers) r.kill(signal);
+};
+const routersCpuMs = () => routers.reduce((n, r) => n + cpuMs(r.pid!), 0);
 try {
   await ensurePhoneStream(nc, names);
   const { users } = await openSnapshotBuckets(nc, names);
@@ -187,42 +207,70 @@ try {
     },
   });
 
-  const r0 = performance.now();
-  const router = spawn(
-    process.execPath,
-    [
-      ...(process.env.BENCH_ROUTER_NODE_ARGS ?? '').split(' ').filter(Boolean),
-      join(import.meta.dirname, '..', 'dist', 'main.js'),
-    ],
-    {
-      env: {
-        ...process.env,
-        NATS_URL,
-        REDIS_URL,
-        SA_BUS_PREFIX: prefix,
-        OPS_PORT: '0',
-        LOG_LEVEL: 'warn',
-        HYSTERESIS_REPORTS: '1',
-        PRESENCE_TIMEOUT_S: '600',
-        // the drain phase pauses the process: keep its lease and its unacked messages meanwhile
-        ROUTER_LEASE_MS: '300000',
-        ROUTER_ACK_WAIT_MS: '300000',
-      },
-      stdio: [
-        'ignore',
-        process.env.BENCH_ROUTER_LOG ? openSync(process.env.BENCH_ROUTER_LOG, 'w') : 'ignore',
-        'inherit',
-      ],
+  // the baseline peer and its probe stream (file storage, like the phone stream)
+  await jsm.streams.add({ name: baseline.stream, subjects: [baseline.probes] });
+  nc.subscribe(baseline.astdb, {
+    callback: (_e, m) => {
+      const t = new DataView(m.data.buffer, m.data.byteOffset, 8).getFloat64(0);
+      if (t >= callsFrom + performance.timeOrigin && t < callsUntil + performance.timeOrigin)
+        probeLatency.push(absNow() - t);
+      m.respond(new Uint8Array(0));
     },
-  );
-  spawned = router;
-  const durable = 'router_p0_of_1';
+  });
+  peer = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'baseline-peer.ts')], {
+    env: { ...process.env, NATS_URL, BENCH_PREFIX: prefix },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    peer!.stdout!.once('data', () => resolve());
+    peer!.once('exit', () => reject(new Error('baseline peer exited')));
+  });
+
+  const r0 = performance.now();
+  const spawnRouter = (i: number) =>
+    spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_ROUTER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+        join(import.meta.dirname, '..', 'dist', 'main.js'),
+      ],
+      {
+        env: {
+          ...process.env,
+          NATS_URL,
+          REDIS_URL,
+          SA_BUS_PREFIX: prefix,
+          OPS_PORT: '0',
+          LOG_LEVEL: 'warn',
+          ROUTER_PARTITIONS: String(ROUTERS),
+          ROUTER_INSTANCE_ID: `bench-${i}`,
+          HYSTERESIS_REPORTS: '1',
+          PRESENCE_TIMEOUT_S: '600',
+          // the drain phase pauses the process: keep its lease and its unacked messages meanwhile
+          ROUTER_LEASE_MS: '300000',
+          ROUTER_ACK_WAIT_MS: '300000',
+        },
+        stdio: [
+          'ignore',
+          process.env.BENCH_ROUTER_LOG
+            ? openSync(`${process.env.BENCH_ROUTER_LOG}${i || ''}`, 'w')
+            : 'ignore',
+          'inherit',
+        ],
+      },
+    );
+  routers = Array.from({ length: ROUTERS }, (_, i) => spawnRouter(i));
   while (decided.size < USERS) {
-    if (router.exitCode !== null) throw new Error('router exited');
+    if (routers.some((r) => r.exitCode !== null)) throw new Error('router exited');
     await sleep(100);
   }
   // and until start-up work settled: every first decision confirmed written (unpushed set empty)
-  while (Number(await redis.zcard(`{sa:${prefix}:p0}:unpushed`)) > 0) await sleep(100);
+  const unpushed = async () => {
+    let n = 0;
+    for (let p = 0; p < ROUTERS; p++) n += Number(await redis.zcard(`{sa:${prefix}:p${p}}:unpushed`));
+    return n;
+  };
+  while ((await unpushed()) > 0) await sleep(100);
   const startupSeconds = (performance.now() - r0) / 1000;
   log(`router up; first decision of all ${USERS} users written in ${startupSeconds.toFixed(1)} s`);
 
@@ -238,6 +286,12 @@ try {
       const user = ext(Math.floor(Math.random() * USERS));
       const req = v1.CallArrived.create({ callId: `c${k}`, extension: user, arrivedAtMs: Date.now() });
       const t = performance.now();
+      const echo = nc
+        .request(baseline.echo, new Uint8Array(48), { timeout: 2000 })
+        .then(() => void (t >= callsFrom && t < callsUntil && echoLatency.push(performance.now() - t)))
+        .catch(() => void (t >= callsFrom && t < callsUntil && echoLatency.push(2000)))
+        .finally(() => pending.delete(echo));
+      pending.add(echo);
       const p = nc
         .request(names.callArrived, encodeMessage(v1.CallArrived, req, 'CallArrived'), { timeout: 2000 })
         .then(
@@ -253,17 +307,32 @@ try {
     }
     await Promise.all(pending);
   })();
+  // probes for the baseline's presence path, for as long as calls run
+  const probes = (async () => {
+    const js = jetstream(nc);
+    const interval = 1000 / PROBE_RATE;
+    const start = performance.now();
+    for (let k = 0; calling; k++) {
+      const wait = start + k * interval - performance.now();
+      if (wait > 1) await sleep(wait);
+      const body = new Uint8Array(110);
+      new DataView(body.buffer).setFloat64(0, absNow());
+      await js.publish(baseline.probe(k % 1000), body).catch(() => {});
+    }
+  })();
 
   // 1. stepped offered load
   const steps: Record<string, number | boolean | null>[] = [];
   for (const fraction of STEPS) {
     const rate = Math.round(fraction * ingestCeilingPps);
-    const before = await consumerState(durable);
+    const before = await consumerState();
     arrivals = new Map();
     callLatency = [];
+    echoLatency = [];
+    probeLatency = [];
     const s0 = performance.now();
     const done = await load({ kind: 'paced', rate, seconds: STEP_SECONDS });
-    const after = await consumerState(durable);
+    const after = await consumerState();
     const secs = (performance.now() - s0) / 1000;
     const offered = Math.round(done.sent / secs);
     const stepCalls = callLatency;
@@ -277,19 +346,22 @@ try {
       keptUp,
       presenceToAstDbP99Ms: null as number | null,
       astDbSamples: 0,
+      presenceBaselineP99Ms: null as number | null,
       callToRedirectP99Ms: p99(stepCalls),
+      callBaselineP99Ms: p99(echoLatency),
       calls: stepCalls.length,
     };
     // let any lag drain before the next step so steps do not inherit each other's backlog, and
     // the last AstDB writes of this step arrive
     for (let i = 0; i < 1500; i++) {
-      const s = await consumerState(durable);
+      const s = await consumerState();
       if (s.acked >= s.last) break;
       await sleep(20);
     }
     await sleep(200);
     const { latencies } = matchSamples(done.samples);
     step.presenceToAstDbP99Ms = p99(latencies);
+    step.presenceBaselineP99Ms = p99(probeLatency);
     step.astDbSamples = latencies.length;
     steps.push(step);
     log(`step ${JSON.stringify(step)}`);
@@ -299,31 +371,33 @@ try {
   // 2. backlog drained at full speed
   arrivals = new Map();
   callsUntil = performance.now();
-  router.kill('SIGSTOP');
+  signalRouters('SIGSTOP');
   const b0 = performance.now();
   await load({ kind: 'burst', count: BACKLOG });
   log(`published a backlog of ${BACKLOG} in ${((performance.now() - b0) / 1000).toFixed(1)} s`);
-  const before = await consumerState(durable);
+  const before = await consumerState();
   callLatency = [];
-  const cpu0 = cpuMs(router.pid!);
+  echoLatency = [];
+  const cpu0 = routersCpuMs();
   const cmd0 = await redisCommands();
   const d0 = performance.now();
   callsFrom = d0;
   callsUntil = Number.POSITIVE_INFINITY;
-  router.kill('SIGCONT');
+  signalRouters('SIGCONT');
   let drained = before;
   while (performance.now() - d0 < 600_000) {
-    drained = await consumerState(durable);
+    drained = await consumerState();
     if (drained.acked >= drained.last) break;
     await sleep(10);
   }
   const drainSeconds = (performance.now() - d0) / 1000;
   const eventsPerSec = Math.round((drained.acked - before.acked) / drainSeconds);
   const callP99DuringDrainMs = p99(callLatency);
+  const callBaselineP99DuringDrainMs = p99(echoLatency);
   const drainedEvents = Math.max(1, drained.acked - before.acked);
   // the router's own CPU per event (robust when other processes share the cores), and Redis
   // commands per event (server-wide counter: other clients add a little)
-  const routerCpuUsPerEvent = Math.round(((cpuMs(router.pid!) - cpu0) * 1000) / drainedEvents);
+  const routerCpuUsPerEvent = Math.round(((routersCpuMs() - cpu0) * 1000) / drainedEvents);
   const redisCmdsPerEvent = Math.round((((await redisCommands()) - cmd0) / drainedEvents) * 100) / 100;
   log(`drained ${drained.acked - before.acked} in ${drainSeconds.toFixed(2)} s`);
   if (callTimeouts.length > 0)
@@ -331,7 +405,7 @@ try {
       `${callTimeouts.length} calls timed out, issued ${Math.min(...callTimeouts)}..${Math.max(...callTimeouts)} ms after resume`,
     );
   calling = false;
-  await calls;
+  await Promise.all([calls, probes]);
 
   // Redis bytes per user: sampled users' state keys plus the per-partition sets, and their
   // call logs (capped at CALL_LOG_LENGTH entries per user, so reported per recorded call too)
@@ -345,23 +419,31 @@ try {
     callLogBytes += Number((await redis.call('MEMORY', 'USAGE', `{sa:${prefix}:${e}}:calls`)) ?? 0);
     callEntries += await redis.llen(`{sa:${prefix}:${e}}:calls`);
   }
-  const zsetBytes =
-    Number((await redis.call('MEMORY', 'USAGE', `{sa:${prefix}:p0}:due`)) ?? 0) +
-    Number((await redis.call('MEMORY', 'USAGE', `{sa:${prefix}:p0}:unpushed`)) ?? 0);
+  let zsetBytes = 0;
+  for (let p = 0; p < ROUTERS; p++)
+    for (const set of ['due', 'unpushed'])
+      zsetBytes += Number((await redis.call('MEMORY', 'USAGE', `{sa:${prefix}:p${p}}:${set}`)) ?? 0);
   const stateBytesPerUser = Math.round(stateBytes / sampled + zsetBytes / USERS);
   const redisBytesPerUser = Math.round(stateBytesPerUser + callLogBytes / sampled);
   const callLogBytesPerCall = callEntries > 0 ? Math.round(callLogBytes / callEntries) : null;
-  const rssMb = Math.round(
-    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${router.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+  const rssMb = routers.reduce(
+    (n, r) =>
+      n +
+      Math.round(
+        Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${r.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+      ),
+    0,
   );
 
-  router.kill('SIGTERM');
-  await new Promise((r) => router.once('exit', r));
+  const exited = routers.map((r) => new Promise((done) => r.once('exit', done)));
+  signalRouters('SIGTERM');
+  await Promise.all(exited);
   await worker.terminate();
   const best = steps.filter((s) => s.keptUp).at(-1) ?? steps[0]!;
   console.log(
     JSON.stringify({
       users: USERS,
+      routers: ROUTERS,
       devices: DEVICES,
       startupSeconds: Math.round(startupSeconds * 10) / 10,
       ingestCeilingPps,
@@ -369,8 +451,11 @@ try {
       backlog: drained.acked - before.acked,
       sustainedPps: steps.filter((s) => s.keptUp).at(-1)?.offeredPps ?? 0,
       presenceToAstDbP99Ms: best.presenceToAstDbP99Ms,
+      presenceBaselineP99Ms: best.presenceBaselineP99Ms,
       callToRedirectP99Ms: best.callToRedirectP99Ms,
+      callBaselineP99Ms: best.callBaselineP99Ms,
       callP99DuringDrainMs,
+      callBaselineP99DuringDrainMs,
       routerCpuUsPerEvent,
       redisCmdsPerEvent,
       callRate: CALL_RATE,
@@ -384,7 +469,9 @@ try {
   );
 } finally {
   // an aborted run must not leave the router running
-  if (spawned && spawned.exitCode === null) spawned.kill('SIGKILL');
+  for (const r of routers) if (r.exitCode === null) r.kill('SIGKILL');
+  peer?.kill('SIGKILL');
+  await jsm.streams.delete(baseline.stream).catch(() => {});
   await jsm.streams.delete(names.phoneStream).catch(() => {});
   for (const b of [names.devicesBucket, names.keysBucket, names.usersBucket])
     await jsm.streams.delete(`KV_${b}`).catch(() => {});
