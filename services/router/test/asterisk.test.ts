@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { type AmiBridgeApp, buildAmiBridgeApp, loadAmiBridgeConfig } from '@sa/ami-bridge';
 import { createLogger, ensurePhoneStream, openSnapshotBuckets, Redis, type ServiceApp } from '@sa/platform';
@@ -13,7 +13,15 @@ import { routerKeys } from '../src/adapters/redis/keys.js';
 import { type CallRecord, RedisUserStateStore } from '../src/adapters/redis/redis-user-state-store.js';
 import { buildRouterApp } from '../src/app.js';
 import { loadRouterConfig } from '../src/config.js';
-import { CONF_AP, NATS_URL, OFFICE_AP, officeConfig, REDIS_URL, waitFor } from './harness.js';
+import {
+  CONF_AP,
+  NATS_URL,
+  OFFICE_AP,
+  officeConfig,
+  publishPresence,
+  REDIS_URL,
+  waitFor,
+} from './harness.js';
 
 class Stack {
   readonly prefix = `t_ra${randomBytes(4).toString('hex')}`;
@@ -69,20 +77,14 @@ class Stack {
     for (let i = 0; i < 2; i++) {
       const counter = (this.counters.get(extension) ?? 0) + 1;
       this.counters.set(extension, counter);
-      const now = Date.now();
-      const msg = v1.PresenceReported.create({
-        deviceId: `D${extension}`,
+      const deviceId = `D${extension}`;
+      await publishPresence(this.nc, this.names, {
         extension,
+        deviceId,
         counter,
-        sentAtMs: now,
-        receivedAtMs: now,
-        connected: { ssid: 'Corp', bssid, rssiDbm: -50 },
+        bssid,
+        msgId: `${deviceId}:${counter}`,
       });
-      await jetstream(this.nc).publish(
-        this.names.presence(extension),
-        encodeMessage(v1.PresenceReported, msg, 'PresenceReported'),
-        { msgID: `D${extension}:${counter}` },
-      );
     }
   }
 

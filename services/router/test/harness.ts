@@ -64,6 +64,28 @@ export function officeConfig(extension: string): Uint8Array {
   return encodeMessage(v1.UserConfig, cfg, 'UserConfig');
 }
 
+/** Publishes a PresenceReported (connected to `bssid` on the "Corp" network) as ingest would. */
+export async function publishPresence(
+  nc: NatsConnection,
+  names: ReturnType<typeof busNames>,
+  p: { extension: string; deviceId: string; counter: number; bssid: string; atMs?: number; msgId: string },
+): Promise<void> {
+  const atMs = p.atMs ?? Date.now();
+  const msg = v1.PresenceReported.create({
+    deviceId: p.deviceId,
+    extension: p.extension,
+    counter: p.counter,
+    sentAtMs: atMs,
+    receivedAtMs: atMs,
+    connected: { ssid: 'Corp', bssid: p.bssid, rssiDbm: -50 },
+  });
+  await jetstream(nc).publish(
+    names.presence(p.extension),
+    encodeMessage(v1.PresenceReported, msg, 'PresenceReported'),
+    { msgID: p.msgId },
+  );
+}
+
 export class Harness {
   readonly prefix = `t_r${randomBytes(4).toString('hex')}`;
   readonly names = busNames(this.prefix);
@@ -134,19 +156,14 @@ export class Harness {
   }
 
   async presence(extension: string, deviceId: string, counter: number, bssid: string, atMs = Date.now()) {
-    const msg = v1.PresenceReported.create({
-      deviceId,
+    await publishPresence(this.nc, this.names, {
       extension,
+      deviceId,
       counter,
-      sentAtMs: atMs,
-      receivedAtMs: atMs,
-      connected: { ssid: 'Corp', bssid, rssiDbm: -50 },
+      bssid,
+      atMs,
+      msgId: `${deviceId}:${counter}:${randomBytes(2).toString('hex')}`,
     });
-    await jetstream(this.nc).publish(
-      this.names.presence(extension),
-      encodeMessage(v1.PresenceReported, msg, 'PresenceReported'),
-      { msgID: `${deviceId}:${counter}:${randomBytes(2).toString('hex')}` },
-    );
   }
 
   lastAstDb(extension: string, key = 'target'): string | null | undefined {
