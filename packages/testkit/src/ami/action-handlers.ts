@@ -7,7 +7,7 @@ import type { AmiSession, AmiTestServer } from './ami-test-server.js';
 import { amiTimestamp, eventTv, frame, response, type WireHeaders } from './ami-wire.js';
 import { GENERIC_ACTIONS, RecordedScripts } from './recorded-scripts.js';
 import { ScriptPlayer } from './script-player.js';
-import { channelHeaders, parseCallerId, type SimulatedChannel } from './simulated-channel.js';
+import { channelHeaders, newChannel, parseCallerId, type SimulatedChannel } from './simulated-channel.js';
 
 type Handler = (session: AmiSession, m: AmiMessage, id: string | undefined) => void;
 
@@ -58,12 +58,7 @@ export class ActionHandlers {
       coreshowchannels: (s, _m, id) => this.#coreShowChannels(s, id),
       bridgelist: (s, _m, id) => {
         // The generic model has no bridges (recorded scripts carry their own BridgeList answers).
-        s.send(
-          response('Success', id, [
-            ['EventList', 'start'],
-            ['Message', 'Bridge listing will follow'],
-          ]),
-        );
+        s.send(listStart(id, 'Bridge listing will follow'));
         s.send(listComplete('BridgeListComplete', id, 0));
       },
       confbridgelist: (s, m, id) =>
@@ -184,16 +179,13 @@ export class ActionHandlers {
     }
     const tv = eventTv(this.#s.options.now());
     this.#s.emitEvent([
-      ['Event', 'SuccessfulAuth'],
-      ['Privilege', 'security,all'],
-      ['EventTV', tv],
-      ['Severity', 'Informational'],
-      ['Service', 'AMI'],
-      ['EventVersion', '1'],
-      ['AccountID', username],
-      ['SessionID', s.sessionId],
-      ['LocalAddress', `IPV4/TCP/127.0.0.1/${this.#s.port}`],
-      ['RemoteAddress', `IPV4/TCP/127.0.0.1/${s.socket.remotePort}`],
+      ...this.#securityHeaders(s, {
+        event: 'SuccessfulAuth',
+        tv,
+        severity: 'Informational',
+        version: '1',
+        account: username,
+      }),
       ['UsingPassword', '0'],
       ['SessionTV', tv],
     ]);
@@ -201,18 +193,34 @@ export class ActionHandlers {
 
   #securityEvent(name: string, s: AmiSession, account: string): void {
     this.#s.emitEvent([
-      ['Event', name],
+      ...this.#securityHeaders(s, {
+        event: name,
+        tv: eventTv(this.#s.options.now()),
+        severity: 'Error',
+        version: name === 'InvalidPassword' ? '2' : '1',
+        account,
+      }),
+      ['SessionTV', '1970-01-01T00:00:00.000+0000'],
+    ]);
+  }
+
+  /** The headers every AMI security event starts with (the event-specific ones follow). */
+  #securityHeaders(
+    s: AmiSession,
+    e: { event: string; tv: string; severity: string; version: string; account: string },
+  ): WireHeaders {
+    return [
+      ['Event', e.event],
       ['Privilege', 'security,all'],
-      ['EventTV', eventTv(this.#s.options.now())],
-      ['Severity', 'Error'],
+      ['EventTV', e.tv],
+      ['Severity', e.severity],
       ['Service', 'AMI'],
-      ['EventVersion', name === 'InvalidPassword' ? '2' : '1'],
-      ['AccountID', account],
+      ['EventVersion', e.version],
+      ['AccountID', e.account],
       ['SessionID', s.sessionId],
       ['LocalAddress', `IPV4/TCP/127.0.0.1/${this.#s.port}`],
       ['RemoteAddress', `IPV4/TCP/127.0.0.1/${s.socket.remotePort}`],
-      ['SessionTV', '1970-01-01T00:00:00.000+0000'],
-    ]);
+    ];
   }
 
   #events(s: AmiSession, m: AmiMessage, id: string | undefined): void {
@@ -222,43 +230,47 @@ export class ActionHandlers {
 
   // ---- AstDB -------------------------------------------------------------------------------
 
-  #dbPut(s: AmiSession, m: AmiMessage, id: string | undefined): void {
+  /**
+   * DBPut/DBGet/DBDel: the Family and Key headers, else an error reply (Asterisk ends the message
+   * with a full stop for DBGet and DBDel only, hence `stop`).
+   */
+  #familyAndKey(
+    s: AmiSession,
+    m: AmiMessage,
+    id: string | undefined,
+    stop: '' | '.',
+  ): { family: string; key: string } | undefined {
     const family = m.get('Family');
     const key = m.get('Key');
     if (!family) {
-      this.#s.errorResponse(s, id, 'No family specified');
-      return;
+      this.#s.errorResponse(s, id, `No family specified${stop}`);
+      return undefined;
     }
     if (!key) {
-      this.#s.errorResponse(s, id, 'No key specified');
-      return;
+      this.#s.errorResponse(s, id, `No key specified${stop}`);
+      return undefined;
     }
+    return { family, key };
+  }
+
+  #dbPut(s: AmiSession, m: AmiMessage, id: string | undefined): void {
+    const target = this.#familyAndKey(s, m, id, '');
+    if (!target) return;
+    const { family, key } = target;
     this.#s.dbPut(family, key, m.get('Val') ?? '');
     s.send(response('Success', id, [['Message', 'Updated database successfully']]));
   }
 
   #dbGet(s: AmiSession, m: AmiMessage, id: string | undefined): void {
-    const family = m.get('Family');
-    const key = m.get('Key');
-    if (!family) {
-      this.#s.errorResponse(s, id, 'No family specified.');
-      return;
-    }
-    if (!key) {
-      this.#s.errorResponse(s, id, 'No key specified.');
-      return;
-    }
+    const target = this.#familyAndKey(s, m, id, '.');
+    if (!target) return;
+    const { family, key } = target;
     const val = this.#s.dbGet(family, key);
     if (val === undefined) {
       this.#s.errorResponse(s, id, 'Database entry not found');
       return;
     }
-    s.send(
-      response('Success', id, [
-        ['EventList', 'start'],
-        ['Message', 'Result will follow'],
-      ]),
-    );
+    s.send(listStart(id, 'Result will follow'));
     s.send(
       frame([
         ['Event', 'DBGetResponse'],
@@ -276,12 +288,7 @@ export class ActionHandlers {
     const entries = [...this.#s.db.entries()]
       .filter(([k]) => prefix === '/' || k === prefix || k.startsWith(`${prefix}/`))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    s.send(
-      response('Success', id, [
-        ['EventList', 'start'],
-        ['Message', 'Result will follow'],
-      ]),
-    );
+    s.send(listStart(id, 'Result will follow'));
     for (const [key, val] of entries) {
       s.send(
         frame([
@@ -296,16 +303,9 @@ export class ActionHandlers {
   }
 
   #dbDel(s: AmiSession, m: AmiMessage, id: string | undefined): void {
-    const family = m.get('Family');
-    const key = m.get('Key');
-    if (!family) {
-      this.#s.errorResponse(s, id, 'No family specified.');
-      return;
-    }
-    if (!key) {
-      this.#s.errorResponse(s, id, 'No key specified.');
-      return;
-    }
+    const target = this.#familyAndKey(s, m, id, '.');
+    if (!target) return;
+    const { family, key } = target;
     if (!this.#s.db.delete(`/${family}/${key}`)) {
       this.#s.errorResponse(s, id, 'Database entry could not be deleted');
       return;
@@ -342,22 +342,14 @@ export class ActionHandlers {
   /** Creates a channel (e.g. an inbound call waiting in our context) and announces it with Newchannel. */
   addChannel(partial: Partial<SimulatedChannel> & { name: string }): SimulatedChannel {
     const uniqueid = partial.uniqueid ?? this.#nextUniqueid();
-    const c: SimulatedChannel = {
+    const c = newChannel({
       state: 4,
       stateDesc: 'Ring',
-      callerIdNum: '<unknown>',
-      callerIdName: '<unknown>',
-      connectedLineNum: '<unknown>',
-      connectedLineName: '<unknown>',
-      context: 'default',
-      exten: 's',
-      priority: 1,
       linkedid: uniqueid,
-      vars: new Map(),
       createdAt: this.#s.options.now(),
       ...partial,
       uniqueid,
-    };
+    });
     this.#s.channels.set(c.name, c);
     this.#s.emitEvent([['Event', 'Newchannel'], ['Privilege', 'call,all'], ...channelHeaders(c)]);
     return c;
@@ -366,12 +358,7 @@ export class ActionHandlers {
   #coreShowChannels(s: AmiSession, id: string | undefined): void {
     const now = this.#s.options.now();
     const channels = [...this.#s.channels.values()];
-    s.send(
-      response('Success', id, [
-        ['EventList', 'start'],
-        ['Message', 'Channels will follow'],
-      ]),
-    );
+    s.send(listStart(id, 'Channels will follow'));
     for (const c of channels) {
       const secs = Math.max(0, Math.floor((now - (c.createdAt ?? now)) / 1000));
       const hms = [secs / 3600, (secs / 60) % 60, secs % 60].map((n) =>
@@ -524,12 +511,7 @@ export class ActionHandlers {
     if (regex) {
       const re = new RegExp(regex[1] as string);
       const matched = [...this.#s.channels.values()].filter((c) => re.test(c.name));
-      s.send(
-        response('Success', id, [
-          ['EventList', 'start'],
-          ['Message', 'Channels hung up will follow'],
-        ]),
-      );
+      s.send(listStart(id, 'Channels hung up will follow'));
       for (const c of matched)
         s.send(
           frame([
@@ -629,6 +611,13 @@ function parseEventMask(raw: string | undefined): 'on' | 'off' | ReadonlySet<str
   if (v === 'off' || v === 'no' || v === 'false' || v === '0') return 'off';
   if (v === 'on' || v === 'yes' || v === 'true' || v === '1' || v === 'all') return 'on';
   return new Set(v.split(',').map((c) => c.trim()));
+}
+
+function listStart(id: string | undefined, message: string): Buffer {
+  return response('Success', id, [
+    ['EventList', 'start'],
+    ['Message', message],
+  ]);
 }
 
 function listComplete(event: string, id: string | undefined, items: number): Buffer {

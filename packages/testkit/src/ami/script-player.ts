@@ -8,7 +8,7 @@ import type { AmiMessage } from '@sa/ami';
 import type { AmiSession, AmiTestServer } from './ami-test-server.js';
 import { amiTimestamp, eventTv } from './ami-wire.js';
 import { LOCAL_SEQ_RE, type RecordedReaction, type RecordedScripts, scriptKey } from './recorded-scripts.js';
-import type { SimulatedChannel } from './simulated-channel.js';
+import { newChannel, type SimulatedChannel } from './simulated-channel.js';
 
 const UNIQUEID_RE = /\b\d{9,11}\.\d+\b/g;
 const UUID_RE = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g;
@@ -127,22 +127,14 @@ export class ScriptPlayer {
     }
     let c = channels.get(name);
     if (event === 'Newchannel' && c === undefined) {
-      c = {
+      c = newChannel({
         name,
         state: 0,
         stateDesc: 'Down',
-        callerIdNum: '<unknown>',
-        callerIdName: '<unknown>',
-        connectedLineNum: '<unknown>',
-        connectedLineName: '<unknown>',
-        context: 'default',
-        exten: 's',
-        priority: 1,
         uniqueid: h.get('uniqueid') ?? '',
         linkedid: h.get('linkedid') ?? '',
-        vars: new Map(),
         createdAt: this.#server.options.now(),
-      };
+      });
       channels.set(name, c);
     }
     if (c === undefined || !h.has('channelstate')) return;

@@ -23,6 +23,24 @@ export interface SimulatedChannel {
   createdAt?: number;
 }
 
+type NewChannelFields = Pick<SimulatedChannel, 'name' | 'state' | 'stateDesc' | 'uniqueid' | 'linkedid'> &
+  Partial<SimulatedChannel>;
+
+/** A channel with what Asterisk shows before it knows more: no caller, context `default`, exten `s`. */
+export function newChannel(fields: NewChannelFields): SimulatedChannel {
+  return {
+    callerIdNum: '<unknown>',
+    callerIdName: '<unknown>',
+    connectedLineNum: '<unknown>',
+    connectedLineName: '<unknown>',
+    context: 'default',
+    exten: 's',
+    priority: 1,
+    vars: new Map(),
+    ...fields,
+  };
+}
+
 export function channelHeaders(c: SimulatedChannel): WireHeaders {
   return [
     ['Channel', c.name],
