@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type AmiFrame, AmiFrameParser } from './ami-frame-parser.js';
-import { readConnections, readServerBin, transcriptNames } from './test-support/transcripts.js';
+import { readConnections, readServerBin, transcriptNames } from './transcripts.js';
 
 const amiTranscripts = transcriptNames().filter((n) => !n.startsWith('06-fastagi'));
 

@@ -1,5 +1,4 @@
 // Helpers for the AMI test server's own tests: recorded transcripts and a raw TCP probe.
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
 import { AmiFrameParser, type AmiMessage } from '@sa/ami';
@@ -10,21 +9,7 @@ export function fixturePath(file: string): string {
   return require.resolve(`@sa/ami/fixtures/${file}`);
 }
 
-export interface RecordedConnection {
-  readonly server: Buffer;
-  readonly client: Buffer;
-}
-
-export function readConnections(name: string): RecordedConnection[] {
-  const text = readFileSync(fixturePath(`${name}.txt`), 'utf8');
-  const out: { server: string[]; client: string[] }[] = [];
-  for (const line of text.split(/(?<=\n)/)) {
-    if (line.startsWith('# TCP connected')) out.push({ server: [], client: [] });
-    else if (line.startsWith('S: ')) out.at(-1)?.server.push(line.slice(3));
-    else if (line.startsWith('C: ')) out.at(-1)?.client.push(line.slice(3));
-  }
-  return out.map((c) => ({ server: Buffer.from(c.server.join('')), client: Buffer.from(c.client.join('')) }));
-}
+export { type RecordedConnection, readConnections } from '@sa/ami/transcripts';
 
 /** Splits a byte stream into its messages, each kept as raw text (the banner is its own item). */
 export function rawMessages(bytes: Buffer): string[] {

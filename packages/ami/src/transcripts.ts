@@ -1,8 +1,9 @@
 // Reads the recorded AMI transcripts in packages/ami/fixtures and splits them per TCP connection.
+// Exported as @sa/ami/transcripts for the tests here and the AMI test server's (packages/testkit).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const fixturesDir = resolve(import.meta.dirname, '../../fixtures');
+export const fixturesDir = resolve(import.meta.dirname, '../fixtures'); // from src/ and dist/ alike;
 
 export interface RecordedConnection {
   readonly server: Buffer;
