@@ -1,9 +1,9 @@
 // Audit log: every change, who made it, and the before/after values (newest first).
 
-import { fill, formatDateTime, h } from '../dom.js';
-import { badge, dataTable } from '../ui/data-table.js';
-import { pageInfo, pager } from '../ui/pager.js';
-import { loadError, pageFrame, resultsRegion } from './page.js';
+import { formatDateTime, h } from '../dom.js';
+import { badge } from '../ui/data-table.js';
+import { listView } from '../ui/list-view.js';
+import { pageFrame } from './page.js';
 
 const PAGE_SIZE = 50;
 const ENTITIES = [
@@ -19,76 +19,36 @@ const ENTITIES = [
 ];
 
 export function render(root, { api }) {
-  const state = { offset: 0, entity: '', cursors: [null] };
   const body = pageFrame(root, {
     title: 'Audit log',
     description: 'Every change, append-only: who, what, before and after.',
   });
-  const filter = h(
-    'form',
-    { class: 'toolbar', role: 'search', 'aria-label': 'Filter audit log' },
-    h('label', { for: 'audit-entity' }, 'Entity'),
-    h(
-      'select',
-      { id: 'audit-entity', name: 'entity' },
-      ENTITIES.map(([value, label]) => h('option', { value }, label)),
-    ),
-    h('button', { type: 'submit', class: 'btn' }, 'Apply'),
-  );
-  filter.addEventListener('submit', (event) => {
-    event.preventDefault();
-    state.entity = String(new FormData(filter).get('entity'));
-    state.offset = 0;
-    state.cursors = [null];
-    load();
+  const list = listView({
+    filter: {
+      label: 'Filter audit log',
+      controls: [
+        h('label', { for: 'audit-entity' }, 'Entity'),
+        h(
+          'select',
+          { id: 'audit-entity', name: 'entity' },
+          ENTITIES.map(([value, label]) => h('option', { value }, label)),
+        ),
+      ],
+    },
+    pageSize: PAGE_SIZE,
+    fetchPage: ({ limit, cursor, filters }) => api.audit.list({ ...filters, limit, cursor }),
+    caption: 'Audit log',
+    empty: 'No changes recorded.',
+    columns: [
+      { label: 'When', render: (e) => formatDateTime(e.at) },
+      { label: 'Who', render: (e) => e.actor },
+      { label: 'Action', render: (e) => badge(e.action, actionTone(e.action)) },
+      { label: 'What', render: whatCell },
+      { label: 'Change', render: changeCell },
+    ],
   });
-  const results = resultsRegion();
-  body.append(filter, results);
-
-  async function load() {
-    const cursor = state.cursors[state.cursors.length - 1];
-    try {
-      const response = await api.audit.list({
-        entity: state.entity,
-        limit: PAGE_SIZE,
-        cursor: cursor ?? undefined,
-      });
-      const info = pageInfo(response, state.offset, PAGE_SIZE);
-      fill(
-        results,
-        dataTable({
-          caption: 'Audit log',
-          rows: info.items,
-          empty: 'No changes recorded.',
-          columns: [
-            { label: 'When', render: (e) => formatDateTime(e.at) },
-            { label: 'Who', render: (e) => e.actor },
-            { label: 'Action', render: (e) => badge(e.action, actionTone(e.action)) },
-            { label: 'What', render: whatCell },
-            { label: 'Change', render: changeCell },
-          ],
-        }),
-        pager({
-          info,
-          label: 'Audit log',
-          onPrevious: () => {
-            state.offset = Math.max(0, state.offset - PAGE_SIZE);
-            if (state.cursors.length > 1) state.cursors.pop();
-            load();
-          },
-          onNext: () => {
-            state.offset += PAGE_SIZE;
-            if (info.nextCursor) state.cursors.push(info.nextCursor);
-            load();
-          },
-        }),
-      );
-    } catch (error) {
-      fill(results, loadError(error));
-    }
-  }
-
-  load();
+  body.append(list.filter, list.results);
+  list.reload();
 }
 
 function actionTone(action) {

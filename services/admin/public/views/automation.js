@@ -1,12 +1,12 @@
 // Automation: API tokens for scripts (shown once) and the FreePBX "Misc Destinations" import.
 
 import { fill, formatDateTime, h } from '../dom.js';
-import { actions, badge, dataTable, rowButton } from '../ui/data-table.js';
-import { confirmDialog, openDialog } from '../ui/dialog.js';
+import { actions, badge, rowButton } from '../ui/data-table.js';
+import { openDialog } from '../ui/dialog.js';
 import { checkboxField, textField } from '../ui/fields.js';
 import { formAlert, showFormError } from '../ui/form-errors.js';
-import { listItems } from '../ui/pager.js';
-import { loadError, pageFrame, resultsRegion } from './page.js';
+import { listView } from '../ui/list-view.js';
+import { pageFrame, resultsRegion } from './page.js';
 
 export function render(root, { api, notify }) {
   const body = pageFrame(root, {
@@ -39,42 +39,34 @@ export function render(root, { api, notify }) {
     importSection(),
   );
 
-  async function loadTokens() {
-    try {
-      const rows = listItems(await api.tokens.list());
-      fill(
-        tokens,
-        dataTable({
-          caption: 'API tokens',
-          rows,
-          empty: 'No API tokens.',
-          columns: [
-            { label: 'Name', render: (t) => h('strong', {}, t.name) },
-            { label: 'Created', render: (t) => formatDateTime(t.createdAt) },
-            {
-              label: 'State',
-              render: (t) => (t.revoked ? badge('Revoked', 'muted') : badge('Active', 'success')),
-            },
-            {
-              label: 'Actions',
-              render: (t) =>
-                t.revoked
-                  ? null
-                  : actions(
-                      rowButton('Revoke', {
-                        label: `Revoke ${t.name}`,
-                        onClick: () => revoke(t),
-                        danger: true,
-                      }),
-                    ),
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      fill(tokens, loadError(error));
-    }
-  }
+  const tokenList = listView({
+    results: tokens,
+    notify,
+    fetchPage: () => api.tokens.list(),
+    caption: 'API tokens',
+    empty: 'No API tokens.',
+    columns: [
+      { label: 'Name', render: (t) => h('strong', {}, t.name) },
+      { label: 'Created', render: (t) => formatDateTime(t.createdAt) },
+      {
+        label: 'State',
+        render: (t) => (t.revoked ? badge('Revoked', 'muted') : badge('Active', 'success')),
+      },
+      {
+        label: 'Actions',
+        render: (t) =>
+          t.revoked
+            ? null
+            : actions(
+                rowButton('Revoke', {
+                  label: `Revoke ${t.name}`,
+                  onClick: () => revoke(t),
+                  danger: true,
+                }),
+              ),
+      },
+    ],
+  });
 
   function createToken() {
     const form = h(
@@ -100,7 +92,7 @@ export function render(root, { api, notify }) {
       event.preventDefault();
       try {
         const created = await api.tokens.create({ name: String(new FormData(form).get('name')).trim() });
-        loadTokens();
+        tokenList.reload();
         fill(
           dialog.dialog.querySelector('.dialog-body'),
           h('p', {}, `Token ${created.name} is ready. Copy it now: it will not be shown again.`),
@@ -117,20 +109,16 @@ export function render(root, { api, notify }) {
     });
   }
 
-  async function revoke(token) {
-    const confirmed = await confirmDialog({
-      title: 'Revoke token?',
-      message: `Scripts using ${token.name} stop working at once.`,
-      confirmLabel: 'Revoke token',
-    });
-    if (!confirmed) return;
-    try {
-      await api.tokens.revoke(token.id);
-      notify(`Token ${token.name} revoked`);
-      loadTokens();
-    } catch (error) {
-      notify(error.message, 'error');
-    }
+  function revoke(token) {
+    return tokenList.confirmChange(
+      {
+        title: 'Revoke token?',
+        message: `Scripts using ${token.name} stop working at once.`,
+        confirmLabel: 'Revoke token',
+      },
+      () => api.tokens.revoke(token.id),
+      `Token ${token.name} revoked`,
+    );
   }
 
   function importSection() {
@@ -181,7 +169,7 @@ export function render(root, { api, notify }) {
     );
   }
 
-  loadTokens();
+  tokenList.reload();
 }
 
 function importSummary(result, dryRun) {

@@ -1,16 +1,14 @@
 // Destinations ("targets"): generic SMART-<Name> for everyone, specific <ext>-<Name> for one extension.
 
-import { fill, h } from '../dom.js';
-import { actions, badge, dataTable, rowButton } from '../ui/data-table.js';
-import { confirmDialog } from '../ui/dialog.js';
-import { pageInfo, pager } from '../ui/pager.js';
+import { h } from '../dom.js';
+import { actions, badge, rowButton } from '../ui/data-table.js';
+import { filterInput, listView } from '../ui/list-view.js';
 import { openDestinationForm } from './destination-form.js';
-import { loadError, pageFrame, resultsRegion } from './page.js';
+import { pageFrame } from './page.js';
 
 const PAGE_SIZE = 50;
 
 export function render(root, { api, notify }) {
-  const state = { offset: 0, scope: '', extension: '' };
   const body = pageFrame(root, {
     title: 'Destinations',
     description:
@@ -21,78 +19,39 @@ export function render(root, { api, notify }) {
         {
           type: 'button',
           class: 'btn btn-primary',
-          onclick: () => openDestinationForm({ api, notify, onSaved: load }),
+          onclick: () => openDestinationForm({ api, notify, onSaved: list.reload }),
         },
         'New destination',
       ),
     ],
   });
-  const filter = h(
-    'form',
-    { class: 'toolbar', role: 'search', 'aria-label': 'Filter destinations' },
-    h('label', { for: 'destination-scope' }, 'Scope'),
-    h(
-      'select',
-      { id: 'destination-scope', name: 'scope' },
-      h('option', { value: '' }, 'All'),
-      h('option', { value: 'generic' }, 'Generic'),
-      h('option', { value: 'specific' }, 'Specific'),
-    ),
-    h('label', { for: 'destination-extension' }, 'Extension'),
-    h('input', {
-      id: 'destination-extension',
-      name: 'extension',
-      type: 'search',
-      inputmode: 'numeric',
-      placeholder: 'any',
-    }),
-    h('button', { type: 'submit', class: 'btn' }, 'Apply'),
-  );
-  filter.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const data = new FormData(filter);
-    state.scope = String(data.get('scope'));
-    state.extension = String(data.get('extension')).trim();
-    state.offset = 0;
-    load();
+  const list = listView({
+    filter: {
+      label: 'Filter destinations',
+      controls: [
+        h('label', { for: 'destination-scope' }, 'Scope'),
+        h(
+          'select',
+          { id: 'destination-scope', name: 'scope' },
+          h('option', { value: '' }, 'All'),
+          h('option', { value: 'generic' }, 'Generic'),
+          h('option', { value: 'specific' }, 'Specific'),
+        ),
+        filterInput({
+          id: 'destination-extension',
+          name: 'extension',
+          label: 'Extension',
+          placeholder: 'any',
+        }),
+      ],
+    },
+    pageSize: PAGE_SIZE,
+    fetchPage: ({ limit, offset, filters }) => api.destinations.list({ ...filters, limit, offset }),
+    notify,
+    caption: 'Destinations',
+    columns: columns(),
+    empty: 'No destinations yet.',
   });
-  const results = resultsRegion();
-  body.append(filter, results);
-
-  async function load() {
-    try {
-      const response = await api.destinations.list({
-        scope: state.scope,
-        extension: state.extension,
-        limit: PAGE_SIZE,
-        offset: state.offset,
-      });
-      const info = pageInfo(response, state.offset, PAGE_SIZE);
-      fill(
-        results,
-        dataTable({
-          caption: 'Destinations',
-          columns: columns(),
-          rows: info.items,
-          empty: 'No destinations yet.',
-        }),
-        pager({
-          info,
-          label: 'Destinations',
-          onPrevious: () => {
-            state.offset = Math.max(0, state.offset - PAGE_SIZE);
-            load();
-          },
-          onNext: () => {
-            state.offset += PAGE_SIZE;
-            load();
-          },
-        }),
-      );
-    } catch (error) {
-      fill(results, loadError(error));
-    }
-  }
 
   function columns() {
     return [
@@ -110,7 +69,7 @@ export function render(root, { api, notify }) {
           actions(
             rowButton('Edit', {
               label: `Edit ${d.name}`,
-              onClick: () => openDestinationForm({ api, notify, destination: d, onSaved: load }),
+              onClick: () => openDestinationForm({ api, notify, destination: d, onSaved: list.reload }),
             }),
             rowButton('Delete', { label: `Delete ${d.name}`, onClick: () => remove(d), danger: true }),
           ),
@@ -118,21 +77,18 @@ export function render(root, { api, notify }) {
     ];
   }
 
-  async function remove(destination) {
-    const confirmed = await confirmDialog({
-      title: 'Delete destination?',
-      message: `${destination.name} will no longer be offered to phones.`,
-      confirmLabel: 'Delete destination',
-    });
-    if (!confirmed) return;
-    try {
-      await api.destinations.remove(destination.id);
-      notify(`Destination ${destination.name} deleted`);
-      load();
-    } catch (error) {
-      notify(error.message, 'error');
-    }
+  function remove(destination) {
+    return list.confirmChange(
+      {
+        title: 'Delete destination?',
+        message: `${destination.name} will no longer be offered to phones.`,
+        confirmLabel: 'Delete destination',
+      },
+      () => api.destinations.remove(destination.id),
+      `Destination ${destination.name} deleted`,
+    );
   }
 
-  load();
+  body.append(list.filter, list.results);
+  list.reload();
 }

@@ -1,18 +1,16 @@
 // Devices: list (paged, filtered by extension), add, edit, enable/disable, delete, provisioning QR.
 
-import { fill, formatDate, h } from '../dom.js';
-import { actions, badge, dataTable, rowButton } from '../ui/data-table.js';
-import { confirmDialog } from '../ui/dialog.js';
-import { pageInfo, pager } from '../ui/pager.js';
+import { formatDate, h } from '../dom.js';
+import { actions, badge, rowButton } from '../ui/data-table.js';
+import { filterInput, listView } from '../ui/list-view.js';
 import { openDeviceForm } from './device-form.js';
 import { openDeviceQr } from './device-qr.js';
-import { loadError, pageFrame, resultsRegion } from './page.js';
+import { pageFrame } from './page.js';
 
 const PAGE_SIZE = 25;
 const TIER_TONES = { free: 'neutral', standard: 'info', premium: 'accent' };
 
 export function render(root, { api, notify }) {
-  const state = { offset: 0, extension: '', cursors: [null] };
   const body = pageFrame(root, {
     title: 'Devices',
     description: 'Phones registered with the server, their extension and licence.',
@@ -22,74 +20,34 @@ export function render(root, { api, notify }) {
         {
           type: 'button',
           class: 'btn btn-primary',
-          onclick: () => openDeviceForm({ api, notify, onSaved: load }),
+          onclick: () => openDeviceForm({ api, notify, onSaved: list.reload }),
         },
         'Add device',
       ),
     ],
   });
-  const filter = h(
-    'form',
-    { class: 'toolbar', role: 'search', 'aria-label': 'Filter devices' },
-    h('label', { for: 'device-filter' }, 'Filter by extension'),
-    h('input', {
-      id: 'device-filter',
-      name: 'extension',
-      type: 'search',
-      inputmode: 'numeric',
-      placeholder: 'e.g. 23',
-    }),
-    h('button', { type: 'submit', class: 'btn' }, 'Apply'),
-  );
-  filter.addEventListener('submit', (event) => {
-    event.preventDefault();
-    state.extension = String(new FormData(filter).get('extension')).trim();
-    state.offset = 0;
-    state.cursors = [null];
-    load();
+  const list = listView({
+    filter: {
+      label: 'Filter devices',
+      controls: filterInput({
+        id: 'device-filter',
+        name: 'extension',
+        label: 'Filter by extension',
+        placeholder: 'e.g. 23',
+      }),
+    },
+    pageSize: PAGE_SIZE,
+    // Offset paging until the API hands out a cursor, then the cursor alone.
+    fetchPage: ({ limit, offset, cursor, filters }) =>
+      api.devices.list({ ...filters, limit, offset: cursor ? undefined : offset, cursor }),
+    notify,
+    caption: 'Devices',
+    columns: columns(),
+    empty: (filters) =>
+      filters.extension
+        ? `No device on an extension starting with ${filters.extension}.`
+        : 'No devices yet. Add the first one.',
   });
-  const results = resultsRegion();
-  body.append(filter, results);
-
-  async function load() {
-    const cursor = state.cursors[state.cursors.length - 1];
-    try {
-      const response = await api.devices.list({
-        extension: state.extension,
-        limit: PAGE_SIZE,
-        offset: cursor ? undefined : state.offset,
-        cursor: cursor ?? undefined,
-      });
-      const info = pageInfo(response, state.offset, PAGE_SIZE);
-      fill(
-        results,
-        dataTable({
-          caption: 'Devices',
-          columns: columns(),
-          rows: info.items,
-          empty: state.extension
-            ? `No device on an extension starting with ${state.extension}.`
-            : 'No devices yet. Add the first one.',
-        }),
-        pager({
-          info,
-          label: 'Devices',
-          onPrevious: () => {
-            state.offset = Math.max(0, state.offset - PAGE_SIZE);
-            if (state.cursors.length > 1) state.cursors.pop();
-            load();
-          },
-          onNext: () => {
-            state.offset += PAGE_SIZE;
-            if (info.nextCursor) state.cursors.push(info.nextCursor);
-            load();
-          },
-        }),
-      );
-    } catch (error) {
-      fill(results, loadError(error));
-    }
-  }
 
   function columns() {
     return [
@@ -116,7 +74,7 @@ export function render(root, { api, notify }) {
           actions(
             rowButton('Edit', {
               label: `Edit ${d.deviceId}`,
-              onClick: () => openDeviceForm({ api, notify, device: d, onSaved: load }),
+              onClick: () => openDeviceForm({ api, notify, device: d, onSaved: list.reload }),
             }),
             rowButton('QR code', {
               label: `QR code for ${d.deviceId}`,
@@ -138,33 +96,27 @@ export function render(root, { api, notify }) {
     ];
   }
 
-  async function toggle(device) {
-    try {
-      await api.devices.update(device.deviceId, { enabled: device.enabled === false });
-      notify(`Device ${device.deviceId} ${device.enabled === false ? 'enabled' : 'disabled'}`);
-      load();
-    } catch (error) {
-      notify(error.message, 'error');
-    }
+  function toggle(device) {
+    return list.change(
+      () => api.devices.update(device.deviceId, { enabled: device.enabled === false }),
+      `Device ${device.deviceId} ${device.enabled === false ? 'enabled' : 'disabled'}`,
+    );
   }
 
-  async function remove(device) {
-    const confirmed = await confirmDialog({
-      title: 'Delete device?',
-      message: `Device ${device.deviceId} (extension ${device.extension}) will stop working immediately.`,
-      confirmLabel: 'Delete device',
-    });
-    if (!confirmed) return;
-    try {
-      await api.devices.remove(device.deviceId);
-      notify(`Device ${device.deviceId} deleted`);
-      load();
-    } catch (error) {
-      notify(error.message, 'error');
-    }
+  function remove(device) {
+    return list.confirmChange(
+      {
+        title: 'Delete device?',
+        message: `Device ${device.deviceId} (extension ${device.extension}) will stop working immediately.`,
+        confirmLabel: 'Delete device',
+      },
+      () => api.devices.remove(device.deviceId),
+      `Device ${device.deviceId} deleted`,
+    );
   }
 
-  load();
+  body.append(list.filter, list.results);
+  list.reload();
 }
 
 function licenceCell(device) {

@@ -1,12 +1,12 @@
 // Locations: named places recognised by Wi-Fi network names (SSIDs) and/or access points (BSSIDs).
 
-import { fill, h } from '../dom.js';
-import { actions, dataTable, rowButton } from '../ui/data-table.js';
-import { confirmDialog, openDialog } from '../ui/dialog.js';
+import { h } from '../dom.js';
+import { actions, rowButton } from '../ui/data-table.js';
+import { openDialog } from '../ui/dialog.js';
 import { linesOf, textareaField, textField } from '../ui/fields.js';
 import { formAlert, showFormError } from '../ui/form-errors.js';
-import { listItems } from '../ui/pager.js';
-import { loadError, pageFrame, resultsRegion } from './page.js';
+import { listView } from '../ui/list-view.js';
+import { pageFrame } from './page.js';
 
 export function render(root, { api, notify }) {
   const body = pageFrame(root, {
@@ -16,37 +16,26 @@ export function render(root, { api, notify }) {
       h('button', { type: 'button', class: 'btn btn-primary', onclick: () => openForm() }, 'New location'),
     ],
   });
-  const results = resultsRegion();
-  body.append(results);
 
-  async function load() {
-    try {
-      const rows = listItems(await api.locations.list({ limit: 200 }));
-      fill(
-        results,
-        dataTable({
-          caption: 'Locations',
-          rows,
-          empty: 'No locations yet.',
-          columns: [
-            { label: 'Name', render: (l) => h('strong', {}, l.name) },
-            { label: 'SSIDs', render: (l) => chips(l.ssids) },
-            { label: 'BSSIDs', className: 'mono', render: (l) => chips(l.bssids) },
-            {
-              label: 'Actions',
-              render: (l) =>
-                actions(
-                  rowButton('Edit', { label: `Edit ${l.name}`, onClick: () => openForm(l) }),
-                  rowButton('Delete', { label: `Delete ${l.name}`, onClick: () => remove(l), danger: true }),
-                ),
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      fill(results, loadError(error));
-    }
-  }
+  const list = listView({
+    notify,
+    fetchPage: () => api.locations.list({ limit: 200 }),
+    caption: 'Locations',
+    empty: 'No locations yet.',
+    columns: [
+      { label: 'Name', render: (l) => h('strong', {}, l.name) },
+      { label: 'SSIDs', render: (l) => chips(l.ssids) },
+      { label: 'BSSIDs', className: 'mono', render: (l) => chips(l.bssids) },
+      {
+        label: 'Actions',
+        render: (l) =>
+          actions(
+            rowButton('Edit', { label: `Edit ${l.name}`, onClick: () => openForm(l) }),
+            rowButton('Delete', { label: `Delete ${l.name}`, onClick: () => remove(l), danger: true }),
+          ),
+      },
+    ],
+  });
 
   function openForm(location) {
     const form = h(
@@ -98,30 +87,27 @@ export function render(root, { api, notify }) {
         else await api.locations.create(payload);
         notify(`Location ${payload.name} saved`);
         dialog.close();
-        load();
+        list.reload();
       } catch (error) {
         showFormError(form, error);
       }
     });
   }
 
-  async function remove(location) {
-    const confirmed = await confirmDialog({
-      title: 'Delete location?',
-      message: `${location.name} will be removed. Scenarios that use it must be changed first.`,
-      confirmLabel: 'Delete location',
-    });
-    if (!confirmed) return;
-    try {
-      await api.locations.remove(location.id);
-      notify(`Location ${location.name} deleted`);
-      load();
-    } catch (error) {
-      notify(error.message, 'error');
-    }
+  function remove(location) {
+    return list.confirmChange(
+      {
+        title: 'Delete location?',
+        message: `${location.name} will be removed. Scenarios that use it must be changed first.`,
+        confirmLabel: 'Delete location',
+      },
+      () => api.locations.remove(location.id),
+      `Location ${location.name} deleted`,
+    );
   }
 
-  load();
+  body.append(list.results);
+  list.reload();
 }
 
 function chips(values = []) {
