@@ -257,6 +257,37 @@ describe('admin web console in headless Chromium', () => {
     await shot('10-destinations-listed');
   });
 
+  it('given the scope filter and a confirmed delete, then the list shows only matches and loses the deleted row', async () => {
+    await page.getByRole('button', { name: 'New destination' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New destination' });
+    await dialog.getByLabel('Name', { exact: true }).fill('Spare');
+    await dialog.getByLabel('Dial string').fill('201');
+    await dialog.getByRole('button', { name: 'Create destination' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const spare = page.getByRole('row').filter({ hasText: 'SMART-Spare' });
+    await spare.waitFor();
+
+    await page.getByLabel('Scope').selectOption('specific');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await spare.waitFor({ state: 'detached' });
+    await page
+      .getByRole('row')
+      .filter({ hasText: `${EXTENSION}-Mobile` })
+      .waitFor();
+    assert.equal(await page.getByRole('row').filter({ hasText: 'SMART-Desk' }).count(), 0);
+    await page.getByLabel('Scope').selectOption('');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await spare.waitFor();
+
+    await page.getByRole('button', { name: 'Delete SMART-Spare' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete destination?' })
+      .getByRole('button', { name: 'Delete destination' })
+      .click();
+    await spare.waitFor({ state: 'detached' });
+    await page.getByRole('row').filter({ hasText: 'SMART-Desk' }).waitFor();
+  });
+
   it('given SSIDs and BSSIDs, when creating a location, then it is listed with both', async () => {
     await page.getByRole('link', { name: 'Locations' }).click();
     await page.getByRole('button', { name: 'New location' }).click();
