@@ -243,7 +243,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
       extension: ext,
       stored: stored?.state.decision ?? null,
       current,
-      devices: stored?.state.devices ?? {},
+      devices: stored?.state.devices ?? [],
       choice: stored?.state.choice ?? null,
       calls: await store.recentCalls(ext),
     };

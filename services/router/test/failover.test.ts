@@ -11,7 +11,8 @@ const ROUNDS = 15;
 async function allApplied(h: Harness, lastCounter: number): Promise<boolean> {
   for (const ext of USERS) {
     const raw = await h.storedState(ext);
-    if (!raw || decodeState(raw).state.devices[`D${ext}`]?.counter !== lastCounter) return false;
+    if (!raw || decodeState(raw).state.devices.find((d) => d.id === `D${ext}`)?.counter !== lastCounter)
+      return false;
   }
   return true;
 }

@@ -42,7 +42,7 @@ describe('router with real NATS JetStream and Redis', () => {
     await h.presence('232', 'D232', 11, OFFICE_AP); // a newer report, processed after the stale ones
     await waitFor(async () => {
       const raw = await h.storedState('232');
-      return raw && decodeState(raw).state.devices['D232']?.counter === 11;
+      return raw && decodeState(raw).state.devices.find((d) => d.id === 'D232')?.counter === 11;
     }, 'counter 11 applied');
     const state = decodeState((await h.storedState('232'))!);
     assert.equal(state.state.decision?.scenarioId, 'desk');

@@ -190,7 +190,7 @@ describe('scenario engine: idempotency', () => {
     assert.equal(again.outcome, 'stale_counter');
     r = run([older, older], T0 + S, officeRules(), r.state);
     assert.equal(r.applied, 0);
-    assert.equal(r.state.devices['D1']?.counter, 10);
+    assert.equal(r.state.devices.find((d) => d.id === 'D1')?.counter, 10);
     assert.equal(r.state.decision?.scenarioId, 'desk');
   });
 });
@@ -391,6 +391,6 @@ describe('scenario engine: expiry sweep', () => {
   test('given a device silent beyond retention, then it is forgotten', () => {
     const r1 = run([presence(T0, officeNet)], T0);
     const r2 = evaluate(r1.state, officeRules(), T0 + settings.deviceRetentionMs + S, settings);
-    assert.deepEqual(Object.keys(r2.state.devices), []);
+    assert.deepEqual(r2.state.devices, []);
   });
 });

@@ -34,6 +34,7 @@ export interface EvaluateResult {
 }
 
 const newDevice: DeviceRecord = {
+  id: '',
   counter: 0,
   choiceCounter: 0,
   seenAtMs: 0,
@@ -62,7 +63,7 @@ function applyPresence(
   rules: UserRules | null,
   settings: EngineSettings,
 ): { state: UserState; outcome: ApplyOutcome } {
-  const prev = state.devices[e.deviceId] ?? newDevice;
+  const prev = deviceOf(state.devices, e.deviceId);
   if (e.counter <= prev.counter) return { state, outcome: 'stale_counter' };
   const visible = strongVisible(e.visible, settings.visibleRssiThresholdDbm, settings.maxVisibleRemembered);
   const seen = rules
@@ -72,18 +73,34 @@ function applyPresence(
   const observed = observe(prev, seen, e.atMs, wasFresh, settings);
   const device: DeviceRecord = {
     ...observed,
+    id: e.deviceId,
     counter: e.counter,
     seenAtMs: Math.max(prev.seenAtMs, e.atMs),
     connected: e.connected,
     visible,
   };
-  return { state: { ...state, devices: { ...state.devices, [e.deviceId]: device } }, outcome: 'applied' };
+  return { state: { ...state, devices: withDevice(state.devices, device) }, outcome: 'applied' };
+}
+
+/** The device's record, or a blank one (id '') when it never reported. */
+function deviceOf(devices: readonly DeviceRecord[], id: string): DeviceRecord {
+  for (const d of devices) if (d.id === id) return d;
+  return newDevice;
+}
+
+/** `devices` with `device` replacing the record of the same id, or appended. */
+function withDevice(devices: readonly DeviceRecord[], device: DeviceRecord): DeviceRecord[] {
+  const out = devices.slice();
+  const i = out.findIndex((d) => d.id === device.id);
+  if (i < 0) out.push(device);
+  else out[i] = device;
+  return out;
 }
 
 function applyChoice(state: UserState, e: ChoiceEvent): { state: UserState; outcome: ApplyOutcome } {
-  const prev = state.devices[e.deviceId] ?? newDevice;
+  const prev = deviceOf(state.devices, e.deviceId);
   if (e.counter <= prev.choiceCounter) return { state, outcome: 'stale_counter' };
-  const devices = { ...state.devices, [e.deviceId]: { ...prev, choiceCounter: e.counter } };
+  const devices = withDevice(state.devices, { ...prev, id: e.deviceId, choiceCounter: e.counter });
   const choice =
     e.clear || !e.scenarioId
       ? null
@@ -101,12 +118,12 @@ export function evaluate(
   nowMs: number,
   settings: EngineSettings,
 ): EvaluateResult {
-  const devices: Record<string, DeviceRecord> = {};
-  for (const [id, d] of Object.entries(state.devices)) {
+  const devices: DeviceRecord[] = [];
+  for (const d of state.devices) {
     if (nowMs - d.seenAtMs > settings.deviceRetentionMs && nowMs - d.seenAtMs > settings.presenceTimeoutMs) {
       continue;
     }
-    devices[id] = promoteByTime(relocate(d, rules, settings), nowMs, settings);
+    devices.push(promoteByTime(relocate(d, rules, settings), nowMs, settings));
   }
   let choice = state.choice;
   if (choice && choice.expiresAtMs > 0 && choice.expiresAtMs <= nowMs) choice = null;
@@ -158,7 +175,7 @@ function relocate(d: DeviceRecord, rules: UserRules | null, settings: EngineSett
 type Picked = Omit<Decision, 'decidedAtMs' | 'version'>;
 
 function pick(
-  devices: Readonly<Record<string, DeviceRecord>>,
+  devices: readonly DeviceRecord[],
   choice: UserState['choice'],
   rules: UserRules | null,
   nowMs: number,
@@ -209,12 +226,8 @@ function describeLocation(d: DeviceRecord, rules: UserRules, settings: EngineSet
   };
 }
 
-function staleReason(
-  devices: Readonly<Record<string, DeviceRecord>>,
-  nowMs: number,
-  s: EngineSettings,
-): string {
-  const last = Math.max(0, ...Object.values(devices).map((d) => d.seenAtMs));
+function staleReason(devices: readonly DeviceRecord[], nowMs: number, s: EngineSettings): string {
+  const last = Math.max(0, ...devices.map((d) => d.seenAtMs));
   if (last === 0) return 'no presence reported yet';
   const ago = Math.round((nowMs - last) / 1000);
   return `no fresh presence (last report ${ago} s ago, timeout ${Math.round(s.presenceTimeoutMs / 1000)} s)`;
@@ -222,19 +235,19 @@ function staleReason(
 
 /** Most recent fresh presence wins; ties go to the smallest device id. */
 export function freshestDevice(
-  devices: Readonly<Record<string, DeviceRecord>>,
+  devices: readonly DeviceRecord[],
   nowMs: number,
   settings: EngineSettings,
 ): { id: string; device: DeviceRecord } | null {
   let best: { id: string; device: DeviceRecord } | null = null;
-  for (const [id, device] of Object.entries(devices)) {
+  for (const device of devices) {
     if (device.seenAtMs === 0 || nowMs - device.seenAtMs >= settings.presenceTimeoutMs) continue;
     if (
       !best ||
       device.seenAtMs > best.device.seenAtMs ||
-      (device.seenAtMs === best.device.seenAtMs && id < best.id)
+      (device.seenAtMs === best.device.seenAtMs && device.id < best.id)
     ) {
-      best = { id, device };
+      best = { id: device.id, device };
     }
   }
   return best;
@@ -272,7 +285,7 @@ function none(reason: string): Picked {
 }
 
 function nextDeadline(
-  devices: Readonly<Record<string, DeviceRecord>>,
+  devices: readonly DeviceRecord[],
   choice: UserState['choice'],
   rules: UserRules | null,
   nowMs: number,
@@ -280,7 +293,7 @@ function nextDeadline(
 ): number {
   let next = Number.POSITIVE_INFINITY;
   if (choice && choice.expiresAtMs > 0) next = Math.min(next, choice.expiresAtMs);
-  for (const d of Object.values(devices)) {
+  for (const d of devices) {
     if (d.seenAtMs === 0 || nowMs - d.seenAtMs >= settings.presenceTimeoutMs) continue;
     next = Math.min(next, d.seenAtMs + settings.presenceTimeoutMs, promotionDeadlineMs(d, settings));
   }

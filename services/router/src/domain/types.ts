@@ -78,6 +78,7 @@ export interface Observation {
 
 /** What the router remembers about one device of a user. */
 export interface DeviceRecord {
+  readonly id: string;
   /** last applied presence counter (monotonic per device; older ones are ignored) */
   readonly counter: number;
   /** last applied choice counter */
@@ -117,12 +118,17 @@ export interface Decision {
 }
 
 export interface UserState {
-  readonly devices: Readonly<Record<string, DeviceRecord>>;
+  /**
+   * One record per device, in the order they first reported. An array rather than an object keyed
+   * by device id: such objects give every user's state its own hidden class (measured: ~8 % of the
+   * router's CPU in V8 map transitions and megamorphic property access).
+   */
+  readonly devices: readonly DeviceRecord[];
   readonly choice: ChoiceRecord | null;
   readonly decision: Decision | null;
 }
 
-export const emptyUserState: UserState = { devices: {}, choice: null, decision: null };
+export const emptyUserState: UserState = { devices: [], choice: null, decision: null };
 
 export interface EngineSettings {
   /** presence older than this no longer counts (fallback to the default scenario) */

@@ -80,7 +80,7 @@ describe('pipelined batches', () => {
     assert.deepEqual(store.applied, ['231@1', '230@1', '230@2']);
     const user = cache.lookup('230')!;
     assert.equal(user.rev, 2);
-    assert.equal(user.state.devices.D1?.counter, 2);
+    assert.equal(user.state.devices.find((d) => d.id === 'D1')?.counter, 2);
     assert.equal(user.state.decision?.targetDial, '299');
     assert.equal(processor.usersInFlight, 0);
   });

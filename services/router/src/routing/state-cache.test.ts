@@ -100,7 +100,7 @@ describe('owned-partition state cache', () => {
     assert.equal(r.committed, 1);
     const stored = store.rows.get(EXT)!;
     assert.equal(stored.rev, 3);
-    assert.deepEqual(Object.keys(stored.state.devices).sort(), ['D1', 'D2']);
+    assert.deepEqual(stored.state.devices.map((d) => d.id).sort(), ['D1', 'D2']);
     assert.deepEqual(cache.lookup(EXT), stored);
     assert.equal(pushed.at(-1)?.[1], '299');
   });

@@ -1,9 +1,12 @@
 // Compact serialisation of a user's state (positional arrays keep it well under 1 KB per user).
 // Stored as "<rev>:<epoch>:<json>" so the commit script reads rev and epoch without JSON parsing.
+// Devices are a list of rows that start with the device id; states written before that change hold
+// an object keyed by device id instead, and are still read.
 import type { ChoiceRecord, Decision, DeviceRecord, Evidence, Net, UserState } from '../../domain/types.js';
 
 type NetRow = [string, string, number];
-type DeviceRow = [
+/** the device's fields in DeviceRecord order, without its id */
+type DeviceFields = [
   number,
   number,
   number,
@@ -17,7 +20,8 @@ type DeviceRow = [
 ];
 type ChoiceRow = [string, number, string, number];
 type DecisionRow = [string, string, string, string, string, number, number];
-type StateRow = [Record<string, DeviceRow>, ChoiceRow | 0, DecisionRow | 0];
+type DeviceRow = [string, ...DeviceFields];
+type StateRow = [DeviceRow[] | Record<string, DeviceFields>, ChoiceRow | 0, DecisionRow | 0];
 
 export interface StoredUser {
   readonly rev: number;
@@ -45,9 +49,10 @@ export function decodeDecision(r: DecisionRow): Decision {
 }
 
 export function encodeState(rev: number, epoch: number, s: UserState): string {
-  const devices: Record<string, DeviceRow> = {};
-  for (const [id, d] of Object.entries(s.devices)) {
-    devices[id] = [
+  const devices: DeviceRow[] = [];
+  for (const d of s.devices) {
+    devices.push([
+      d.id,
       d.counter,
       d.choiceCounter,
       d.seenAtMs,
@@ -58,7 +63,7 @@ export function encodeState(rev: number, epoch: number, s: UserState): string {
       d.candidate,
       d.candidateCount,
       d.candidateSinceMs,
-    ];
+    ]);
   }
   const c = s.choice;
   const row: StateRow = [
@@ -75,21 +80,24 @@ export function decodeState(raw: string): StoredUser {
   const rev = Number(raw.slice(0, first));
   const epoch = Number(raw.slice(first + 1, second));
   const row = JSON.parse(raw.slice(second + 1)) as StateRow;
-  const devices: Record<string, DeviceRecord> = {};
-  for (const [id, r] of Object.entries(row[0])) {
-    devices[id] = {
-      counter: r[0],
-      choiceCounter: r[1],
-      seenAtMs: r[2],
-      connected: r[3] === 0 ? null : rowNet(r[3]),
-      visible: r[4].map(rowNet),
-      location: r[5],
-      evidence: r[6] as Evidence,
-      candidate: r[7],
-      candidateCount: r[8],
-      candidateSinceMs: r[9],
-    };
-  }
+  const rows = Array.isArray(row[0])
+    ? row[0]
+    : Object.entries(row[0]).map(([id, fields]): DeviceRow => [id, ...fields]);
+  const devices = rows.map(
+    (r): DeviceRecord => ({
+      id: r[0],
+      counter: r[1],
+      choiceCounter: r[2],
+      seenAtMs: r[3],
+      connected: r[4] === 0 ? null : rowNet(r[4]),
+      visible: r[5].map(rowNet),
+      location: r[6],
+      evidence: r[7] as Evidence,
+      candidate: r[8],
+      candidateCount: r[9],
+      candidateSinceMs: r[10],
+    }),
+  );
   const c = row[1];
   const choice: ChoiceRecord | null =
     c === 0 ? null : { scenarioId: c[0], expiresAtMs: c[1], deviceId: c[2], atMs: c[3] };
