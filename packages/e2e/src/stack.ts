@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { connectNats, connectRedis, createLogger } from '@sa/platform';
 import { busNames } from '@sa/proto';
 import {
+  deleteRedisKeys,
   repoRoot,
   type ServiceName,
   type ServiceProcess,
@@ -159,14 +160,7 @@ export async function cleanupPrefix(prefix: string): Promise<void> {
   }
   await nats.close();
   const redis = await connectRedis(testUrls.redis, logger);
-  for (const pattern of [`*${prefix}*`]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.redis.del(...keys);
-    } while (cursor !== '0');
-  }
+  await deleteRedisKeys(redis.redis, `*${prefix}*`);
   await redis.close();
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: testUrls.postgres });

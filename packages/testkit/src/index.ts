@@ -1,5 +1,5 @@
 export { TEST_IMAGES } from './images.js';
-export { testUrls, uniqueName } from './isolation.js';
+export { deleteRedisKeys, type RedisKeyScanner, testUrls, uniqueName } from './isolation.js';
 export {
   type LogLine,
   repoRoot,

@@ -10,3 +10,25 @@ export const testUrls = {
 export function uniqueName(kind: string): string {
   return `t_${kind}_${randomBytes(4).toString('hex')}`;
 }
+
+/** The part of an ioredis client that deleteRedisKeys needs (testkit does not depend on ioredis). */
+export interface RedisKeyScanner {
+  scan(
+    cursor: string,
+    match: 'MATCH',
+    pattern: string,
+    count: 'COUNT',
+    n: number,
+  ): Promise<[string, string[]]>;
+  del(...keys: string[]): Promise<number>;
+}
+
+/** Deletes every key matching `pattern` (SCAN, not KEYS: does not block a shared Redis). */
+export async function deleteRedisKeys(redis: RedisKeyScanner, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 5000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}

@@ -32,6 +32,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
 import { busNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
+import { deleteRedisKeys } from '@sa/testkit';
 import { officeConfig } from '../test/harness.js';
 import { baselineSubjects } from './baseline-peer.js';
 import { ext, type LoadCommand, type LoadDone, type LoadInit } from './load-shared.js';
@@ -475,12 +476,7 @@ try {
   await jsm.streams.delete(names.phoneStream).catch(() => {});
   for (const b of [names.devicesBucket, names.keysBucket, names.usersBucket])
     await jsm.streams.delete(`KV_${b}`).catch(() => {});
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `{sa:${prefix}*`, 'COUNT', 5000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deleteRedisKeys(redis, `{sa:${prefix}*`);
   await redis.quit();
   await nc.close();
 }

@@ -5,6 +5,7 @@
 // `node --import tsx services/router/bench/core-probe.ts` (PROBE_USERS 20000, PROBE_EVENTS 300000).
 import { createLogger, Redis } from '@sa/platform';
 import { decodeMessage, v1 } from '@sa/proto';
+import { deleteRedisKeys } from '@sa/testkit';
 import { toUserRules } from '../src/adapters/nats/proto-mapping.js';
 import { routerKeys } from '../src/adapters/redis/keys.js';
 import { RedisUserStateStore } from '../src/adapters/redis/redis-user-state-store.js';
@@ -92,11 +93,6 @@ try {
     }),
   );
 } finally {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `{sa:${prefix}*`, 'COUNT', 5000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deleteRedisKeys(redis, `{sa:${prefix}*`);
   await redis.quit();
 }

@@ -1,6 +1,16 @@
 // Builders for engine tests: one office user with desk, conference, night and mobile scenarios.
-import type { Net, PresenceEvent, RuleDef, ScenarioDef, UserRules, WindowDef } from '../domain/types.js';
-import { defaultEngineSettings, type EngineSettings } from '../domain/types.js';
+import { step } from '../domain/scenario-engine.js';
+import type {
+  Net,
+  PresenceEvent,
+  RouterEvent,
+  RuleDef,
+  ScenarioDef,
+  UserRules,
+  UserState,
+  WindowDef,
+} from '../domain/types.js';
+import { defaultEngineSettings, type EngineSettings, emptyUserState } from '../domain/types.js';
 
 export const T0 = Date.UTC(2026, 0, 5, 10, 0, 0); // Monday 10:00 UTC
 
@@ -69,4 +79,9 @@ export function presence(
   c = ++counter,
 ): PresenceEvent {
   return { kind: 'presence', deviceId, counter: c, atMs, connected, visible };
+}
+
+/** The office user's state after `events`, evaluated at `atMs` (from `prev`, default: nothing yet). */
+export function officeStep(events: RouterEvent[], atMs: number, prev: UserState = emptyUserState) {
+  return step(prev, events, officeRules(), atMs, settings);
 }

@@ -1,23 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { step } from '../../domain/scenario-engine.js';
-import { emptyUserState } from '../../domain/types.js';
-import {
-  confNet,
-  officeNet,
-  officeRules,
-  presence,
-  settings,
-  T0,
-} from '../../test-support/engine-fixtures.js';
+import { confNet, officeNet, officeStep, presence, T0 } from '../../test-support/engine-fixtures.js';
 import { decodeState, encodeState } from './state-codec.js';
 
-const twoDevices = step(
-  emptyUserState,
+const twoDevices = officeStep(
   [presence(T0, officeNet, [confNet], 'D2'), presence(T0 + 500, confNet, [], 'D1')],
-  officeRules(),
   T0 + 500,
-  settings,
 ).state;
 
 test('given a user with two devices, a decision and a choice, when encoded and decoded, then the state is unchanged', () => {
