@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
 const workspaces = ['proto', 'packages', 'services'].flatMap((top) => {
@@ -47,6 +48,9 @@ const result = spawnSync(
   [
     '--import',
     'tsx',
+    // keeps results from being lost at force-exit (see test-preload.mjs)
+    '--import',
+    pathToFileURL(join(root, 'scripts', 'test-preload.mjs')).href,
     '--test',
     `--test-concurrency=${concurrency}`,
     `--test-timeout=${testTimeoutMs}`,
