@@ -2,8 +2,8 @@
 
 import { fill, formatDateTime, h } from '../dom.js';
 import { actions, badge, rowButton } from '../ui/data-table.js';
-import { openDialog } from '../ui/dialog.js';
 import { checkboxField, textField } from '../ui/fields.js';
+import { formDialog, secretOnce } from '../ui/form-dialog.js';
 import { formAlert, showFormError } from '../ui/form-errors.js';
 import { listView } from '../ui/list-view.js';
 import { pageFrame, resultsRegion } from './page.js';
@@ -69,43 +69,24 @@ export function render(root, { api, notify }) {
   });
 
   function createToken() {
-    const form = h(
-      'form',
-      { class: 'form', novalidate: true },
-      formAlert(),
-      textField({
+    formDialog({
+      title: 'New API token',
+      submitLabel: 'Create token',
+      fields: textField({
         label: 'Token name',
         name: 'name',
         required: true,
         autocomplete: 'off',
         hint: 'e.g. provisioning-script (letters, digits, _ . -).',
       }),
-      h(
-        'div',
-        { class: 'form-actions' },
-        h('button', { type: 'button', class: 'btn', onclick: () => dialog.close() }, 'Cancel'),
-        h('button', { type: 'submit', class: 'btn btn-primary' }, 'Create token'),
-      ),
-    );
-    const dialog = openDialog({ title: 'New API token', content: form });
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      try {
-        const created = await api.tokens.create({ name: String(new FormData(form).get('name')).trim() });
+      onSubmit: async (data) => {
+        const created = await api.tokens.create({ name: String(data.get('name')).trim() });
         tokenList.reload();
-        fill(
-          dialog.dialog.querySelector('.dialog-body'),
-          h('p', {}, `Token ${created.name} is ready. Copy it now: it will not be shown again.`),
-          h('p', { class: 'secret' }, h('code', {}, created.token)),
-          h(
-            'div',
-            { class: 'form-actions' },
-            h('button', { type: 'button', class: 'btn btn-primary', onclick: () => dialog.close() }, 'Done'),
-          ),
+        return secretOnce(
+          `Token ${created.name} is ready. Copy it now: it will not be shown again.`,
+          created.token,
         );
-      } catch (error) {
-        showFormError(form, error);
-      }
+      },
     });
   }
 

@@ -3,9 +3,8 @@
 // <extension>-<Name> and offered only to that extension. The form builds the prefix; the API checks the rest.
 
 import { h } from '../dom.js';
-import { openDialog } from '../ui/dialog.js';
 import { textField } from '../ui/fields.js';
-import { formAlert, showFormError } from '../ui/form-errors.js';
+import { formDialog } from '../ui/form-dialog.js';
 
 export function splitName(destination) {
   const name = destination?.name ?? '';
@@ -45,33 +44,38 @@ export function openDestinationForm({ api, notify, destination, onSaved }) {
     scopeOption('generic', 'Generic (every user)', scope),
     scopeOption('specific', 'Specific to one extension', scope),
   );
-  const form = h(
-    'form',
-    { class: 'form', novalidate: true },
-    formAlert(),
-    scopeGroup,
-    extensionField,
-    nameField,
-    h('p', { class: 'preview-line' }, 'Full name: ', preview),
-    textField({
-      label: 'Dial string',
-      name: 'dial',
-      value: destination?.dial ?? '',
-      required: true,
-      autocomplete: 'off',
-      hint: 'What the PBX dials, e.g. 230 or 0049301234#.',
-    }),
-    h(
-      'div',
-      { class: 'form-actions' },
-      h('button', { type: 'button', class: 'btn', onclick: () => dialog.close() }, 'Cancel'),
-      h(
-        'button',
-        { type: 'submit', class: 'btn btn-primary' },
-        editing ? 'Save destination' : 'Create destination',
-      ),
-    ),
-  );
+  const { form } = formDialog({
+    title: editing ? `Edit ${destination.name}` : 'New destination',
+    submitLabel: editing ? 'Save destination' : 'Create destination',
+    fields: [
+      scopeGroup,
+      extensionField,
+      nameField,
+      h('p', { class: 'preview-line' }, 'Full name: ', preview),
+      textField({
+        label: 'Dial string',
+        name: 'dial',
+        value: destination?.dial ?? '',
+        required: true,
+        autocomplete: 'off',
+        hint: 'What the PBX dials, e.g. 230 or 0049301234#.',
+      }),
+    ],
+    onSubmit: async (data) => {
+      // The API derives scope and extension from the name.
+      const body = { name: fullName(), dial: String(data.get('dial')).trim() };
+      try {
+        if (editing) await api.destinations.update(destination.id, body);
+        else await api.destinations.create(body);
+      } catch (error) {
+        // The API names the whole name; here the extension has its own field.
+        if (error.code === 'ADMIN_EXTENSION_UNKNOWN') error.details = { field: 'extension' };
+        throw error;
+      }
+      notify(`Destination ${body.name} ${editing ? 'saved' : 'created'}`);
+      onSaved();
+    },
+  });
 
   function currentScope() {
     return form.querySelector('input[name=scope]:checked')?.value ?? 'generic';
@@ -93,33 +97,6 @@ export function openDestinationForm({ api, notify, destination, onSaved }) {
   form.addEventListener('input', refresh);
   form.addEventListener('change', refresh);
   refresh();
-
-  const dialog = openDialog({
-    title: editing ? `Edit ${destination.name}` : 'New destination',
-    content: form,
-  });
-
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const data = new FormData(form);
-    // The API derives scope and extension from the name.
-    const body = { name: fullName(), dial: String(data.get('dial')).trim() };
-    const submit = form.querySelector('button[type=submit]');
-    submit.disabled = true;
-    try {
-      if (editing) await api.destinations.update(destination.id, body);
-      else await api.destinations.create(body);
-      notify(`Destination ${body.name} ${editing ? 'saved' : 'created'}`);
-      dialog.close();
-      onSaved();
-    } catch (error) {
-      // The API names the whole name; here the extension has its own field.
-      if (error.code === 'ADMIN_EXTENSION_UNKNOWN') error.details = { field: 'extension' };
-      showFormError(form, error);
-    } finally {
-      submit.disabled = false;
-    }
-  });
 }
 
 function scopeOption(value, label, current) {

@@ -2,10 +2,8 @@
 // enabled, and an optional licence file (lic-<deviceid>.lic) uploaded after the device is saved.
 
 import { ApiError } from '../api-client.js';
-import { h } from '../dom.js';
-import { openDialog } from '../ui/dialog.js';
 import { checkboxField, textField } from '../ui/fields.js';
-import { formAlert, showFormError } from '../ui/form-errors.js';
+import { formDialog } from '../ui/form-dialog.js';
 
 export function openDeviceForm({ api, notify, device, onSaved }) {
   const editing = Boolean(device);
@@ -19,66 +17,51 @@ export function openDeviceForm({ api, notify, device, onSaved }) {
       ? 'Optional: upload a new lic-<device id>.lic to replace the current licence.'
       : 'Optional: lic-<device id>.lic from your licence issuer.',
   });
-  const form = h(
-    'form',
-    { class: 'form', novalidate: true },
-    formAlert(),
-    textField({
-      label: 'Device ID',
-      name: 'deviceId',
-      value: device?.deviceId ?? '',
-      required: true,
-      readonly: editing,
-      autocomplete: 'off',
-      spellcheck: 'false',
-      hint: editing
-        ? 'The Device ID cannot change.'
-        : 'Shown in the phone app (letters and digits, usually 20).',
-    }),
-    textField({
-      label: 'Extension',
-      name: 'extension',
-      value: device?.extension ?? '',
-      required: true,
-      inputmode: 'numeric',
-      autocomplete: 'off',
-      hint: "The user's PBX extension, e.g. 230.",
-    }),
-    textField({
-      label: 'Label (optional)',
-      name: 'label',
-      value: device?.label ?? '',
-      maxlength: 80,
-      autocomplete: 'off',
-      hint: 'Helps you recognise the phone, e.g. Alice, work phone (letters, digits, spaces, . , : ( ) / -).',
-    }),
-    checkboxField({
-      label: 'Allow creating targets from the app',
-      name: 'allowCreateTargets',
-      checked: device?.allowCreateTargets ?? false,
-      hint: 'Takes effect only with a premium licence.',
-    }),
-    editing ? checkboxField({ label: 'Enabled', name: 'enabled', checked: device.enabled !== false }) : null,
-    licenceInput,
-    h(
-      'div',
-      { class: 'form-actions' },
-      h('button', { type: 'button', class: 'btn', onclick: () => dialog.close() }, 'Cancel'),
-      h('button', { type: 'submit', class: 'btn btn-primary' }, editing ? 'Save device' : 'Add device'),
-    ),
-  );
-
-  const dialog = openDialog({
+  formDialog({
     title: editing ? `Edit device ${device.deviceId}` : 'Add device',
-    content: form,
-  });
-
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const data = new FormData(form);
-    const submit = form.querySelector('button[type=submit]');
-    submit.disabled = true;
-    try {
+    submitLabel: editing ? 'Save device' : 'Add device',
+    fields: [
+      textField({
+        label: 'Device ID',
+        name: 'deviceId',
+        value: device?.deviceId ?? '',
+        required: true,
+        readonly: editing,
+        autocomplete: 'off',
+        spellcheck: 'false',
+        hint: editing
+          ? 'The Device ID cannot change.'
+          : 'Shown in the phone app (letters and digits, usually 20).',
+      }),
+      textField({
+        label: 'Extension',
+        name: 'extension',
+        value: device?.extension ?? '',
+        required: true,
+        inputmode: 'numeric',
+        autocomplete: 'off',
+        hint: "The user's PBX extension, e.g. 230.",
+      }),
+      textField({
+        label: 'Label (optional)',
+        name: 'label',
+        value: device?.label ?? '',
+        maxlength: 80,
+        autocomplete: 'off',
+        hint: 'Helps you recognise the phone, e.g. Alice, work phone (letters, digits, spaces, . , : ( ) / -).',
+      }),
+      checkboxField({
+        label: 'Allow creating targets from the app',
+        name: 'allowCreateTargets',
+        checked: device?.allowCreateTargets ?? false,
+        hint: 'Takes effect only with a premium licence.',
+      }),
+      editing
+        ? checkboxField({ label: 'Enabled', name: 'enabled', checked: device.enabled !== false })
+        : null,
+      licenceInput,
+    ],
+    onSubmit: async (data, form) => {
       const body = {
         extension: String(data.get('extension')).trim(),
         allowCreateTargets: data.get('allowCreateTargets') === 'on',
@@ -100,13 +83,8 @@ export function openDeviceForm({ api, notify, device, onSaved }) {
         savedId = created.deviceId;
       }
       notify(editing ? `Device ${savedId} saved` : `Device ${savedId} added`);
-      dialog.close();
       onSaved();
-    } catch (error) {
-      showFormError(form, error);
-    } finally {
-      submit.disabled = false;
-    }
+    },
   });
 }
 

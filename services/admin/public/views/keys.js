@@ -3,9 +3,8 @@
 
 import { fill, formatDateTime, h } from '../dom.js';
 import { badge, dataTable } from '../ui/data-table.js';
-import { openDialog } from '../ui/dialog.js';
 import { textField } from '../ui/fields.js';
-import { formAlert, showFormError } from '../ui/form-errors.js';
+import { formDialog, secretOnce } from '../ui/form-dialog.js';
 import { listItems } from '../ui/pager.js';
 import { loadError, pageFrame, resultsRegion } from './page.js';
 
@@ -66,75 +65,51 @@ export function render(root, { api, notify }) {
   }
 
   function openRotate() {
-    const form = h(
-      'form',
-      { class: 'form', novalidate: true },
-      formAlert(),
-      h(
-        'p',
-        {},
-        'A new key becomes active. The current key moves to “retiring” and is still accepted for the overlap, so phones can pick up the new key.',
-      ),
-      textField({
-        label: 'Overlap (hours)',
-        name: 'overlapHours',
-        type: 'number',
-        min: 0,
-        max: 720,
-        value: '24',
-        'data-error-for': 'overlapSeconds overlap',
-        hint: 'How long the current key keeps working.',
-      }),
-      textField({
-        label: 'New secret (optional)',
-        name: 'secret',
-        autocomplete: 'off',
-        spellcheck: 'false',
-        maxlength: 16,
-        hint: 'Leave empty to generate one. Otherwise exactly 16 letters and digits.',
-      }),
-      h(
-        'div',
-        { class: 'form-actions' },
-        h('button', { type: 'button', class: 'btn', onclick: () => dialog.close() }, 'Cancel'),
-        h('button', { type: 'submit', class: 'btn btn-primary' }, 'Rotate key'),
-      ),
-    );
-    const dialog = openDialog({ title: 'Rotate server key', content: form });
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const data = new FormData(form);
-      const secret = String(data.get('secret')).trim();
-      const overlapSeconds = Math.round(Number(data.get('overlapHours')) * 3600);
-      try {
+    formDialog({
+      title: 'Rotate server key',
+      submitLabel: 'Rotate key',
+      fields: [
+        h(
+          'p',
+          {},
+          'A new key becomes active. The current key moves to “retiring” and is still accepted for the overlap, so phones can pick up the new key.',
+        ),
+        textField({
+          label: 'Overlap (hours)',
+          name: 'overlapHours',
+          type: 'number',
+          min: 0,
+          max: 720,
+          value: '24',
+          'data-error-for': 'overlapSeconds overlap',
+          hint: 'How long the current key keeps working.',
+        }),
+        textField({
+          label: 'New secret (optional)',
+          name: 'secret',
+          autocomplete: 'off',
+          spellcheck: 'false',
+          maxlength: 16,
+          hint: 'Leave empty to generate one. Otherwise exactly 16 letters and digits.',
+        }),
+      ],
+      onSubmit: async (data) => {
+        const secret = String(data.get('secret')).trim();
+        const overlapSeconds = Math.round(Number(data.get('overlapHours')) * 3600);
         const result = await api.keys.rotate({ overlapSeconds, ...(secret ? { secret } : {}) });
         load();
-        if (result.generatedSecret) showSecretOnce(dialog, result.key.keyId, result.generatedSecret);
-        else {
-          dialog.close();
-          notify(`Key ${result.key.keyId} is now active`);
+        if (result.generatedSecret) {
+          return secretOnce(
+            `Key ${result.key.keyId} is now active. Copy its secret now: it will not be shown again.`,
+            result.generatedSecret,
+          );
         }
-      } catch (error) {
-        showFormError(form, error);
-      }
+        notify(`Key ${result.key.keyId} is now active`);
+      },
     });
   }
 
   load();
-}
-
-function showSecretOnce(dialog, keyId, secret) {
-  const body = dialog.dialog.querySelector('.dialog-body');
-  fill(
-    body,
-    h('p', {}, `Key ${keyId} is now active. Copy its secret now: it will not be shown again.`),
-    h('p', { class: 'secret' }, h('code', {}, secret)),
-    h(
-      'div',
-      { class: 'form-actions' },
-      h('button', { type: 'button', class: 'btn btn-primary', onclick: () => dialog.close() }, 'Done'),
-    ),
-  );
 }
 
 function overlapSummary(keys) {

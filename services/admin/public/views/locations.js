@@ -2,9 +2,8 @@
 
 import { h } from '../dom.js';
 import { actions, rowButton } from '../ui/data-table.js';
-import { openDialog } from '../ui/dialog.js';
 import { linesOf, textareaField, textField } from '../ui/fields.js';
-import { formAlert, showFormError } from '../ui/form-errors.js';
+import { formDialog } from '../ui/form-dialog.js';
 import { listView } from '../ui/list-view.js';
 import { pageFrame } from './page.js';
 
@@ -38,59 +37,42 @@ export function render(root, { api, notify }) {
   });
 
   function openForm(location) {
-    const form = h(
-      'form',
-      { class: 'form', novalidate: true },
-      formAlert(),
-      textField({
-        label: 'Name',
-        name: 'name',
-        value: location?.name ?? '',
-        required: true,
-        autocomplete: 'off',
-      }),
-      textareaField({
-        label: 'Wi-Fi names (SSIDs)',
-        name: 'ssids',
-        value: (location?.ssids ?? []).join('\n'),
-        hint: 'One per line.',
-      }),
-      textareaField({
-        label: 'Access points (BSSIDs)',
-        name: 'bssids',
-        value: (location?.bssids ?? []).join('\n'),
-        hint: 'One per line, like aa:bb:cc:dd:ee:ff. At least one SSID or BSSID.',
-        spellcheck: 'false',
-      }),
-      h(
-        'div',
-        { class: 'form-actions' },
-        h('button', { type: 'button', class: 'btn', onclick: () => dialog.close() }, 'Cancel'),
-        h(
-          'button',
-          { type: 'submit', class: 'btn btn-primary' },
-          location ? 'Save location' : 'Create location',
-        ),
-      ),
-    );
-    const dialog = openDialog({ title: location ? `Edit ${location.name}` : 'New location', content: form });
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const data = new FormData(form);
-      const payload = {
-        name: String(data.get('name')).trim(),
-        ssids: linesOf(data.get('ssids')),
-        bssids: linesOf(data.get('bssids')).map((b) => b.toLowerCase()),
-      };
-      try {
+    formDialog({
+      title: location ? `Edit ${location.name}` : 'New location',
+      submitLabel: location ? 'Save location' : 'Create location',
+      fields: [
+        textField({
+          label: 'Name',
+          name: 'name',
+          value: location?.name ?? '',
+          required: true,
+          autocomplete: 'off',
+        }),
+        textareaField({
+          label: 'Wi-Fi names (SSIDs)',
+          name: 'ssids',
+          value: (location?.ssids ?? []).join('\n'),
+          hint: 'One per line.',
+        }),
+        textareaField({
+          label: 'Access points (BSSIDs)',
+          name: 'bssids',
+          value: (location?.bssids ?? []).join('\n'),
+          hint: 'One per line, like aa:bb:cc:dd:ee:ff. At least one SSID or BSSID.',
+          spellcheck: 'false',
+        }),
+      ],
+      onSubmit: async (data) => {
+        const payload = {
+          name: String(data.get('name')).trim(),
+          ssids: linesOf(data.get('ssids')),
+          bssids: linesOf(data.get('bssids')).map((b) => b.toLowerCase()),
+        };
         if (location) await api.locations.update(location.id, payload);
         else await api.locations.create(payload);
         notify(`Location ${payload.name} saved`);
-        dialog.close();
         list.reload();
-      } catch (error) {
-        showFormError(form, error);
-      }
+      },
     });
   }
 

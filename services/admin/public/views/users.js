@@ -3,9 +3,8 @@
 
 import { h } from '../dom.js';
 import { actions, rowButton } from '../ui/data-table.js';
-import { openDialog } from '../ui/dialog.js';
 import { textField } from '../ui/fields.js';
-import { formAlert, showFormError } from '../ui/form-errors.js';
+import { formDialog } from '../ui/form-dialog.js';
 import { filterInput, listView } from '../ui/list-view.js';
 import { pageFrame } from './page.js';
 
@@ -64,40 +63,27 @@ export function render(root, { api, notify }) {
   });
 
   function openForm() {
-    const form = h(
-      'form',
-      { class: 'form', novalidate: true },
-      formAlert(),
-      textField({
-        label: 'Extension',
-        name: 'extension',
-        required: true,
-        inputmode: 'numeric',
-        autocomplete: 'off',
-        hint: '2 to 10 digits, as in the PBX.',
-      }),
-      textField({ label: 'Display name (optional)', name: 'displayName', autocomplete: 'off' }),
-      h(
-        'div',
-        { class: 'form-actions' },
-        h('button', { type: 'button', class: 'btn', onclick: () => dialog.close() }, 'Cancel'),
-        h('button', { type: 'submit', class: 'btn btn-primary' }, 'Add extension'),
-      ),
-    );
-    const dialog = openDialog({ title: 'Add extension', content: form });
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const data = new FormData(form);
-      const displayName = String(data.get('displayName')).trim();
-      const extension = String(data.get('extension')).trim();
-      try {
+    formDialog({
+      title: 'Add extension',
+      submitLabel: 'Add extension',
+      fields: [
+        textField({
+          label: 'Extension',
+          name: 'extension',
+          required: true,
+          inputmode: 'numeric',
+          autocomplete: 'off',
+          hint: '2 to 10 digits, as in the PBX.',
+        }),
+        textField({ label: 'Display name (optional)', name: 'displayName', autocomplete: 'off' }),
+      ],
+      onSubmit: async (data) => {
+        const displayName = String(data.get('displayName')).trim();
+        const extension = String(data.get('extension')).trim();
         await api.extensions.create({ extension, ...(displayName ? { displayName } : {}) });
         notify(`Extension ${extension} added`);
-        dialog.close();
         list.reload();
-      } catch (error) {
-        showFormError(form, error);
-      }
+      },
     });
   }
 
