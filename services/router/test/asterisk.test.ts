@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { type AmiBridgeApp, buildAmiBridgeApp, loadAmiBridgeConfig } from '@sa/ami-bridge';
 import { createLogger, ensurePhoneStream, openSnapshotBuckets, Redis, type ServiceApp } from '@sa/platform';
@@ -20,6 +19,7 @@ import {
   officeConfig,
   publishPresence,
   REDIS_URL,
+  removeTestState,
   waitFor,
 } from './harness.js';
 
@@ -150,15 +150,7 @@ class Stack {
     await this.router?.stop('test end').catch(() => {});
     await this.bridge?.stop('test end').catch(() => {});
     await this.ami?.stop();
-    const jsm = await jetstreamManager(this.nc);
-    await jsm.streams.delete(this.names.phoneStream).catch(() => {});
-    for (const b of [this.names.devicesBucket, this.names.keysBucket, this.names.usersBucket]) {
-      await jsm.streams.delete(`KV_${b}`).catch(() => {});
-    }
-    const keys = await this.redis.keys(`{sa:${this.prefix}*`);
-    if (keys.length > 0) await this.redis.del(...keys);
-    await this.redis.quit();
-    await this.nc.close();
+    await removeTestState(this.nc, this.names, this.redis, this.prefix);
   }
 }
 

@@ -5,6 +5,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createLogger, ensurePhoneStream, openSnapshotBuckets, Redis, type ServiceApp } from '@sa/platform';
 import { busNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
+import { deleteRedisKeys } from '@sa/testkit';
 import { buildRouterApp } from '../src/app.js';
 import { loadRouterConfig } from '../src/config.js';
 
@@ -84,6 +85,23 @@ export async function publishPresence(
     encodeMessage(v1.PresenceReported, msg, 'PresenceReported'),
     { msgID: p.msgId },
   );
+}
+
+/** Deletes a test's phone stream, KV buckets and Redis keys, then closes both connections. */
+export async function removeTestState(
+  nc: NatsConnection,
+  names: ReturnType<typeof busNames>,
+  redis: Redis,
+  prefix: string,
+): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.delete(names.phoneStream).catch(() => {});
+  for (const b of [names.devicesBucket, names.keysBucket, names.usersBucket]) {
+    await jsm.streams.delete(`KV_${b}`).catch(() => {});
+  }
+  await deleteRedisKeys(redis, `{sa:${prefix}*`);
+  await redis.quit();
+  await nc.close();
 }
 
 export class Harness {
@@ -189,14 +207,6 @@ export class Harness {
 
   async teardown(): Promise<void> {
     for (const app of this.apps.splice(0)) await app.stop('test end').catch(() => {});
-    const jsm = await jetstreamManager(this.nc);
-    await jsm.streams.delete(this.names.phoneStream).catch(() => {});
-    for (const b of [this.names.devicesBucket, this.names.keysBucket, this.names.usersBucket]) {
-      await jsm.streams.delete(`KV_${b}`).catch(() => {});
-    }
-    const keys = await this.redis.keys(`{sa:${this.prefix}*`);
-    if (keys.length > 0) await this.redis.del(...keys);
-    await this.redis.quit();
-    await this.nc.close();
+    await removeTestState(this.nc, this.names, this.redis, this.prefix);
   }
 }
