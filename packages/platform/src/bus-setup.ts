@@ -64,3 +64,16 @@ export async function openSnapshotBuckets(
   ]);
   return { devices, keys, users };
 }
+
+/**
+ * Deletes the phone stream and the snapshot buckets of one bus prefix, whatever exists of them
+ * (test and benchmark tear-down; never called by a service).
+ */
+export async function deleteBusStreams(nc: NatsConnection, names: BusNames): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  for (const stream of [
+    names.phoneStream,
+    ...[names.devicesBucket, names.keysBucket, names.usersBucket].map((b) => `KV_${b}`),
+  ])
+    await jsm.streams.delete(stream).catch(() => {});
+}

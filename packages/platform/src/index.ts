@@ -1,4 +1,5 @@
 export {
+  deleteBusStreams,
   ensurePhoneStream,
   openSnapshotBuckets,
   type PhoneStreamOptions,

@@ -14,11 +14,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { existsSync, readFileSync } from 'node:fs';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { deriveEnvelopeKey, sealRequest } from '@sa/phone-protocol';
-import { ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
+import { deleteBusStreams, ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
 import { busNames, encodeMessage, v1 } from '@sa/proto';
+import { deleteRedisKeys } from '@sa/testkit';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -188,23 +189,10 @@ let started: ChildProcess | undefined;
 /** Deletes this run's streams, buckets and Redis keys (also after a failed run). */
 async function cleanUp(): Promise<void> {
   const nc = await connect({ servers: NATS_URL });
-  const jsm = await jetstreamManager(nc);
-  for (const s of [
-    names.phoneStream,
-    `KV_${names.devicesBucket}`,
-    `KV_${names.keysBucket}`,
-    `KV_${names.usersBucket}`,
-  ]) {
-    await jsm.streams.delete(s).catch(() => {});
-  }
+  await deleteBusStreams(nc, names);
   await nc.close();
   const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteRedisKeys(redis, `${redisPrefix}*`);
   await redis.quit();
 }
 

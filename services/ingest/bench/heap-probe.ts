@@ -5,11 +5,11 @@
 // the end. PROBE_SNAPSHOT=1 also writes a heap snapshot.
 //   node --expose-gc --import tsx services/ingest/bench/heap-probe.ts
 import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { deriveEnvelopeKey, sealRequest } from '@sa/phone-protocol';
-import { createLogger, ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
+import { createLogger, deleteBusStreams, ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
 import { busNames, encodeMessage, v1 } from '@sa/proto';
+import { deleteRedisKeys } from '@sa/testkit';
 import { createIngestApp } from '../src/app.js';
 import { loadIngestConfig } from '../src/config.js';
 
@@ -101,21 +101,7 @@ stats('after traffic');
 if (process.env.PROBE_SNAPSHOT) console.log('snapshot', writeHeapSnapshot());
 await app.stop('probe');
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-let cursor = '0';
-do {
-  const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 5000);
-  if (keys.length) await redis.del(...keys);
-  cursor = next;
-} while (cursor !== '0');
+await deleteRedisKeys(redis, `${redisPrefix}*`);
 await redis.quit();
-if (process.env.PROBE_CLEAN) {
-  const jsm = await jetstreamManager(nc);
-  for (const s of [
-    names.phoneStream,
-    `KV_${names.devicesBucket}`,
-    `KV_${names.keysBucket}`,
-    `KV_${names.usersBucket}`,
-  ])
-    await jsm.streams.delete(s).catch(() => {});
-}
+if (process.env.PROBE_CLEAN) await deleteBusStreams(nc, names);
 await nc.close();

@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
+import { deleteBusStreams, ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
 import { busNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import { deleteRedisKeys } from '@sa/testkit';
 import { officeConfig } from '../test/harness.js';
@@ -473,9 +473,7 @@ try {
   for (const r of routers) if (r.exitCode === null) r.kill('SIGKILL');
   peer?.kill('SIGKILL');
   await jsm.streams.delete(baseline.stream).catch(() => {});
-  await jsm.streams.delete(names.phoneStream).catch(() => {});
-  for (const b of [names.devicesBucket, names.keysBucket, names.usersBucket])
-    await jsm.streams.delete(`KV_${b}`).catch(() => {});
+  await deleteBusStreams(nc, names);
   await deleteRedisKeys(redis, `{sa:${prefix}*`);
   await redis.quit();
   await nc.close();

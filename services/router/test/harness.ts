@@ -1,9 +1,16 @@
 // Integration harness: a private bus prefix and Redis key prefix, a stub ami-bridge that records
 // AstDB commands, helpers to publish phone events and user configs, and full cleanup.
 import { randomBytes } from 'node:crypto';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { createLogger, ensurePhoneStream, openSnapshotBuckets, Redis, type ServiceApp } from '@sa/platform';
+import {
+  createLogger,
+  deleteBusStreams,
+  ensurePhoneStream,
+  openSnapshotBuckets,
+  Redis,
+  type ServiceApp,
+} from '@sa/platform';
 import { busNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import { deleteRedisKeys } from '@sa/testkit';
 import { buildRouterApp } from '../src/app.js';
@@ -94,11 +101,7 @@ export async function removeTestState(
   redis: Redis,
   prefix: string,
 ): Promise<void> {
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.delete(names.phoneStream).catch(() => {});
-  for (const b of [names.devicesBucket, names.keysBucket, names.usersBucket]) {
-    await jsm.streams.delete(`KV_${b}`).catch(() => {});
-  }
+  await deleteBusStreams(nc, names);
   await deleteRedisKeys(redis, `{sa:${prefix}*`);
   await redis.quit();
   await nc.close();

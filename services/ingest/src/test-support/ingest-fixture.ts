@@ -4,8 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { createLogger, ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
+import { createLogger, deleteBusStreams, ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
 import { type BusNames, busNames, encodeMessage, v1 } from '@sa/proto';
+import { deleteRedisKeys } from '@sa/testkit';
 import { createIngestApp, type IngestApp } from '../app.js';
 import { loadIngestConfig } from '../config.js';
 
@@ -141,14 +142,9 @@ export class IngestFixture {
 
   async close(): Promise<void> {
     for (const i of this.instances) await i.app.stop('test done');
-    const jsm = await jetstreamManager(this.nc);
-    await jsm.streams.delete(this.names.phoneStream).catch(() => {});
-    for (const b of [this.names.devicesBucket, this.names.keysBucket, this.names.usersBucket]) {
-      await jsm.streams.delete(`KV_${b}`).catch(() => {});
-    }
+    await deleteBusStreams(this.nc, this.names);
     await this.nc.close();
-    const keys = await this.redis.keys(`${this.redisPrefix}*`);
-    if (keys.length > 0) await this.redis.del(...keys);
+    await deleteRedisKeys(this.redis, `${this.redisPrefix}*`);
     await this.redis.quit();
   }
 }
