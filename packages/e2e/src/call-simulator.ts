@@ -22,7 +22,7 @@ export async function placeCall(
   callSeq += 1;
   const uniqueid = `${Math.floor(Date.now() / 1000)}.${1000 + callSeq}`;
   const channel = `PJSIP/trunk-${String(callSeq).padStart(8, '0')}`;
-  ami.addChannel({
+  const ch = ami.addChannel({
     name: channel,
     state: 4,
     stateDesc: 'Ring',
@@ -35,26 +35,7 @@ export async function placeCall(
     linkedid: uniqueid,
   });
   const started = Date.now();
-  ami.emitEvent([
-    ['Event', 'UserEvent'],
-    ['Privilege', 'user,all'],
-    ['Channel', channel],
-    ['ChannelState', '4'],
-    ['ChannelStateDesc', 'Ring'],
-    ['CallerIDNum', caller.num],
-    ['CallerIDName', caller.name],
-    ['ConnectedLineNum', '<unknown>'],
-    ['ConnectedLineName', '<unknown>'],
-    ['Language', 'en'],
-    ['AccountCode', ''],
-    ['Context', 'smartassistant'],
-    ['Exten', extension],
-    ['Priority', '2'],
-    ['Uniqueid', uniqueid],
-    ['Linkedid', uniqueid],
-    ['UserEvent', 'SmartAssistantCall'],
-    ['Extension', extension],
-  ]);
+  ami.announceCall(ch, extension);
   const redirect = await ami.waitForAction(
     (m) => m.get('Action')?.toLowerCase() === 'redirect' && m.get('Channel') === channel,
     timeoutMs,

@@ -135,16 +135,7 @@ describe('ami-bridge with real NATS and the AMI test server', () => {
       callerIdNum: '5551234',
     });
     const announcedAt = Date.now();
-    server.emitEvent([
-      ['Event', 'UserEvent'],
-      ['Privilege', 'user,all'],
-      ['UserEvent', 'SmartAssistantCall'],
-      ['Channel', ch.name],
-      ['Uniqueid', ch.uniqueid],
-      ['Linkedid', ch.linkedid],
-      ['Extension', '230'],
-      ['CallerIDNum', '5551234'],
-    ]);
+    server.announceCall(ch, '230');
     const redirect = await server.waitForAction(
       (m) => m.get('Action') === 'Redirect' && m.get('Channel') === ch.name,
       2000,

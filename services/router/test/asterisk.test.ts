@@ -96,16 +96,7 @@ class Stack {
       exten: extension,
       callerIdNum: '5551234',
     });
-    this.ami.emitEvent([
-      ['Event', 'UserEvent'],
-      ['Privilege', 'user,all'],
-      ['UserEvent', 'SmartAssistantCall'],
-      ['Channel', ch.name],
-      ['Uniqueid', ch.uniqueid],
-      ['Linkedid', ch.linkedid],
-      ['Extension', extension],
-      ['CallerIDNum', '5551234'],
-    ]);
+    this.ami.announceCall(ch, extension);
     await waitFor(
       () =>
         this.lifecycle.find(

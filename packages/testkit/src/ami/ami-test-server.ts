@@ -8,7 +8,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { AmiFrameParser, type AmiMessage } from '@sa/ami';
 import { ActionHandlers } from './action-handlers.js';
 import { frame, response, type WireHeaders } from './ami-wire.js';
-import type { SimulatedChannel } from './simulated-channel.js';
+import { channelHeaders, type SimulatedChannel } from './simulated-channel.js';
 
 export interface AmiTestServerOptions {
   readonly port?: number;
@@ -209,6 +209,20 @@ export class AmiTestServer {
     const privilege = list.find(([n]) => n.toLowerCase() === 'privilege')?.[1];
     const bytes = frame(list);
     for (const s of this.sessions) if (s.wantsEvent(privilege)) s.send(bytes);
+  }
+
+  /**
+   * What our dialplan's `UserEvent(SmartAssistantCall,Extension: <ext>)` sends for a channel in our
+   * context: the channel's snapshot headers, then the event name and our header (deploy/asterisk).
+   */
+  announceCall(channel: SimulatedChannel, extension: string, userEvent = 'SmartAssistantCall'): void {
+    this.emitEvent([
+      ['Event', 'UserEvent'],
+      ['Privilege', 'user,all'],
+      ...channelHeaders(channel),
+      ['UserEvent', userEvent],
+      ['Extension', extension],
+    ]);
   }
 
   /** Sends raw bytes (e.g. garbage) to every connected session. */
