@@ -5,24 +5,42 @@
 // (stale) or new takes its first observation at once.
 import type { DeviceRecord, EngineSettings, Observation } from './types.js';
 
+/** The part of a device's record that hysteresis decides. */
+export type Belief = Pick<
+  DeviceRecord,
+  'location' | 'evidence' | 'candidate' | 'candidateCount' | 'candidateSinceMs'
+>;
+
 export function observe(
   device: DeviceRecord,
   seen: Observation,
   nowMs: number,
   wasFresh: boolean,
   settings: EngineSettings,
-): DeviceRecord {
-  const settle = { location: seen.locationId, evidence: seen.evidence, candidate: null, candidateCount: 0 };
-  if (!wasFresh) return { ...device, ...settle, candidateSinceMs: 0 };
-  if (seen.locationId === device.location) return { ...device, ...settle, candidateSinceMs: 0 };
-  if (seen.evidence > device.evidence) return { ...device, ...settle, candidateSinceMs: 0 };
+): Belief {
+  if (!wasFresh || seen.locationId === device.location || seen.evidence > device.evidence)
+    return settle(seen);
   const sameCandidate = device.candidate === seen.locationId;
   const count = sameCandidate ? device.candidateCount + 1 : 1;
   const since = sameCandidate ? device.candidateSinceMs : nowMs;
-  if (count >= settings.hysteresisReports || nowMs - since >= settings.hysteresisMs) {
-    return { ...device, ...settle, candidateSinceMs: 0 };
-  }
-  return { ...device, candidate: seen.locationId, candidateCount: count, candidateSinceMs: since };
+  if (count >= settings.hysteresisReports || nowMs - since >= settings.hysteresisMs) return settle(seen);
+  return {
+    location: device.location,
+    evidence: device.evidence,
+    candidate: seen.locationId,
+    candidateCount: count,
+    candidateSinceMs: since,
+  };
+}
+
+function settle(seen: Observation): Belief {
+  return {
+    location: seen.locationId,
+    evidence: seen.evidence,
+    candidate: null,
+    candidateCount: 0,
+    candidateSinceMs: 0,
+  };
 }
 
 /** Promotes a candidate that has been reported for long enough (called with the clock, e.g. by the sweep). */

@@ -2,6 +2,8 @@
 // visible networks at or above the RSSI threshold, strongest first (again BSSID before SSID).
 import { Evidence, type LocationDef, type Net, type Observation } from './types.js';
 
+const noNets: readonly Net[] = [];
+
 export const noLocation: Observation = {
   locationId: '',
   evidence: Evidence.none,
@@ -36,7 +38,10 @@ export function observeLocation(
 }
 
 /** Visible networks at or above the threshold, strongest first (ties by BSSID), at most `max`. */
-export function strongVisible(visible: readonly Net[], thresholdDbm: number, max: number): Net[] {
+export function strongVisible(visible: readonly Net[], thresholdDbm: number, max: number): readonly Net[] {
+  // the usual report: one visible network or none, nothing to sort (the input is immutable: reused)
+  if (visible.length === 0 || max <= 0) return noNets;
+  if (visible.length === 1) return visible[0]!.rssiDbm >= thresholdDbm ? visible : noNets;
   return visible
     .filter((n) => n.rssiDbm >= thresholdDbm)
     .sort((a, b) => b.rssiDbm - a.rssiDbm || (a.bssid < b.bssid ? -1 : a.bssid > b.bssid ? 1 : 0))

@@ -70,16 +70,25 @@ function applyPresence(
     ? observeLocation(e.connected, visible, rules.locations, settings.visibleRssiThresholdDbm)
     : noLocation;
   const wasFresh = prev.seenAtMs > 0 && e.atMs - prev.seenAtMs < settings.presenceTimeoutMs;
-  const observed = observe(prev, seen, e.atMs, wasFresh, settings);
+  const belief = observe(prev, seen, e.atMs, wasFresh, settings);
+  // built field by field, in DeviceRecord order: one object, one shape for every record
   const device: DeviceRecord = {
-    ...observed,
     id: e.deviceId,
     counter: e.counter,
+    choiceCounter: prev.choiceCounter,
     seenAtMs: Math.max(prev.seenAtMs, e.atMs),
     connected: e.connected,
     visible,
+    location: belief.location,
+    evidence: belief.evidence,
+    candidate: belief.candidate,
+    candidateCount: belief.candidateCount,
+    candidateSinceMs: belief.candidateSinceMs,
   };
-  return { state: { ...state, devices: withDevice(state.devices, device) }, outcome: 'applied' };
+  return {
+    state: { devices: withDevice(state.devices, device), choice: state.choice, decision: state.decision },
+    outcome: 'applied',
+  };
 }
 
 /** The device's record, or a blank one (id '') when it never reported. */
@@ -118,13 +127,19 @@ export function evaluate(
   nowMs: number,
   settings: EngineSettings,
 ): EvaluateResult {
-  const devices: DeviceRecord[] = [];
-  for (const d of state.devices) {
-    if (nowMs - d.seenAtMs > settings.deviceRetentionMs && nowMs - d.seenAtMs > settings.presenceTimeoutMs) {
-      continue;
-    }
-    devices.push(promoteByTime(relocate(d, rules, settings), nowMs, settings));
+  // Most evaluations change nothing but the decision's inputs: the device list is copied only
+  // when a record is dropped or replaced (allocation per event is what the router's GC pays for).
+  const before = state.devices;
+  let copy: DeviceRecord[] | null = null;
+  for (let i = 0; i < before.length; i++) {
+    const d = before[i]!;
+    const forgotten =
+      nowMs - d.seenAtMs > settings.deviceRetentionMs && nowMs - d.seenAtMs > settings.presenceTimeoutMs;
+    const next = forgotten ? null : promoteByTime(relocate(d, rules, settings), nowMs, settings);
+    if (copy === null && next !== d) copy = before.slice(0, i);
+    if (copy !== null && next !== null) copy.push(next);
   }
+  const devices = copy ?? before;
   let choice = state.choice;
   if (choice && choice.expiresAtMs > 0 && choice.expiresAtMs <= nowMs) choice = null;
   if (choice && rules && !rules.scenarios.some((s) => s.id === choice?.scenarioId)) choice = null;
@@ -132,16 +147,36 @@ export function evaluate(
   const picked = pick(devices, choice, rules, nowMs, settings);
   const prev = state.decision;
   const changed = !prev || prev.scenarioId !== picked.scenarioId || prev.targetDial !== picked.targetDial;
-  const decision: Decision = {
-    ...picked,
-    decidedAtMs: changed || !prev ? nowMs : prev.decidedAtMs,
-    version: (prev?.version ?? 0) + (changed ? 1 : 0),
-  };
+  const decision: Decision =
+    prev && !changed && samePick(prev, picked)
+      ? prev
+      : {
+          scenarioId: picked.scenarioId,
+          scenarioName: picked.scenarioName,
+          targetDial: picked.targetDial,
+          targetName: picked.targetName,
+          reason: picked.reason,
+          decidedAtMs: changed || !prev ? nowMs : prev.decidedAtMs,
+          version: (prev?.version ?? 0) + (changed ? 1 : 0),
+        };
   return {
-    state: { devices, choice, decision },
+    state:
+      devices === state.devices && choice === state.choice && decision === prev
+        ? state
+        : { devices, choice, decision },
     changed,
     nextDeadlineMs: nextDeadline(devices, choice, rules, nowMs, settings),
   };
+}
+
+function samePick(d: Decision, p: Picked): boolean {
+  return (
+    d.scenarioName === p.scenarioName &&
+    d.targetName === p.targetName &&
+    d.reason === p.reason &&
+    d.scenarioId === p.scenarioId &&
+    d.targetDial === p.targetDial
+  );
 }
 
 /** Applies events in order, then evaluates once at `nowMs`. */
@@ -159,7 +194,8 @@ export function step(
     s = r.state;
     if (r.outcome === 'applied') applied++;
   }
-  return { ...evaluate(s, rules, nowMs, settings), applied };
+  const r = evaluate(s, rules, nowMs, settings);
+  return { state: r.state, changed: r.changed, nextDeadlineMs: r.nextDeadlineMs, applied };
 }
 
 /** After a config change the stored location may no longer exist: place the device afresh. */
@@ -191,28 +227,30 @@ function pick(
     }
   }
   const fresh = freshestDevice(devices, nowMs, settings);
-  const seen = fresh ? describeLocation(fresh.device, rules, settings) : null;
   for (const s of ordered) {
-    for (const [i, rule] of s.rules.entries()) {
-      const ruleNo = `rule ${i + 1} of scenario "${s.name}"`;
+    for (let i = 0; i < s.rules.length; i++) {
+      const rule = s.rules[i]!;
       if (rule.kind === 'location') {
-        if (!fresh || !seen || rule.locationId === '' || fresh.device.location !== rule.locationId) continue;
+        if (!fresh || rule.locationId === '' || fresh.device.location !== rule.locationId) continue;
         if (rule.window && !inWindow(rule.window, nowMs)) continue;
         const win = rule.window ? ` within ${describeWindow(rule.window)}` : '';
-        return chosen(s, `device ${fresh.id} ${seen.detail}, ${ruleNo}${win}`);
+        const seen = describeLocation(fresh.device, rules, settings);
+        return chosen(s, `device ${fresh.id} ${seen.detail}, ${ruleNo(i, s)}${win}`);
       }
       if (rule.kind === 'time_window' && rule.window && inWindow(rule.window, nowMs)) {
-        return chosen(s, `time window ${describeWindow(rule.window)}, ${ruleNo}`);
+        return chosen(s, `time window ${describeWindow(rule.window)}, ${ruleNo(i, s)}`);
       }
     }
   }
   const why = fresh
-    ? `device ${fresh.id} ${seen?.detail ?? 'at no known location'}, no rule matched`
+    ? `device ${fresh.id} ${describeLocation(fresh.device, rules, settings).detail}, no rule matched`
     : staleReason(devices, nowMs, settings);
   const fallback = defaultScenario(ordered);
   if (!fallback) return none(`${why}; no default scenario`);
   return chosen(fallback, `${why}; default scenario "${fallback.name}"`);
 }
+
+const ruleNo = (i: number, s: ScenarioDef) => `rule ${i + 1} of scenario "${s.name}"`;
 
 function describeLocation(d: DeviceRecord, rules: UserRules, settings: EngineSettings): Observation {
   const now = observeLocation(d.connected, d.visible, rules.locations, settings.visibleRssiThresholdDbm);
@@ -227,7 +265,8 @@ function describeLocation(d: DeviceRecord, rules: UserRules, settings: EngineSet
 }
 
 function staleReason(devices: readonly DeviceRecord[], nowMs: number, s: EngineSettings): string {
-  const last = Math.max(0, ...devices.map((d) => d.seenAtMs));
+  let last = 0;
+  for (const d of devices) last = Math.max(last, d.seenAtMs);
   if (last === 0) return 'no presence reported yet';
   const ago = Math.round((nowMs - last) / 1000);
   return `no fresh presence (last report ${ago} s ago, timeout ${Math.round(s.presenceTimeoutMs / 1000)} s)`;
@@ -253,8 +292,19 @@ export function freshestDevice(
   return best;
 }
 
-function orderScenarios(scenarios: readonly ScenarioDef[]): ScenarioDef[] {
-  return [...scenarios].sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+// A user's scenario list is one interned array for as long as the configuration is unchanged
+// (rules-interner), so its order is worked out once per list, not once per event.
+const orderedLists = new WeakMap<readonly ScenarioDef[], readonly ScenarioDef[]>();
+
+function orderScenarios(scenarios: readonly ScenarioDef[]): readonly ScenarioDef[] {
+  let ordered = orderedLists.get(scenarios);
+  if (!ordered) {
+    ordered = [...scenarios].sort(
+      (a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    orderedLists.set(scenarios, ordered);
+  }
+  return ordered;
 }
 
 function defaultScenario(ordered: readonly ScenarioDef[]): ScenarioDef | undefined {
@@ -297,8 +347,10 @@ function nextDeadline(
     if (d.seenAtMs === 0 || nowMs - d.seenAtMs >= settings.presenceTimeoutMs) continue;
     next = Math.min(next, d.seenAtMs + settings.presenceTimeoutMs, promotionDeadlineMs(d, settings));
   }
-  for (const s of rules?.scenarios ?? []) {
-    for (const r of s.rules) if (r.window) next = Math.min(next, nextWindowBoundaryMs(r.window, nowMs));
+  if (rules) {
+    for (const s of rules.scenarios) {
+      for (const r of s.rules) if (r.window) next = Math.min(next, nextWindowBoundaryMs(r.window, nowMs));
+    }
   }
   return next;
 }
