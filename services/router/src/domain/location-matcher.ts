@@ -10,31 +10,95 @@ export const noLocation: Observation = {
   detail: 'no known network',
 };
 
+/** Where a report places the device, and in words why (for a decision's reason). */
 export function observeLocation(
   connected: Net | null,
   visible: readonly Net[],
   locations: readonly LocationDef[],
   rssiThresholdDbm: number,
 ): Observation {
+  return place(connected, visible, locations, rssiThresholdDbm, true);
+}
+
+/**
+ * observeLocation without the words (detail ''): what hysteresis needs for every report. Returns
+ * one shared object per (location, evidence), so placing a report allocates nothing.
+ */
+export function placeReport(
+  connected: Net | null,
+  visible: readonly Net[],
+  locations: readonly LocationDef[],
+  rssiThresholdDbm: number,
+): Observation {
+  return place(connected, visible, locations, rssiThresholdDbm, false);
+}
+
+function place(
+  connected: Net | null,
+  visible: readonly Net[],
+  locations: readonly LocationDef[],
+  rssiThresholdDbm: number,
+  worded: boolean,
+): Observation {
+  let loc: LocationDef | undefined;
+  let evidence: Evidence = Evidence.none;
+  let net: Net | null = connected;
   if (connected) {
-    const byBssid = findBy(locations, 'bssid', connected);
-    if (byBssid) return obs(byBssid, Evidence.connectedBssid, `connected to BSSID ${connected.bssid}`);
-    const bySsid = findBy(locations, 'ssid', connected);
-    if (bySsid) return obs(bySsid, Evidence.connectedSsid, `connected to SSID "${connected.ssid}"`);
+    loc = findBy(locations, 'bssid', connected);
+    evidence = Evidence.connectedBssid;
+    if (!loc) {
+      loc = findBy(locations, 'ssid', connected);
+      evidence = Evidence.connectedSsid;
+    }
   }
-  const strong = strongVisible(visible, rssiThresholdDbm, Number.POSITIVE_INFINITY);
-  for (const net of strong) {
-    const loc = findBy(locations, 'bssid', net);
-    if (loc) return obs(loc, Evidence.visibleBssid, `sees BSSID ${net.bssid} at ${net.rssiDbm} dBm`);
+  // evidence and net are only read once a location was found
+  if (!loc) {
+    const strong = strongVisible(visible, rssiThresholdDbm, Number.POSITIVE_INFINITY);
+    for (let i = 0; i < strong.length && !loc; i++) {
+      loc = findBy(locations, 'bssid', strong[i]!);
+      evidence = Evidence.visibleBssid;
+      net = strong[i]!;
+    }
+    for (let i = 0; i < strong.length && !loc; i++) {
+      loc = findBy(locations, 'ssid', strong[i]!);
+      evidence = Evidence.visibleSsid;
+      net = strong[i]!;
+    }
   }
-  for (const net of strong) {
-    const loc = findBy(locations, 'ssid', net);
-    if (loc) return obs(loc, Evidence.visibleSsid, `sees SSID "${net.ssid}" at ${net.rssiDbm} dBm`);
+  if (loc && net) {
+    if (!worded) return placed(loc, evidence);
+    return { locationId: loc.id, evidence, detail: `${wording(evidence, net)} = location ${loc.name}` };
   }
-  if (connected) {
+  if (connected && worded) {
     return { ...noLocation, detail: `connected to unknown network "${connected.ssid}" (${connected.bssid})` };
   }
   return noLocation;
+}
+
+function wording(evidence: Evidence, net: Net): string {
+  switch (evidence) {
+    case Evidence.connectedBssid:
+      return `connected to BSSID ${net.bssid}`;
+    case Evidence.connectedSsid:
+      return `connected to SSID "${net.ssid}"`;
+    case Evidence.visibleBssid:
+      return `sees BSSID ${net.bssid} at ${net.rssiDbm} dBm`;
+    default:
+      return `sees SSID "${net.ssid}" at ${net.rssiDbm} dBm`;
+  }
+}
+
+// LocationDefs are interned (rules-interner): one entry per distinct location
+const placements = new WeakMap<LocationDef, Observation[]>();
+
+function placed(loc: LocationDef, evidence: Evidence): Observation {
+  let byEvidence = placements.get(loc);
+  if (!byEvidence) {
+    byEvidence = [];
+    placements.set(loc, byEvidence);
+  }
+  byEvidence[evidence] ??= { locationId: loc.id, evidence, detail: '' };
+  return byEvidence[evidence];
 }
 
 /** Visible networks at or above the threshold, strongest first (ties by BSSID), at most `max`. */
@@ -56,8 +120,4 @@ function findBy(locations: readonly LocationDef[], by: 'bssid' | 'ssid', net: Ne
   }
   if (!net.ssid) return undefined;
   return locations.find((l) => l.ssids.includes(net.ssid));
-}
-
-function obs(loc: LocationDef, evidence: Evidence, how: string): Observation {
-  return { locationId: loc.id, evidence, detail: `${how} = location ${loc.name}` };
 }

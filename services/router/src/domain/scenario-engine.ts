@@ -7,7 +7,7 @@
 // TIME_WINDOW rule matches on the clock alone; (3) the default scenario; (4) none (empty dial:
 // the dialplan keeps its own fallback).
 import { observe, promoteByTime, promotionDeadlineMs } from './hysteresis.js';
-import { noLocation, observeLocation, strongVisible } from './location-matcher.js';
+import { noLocation, observeLocation, placeReport, strongVisible } from './location-matcher.js';
 import { describeWindow, inWindow, nextWindowBoundaryMs } from './time-window.js';
 import type {
   ChoiceEvent,
@@ -67,7 +67,7 @@ function applyPresence(
   if (e.counter <= prev.counter) return { state, outcome: 'stale_counter' };
   const visible = strongVisible(e.visible, settings.visibleRssiThresholdDbm, settings.maxVisibleRemembered);
   const seen = rules
-    ? observeLocation(e.connected, visible, rules.locations, settings.visibleRssiThresholdDbm)
+    ? placeReport(e.connected, visible, rules.locations, settings.visibleRssiThresholdDbm)
     : noLocation;
   const wasFresh = prev.seenAtMs > 0 && e.atMs - prev.seenAtMs < settings.presenceTimeoutMs;
   const belief = observe(prev, seen, e.atMs, wasFresh, settings);
@@ -203,7 +203,7 @@ function relocate(d: DeviceRecord, rules: UserRules | null, settings: EngineSett
   const known = (id: string) => id === '' || (rules?.locations.some((l) => l.id === id) ?? false);
   if (known(d.location) && (d.candidate === null || known(d.candidate))) return d;
   const seen = rules
-    ? observeLocation(d.connected, d.visible, rules.locations, settings.visibleRssiThresholdDbm)
+    ? placeReport(d.connected, d.visible, rules.locations, settings.visibleRssiThresholdDbm)
     : noLocation;
   return { ...d, location: seen.locationId, evidence: seen.evidence, candidate: null, candidateCount: 0 };
 }
