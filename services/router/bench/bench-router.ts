@@ -16,7 +16,9 @@
 // call, and relays probes published (BENCH_PROBE_RATE/s) to a JetStream stream like the phone
 // stream to a stub like the AMI one: the same hops with no router logic and no Redis, under the
 // same load. callBaselineP99Ms / presenceBaselineP99Ms are this machine's floor for the two paths.
-// Last line: one JSON object. eventsPerSec = drain rate; sustainedPps = highest kept-up step;
+// consumeCeilingPps: the ceiling's messages drained by a consumer that only acknowledges (what
+// this server can deliver to one consumer). Last line: one JSON object. eventsPerSec = drain rate;
+// sustainedPps = highest kept-up step;
 // presenceToAstDbP99Ms / callToRedirectP99Ms (and their baselines) = at that step.
 // Env: BENCH_USERS (100000), BENCH_DEVICES (150000), BENCH_STEPS ("0.05,0.1,0.15,0.25,0.5,0.75,1"),
 // BENCH_STEP_SECONDS (5), BENCH_BACKLOG (200000), BENCH_CALL_RATE (500), BENCH_WINDOW (512
@@ -28,7 +30,7 @@ import { randomBytes } from 'node:crypto';
 import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { deleteBusStreams, ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
 import { busNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
@@ -166,6 +168,40 @@ async function consumerState() {
   }
 }
 
+/**
+ * How fast a consumer that does nothing but acknowledge drains `count` stored messages, with the
+ * router's consumer settings (pull size, max ack pending, cumulative acks): the most any consumer
+ * can take from this server, so eventsPerSec can be read against it as well as the ingest ceiling.
+ */
+async function bareDrainRate(stream: string, count: number): Promise<number> {
+  await jsm.consumers.add(stream, {
+    durable_name: 'bare',
+    ack_policy: AckPolicy.All,
+    deliver_policy: DeliverPolicy.All,
+    max_ack_pending: 10_000,
+  });
+  const consumer = await jetstream(nc).consumers.get(stream, 'bare');
+  let n = 0;
+  const t0 = performance.now();
+  let messages: Awaited<ReturnType<typeof consumer.consume>> | undefined;
+  await new Promise<void>((resolve) => {
+    void consumer
+      .consume({
+        max_messages: 8000,
+        callback: (m) => {
+          if (++n % 2500 === 0 || n === count) m.ack();
+          if (n === count) resolve();
+        },
+      })
+      .then((ms) => {
+        messages = ms;
+      });
+  });
+  const rate = Math.round(count / ((performance.now() - t0) / 1000));
+  await messages?.close();
+  return rate;
+}
+
 let routers: ReturnType<typeof spawn>[] = [];
 let peer: ReturnType<typeof spawn> | undefined;
 const baseline = baselineSubjects(prefix);
@@ -186,8 +222,10 @@ try {
   await jsm.streams.add({ name: scratch, subjects: [`${prefix}.ceiling.>`] });
   const ceil = await load({ kind: 'ceiling', seconds: 3 });
   const ingestCeilingPps = Math.round(ceil.sent / ceil.seconds);
+  const stored = (await jsm.streams.info(scratch)).state.messages;
+  const consumeCeilingPps = await bareDrainRate(scratch, stored);
   await jsm.streams.delete(scratch);
-  log(`ingest ceiling ${ingestCeilingPps}/s`);
+  log(`ingest ceiling ${ingestCeilingPps}/s; a bare consumer drains ${consumeCeilingPps}/s`);
 
   nc.subscribe(names.amiCommand, {
     queue: 'ami-bridge',
@@ -448,6 +486,7 @@ try {
       devices: DEVICES,
       startupSeconds: Math.round(startupSeconds * 10) / 10,
       ingestCeilingPps,
+      consumeCeilingPps,
       eventsPerSec,
       backlog: drained.acked - before.acked,
       sustainedPps: steps.filter((s) => s.keptUp).at(-1)?.offeredPps ?? 0,
