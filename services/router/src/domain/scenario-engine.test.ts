@@ -379,6 +379,39 @@ describe('scenario engine: configuration changes', () => {
   });
 });
 
+describe('scenario engine: unchanged decisions', () => {
+  test('given nothing changed since the last evaluation, then the same state is returned', () => {
+    const r1 = run([presence(T0, officeNet)], T0);
+    const r2 = evaluate(r1.state, officeRules(), T0 + S, settings);
+    assert.equal(r2.changed, false);
+    assert.equal(r2.state, r1.state);
+  });
+
+  test('given only the reason changes, then version and decidedAtMs stay and the reason is new', () => {
+    // connected to the office BSSID, then only its SSID is known: same scenario and target
+    const r1 = run([presence(T0, officeNet)], T0);
+    const r2 = run([presence(T0 + S, net('Corp', '00:00:00:00:00:99'))], T0 + S, officeRules(), r1.state);
+    assert.equal(r2.changed, false);
+    assert.equal(r2.state.decision?.version, r1.state.decision?.version);
+    assert.equal(r2.state.decision?.decidedAtMs, T0);
+    assert.notEqual(r2.state.decision?.reason, r1.state.decision?.reason);
+    assert.match(r2.state.decision?.reason ?? '', /SSID "Corp"/);
+  });
+
+  test('given the active scenario is renamed, then the decision carries the new name without a new version', () => {
+    const r1 = run([presence(T0, officeNet)], T0);
+    const rules = officeRules();
+    const renamed = {
+      ...rules,
+      scenarios: rules.scenarios.map((s) => (s.id === 'desk' ? { ...s, name: 'At my desk' } : s)),
+    };
+    const r2 = evaluate(r1.state, renamed, T0 + S, settings);
+    assert.equal(r2.changed, false);
+    assert.equal(r2.state.decision?.scenarioName, 'At my desk');
+    assert.equal(r2.state.decision?.version, r1.state.decision?.version);
+  });
+});
+
 describe('scenario engine: expiry sweep', () => {
   test('given fresh presence, then the next deadline is its expiry; when it passes, the default applies', () => {
     const r1: { state: UserState; nextDeadlineMs: number } = run([presence(T0, officeNet)], T0);
