@@ -21,8 +21,8 @@ export function observeLocation(
 }
 
 /**
- * observeLocation without the words (detail ''): what hysteresis needs for every report. Returns
- * one shared object per (location, evidence), so placing a report allocates nothing.
+ * observeLocation without the words (a found location's detail is ''): what hysteresis needs for
+ * every report. Returns one shared object per (location, evidence): placing a report allocates nothing.
  */
 export function placeReport(
   connected: Net | null,

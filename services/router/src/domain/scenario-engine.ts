@@ -127,8 +127,8 @@ export function evaluate(
   nowMs: number,
   settings: EngineSettings,
 ): EvaluateResult {
-  // Most evaluations change nothing but the decision's inputs: the device list is copied only
-  // when a record is dropped or replaced (allocation per event is what the router's GC pays for).
+  // Most evaluations leave every device record as it is: the list is copied only when a record is
+  // dropped or replaced (what is allocated per event is what the router's GC pays for).
   const before = state.devices;
   let copy: DeviceRecord[] | null = null;
   for (let i = 0; i < before.length; i++) {
