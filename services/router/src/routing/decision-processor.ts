@@ -12,6 +12,7 @@
 // committed). If the earlier batch failed, the later one fails for that user too (never applies
 // newer events over a gap); the consumer then retries both, and counters make that idempotent.
 import type { Logger } from '@sa/platform';
+import { encodeState } from '../adapters/redis/state-codec.js';
 import { step } from '../domain/scenario-engine.js';
 import { type EngineSettings, emptyUserState, type RouterEvent } from '../domain/types.js';
 import type { AstDbSync } from './astdb-sync.js';
@@ -138,6 +139,8 @@ export class DecisionProcessor {
             state: r.state,
             nextDeadlineMs: r.nextDeadlineMs,
             changed: r.changed,
+            // encoded once here: the store writes it and the cache keeps it
+            ...(states && { encoded: encodeState(expectedRev + 1, epoch, r.state) }),
           });
         }
         commits.push(...chunk);
@@ -154,7 +157,12 @@ export class DecisionProcessor {
           continue;
         }
         if (states)
-          OwnedStateCache.committed(states, c.extension, { rev: c.expectedRev + 1, epoch, state: c.state });
+          OwnedStateCache.committed(
+            states,
+            c.extension,
+            { rev: c.expectedRev + 1, epoch, state: c.state },
+            c.encoded,
+          );
         committed++;
         if (c.changed && c.state.decision) {
           changed++;

@@ -150,7 +150,7 @@ describe('owned-partition state cache', () => {
   });
 });
 
-test('given cached users, when a stale revision is committed, then the newer entry is kept', () => {
+test('given cached users held encoded, when a stale revision is committed, then the newer entry is kept and decodes equal to what was stored', () => {
   const states = new PartitionStates();
   const state = step(
     emptyUserState,
@@ -164,6 +164,7 @@ test('given cached users, when a stale revision is committed, then the newer ent
   OwnedStateCache.committed(states, EXT, { rev: 2, epoch: 2, state: emptyUserState });
 
   assert.deepEqual(states.get(EXT), { rev: 3, epoch: 2, state });
+  assert.equal(states.rev(EXT), 3);
   assert.equal(states.get('231'), null);
   assert.equal(states.get('232'), undefined);
   OwnedStateCache.committed(states, EXT, { rev: 4, epoch: 2, state: emptyUserState });

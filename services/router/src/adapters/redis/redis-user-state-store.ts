@@ -36,6 +36,8 @@ export interface UserCommit {
   readonly nextDeadlineMs: number;
   /** the decision changed and must be written to AstDB */
   readonly changed: boolean;
+  /** `encodeState(expectedRev + 1, epoch, state)` when the caller already has it (it caches it) */
+  readonly encoded?: string;
 }
 
 export type CommitOutcome = 'committed' | 'conflict' | 'fenced';
@@ -241,7 +243,7 @@ export class RedisUserStateStore {
   private userArgs(c: UserCommit): ScriptArg[] {
     return [
       c.expectedRev,
-      encodeState(c.expectedRev + 1, c.epoch, c.state),
+      c.encoded ?? encodeState(c.expectedRev + 1, c.epoch, c.state),
       c.extension,
       Number.isFinite(c.nextDeadlineMs) ? c.nextDeadlineMs : '',
       c.changed && c.state.decision ? c.state.decision.version : '',
