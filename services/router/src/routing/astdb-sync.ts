@@ -6,6 +6,7 @@
 import type { Logger } from '@sa/platform';
 import type { Decision } from '../domain/types.js';
 import type { AstDbWriter, ScenarioPublisher, UserStateStore } from './ports.js';
+import { UniqueQueue } from './unique-queue.js';
 
 interface Wanted {
   readonly partition: number;
@@ -22,7 +23,8 @@ export class AstDbSync {
   private readonly wanted = new Map<string, Wanted>();
   private readonly pushedVersion = new Map<string, number>();
   private readonly inFlight = new Set<string>();
-  private readonly waiting = new Set<string>();
+  /** users with a write wanted while maxInFlight writes run, in arrival order */
+  private readonly waiting = new UniqueQueue<string>();
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
 
@@ -105,11 +107,8 @@ export class AstDbSync {
       }
     }
     this.inFlight.delete(extension);
-    const next = this.waiting.values().next();
-    if (!next.done) {
-      this.waiting.delete(next.value);
-      this.schedule(next.value);
-    }
+    const next = this.waiting.take();
+    if (next !== undefined) this.schedule(next);
     if (this.inFlight.size === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
