@@ -11,6 +11,9 @@ import { decodeState, encodeState } from '../adapters/redis/state-codec.js';
 import { partitionOf } from './partitioning.js';
 import type { StoredUser } from './ports.js';
 
+const revOf = (raw: string | null | undefined): number =>
+  raw == null ? 0 : Number(raw.slice(0, raw.indexOf(':')));
+
 /** One owned partition's users; Map-like, but values are held encoded. */
 export class PartitionStates {
   private readonly encoded = new Map<string, string | null>();
@@ -27,8 +30,13 @@ export class PartitionStates {
 
   /** The cached revision without decoding (0 = absent or unknown). */
   rev(extension: string): number {
+    return revOf(this.encoded.get(extension));
+  }
+
+  /** Sets the entry unless a newer revision is cached (one lookup: this is on every commit). */
+  setIfNewer(extension: string, user: StoredUser, encoded?: string): void {
     const raw = this.encoded.get(extension);
-    return raw == null ? 0 : Number(raw.slice(0, raw.indexOf(':')));
+    if (raw === undefined || revOf(raw) < user.rev) this.set(extension, user, encoded);
   }
 
   /** `encoded` = `encodeState(user.rev, user.epoch, user.state)` when the caller has it already. */
@@ -73,7 +81,7 @@ export class OwnedStateCache {
 
   /** Records a committed write unless a newer revision is already cached. */
   static committed(states: PartitionStates, extension: string, user: StoredUser, encoded?: string): void {
-    if (!states.has(extension) || states.rev(extension) < user.rev) states.set(extension, user, encoded);
+    states.setIfNewer(extension, user, encoded);
   }
 
   get size(): number {
