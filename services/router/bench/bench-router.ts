@@ -21,6 +21,8 @@
 // this server can deliver to one consumer). Last line: one JSON object. eventsPerSec = drain rate;
 // sustainedPps = highest kept-up step;
 // presenceToAstDbP99Ms / callToRedirectP99Ms (and their baselines) = at that step.
+// routerCpuUsPerEvent / serverCpuUsPerEvent: CPU time per drained event of the routers, and of
+// nats-server, redis-server (when they run on this machine) and this process meanwhile.
 // Env: BENCH_USERS (100000), BENCH_DEVICES (150000), BENCH_STEPS ("0.05,0.1,0.15,0.25,0.5,0.75,1"),
 // BENCH_STEP_SECONDS (5), BENCH_BACKLOG (200000), BENCH_DRAINS (3), BENCH_CALL_RATE (500), BENCH_WINDOW (512
 // publishes in flight), BENCH_MOVE_FRACTION (0.1), BENCH_ROUTER_NODE_ARGS (e.g. "--cpu-prof"),
@@ -28,7 +30,7 @@
 // partition each), BENCH_PROBE_RATE (100), NATS_URL, REDIS_URL.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -146,6 +148,29 @@ function cpuMs(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(f[11]) + Number(f[12])) * 10;
 }
+
+/** pids of this machine's processes named `comm` (none when the server runs elsewhere) */
+function pidsNamed(comm: string): number[] {
+  const pids: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === comm) pids.push(Number(d));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return pids;
+}
+const natsPids = pidsNamed('nats-server');
+const redisPids = pidsNamed('redis-server');
+/** CPU time (ms) used so far by the servers, the routers and this process (with its load worker) */
+const cpuNow = () => ({
+  nats: natsPids.reduce((n, p) => n + cpuMs(p), 0),
+  redis: redisPids.reduce((n, p) => n + cpuMs(p), 0),
+  routers: routersCpuMs(),
+  bench: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+});
 
 async function redisCommands(): Promise<number> {
   return Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))?.[1] ?? 0);
@@ -411,7 +436,12 @@ try {
 
   // 2. backlog drained at full speed, DRAINS times (the median is reported: one drain's rate
   // varied by a factor of two between runs on a noisy machine)
-  const drains: { eventsPerSec: number; events: number; cpuMs: number; cmds: number }[] = [];
+  const drains: {
+    eventsPerSec: number;
+    events: number;
+    cpu: ReturnType<typeof cpuNow>;
+    cmds: number;
+  }[] = [];
   const drainCalls: number[] = [];
   const drainEchoes: number[] = [];
   let backlogEvents = 0;
@@ -426,7 +456,7 @@ try {
     const before = await consumerState();
     callLatency = [];
     echoLatency = [];
-    const cpu0 = routersCpuMs();
+    const cpu0 = cpuNow();
     const cmd0 = await redisCommands();
     const d0 = performance.now();
     callsFrom = d0;
@@ -443,7 +473,12 @@ try {
     drains.push({
       eventsPerSec: Math.round(events / seconds),
       events,
-      cpuMs: routersCpuMs() - cpu0,
+      cpu: ((c) => ({
+        nats: c.nats - cpu0.nats,
+        redis: c.redis - cpu0.redis,
+        routers: c.routers - cpu0.routers,
+        bench: c.bench - cpu0.bench,
+      }))(cpuNow()),
       cmds: (await redisCommands()) - cmd0,
     });
     drainCalls.push(...callLatency);
@@ -461,7 +496,15 @@ try {
   );
   // the router's own CPU per event (robust when other processes share the cores), and Redis
   // commands per event (server-wide counter: other clients add a little)
-  const routerCpuUsPerEvent = Math.round((drains.reduce((n, d) => n + d.cpuMs, 0) * 1000) / drainedEvents);
+  const usPerEvent = (k: keyof ReturnType<typeof cpuNow>) =>
+    Math.round((drains.reduce((n, d) => n + d.cpu[k], 0) * 1000) / drainedEvents);
+  const routerCpuUsPerEvent = usPerEvent('routers');
+  // where the rest of the machine's CPU went meanwhile (null: that server is not on this machine)
+  const serverCpuUsPerEvent = {
+    nats: natsPids.length > 0 ? usPerEvent('nats') : null,
+    redis: redisPids.length > 0 ? usPerEvent('redis') : null,
+    bench: usPerEvent('bench'),
+  };
   const redisCmdsPerEvent = Math.round((drains.reduce((n, d) => n + d.cmds, 0) / drainedEvents) * 100) / 100;
   if (callTimeouts.length > 0)
     log(
@@ -522,6 +565,7 @@ try {
       callP99DuringDrainMs,
       callBaselineP99DuringDrainMs,
       routerCpuUsPerEvent,
+      serverCpuUsPerEvent,
       redisCmdsPerEvent,
       callRate: CALL_RATE,
       moveFraction: MOVE,
