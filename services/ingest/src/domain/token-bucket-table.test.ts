@@ -15,8 +15,30 @@ describe('TokenBucketTable', () => {
 
   it('given a flood of distinct ids, when taken, then the table never exceeds its bound', () => {
     const t = new TokenBucketTable({ perSecond: 1, burst: 1, maxEntries: 100 });
-    for (let i = 0; i < 10_000; i++) t.take(`ip-${i}`, i);
-    assert.equal(t.size, 100);
+    for (let i = 0; i < 10_000; i++) {
+      t.take(`ip-${i}`, i);
+      assert.ok(t.size <= 100, `size ${t.size} after ${i + 1} ids`);
+    }
+    assert.ok(t.size >= 50);
+  });
+
+  it('given a flood of distinct ids, when an exhausted id keeps sending, then it stays limited', () => {
+    const t = new TokenBucketTable({ perSecond: 1, burst: 2, maxEntries: 100 });
+    assert.equal(t.take('attacker', 0), true);
+    assert.equal(t.take('attacker', 0), true);
+    for (let i = 0; i < 10_000; i++) {
+      t.take(`ip-${i}`, 0);
+      // seen again before half the table's worth of newer ids: its empty bucket is remembered
+      if (i % 40 === 0) assert.equal(t.take('attacker', 0), false, `after ${i + 1} other ids`);
+    }
+  });
+
+  it('given an id not seen for more than the table holds, when it returns, then it starts afresh', () => {
+    const t = new TokenBucketTable({ perSecond: 1, burst: 1, maxEntries: 10 });
+    assert.equal(t.take('a', 0), true);
+    assert.equal(t.take('a', 0), false);
+    for (let i = 0; i < 10; i++) t.take(`ip-${i}`, 0);
+    assert.equal(t.take('a', 0), true, 'forgotten after 10 newer ids, so a full bucket again');
   });
 });
 
