@@ -22,7 +22,8 @@
 // sustainedPps = highest kept-up step;
 // presenceToAstDbP99Ms / callToRedirectP99Ms (and their baselines) = at that step.
 // routerCpuUsPerEvent / serverCpuUsPerEvent: CPU time per drained event of the routers, and of
-// nats-server, redis-server (when they run on this machine) and this process meanwhile.
+// nats-server, redis-server (when they run on this machine) and this process meanwhile;
+// cpuBoundEventsPerSec: the drain rate all cores would allow at that total CPU per event.
 // Env: BENCH_USERS (100000), BENCH_DEVICES (150000), BENCH_STEPS ("0.05,0.1,0.15,0.25,0.5,0.75,1"),
 // BENCH_STEP_SECONDS (5), BENCH_BACKLOG (200000), BENCH_DRAINS (3), BENCH_CALL_RATE (500), BENCH_WINDOW (512
 // publishes in flight), BENCH_MOVE_FRACTION (0.1), BENCH_ROUTER_NODE_ARGS (e.g. "--cpu-prof"),
@@ -31,6 +32,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { openSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -505,6 +507,18 @@ try {
     redis: redisPids.length > 0 ? usPerEvent('redis') : null,
     bench: usPerEvent('bench'),
   };
+  // the drain rate this machine's cores could reach if every cycle went to these processes at
+  // the CPU per event they used: how far eventsPerSec is from what the hardware allows
+  const cpuBoundEventsPerSec =
+    serverCpuUsPerEvent.nats === null || serverCpuUsPerEvent.redis === null
+      ? null
+      : Math.round(
+          (availableParallelism() * 1_000_000) /
+            (routerCpuUsPerEvent +
+              serverCpuUsPerEvent.nats +
+              serverCpuUsPerEvent.redis +
+              serverCpuUsPerEvent.bench),
+        );
   const redisCmdsPerEvent = Math.round((drains.reduce((n, d) => n + d.cmds, 0) / drainedEvents) * 100) / 100;
   if (callTimeouts.length > 0)
     log(
@@ -566,6 +580,7 @@ try {
       callBaselineP99DuringDrainMs,
       routerCpuUsPerEvent,
       serverCpuUsPerEvent,
+      cpuBoundEventsPerSec,
       redisCmdsPerEvent,
       callRate: CALL_RATE,
       moveFraction: MOVE,
