@@ -18,7 +18,7 @@ export interface TokenBucketOptions {
  * maxEntries/2 distinct ids are always remembered, and never more than maxEntries.
  * Why not one Map in LRU order (delete + re-insert on every take, evict its first key): V8 leaves a
  * hole for every deleted entry until it rebuilds the table, and finding the first key rescans them.
- * Once a flood of distinct addresses made it evict, that cost 10-30 µs per take (measured with
+ * Once a flood of distinct addresses made it evict, that cost 7-37 µs per take (measured with
  * 100k entries), against well under 1 µs here.
  */
 export class TokenBucketTable {
@@ -34,22 +34,18 @@ export class TokenBucketTable {
   take(id: string, nowMs: number): boolean {
     const { perSecond, burst } = this.options;
     let b = this.current.get(id);
-    if (b) {
-      b.tokens = Math.min(burst, b.tokens + ((nowMs - b.lastMs) * perSecond) / 1000);
-      b.lastMs = nowMs;
-    } else {
+    if (!b) {
       b = this.previous.get(id);
-      if (b) {
-        this.previous.delete(id);
-        b.tokens = Math.min(burst, b.tokens + ((nowMs - b.lastMs) * perSecond) / 1000);
-        b.lastMs = nowMs;
-      } else b = { tokens: burst, lastMs: nowMs };
+      if (b) this.previous.delete(id);
+      else b = { tokens: burst, lastMs: nowMs };
       if (this.current.size >= this.generationSize) {
         this.previous = this.current;
         this.current = new Map();
       }
       this.current.set(id, b);
     }
+    b.tokens = Math.min(burst, b.tokens + ((nowMs - b.lastMs) * perSecond) / 1000);
+    b.lastMs = nowMs;
     if (b.tokens < 1) return false;
     b.tokens -= 1;
     return true;
