@@ -171,8 +171,17 @@ const cpuNow = () => ({
   nats: natsPids.reduce((n, p) => n + cpuMs(p), 0),
   redis: redisPids.reduce((n, p) => n + cpuMs(p), 0),
   routers: routersCpuMs(),
-  bench: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+  bench: ((u) => (u.user + u.system) / 1000)(process.cpuUsage()),
 });
+const cpuSince = (c0: ReturnType<typeof cpuNow>) => {
+  const c = cpuNow();
+  return {
+    nats: c.nats - c0.nats,
+    redis: c.redis - c0.redis,
+    routers: c.routers - c0.routers,
+    bench: c.bench - c0.bench,
+  };
+};
 
 async function redisCommands(): Promise<number> {
   return Number(/total_commands_processed:(\d+)/.exec(await redis.info('stats'))?.[1] ?? 0);
@@ -475,12 +484,7 @@ try {
     drains.push({
       eventsPerSec: Math.round(events / seconds),
       events,
-      cpu: ((c) => ({
-        nats: c.nats - cpu0.nats,
-        redis: c.redis - cpu0.redis,
-        routers: c.routers - cpu0.routers,
-        bench: c.bench - cpu0.bench,
-      }))(cpuNow()),
+      cpu: cpuSince(cpu0),
       cmds: (await redisCommands()) - cmd0,
     });
     drainCalls.push(...callLatency);
