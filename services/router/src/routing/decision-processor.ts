@@ -17,7 +17,7 @@ import { step } from '../domain/scenario-engine.js';
 import { type EngineSettings, emptyUserState, type RouterEvent } from '../domain/types.js';
 import type { AstDbSync } from './astdb-sync.js';
 import type { CommitOutcome, RulesSource, StoredUser, UserCommit, UserStateStore } from './ports.js';
-import { OwnedStateCache } from './state-cache.js';
+import type { OwnedStateCache } from './state-cache.js';
 
 export interface ProcessResult {
   readonly fenced: boolean;
@@ -156,13 +156,7 @@ export class DecisionProcessor {
           retry.push(c.extension);
           continue;
         }
-        if (states)
-          OwnedStateCache.committed(
-            states,
-            c.extension,
-            { rev: c.expectedRev + 1, epoch, state: c.state },
-            c.encoded,
-          );
+        states?.committed(c.extension, { rev: c.expectedRev + 1, epoch, state: c.state }, c.encoded);
         committed++;
         if (c.changed && c.state.decision) {
           changed++;

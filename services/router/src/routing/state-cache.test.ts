@@ -161,12 +161,12 @@ test('given cached users held encoded, when a stale revision is committed, then 
   ).state;
   states.set(EXT, { rev: 3, epoch: 2, state });
   states.set('231', null);
-  OwnedStateCache.committed(states, EXT, { rev: 2, epoch: 2, state: emptyUserState });
+  states.committed(EXT, { rev: 2, epoch: 2, state: emptyUserState });
 
   assert.deepEqual(states.get(EXT), { rev: 3, epoch: 2, state });
   assert.equal(states.rev(EXT), 3);
   assert.equal(states.get('231'), null);
   assert.equal(states.get('232'), undefined);
-  OwnedStateCache.committed(states, EXT, { rev: 4, epoch: 2, state: emptyUserState });
+  states.committed(EXT, { rev: 4, epoch: 2, state: emptyUserState });
   assert.deepEqual(states.get(EXT)?.state, emptyUserState);
 });

@@ -33,8 +33,8 @@ export class PartitionStates {
     return revOf(this.encoded.get(extension));
   }
 
-  /** Sets the entry unless a newer revision is cached (one lookup: this is on every commit). */
-  setIfNewer(extension: string, user: StoredUser, encoded?: string): void {
+  /** Records a committed write unless a newer revision is already cached (one lookup: every commit). */
+  committed(extension: string, user: StoredUser, encoded?: string): void {
     const raw = this.encoded.get(extension);
     if (raw === undefined || revOf(raw) < user.rev) this.set(extension, user, encoded);
   }
@@ -77,11 +77,6 @@ export class OwnedStateCache {
   /** undefined = not known here (not owned, or not loaded yet): ask Redis. */
   lookup(extension: string): StoredUser | null | undefined {
     return this.parts.get(partitionOf(extension, this.partitions))?.get(extension);
-  }
-
-  /** Records a committed write unless a newer revision is already cached. */
-  static committed(states: PartitionStates, extension: string, user: StoredUser, encoded?: string): void {
-    states.setIfNewer(extension, user, encoded);
   }
 
   get size(): number {
