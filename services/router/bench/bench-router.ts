@@ -40,6 +40,7 @@ import { connect } from '@nats-io/transport-node';
 import { deleteBusStreams, ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
 import { busNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import { deleteRedisKeys } from '@sa/testkit';
+import { loadRouterConfig } from '../src/config.js';
 import { officeConfig } from '../test/harness.js';
 import { baselineSubjects } from './baseline-peer.js';
 import { ext, type LoadCommand, type LoadDone, type LoadInit } from './load-shared.js';
@@ -211,12 +212,15 @@ async function consumerState() {
  * router's consumer settings (pull size, max ack pending, cumulative acks): the most any consumer
  * can take from this server, so eventsPerSec can be read against it as well as the ingest ceiling.
  */
+/** the consumer settings the spawned router gets (it inherits this process's environment) */
+const routerConfig = loadRouterConfig(process.env);
+
 async function bareDrainRate(stream: string, count: number): Promise<number> {
   await jsm.consumers.add(stream, {
     durable_name: 'bare',
     ack_policy: AckPolicy.All,
     deliver_policy: DeliverPolicy.All,
-    max_ack_pending: 10_000,
+    max_ack_pending: routerConfig.ROUTER_MAX_ACK_PENDING,
   });
   const consumer = await jetstream(nc).consumers.get(stream, 'bare');
   let n = 0;
@@ -225,9 +229,14 @@ async function bareDrainRate(stream: string, count: number): Promise<number> {
   await new Promise<void>((resolve) => {
     void consumer
       .consume({
-        max_messages: 8000,
+        max_messages: Math.min(
+          routerConfig.ROUTER_MAX_ACK_PENDING,
+          Math.max(routerConfig.ROUTER_PULL_MAX, routerConfig.ROUTER_BATCH_MAX),
+        ),
         callback: (m) => {
-          if (++n % 2500 === 0 || n === count) m.ack();
+          // cumulative, every quarter of max ack pending, as the router acks
+          if (++n % Math.max(1, Math.floor(routerConfig.ROUTER_MAX_ACK_PENDING / 4)) === 0 || n === count)
+            m.ack();
           if (n === count) resolve();
         },
       })
