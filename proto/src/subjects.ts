@@ -22,6 +22,11 @@ export interface BusNames {
   readonly amiCommand: string;
   readonly amiConnected: string;
   readonly amiDisconnected: string;
+  /**
+   * anyone -> ami-bridge request/reply: AmiStatusRequest -> AmiStatusReply. ami-bridge answers it
+   * before its AMI client starts, so "no responders" means AmiConnected is still to come.
+   */
+  readonly amiStatus: string;
   /** admin -> world change events (also mirrored as KV snapshots) */
   readonly deviceChanged: string;
   readonly keyRingChanged: string;
@@ -59,6 +64,7 @@ export function busNames(prefix = 'sa'): BusNames {
     amiCommand: `${p}.ami.cmd`,
     amiConnected: `${p}.ami.status.connected`,
     amiDisconnected: `${p}.ami.status.disconnected`,
+    amiStatus: `${p}.ami.status.query`,
     deviceChanged: `${p}.admin.device.changed`,
     keyRingChanged: `${p}.admin.keys.changed`,
     userConfigChanged: `${p}.admin.user.changed`,
