@@ -114,6 +114,16 @@ describe('ami-bridge with real NATS and the AMI test server', () => {
     assert.deepEqual([r.ok, r.errorCode], [false, 'AMI_BRIDGE_COMMAND_INVALID']);
   });
 
+  test('given a connected bridge, when asked for the AMI status, then it answers connected with the login its AmiConnected announced', async () => {
+    const request = encodeMessage(v1.AmiStatusRequest, v1.AmiStatusRequest.create(), 'AmiStatusRequest');
+    const reply = await nc.request(names.amiStatus, request, { timeout: 3000 });
+    const status = decodeMessage(v1.AmiStatusReply, reply.data, 'AmiStatusReply');
+    const last = connected.at(-1);
+    assert.equal(status.connected, true);
+    assert.ok(status.bridgeId, 'a bridge id');
+    assert.deepEqual([status.bridgeId, status.session], [last?.bridgeId, last?.session]);
+  });
+
   test('given a waiting call announced by UserEvent, when router answers, then the channel is redirected within the wait budget', async () => {
     const sub = nc.subscribe(names.callArrived, {
       queue: 'router',

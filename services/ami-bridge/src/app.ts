@@ -1,4 +1,5 @@
-// Composition root: AMI client, NATS, command server, call flow, ops server.
+// Composition root: AMI client, NATS, command and status servers, call flow, ops server.
+import { randomUUID } from 'node:crypto';
 import { AmiClient } from '@sa/ami';
 import {
   connectNats,
@@ -10,6 +11,7 @@ import {
 import { busNames } from '@sa/proto';
 import { NatsBusNotifier } from './adapters/nats/bus-notifier.js';
 import { subscribeCommands } from './adapters/nats/command-server.js';
+import { subscribeStatus } from './adapters/nats/status-server.js';
 import { handleAmiEvent, handleCommandRedirect } from './call-flow.js';
 import type { AmiBridgeConfig } from './config.js';
 import { CallTracker } from './domain/call-tracker.js';
@@ -38,7 +40,8 @@ export async function buildAmiBridgeApp(config: AmiBridgeConfig, logger: Logger)
     keepaliveMs: config.AMI_KEEPALIVE_MS,
     reconnect: { maxDelayMs: config.AMI_RECONNECT_MAX_MS },
   });
-  const bus = new NatsBusNotifier(nats.nc, names);
+  const bridgeId = randomUUID();
+  const bus = new NatsBusNotifier(nats.nc, names, bridgeId);
   const tracker = new CallTracker({ userEvent: config.CALL_USER_EVENT, context: config.CALL_CONTEXT });
   const health = new HealthRegistry();
   const metrics = createMetricsRegistry('ami-bridge');
@@ -77,6 +80,7 @@ export async function buildAmiBridgeApp(config: AmiBridgeConfig, logger: Logger)
   ami.on('event', (e) => handleAmiEvent(flow, e));
 
   let commands: { stop(): void } | undefined;
+  let status: { stop(): void } | undefined;
   let ops: Awaited<ReturnType<typeof startOpsServer>> | undefined;
   return {
     ami,
@@ -99,14 +103,25 @@ export async function buildAmiBridgeApp(config: AmiBridgeConfig, logger: Logger)
         defaultTimeoutMs: config.AMI_ACTION_TIMEOUT_MS,
         onRedirected: (channel, exten) => handleCommandRedirect(flow, channel, exten),
       });
+      status = subscribeStatus({
+        nc: nats.nc,
+        names,
+        bridgeId,
+        status: () => ({ connected: ami.state === 'ready', session: ami.session, banner: ami.banner }),
+      });
+      // The status subscription must be on the server before AmiConnected can be published: then a
+      // status request that finds no responders implies AmiConnected is still to come (router's
+      // start-up handshake relies on it; see docs/asterisk.md).
+      await nats.nc.flush();
       ami.start();
       logger.info(
-        { event: 'listening', ops: ops.address, ami: `${config.AMI_HOST}:${config.AMI_PORT}` },
+        { event: 'listening', ops: ops.address, ami: `${config.AMI_HOST}:${config.AMI_PORT}`, bridgeId },
         'ami-bridge listening',
       );
     },
     async stop(reason) {
       commands?.stop();
+      status?.stop();
       await ops?.close();
       await ami.close();
       await nats.close();

@@ -8,15 +8,22 @@ export class NatsBusNotifier {
   constructor(
     private readonly nc: NatsConnection,
     private readonly names: BusNames,
+    /** random per process: with the session number it names one AMI login (see ami.proto) */
+    private readonly bridgeId: string,
   ) {}
 
   amiConnected(banner: string, session: number): void {
-    const msg = v1.AmiConnected.create({ atMs: Date.now(), serverBanner: banner, session });
+    const msg = v1.AmiConnected.create({
+      atMs: Date.now(),
+      serverBanner: banner,
+      session,
+      bridgeId: this.bridgeId,
+    });
     this.nc.publish(this.names.amiConnected, encodeMessage(v1.AmiConnected, msg, 'AmiConnected'));
   }
 
   amiDisconnected(reason: string, session: number): void {
-    const msg = v1.AmiDisconnected.create({ atMs: Date.now(), reason, session });
+    const msg = v1.AmiDisconnected.create({ atMs: Date.now(), reason, session, bridgeId: this.bridgeId });
     this.nc.publish(this.names.amiDisconnected, encodeMessage(v1.AmiDisconnected, msg, 'AmiDisconnected'));
   }
 
