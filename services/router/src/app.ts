@@ -279,6 +279,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
           }),
           onAmiConnected: () => {
             logger.info({ event: 'ami_resync' }, 'ami-bridge connected: re-pushing every current target');
+            sync.amiSessionBegan();
             for (const r of runners.values()) {
               void r.resync().then((n) => logger.info({ partition: r.partition, users: n }, 'resync queued'));
             }

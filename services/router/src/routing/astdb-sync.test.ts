@@ -51,7 +51,65 @@ test('given ami-bridge reconnected, when resynced, then an already written versi
   const { sync, writes } = rig();
   sync.push('232', 0, decision(2, '232'));
   await sync.idle();
+  sync.amiSessionBegan();
   sync.resync('232', 0, decision(2, '232'));
   await sync.idle();
   assert.deepEqual(writes, ['232=232@2', '232=232@2']);
+});
+
+test('given a version written in the current AMI session, when resynced again (AmiConnected and the status reply), then it is not written twice', async () => {
+  const { sync, writes } = rig();
+  sync.amiSessionBegan();
+  sync.resync('233', 0, decision(2, '233'));
+  sync.resync('233', 0, decision(2, '233'));
+  await sync.idle();
+  sync.resync('233', 0, decision(2, '233'));
+  await sync.idle();
+  assert.deepEqual(writes, ['233=233@2']);
+});
+
+test('given a start-up re-evaluation pushed a user, when the partition resyncs in the same AMI session, then the user is written once', async () => {
+  const { sync, writes } = rig();
+  sync.amiSessionBegan();
+  sync.push('234', 0, decision(3, '299'));
+  sync.resync('234', 0, decision(3, '299'));
+  await sync.idle();
+  assert.deepEqual(writes, ['234=299@3']);
+});
+
+test('given a resync that loaded a version older than one already written, when it runs, then the older target is not written', async () => {
+  const { sync, writes } = rig();
+  sync.push('235', 0, decision(5, '299'));
+  await sync.idle();
+  sync.amiSessionBegan();
+  sync.resync('235', 0, decision(4, '235'));
+  await sync.idle();
+  assert.deepEqual(writes, ['235=299@5']);
+});
+
+test('given a write in flight when a new AMI session begins, when resynced, then it is written again in the new session', async () => {
+  const writes: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const sync = new AstDbSync({
+    writer: {
+      writeTarget: async (ext, d) => {
+        if (writes.length === 0) await gate;
+        writes.push(`${ext}=${d.targetDial}@${d.version}`);
+      },
+    },
+    publisher: { scenarioChanged: () => {} },
+    store: { markPushed: async () => {} },
+    logger: createLogger('router-test', 'silent'),
+    options: { maxInFlight: 8, retryBaseMs: 1, retryMaxMs: 5 },
+  });
+  sync.push('236', 0, decision(1, '236'));
+  sync.amiSessionBegan();
+  sync.resync('236', 0, decision(1, '236'));
+  sync.ensure('236', 0, decision(1, '236'));
+  release();
+  await sync.idle();
+  assert.deepEqual(writes, ['236=236@1', '236=236@1']);
 });

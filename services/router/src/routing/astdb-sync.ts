@@ -3,6 +3,12 @@
 // user; a newer decision arriving meanwhile replaces the queued one), retrying with capped
 // exponential backoff while ami-bridge is unreachable. Confirmed writes are removed from the
 // store's unpushed set, so a restarted router finishes what a crashed one could not.
+//
+// Each confirmed write is remembered with the AMI session it was sent in (a count this instance
+// bumps when it learns of a new AMI login, `amiSessionBegan`). `resync` asks for a version to be
+// in the current session's Asterisk, so two resync triggers for one login, or a resync beside a
+// start-up re-evaluation, write a user once; no request ever writes a version older than one
+// already written.
 import type { Logger } from '@sa/platform';
 import type { Decision } from '../domain/types.js';
 import type { AstDbWriter, ScenarioPublisher, UserStateStore } from './ports.js';
@@ -11,6 +17,13 @@ import { UniqueQueue } from './unique-queue.js';
 interface Wanted {
   readonly partition: number;
   readonly decision: Decision;
+  /** satisfied by a write of this version sent in this AMI session or a later one */
+  readonly minSession: number;
+}
+
+interface Written {
+  readonly version: number;
+  readonly session: number;
 }
 
 export interface AstDbSyncOptions {
@@ -21,7 +34,8 @@ export interface AstDbSyncOptions {
 
 export class AstDbSync {
   private readonly wanted = new Map<string, Wanted>();
-  private readonly pushedVersion = new Map<string, number>();
+  private readonly written = new Map<string, Written>();
+  private session = 0;
   private readonly inFlight = new Set<string>();
   /** users with a write wanted while maxInFlight writes run, in arrival order */
   private readonly waiting = new UniqueQueue<string>();
@@ -42,7 +56,7 @@ export class AstDbSync {
   /** A committed decision changed: announce it and write it into Asterisk. */
   push(extension: string, partition: number, decision: Decision): void {
     this.deps.publisher.scenarioChanged(extension, decision);
-    this.enqueue(extension, partition, decision, false);
+    this.enqueue(extension, partition, decision, 0);
   }
 
   /**
@@ -51,21 +65,39 @@ export class AstDbSync {
    * unconfirmed-writes pass does not write every user twice.
    */
   ensure(extension: string, partition: number, decision: Decision): void {
-    this.enqueue(extension, partition, decision, false);
+    this.enqueue(extension, partition, decision, 0);
   }
 
-  /** Write again even if this version was written before (ami-bridge reconnected). */
+  /** Asterisk may have lost what was written so far (a new AMI login): see `resync`. */
+  amiSessionBegan(): void {
+    this.session++;
+  }
+
+  /**
+   * Write this version again unless it (or a newer one) was written since the last
+   * `amiSessionBegan` (ami-bridge reconnected, or a partition was taken while AMI was up).
+   */
   resync(extension: string, partition: number, decision: Decision): void {
-    this.enqueue(extension, partition, decision, true);
+    this.enqueue(extension, partition, decision, this.session);
   }
 
-  private enqueue(extension: string, partition: number, decision: Decision, force: boolean): void {
+  private enqueue(extension: string, partition: number, decision: Decision, minSession: number): void {
     if (this.stopped) return;
     const queued = this.wanted.get(extension);
     if (queued && queued.decision.version > decision.version) return;
-    if (force) this.pushedVersion.delete(extension);
-    this.wanted.set(extension, { partition, decision });
+    const min =
+      queued?.decision.version === decision.version ? Math.max(queued.minSession, minSession) : minSession;
+    this.wanted.set(extension, { partition, decision, minSession: min });
     if (!this.inFlight.has(extension)) this.schedule(extension);
+  }
+
+  private isWritten(extension: string, w: Wanted): boolean {
+    const done = this.written.get(extension);
+    if (!done) return false;
+    return (
+      done.version > w.decision.version ||
+      (done.version === w.decision.version && done.session >= w.minSession)
+    );
   }
 
   private schedule(extension: string): void {
@@ -82,15 +114,16 @@ export class AstDbSync {
     for (;;) {
       const w = this.wanted.get(extension);
       if (!w || this.stopped) break;
-      const done = this.pushedVersion.get(extension) ?? 0;
-      if (w.decision.version <= done) {
+      if (this.isWritten(extension, w)) {
         this.wanted.delete(extension);
         break;
       }
+      // the session the write is sent in: ami-bridge executes it in that AMI login or a later one
+      const session = this.session;
       try {
         await this.deps.writer.writeTarget(extension, w.decision);
         failures = 0;
-        this.pushedVersion.set(extension, w.decision.version);
+        this.written.set(extension, { version: w.decision.version, session });
         if (this.wanted.get(extension) === w) this.wanted.delete(extension);
         this.deps.onWritten?.(extension, w.decision);
         await this.deps.store.markPushed(w.partition, extension, w.decision.version).catch(() => {});
