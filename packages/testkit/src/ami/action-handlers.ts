@@ -480,8 +480,16 @@ export class ActionHandlers {
     s.send(
       response('Success', id, [['Message', extra ? 'Dual Redirect successful' : 'Redirect successful']]),
     );
+    const model = this.#s.dialplan;
     for (const ch of extra ? [c, extra] : [c]) {
-      if (!this.#s.options.extensionExists(ch.context, ch.exten)) {
+      const exists = model
+        ? model.exists(ch.context, ch.exten)
+        : this.#s.options.extensionExists(ch.context, ch.exten);
+      if (model && exists) {
+        model.redirected(ch);
+        continue;
+      }
+      if (!exists) {
         // Asterisk accepts the Redirect, then the channel (and its Local partner) hangs up.
         this.#hangupChannel(ch, 0, 'Unknown');
         const partner = localPartner(ch.name);
@@ -531,6 +539,7 @@ export class ActionHandlers {
     }
     s.send(response('Success', id, [['Message', 'Channel Hungup']]));
     this.#hangupChannel(c, cause, causeText(cause));
+    this.#s.dialplan?.hungUp(c);
   }
 
   #hangupChannel(c: SimulatedChannel, cause: number, text: string): void {

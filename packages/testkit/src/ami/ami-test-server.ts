@@ -29,6 +29,14 @@ export interface AmiTestServerOptions {
   readonly recordedScripts?: boolean;
 }
 
+export interface DialplanHooks {
+  exists(context: string, exten: string): boolean;
+  /** A channel was redirected: its context/exten/priority already name where it goes. */
+  redirected(channel: SimulatedChannel): void;
+  /** A channel was hung up by the Hangup action. */
+  hungUp(channel: SimulatedChannel): void;
+}
+
 export interface ReceivedAction {
   readonly session: number;
   readonly message: AmiMessage;
@@ -97,6 +105,11 @@ export class AmiTestServer {
   readonly sessions = new Set<AmiSession>();
   readonly startedAt: number;
   stalled = false;
+  /**
+   * A dialplan model running the channels (packages/testkit/src/pbx): when set, it decides whether a
+   * Redirect target exists and runs the redirected channel from there.
+   */
+  dialplan: DialplanHooks | undefined;
   /** Bytes received (and ignored) while stalled. */
   stalledBytes = 0;
   refuseLogin = false;
