@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Asterisk dialplan text, whose ${...} is Asterisk's
 // Models of the PBX around our dialplan: FreePBX 17 and the Issabel/Elastix 2.x lineage, as far as
 // a call to a user with Follow Me goes. Written in our own words from what the real module code did
 // on a real Asterisk (../shared/reference/freepbx17-followme, issabel-followme), not copied from it:

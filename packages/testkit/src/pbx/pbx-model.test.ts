@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Asterisk dialplan text, whose ${...} is Asterisk's
 // The dialplan model itself, and deploy/asterisk/extensions_smartassistant.conf run through it with
 // no services (the AstDB fallback path: ami-bridge never redirects).
 import assert from 'node:assert/strict';

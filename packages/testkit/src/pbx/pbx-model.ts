@@ -342,14 +342,14 @@ export class ModelChannel {
     this.sim.priority = priority;
   }
 
-  #condition(data: string): { yes: boolean; then: string; otherwise: string } {
+  #condition(data: string): { yes: boolean; whenTrue: string; whenFalse: string } {
     const q = data.indexOf('?');
     const rest = data.slice(q + 1);
     const colon = topLevelColon(rest);
     return {
       yes: isTrue(data.slice(0, q).trim()),
-      then: colon < 0 ? rest : rest.slice(0, colon),
-      otherwise: colon < 0 ? '' : rest.slice(colon + 1),
+      whenTrue: colon < 0 ? rest : rest.slice(0, colon),
+      whenFalse: colon < 0 ? '' : rest.slice(colon + 1),
     };
   }
 
@@ -367,7 +367,7 @@ export class ModelChannel {
       }
       case 'execif': {
         const c = this.#condition(data);
-        const inner = c.yes ? c.then : c.otherwise;
+        const inner = c.yes ? c.whenTrue : c.whenFalse;
         if (inner.trim() === '') return;
         const open = inner.indexOf('(');
         return this.#app(inner.slice(0, open), inner.slice(open + 1, inner.lastIndexOf(')')));
@@ -377,7 +377,7 @@ export class ModelChannel {
         return;
       case 'gotoif': {
         const c = this.#condition(data);
-        const target = c.yes ? c.then : c.otherwise;
+        const target = c.yes ? c.whenTrue : c.whenFalse;
         if (target.trim() !== '') this.#goto(target);
         return;
       }
@@ -386,7 +386,7 @@ export class ModelChannel {
         let spec = data;
         if (app.toLowerCase() === 'gosubif') {
           const c = this.#condition(data);
-          spec = c.yes ? c.then : c.otherwise;
+          spec = c.yes ? c.whenTrue : c.whenFalse;
           if (spec.trim() === '') return;
         }
         const open = spec.indexOf('(');
