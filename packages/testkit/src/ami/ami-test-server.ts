@@ -1,6 +1,8 @@
 // A scriptable AMI server for tests: a real TCP listener on 127.0.0.1 that answers like the
 // Asterisk 22 recordings in packages/ami/fixtures (byte for byte for login, AstDB, Ping, Events,
-// errors and Logoff), keeps an in-memory AstDB and a minimal channel model, and can inject faults.
+// errors and Logoff), keeps an in-memory AstDB (also answering the CLI `database show` through the
+// Command action) and a minimal channel model, can inject faults, and has hooks for what FreePBX
+// does to the Follow-Me keys behind router's back (freepbxReload, followMePageSave).
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -8,6 +10,14 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { AmiFrameParser, type AmiMessage } from '@sa/ami';
 import { ActionHandlers } from './action-handlers.js';
 import { frame, response, type WireHeaders } from './ami-wire.js';
+import {
+  addFreePbxExtension,
+  type FollowMeForm,
+  type FollowMePbx,
+  type FollowMeSqlRow,
+  followMePageSave,
+  freepbxReload,
+} from './freepbx-followme.js';
 import { channelHeaders, type SimulatedChannel } from './simulated-channel.js';
 
 export interface AmiTestServerOptions {
@@ -19,7 +29,7 @@ export interface AmiTestServerOptions {
   readonly localChannelSeq?: number;
   /** Whether an extension exists (Originate/Redirect); default: numeric or `s`, in any context but `nowhere`. */
   readonly extensionExists?: (context: string, exten: string) => boolean;
-  /** Output lines for the Command action. */
+  /** Output lines for the Command action (`database show ...` is answered from the AstDB). */
   readonly commandOutput?: (command: string) => readonly string[];
   readonly now?: () => number;
   /**
@@ -206,6 +216,29 @@ export class AmiTestServer {
 
   dbPut(family: string, key: string, value: string): void {
     this.db.set(`/${family}/${key}`, value);
+  }
+
+  /** A real FreePBX extension in AstDB (`AMPUSER/<ext>/device`, `cidname`, ... and `DEVICE/<ext>/*`). */
+  addFreePbxExtension(ext: string, name?: string): void {
+    addFreePbxExtension(this.db, ext, name);
+  }
+
+  /**
+   * FreePBX 17 `fwconsole reload` for a user with a Follow Me row in SQL: strategy (default the GUI's
+   * `ringallv2-prim`), postdest, ringing and the message keys are rewritten from `sql`; grplist,
+   * grptime, prering and ddial are kept. (Issabel 2.x Apply Config does not touch AstDB.)
+   */
+  freepbxReload(ext: string, sql: FollowMeSqlRow = {}): void {
+    freepbxReload(this.db, ext, sql);
+  }
+
+  /**
+   * Saving the user's Follow Me page: the whole `AMPUSER/<ext>/followme` tree is deleted and
+   * rewritten from the form (`issabel2`: only changecid, ddial, fixedcid, grpconf, grplist, grptime,
+   * prering). Like the real page, writes no AMI event.
+   */
+  followMePageSave(ext: string, form: FollowMeForm, pbx: FollowMePbx = 'freepbx17'): void {
+    followMePageSave(this.db, ext, form, pbx);
   }
 
   /** Received actions, optionally only those named `action` (case-insensitive). */
