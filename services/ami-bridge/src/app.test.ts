@@ -87,6 +87,34 @@ describe('ami-bridge with real NATS and the AMI test server', () => {
     assert.equal(del.ok, true, 'deleting a missing key is idempotent');
   });
 
+  test('given DbShow over NATS, when executed, then ami-bridge sends `database show <family>/<key>` and returns the entries; a bad token never reaches Asterisk', async () => {
+    server.followMePageSave('232', { grplist: '100#', prering: 0 }, 'issabel2');
+    const r = await command({ requestId: 's1', dbShow: { family: 'AMPUSER', key: '232/followme' } });
+    assert.equal(r.ok, true);
+    assert.deepEqual(
+      r.dbEntries?.map((e) => [e.key, e.value]),
+      [
+        ['/AMPUSER/232/followme/changecid', 'default'],
+        ['/AMPUSER/232/followme/ddial', 'DIRECT'],
+        ['/AMPUSER/232/followme/fixedcid', ''],
+        ['/AMPUSER/232/followme/grpconf', 'DISABLED'],
+        ['/AMPUSER/232/followme/grplist', '100#'],
+        ['/AMPUSER/232/followme/grptime', '20'],
+        ['/AMPUSER/232/followme/prering', '0'],
+      ],
+    );
+    assert.ok(
+      server.actions('Command').some((m) => m.get('Command') === 'database show AMPUSER/232/followme'),
+    );
+    const sent = server.actions('Command').length;
+    const bad = await command({
+      requestId: 's2',
+      dbShow: { family: 'AMPUSER', key: '232 followme; core stop now' },
+    });
+    assert.deepEqual([bad.ok, bad.errorCode], [false, 'AMI_BRIDGE_COMMAND_INVALID']);
+    assert.equal(server.actions('Command').length, sent);
+  });
+
   test('given many commands for one user, when sent at once, then they reach Asterisk in order', async () => {
     const n = 30;
     await Promise.all(

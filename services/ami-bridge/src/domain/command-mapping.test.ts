@@ -68,3 +68,14 @@ test('given a DBGet answer, when fields are extracted, then Val comes from the l
   );
   assert.deepEqual(f, { Family: 'F', Key: 'k', Val: 'v' });
 });
+
+test('given a DbShow command, when mapped, then it is the Command action `database show <family>/<key>` and its output is parsed', () => {
+  const r = toAmiAction({ dbShow: { family: 'AMPUSER', key: '230/followme' } });
+  assert.equal(r.action, 'Command');
+  assert.deepEqual(r.fields, [['Command', 'database show AMPUSER/230/followme']]);
+  assert.equal(r.dbEntries, true);
+  assert.throws(
+    () => toAmiAction({ dbShow: { family: 'AMPUSER', key: '230 ; module unload' } }),
+    (e) => e instanceof AppError && e.code === 'AMI_BRIDGE_COMMAND_INVALID',
+  );
+});

@@ -4,12 +4,15 @@ import type { smartassistant } from '@sa/proto';
 type IAmiCommand = smartassistant.v1.IAmiCommand;
 
 import { AmiBridgeError } from '../errors.js';
+import { databaseShowCommand } from './database-show.js';
 
 export interface AmiActionRequest {
   readonly action: string;
   readonly fields: readonly (readonly [string, string])[];
   /** Deleting a key that is already gone counts as done (idempotent delete). */
   readonly missingIsOk: boolean;
+  /** The answer is `database show` output: return its entries (AmiResult.db_entries). */
+  readonly dbEntries?: boolean;
 }
 
 function need(value: string | null | undefined, field: string, action: string): string {
@@ -58,6 +61,15 @@ export function toAmiAction(cmd: IAmiCommand): AmiActionRequest {
     const fields: [string, string][] = [['Family', need(c.family, 'family', 'DBDelTree')]];
     if (c.key) fields.push(['Key', c.key]);
     return { action: 'DBDelTree', fields, missingIsOk: true };
+  }
+  if (cmd.dbShow) {
+    const c = cmd.dbShow;
+    return {
+      action: 'Command',
+      fields: [['Command', databaseShowCommand(c.family, c.key)]],
+      missingIsOk: false,
+      dbEntries: true,
+    };
   }
   if (cmd.redirect) {
     const c = cmd.redirect;

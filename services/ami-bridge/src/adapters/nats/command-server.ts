@@ -4,6 +4,7 @@ import { type AmiClient, AmiError } from '@sa/ami';
 import { AppError, type Logger, type NatsConnection } from '@sa/platform';
 import { type BusNames, decodeMessage, encodeMessage, type smartassistant, v1 } from '@sa/proto';
 import { resultFields, toAmiAction } from '../../domain/command-mapping.js';
+import { parseDatabaseShow } from '../../domain/database-show.js';
 import type { KeyedSerialQueue } from '../../domain/keyed-serial-queue.js';
 
 export interface CommandServerDeps {
@@ -59,6 +60,19 @@ async function execute(
     });
     const response = r.response.response ?? '';
     const message = r.response.get('Message') ?? '';
+    if (req.dbEntries) {
+      // Asterisk 14+: `Response: Success` + one `Output:` header per line; older: `Response: Follows`
+      const ok = /^(success|follows)$/i.test(response);
+      const output = r.response.getAll('Output');
+      return {
+        requestId,
+        ok,
+        response,
+        message,
+        dbEntries: ok ? parseDatabaseShow(output.length > 0 ? output : (r.response.output ?? [])) : [],
+        errorCode: ok ? '' : 'AMI_ACTION_FAILED',
+      };
+    }
     const ok =
       response.toLowerCase() === 'success' || (req.missingIsOk && /not (found|be deleted)/i.test(message));
     return {
