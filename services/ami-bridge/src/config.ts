@@ -30,7 +30,7 @@ export const amiBridgeEnv = z.object({
   CALL_WAIT_MS: int(2000, 200, 30_000),
   /** UserEvent name our dialplan emits when a call enters the context */
   CALL_USER_EVENT: token('SmartAssistantCall'),
-  /** our custom-destination context (VarSet of EXTTOCALL/FMGRP there also announces a call) */
+  /** our context (with the `dialplan` event class, its VarSet of __SA_EXTEN also announces a call) */
   CALL_CONTEXT: token('smartassistant'),
   /** Redirect target: <REDIRECT_CONTEXT>,<target dial>,<REDIRECT_PRIORITY> */
   REDIRECT_CONTEXT: token('smartassistant-dial'),

@@ -5,7 +5,7 @@ import { CallTracker } from './call-tracker.js';
 const ev = (h: Record<string, string>) => ({ get: (n: string) => h[n] });
 const tracker = () => new CallTracker({ userEvent: 'SmartAssistantCall', context: 'smartassistant' });
 
-test('given our UserEvent and then a VarSet of EXTTOCALL for the same call, when tracked, then the call arrives once', () => {
+test('given our UserEvent and then the VarSet of __SA_EXTEN for the same call, when tracked, then the call arrives once', () => {
   const t = tracker();
   const a = t.onEvent(
     ev({
@@ -23,7 +23,7 @@ test('given our UserEvent and then a VarSet of EXTTOCALL for the same call, when
     ev({
       Event: 'VarSet',
       Context: 'smartassistant',
-      Variable: 'EXTTOCALL',
+      Variable: '__SA_EXTEN',
       Value: '230',
       Channel: 'PJSIP/x-1',
       Uniqueid: '1.1',
@@ -48,13 +48,33 @@ test('given a VarSet of FMGRP outside our context, when tracked, then it is igno
   );
 });
 
+test('given the VarSet Asterisk really sends for Set(__SA_EXTEN=231) in our context, when tracked, then the call for 231 arrives', () => {
+  const a = tracker().onEvent(
+    ev({
+      Event: 'VarSet',
+      Context: 'smartassistant',
+      Variable: '__SA_EXTEN',
+      Value: '231',
+      Channel: 'SIP/caller-00000042',
+      Uniqueid: '1796577857.126',
+    }),
+  );
+  assert.ok(a?.kind === 'arrived');
+  assert.equal(a.call.extension, '231');
+});
+
+test('given a VarSet of EXTTOCALL in our context (a FreePBX 17 list entry), when tracked, then it announces no call', () => {
+  const e = { Event: 'VarSet', Context: 'smartassistant', Variable: '__EXTTOCALL', Value: '99999' };
+  assert.equal(tracker().onEvent(ev({ ...e, Channel: 'c', Uniqueid: '9.1' })), undefined);
+});
+
 test('given an arrived call, when it is answered and hangs up, then answered and hung-up follow with the destination', () => {
   const t = tracker();
   t.onEvent(
     ev({
       Event: 'VarSet',
       Context: 'smartassistant',
-      Variable: 'FMGRP',
+      Variable: '__SA_EXTEN',
       Value: '231',
       Channel: 'c',
       Uniqueid: '2.1',

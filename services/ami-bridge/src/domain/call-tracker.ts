@@ -32,7 +32,10 @@ export interface CallTrackerOptions {
   readonly maxCalls?: number;
 }
 
-const USER_VARS = new Set(['EXTTOCALL', 'FMGRP', 'SA_EXTEN']);
+// Our dialplan sets __SA_EXTEN to the identified user, and Asterisk reports the name with its
+// inheritance prefix (`Variable: __SA_EXTEN`). EXTTOCALL/FMGRP are not matched: they are never set in
+// our context, and on FreePBX 17 EXTTOCALL holds a Follow-Me list entry, not the user.
+const USER_VAR = 'SA_EXTEN';
 
 export class CallTracker {
   readonly #calls = new Map<string, TrackedCall>();
@@ -71,7 +74,7 @@ export class CallTracker {
     if (
       event === 'varset' &&
       e.get('Context') === this.#o.context &&
-      USER_VARS.has(e.get('Variable')?.toUpperCase() ?? '')
+      (e.get('Variable') ?? '').replace(/^_+/, '').toUpperCase() === USER_VAR
     ) {
       return this.#arrive(e, e.get('Value'));
     }
