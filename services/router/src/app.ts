@@ -13,6 +13,7 @@ import {
   type ServiceApp,
 } from '@sa/platform';
 import { busNames, v1 } from '@sa/proto';
+import { queryAmiStatus } from './adapters/nats/ami-status-query.js';
 import { NatsScenarioPublisher, subscribe } from './adapters/nats/bus-subscriptions.js';
 import { NatsAmiCommander } from './adapters/nats/nats-ami-commander.js';
 import { PhonePartitionConsumer } from './adapters/nats/phone-consumer.js';
@@ -24,6 +25,7 @@ import type { RouterConfig } from './config.js';
 import { internalMatcher, targetWritePlan } from './domain/followme.js';
 import { evaluate } from './domain/scenario-engine.js';
 import { defaultEngineSettings, type EngineSettings, emptyUserState } from './domain/types.js';
+import { AmiResync } from './routing/ami-resync.js';
 import { AstDbSync } from './routing/astdb-sync.js';
 import { CallDesk } from './routing/call-desk.js';
 import { DecisionProcessor } from './routing/decision-processor.js';
@@ -142,6 +144,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
         `AstDB ${ext}/target = ${d.targetDial || '(deleted)'} (${d.scenarioName || 'no scenario'}): ${d.reason}`,
       ),
   });
+  const amiResync = new AmiResync({ sync, logger: logger.child({ component: 'ami-resync' }) });
   const runners = new Map<number, PartitionRunner>();
   const cache = new OwnedStateCache(config.ROUTER_PARTITIONS);
   const rules = new KvUserConfigWatcher(buckets.users, logger.child({ component: 'users' }), (ext) => {
@@ -193,6 +196,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
           cache.close(partition, states);
           logger.warn({ partition }, 'fenced by a newer owner');
         },
+        onReady: () => amiResync.partitionReady(runner),
         events: (handle) =>
           new PhonePartitionConsumer(
             nats.nc,
@@ -221,6 +225,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
       return {
         stop: async () => {
           runners.delete(partition);
+          amiResync.partitionGone(runner);
           cache.close(partition, states);
           await runner.stop();
         },
@@ -277,16 +282,14 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
                 l.destination ?? '',
               ),
           }),
-          onAmiConnected: () => {
-            logger.info({ event: 'ami_resync' }, 'ami-bridge connected: re-pushing every current target');
-            sync.amiSessionBegan();
-            for (const r of runners.values()) {
-              void r.resync().then((n) => logger.info({ partition: r.partition, users: n }, 'resync queued'));
-            }
-          },
+          onAmiConnected: (id) => amiResync.connected(id, 'connected'),
+          onAmiDisconnected: (id) => amiResync.disconnected(id),
         },
         logger,
       );
+      // AmiConnected is subscribed (and on the server) before ami-bridge is asked: see AmiResync
+      await live.nc.flush();
+      await amiResync.handshake(() => queryAmiStatus(live.nc, names, config.AMI_COMMAND_TIMEOUT_MS));
       const address = await ops.listen({ host: config.OPS_HOST, port: config.OPS_PORT });
       logger.info(
         { event: 'listening', ops: address, partitions: manager.ownedPartitions(), users: rules.size },

@@ -1,6 +1,7 @@
 // Everything one owned partition does: consume its users' phone events, sweep its due users
 // (expired presence, choices, hysteresis timers, time-window edges), re-evaluate users whose
 // configuration changed, finish AstDB writes a previous owner left unconfirmed, and resync.
+// Once that start-up work is done it reports itself ready (AmiResync then resyncs it when AMI is up).
 import type { Logger } from '@sa/platform';
 import type { RouterEvent } from '../domain/types.js';
 import type { AstDbSync } from './astdb-sync.js';
@@ -34,6 +35,8 @@ export class PartitionRunner {
       clock: () => number;
       logger: Logger;
       onFenced: () => void;
+      /** start-up re-evaluation and unconfirmed writes are done (or failed); not after stop */
+      onReady?: () => void;
     },
   ) {}
 
@@ -48,6 +51,8 @@ export class PartitionRunner {
     void this.background(async () => {
       await this.reevaluate(this.users());
       await this.pushUnconfirmed();
+    }).then(() => {
+      if (!this.stopped) this.deps.onReady?.();
     });
   }
 
@@ -63,7 +68,7 @@ export class PartitionRunner {
     }
   }
 
-  /** ami-bridge reconnected: write every owned user's current target again. */
+  /** A new AMI login: write every owned user's current target again (AmiResync decides when). */
   async resync(): Promise<number> {
     let n = 0;
     const users = this.users();

@@ -2,6 +2,7 @@
 import type { Logger, NatsConnection } from '@sa/platform';
 import { type BusNames, decodeMessage, encodeMessage, type smartassistant, v1 } from '@sa/proto';
 import type { Decision } from '../../domain/types.js';
+import type { AmiSessionId } from '../../routing/ami-resync.js';
 import type { CallAnswer, CallDesk } from '../../routing/call-desk.js';
 import type { ScenarioPublisher } from '../../routing/ports.js';
 import { CoalescingPublisher } from './coalescing-publisher.js';
@@ -10,7 +11,9 @@ import { toScenarioChanged } from './proto-mapping.js';
 export interface BusHandlers {
   readonly calls: CallDesk;
   /** ami-bridge (re)connected to Asterisk: re-push every current target */
-  onAmiConnected(): void;
+  onAmiConnected(id: AmiSessionId): void;
+  /** ami-bridge lost its AMI connection */
+  onAmiDisconnected(id: AmiSessionId): void;
   /** this instance answered a CallArrived (ringing-call tracking; optional) */
   onCallRouted?(call: smartassistant.v1.ICallArrived, answer: CallAnswer): void;
   /** CallLifecycle of any user's call (subscribed only when given) */
@@ -20,7 +23,12 @@ export interface BusHandlers {
 export function subscribe(nc: NatsConnection, names: BusNames, h: BusHandlers, logger: Logger): () => void {
   const subs = [
     nc.subscribe(names.callArrived, { queue: 'router', callback: (_e, m) => answerCall(m, h, logger) }),
-    nc.subscribe(names.amiConnected, { callback: () => h.onAmiConnected() }),
+    nc.subscribe(names.amiConnected, {
+      callback: (_e, m) => h.onAmiConnected(amiSession(m.data, 'AmiConnected', logger)),
+    }),
+    nc.subscribe(names.amiDisconnected, {
+      callback: (_e, m) => h.onAmiDisconnected(amiSession(m.data, 'AmiDisconnected', logger)),
+    }),
   ];
   const onLifecycle = h.onCallLifecycle;
   if (onLifecycle)
@@ -38,6 +46,24 @@ export function subscribe(nc: NatsConnection, names: BusNames, h: BusHandlers, l
   return () => {
     for (const s of subs) s.unsubscribe();
   };
+}
+
+/** An undecodable event counts as an unnamed login: a resync too many beats one missed. */
+function amiSession(
+  data: Uint8Array,
+  type: 'AmiConnected' | 'AmiDisconnected',
+  logger: Logger,
+): AmiSessionId {
+  try {
+    const e =
+      type === 'AmiConnected'
+        ? decodeMessage(v1.AmiConnected, data, type)
+        : decodeMessage(v1.AmiDisconnected, data, type);
+    return { bridgeId: e.bridgeId ?? '', session: Number(e.session ?? 0) };
+  } catch (err) {
+    logger.warn({ err, type }, `undecodable ${type}: taken as a new AMI login`);
+    return { bridgeId: '', session: 0 };
+  }
 }
 
 function answerCall(
