@@ -9,11 +9,14 @@ export const ingestEnvSchema = z.object({
   INGEST_HOST: env.host('0.0.0.0'),
   INGEST_PORT: env.port(8080),
   REDIS_URL: env.url(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
-  /** prefix of every Redis key; must not contain "{" (keys are hash-tagged per device) */
+  /**
+   * prefix of every Redis key; must not contain "{" (keys are hash-tagged per device). Unset:
+   * `<SA_BUS_PREFIX>:ingest:`, so two installations sharing a Redis never share replay state.
+   */
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[^{}\s]{0,64}$/, 'must be up to 64 characters without braces or spaces')
-    .default('sa:ingest:'),
+    .optional(),
   /** comma-separated IPs or CIDRs whose X-Forwarded-For is believed */
   TRUSTED_PROXIES: z.string().default(''),
   TIMESTAMP_WINDOW_MS: env.positiveInt(120_000),
@@ -38,8 +41,9 @@ export const ingestEnvSchema = z.object({
   SNAPSHOT_WAIT_MS: env.positiveInt(30_000),
 });
 
-export type IngestConfig = Readonly<z.infer<typeof ingestEnvSchema>>;
+export type IngestConfig = Readonly<z.infer<typeof ingestEnvSchema> & { REDIS_KEY_PREFIX: string }>;
 
 export function loadIngestConfig(source?: Record<string, string | undefined>): IngestConfig {
-  return loadConfig(ingestEnvSchema, source);
+  const c = loadConfig(ingestEnvSchema, source);
+  return { ...c, REDIS_KEY_PREFIX: c.REDIS_KEY_PREFIX ?? `${c.SA_BUS_PREFIX}:ingest:` };
 }
