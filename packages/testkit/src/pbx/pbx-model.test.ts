@@ -116,6 +116,29 @@ describe('our dialplan on the FreePBX 17 and Issabel 2.x models, AstDB fallback 
     assert.equal(out.answeredBy, 'voicemail:230@default', out.trace.join('\n'));
   });
 
+  test('given a caller name with a comma, when our UserEvent is sent, then its caller headers are Asterisk\'s own, whole', async () => {
+    const m = model('freepbx17');
+    const events: [string, string][][] = [];
+    const emit = ami.emitEvent.bind(ami);
+    ami.emitEvent = (h) => {
+      if (Array.isArray(h)) events.push([...h] as [string, string][]);
+      emit(h);
+    };
+    try {
+      await m.call('230', { num: '0301234567', name: 'Doe, John' });
+    } finally {
+      ami.emitEvent = emit;
+    }
+    const ue = events.find((h) => h.some(([k, v]) => k === 'UserEvent' && v === 'SmartAssistantCall'));
+    assert.ok(ue, 'our UserEvent was sent');
+    assert.deepEqual(
+      ue.filter(([k]) => k === 'CallerIDName').map(([, v]) => v),
+      ['Doe, John'],
+    );
+    assert.equal(ue.find(([k]) => k === 'Extension')?.[1], '230');
+    assert.ok(!ue.some(([k]) => k === 'John'), 'no fragment of the name became a header');
+  });
+
   test('given no stored target, when 230 is called, then the extension is handled normally (desk)', async () => {
     const m = model('freepbx17');
     const out = await m.call('230');
