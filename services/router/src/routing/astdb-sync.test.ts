@@ -113,3 +113,14 @@ test('given a write in flight when a new AMI session begins, when resynced, then
   await sync.idle();
   assert.deepEqual(writes, ['236=236@1', '236=236@1']);
 });
+
+test('issue 21: given a version written in this AMI session, when FreePBX changed the keys and it is repaired, then it is written again once; an older version is never repaired over a newer one', async () => {
+  const { sync, writes } = rig();
+  sync.push('235', 0, decision(3, '100'));
+  await sync.idle();
+  sync.repair('235', 0, decision(3, '100'));
+  await sync.idle();
+  sync.repair('235', 0, decision(2, '600'));
+  await sync.idle();
+  assert.deepEqual(writes, ['235=100@3', '235=100@3']);
+});

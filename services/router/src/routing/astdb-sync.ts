@@ -81,6 +81,15 @@ export class AstDbSync {
     this.enqueue(extension, partition, decision, this.session);
   }
 
+  /**
+   * Write this version again even though it was written in this AMI session: Asterisk's copy was
+   * changed behind router's back (FreePBX reload or Follow Me page save, seen by the Follow-Me
+   * check). Never writes a version older than one already written or queued.
+   */
+  repair(extension: string, partition: number, decision: Decision): void {
+    this.enqueue(extension, partition, decision, Number.POSITIVE_INFINITY);
+  }
+
   private enqueue(extension: string, partition: number, decision: Decision, minSession: number): void {
     if (this.stopped) return;
     const queued = this.wanted.get(extension);
