@@ -6,6 +6,7 @@ import {
   connectRedis,
   createMetricsRegistry,
   ensurePhoneStream,
+  Gauge,
   HealthRegistry,
   Histogram,
   type Logger,
@@ -22,13 +23,14 @@ import { routerKeys } from './adapters/redis/keys.js';
 import { RedisPartitionLeases } from './adapters/redis/partition-leases.js';
 import { RedisUserStateStore } from './adapters/redis/redis-user-state-store.js';
 import type { RouterConfig } from './config.js';
-import { internalMatcher, targetWritePlan } from './domain/followme.js';
+import { type FollowMeSettings, followMeWanted, patternMatcher, targetWritePlan } from './domain/followme.js';
 import { evaluate } from './domain/scenario-engine.js';
 import { defaultEngineSettings, type EngineSettings, emptyUserState } from './domain/types.js';
 import { AmiResync } from './routing/ami-resync.js';
 import { AstDbSync } from './routing/astdb-sync.js';
 import { CallDesk } from './routing/call-desk.js';
 import { DecisionProcessor } from './routing/decision-processor.js';
+import { FollowMeGuard } from './routing/followme-guard.js';
 import { PartitionManager } from './routing/partition-manager.js';
 import { PartitionRunner } from './routing/partition-runner.js';
 import { partitionOf } from './routing/partitioning.js';
@@ -91,16 +93,20 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
     callLogLength: config.CALL_LOG_LENGTH,
     callLogTtlS: config.CALL_LOG_TTL_S,
   });
-  const followMe = {
+  const followMe: FollowMeSettings = {
     grptime: config.FOLLOWME_GRPTIME,
     prering: config.FOLLOWME_PRERING,
-    isInternal: internalMatcher(config.FOLLOWME_INTERNAL_PATTERN),
+    fallbackIsExtension: patternMatcher(config.FOLLOWME_INTERNAL_PATTERN),
   };
+  // followme/both: the FreePBX extension list (for the `#` rule) and the repair of keys FreePBX
+  // rewrote come from one AMPUSER read per FOLLOWME_VERIFY_S (routing/followme-guard.ts)
+  let followMeGuard: FollowMeGuard | null = null;
   const commander = new NatsAmiCommander(live.nc, names, config.AMI_COMMAND_TIMEOUT_MS, (ext, d) =>
     targetWritePlan(
       { extension: ext, targetDial: d.targetDial, scenarioName: d.scenarioName },
       config.ASTERISK_TARGET_MODE,
       followMe,
+      followMeGuard?.known() ?? null,
     ),
   );
   const ringingRedirects = new Counter({
@@ -233,6 +239,46 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
     },
   });
 
+  if (config.ASTERISK_TARGET_MODE !== 'astdb' && config.FOLLOWME_VERIFY_S > 0) {
+    const missing = new Gauge({
+      name: 'sa_router_followme_missing',
+      help: "owned Follow-Me users FreePBX ignores router's keys for: no saved Follow Me, or no extension",
+      labelNames: ['reason'],
+      registers: [metrics],
+    });
+    const repairs = new Counter({
+      name: 'sa_router_followme_repairs_total',
+      help: 'users whose Follow-Me keys FreePBX changed (reload, page save) and router wrote again',
+      registers: [metrics],
+    });
+    const checks = new Counter({
+      name: 'sa_router_followme_checks_total',
+      help: 'Follow-Me checks (one AMPUSER read each), by result',
+      labelNames: ['result'],
+      registers: [metrics],
+    });
+    followMeGuard = new FollowMeGuard({
+      reader: commander,
+      store,
+      owned: function* () {
+        for (const extension of rules.extensions()) {
+          const partition = partitionOf(extension, config.ROUTER_PARTITIONS);
+          if (runners.has(partition)) yield { extension, partition };
+        }
+      },
+      wanted: (ext, d, known) => followMeWanted(ext, d.targetDial, followMe, known),
+      repair: (ext, partition, d) => sync.repair(ext, partition, d),
+      periodMs: config.FOLLOWME_VERIFY_S * 1000,
+      clock,
+      logger: logger.child({ component: 'followme' }),
+      onChecked: (r) => {
+        checks.inc({ result: r.ok ? 'ok' : 'failed' });
+        repairs.inc(r.repaired);
+        for (const [reason, n] of Object.entries(r.missing)) missing.set({ reason }, n);
+      },
+    });
+  }
+
   const ops = buildOpsApp({
     health,
     metrics,
@@ -251,6 +297,8 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
       devices: stored?.state.devices ?? [],
       choice: stored?.state.choice ?? null,
       calls: await store.recentCalls(ext),
+      // followme/both: 'ok' | 'no-followme' | 'not-an-extension', with the step that fixes it
+      followMe: followMeGuard?.report(ext) ?? null,
     };
   });
   let unsubscribe: () => void = () => {};
@@ -258,6 +306,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
   return {
     async start() {
       await rules.start();
+      followMeGuard?.start();
       await manager.start();
       unsubscribe = subscribe(
         live.nc,
@@ -299,6 +348,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
     async stop(reason) {
       logger.info({ reason }, 'router stopping');
       unsubscribe();
+      await followMeGuard?.stop();
       await ops.close();
       await manager.stop();
       rules.stop();

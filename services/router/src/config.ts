@@ -58,7 +58,11 @@ export const routerEnv = z.object({
   /** Follow-Me list ring time and prering of the user's own extension, seconds */
   FOLLOWME_GRPTIME: int(20, 1, 600),
   FOLLOWME_PRERING: int(0, 0, 600),
-  /** dial strings matching this are internal extensions in grplist (others get '#') */
+  /**
+   * grplist entries are plain when they are FreePBX extensions (AMPUSER/<n>/cidname or device in
+   * AstDB), others get '#'. Until AstDB could be read once, entries matching this pattern count
+   * as extensions instead.
+   */
   FOLLOWME_INTERNAL_PATTERN: z
     .string()
     .min(1)
@@ -71,6 +75,12 @@ export const routerEnv = z.object({
       }
     }, 'must be a regular expression')
     .default('^[0-9]{2,6}$'),
+  /**
+   * followme/both: every this many seconds one `database show AMPUSER` (one AMI Command) re-reads
+   * the extension list and the owned users' Follow-Me keys, puts back what FreePBX rewrote (reload,
+   * page save) and reports users without a saved Follow Me. 0 = never (pattern only, no repair).
+   */
+  FOLLOWME_VERIFY_S: int(5, 0, 3600),
   /** redirect a routed call that still rings when the user's target changes */
   REDIRECT_RINGING_ON_CHANGE: env.bool(false),
   /** calls remembered for that: at most this many, each for at most this long */

@@ -10,6 +10,10 @@ export const routerErrorCodes = {
   ROUTER_EVENT_UNDECODABLE: 'a phone event could not be decoded; it is logged, counted and skipped',
   ROUTER_CALL_UNDECODABLE: 'a CallArrived request could not be decoded; answered with a fallback decision',
   ROUTER_STATE_UNAVAILABLE: 'Redis could not be read on the call path; answered with a fallback decision',
+  ROUTER_FOLLOWME_READ_FAILED:
+    'the Follow-Me check could not read AMPUSER from AstDB (ami-bridge down, AMI user without write=command, answer too large); the last list read, else FOLLOWME_INTERNAL_PATTERN, decides about #',
+  ROUTER_FOLLOWME_MISSING:
+    "a user in Follow-Me mode has no saved Follow Me or is no FreePBX extension: FreePBX ignores router's keys until the page is saved",
 } as const;
 
 export type RouterErrorCode = keyof typeof routerErrorCodes;

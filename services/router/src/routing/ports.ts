@@ -1,6 +1,7 @@
 // Roles the routing core depends on; adapters implement them (Redis*, Nats*).
 import type { CallRecord, CommitOutcome, UserCommit } from '../adapters/redis/redis-user-state-store.js';
 import type { StoredUser } from '../adapters/redis/state-codec.js';
+import type { AstDbEntry } from '../domain/ampuser-snapshot.js';
 import type { Decision, UserRules } from '../domain/types.js';
 
 export type { CallRecord, CommitOutcome, StoredUser, UserCommit };
@@ -24,6 +25,11 @@ export interface RulesSource {
 /** Writes a user's target into Asterisk (via ami-bridge). Throws when it could not. */
 export interface AstDbWriter {
   writeTarget(extension: string, decision: Decision): Promise<void>;
+}
+
+/** Reads AstDB entries at and under /<family>[/<key>] (via ami-bridge). Throws when it could not. */
+export interface AstDbReader {
+  show(family: string, key?: string): Promise<AstDbEntry[]>;
 }
 
 export interface ScenarioPublisher {

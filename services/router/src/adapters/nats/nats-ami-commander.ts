@@ -2,7 +2,8 @@
 // extension so ami-bridge serialises one user's commands). What is written comes from the
 // deployment's write plan (domain/followme.ts: our SMARTASSISTANT keys and/or the FreePBX
 // Follow-Me keys), stage after confirmed stage. Empty dial = delete our key, so the dialplan
-// falls back to the extension's normal handling. Also redirects a still-ringing call.
+// falls back to the extension's normal handling. Also redirects a still-ringing call, and reads
+// AstDB trees (DbShow: `database show <family>/<key>`) for the Follow-Me check.
 //
 // Requests are pipelined over one reply subscription (`<inbox>.<n>`) instead of nc.request: the
 // client library allocates two Error objects (stack traces) and a timer per request, which was
@@ -11,11 +12,12 @@
 // Commands issued in one event-loop turn leave in one socket write (CoalescingPublisher).
 import { createInbox } from '@nats-io/transport-node';
 import type { NatsConnection } from '@sa/platform';
-import { type BusNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
+import { type BusNames, decodeMessage, encodeMessage, type smartassistant, v1 } from '@sa/proto';
+import type { AstDbEntry } from '../../domain/ampuser-snapshot.js';
 import { type AstDbWrite, targetWritePlan } from '../../domain/followme.js';
 import type { Decision } from '../../domain/types.js';
 import { RouterError } from '../../errors.js';
-import type { AstDbWriter } from '../../routing/ports.js';
+import type { AstDbReader, AstDbWriter } from '../../routing/ports.js';
 import { CoalescingPublisher } from './coalescing-publisher.js';
 
 export { ASTDB_FAMILY } from '../../domain/followme.js';
@@ -24,26 +26,28 @@ export { ASTDB_FAMILY } from '../../domain/followme.js';
 export type WritePlanner = (extension: string, d: Decision) => AstDbWrite[][];
 
 const ownKeysOnly: WritePlanner = (extension, d) =>
-  targetWritePlan({ extension, targetDial: d.targetDial, scenarioName: d.scenarioName }, 'astdb', {
-    grptime: 0,
-    prering: 0,
-    isInternal: () => true,
-  });
+  targetWritePlan(
+    { extension, targetDial: d.targetDial, scenarioName: d.scenarioName },
+    'astdb',
+    { grptime: 0, prering: 0, fallbackIsExtension: () => true },
+    null,
+  );
 
 type Action =
   | { dbPut: ReturnType<typeof v1.DbPut.create> }
   | { dbDel: ReturnType<typeof v1.DbDel.create> }
-  | { redirect: ReturnType<typeof v1.Redirect.create> };
+  | { redirect: ReturnType<typeof v1.Redirect.create> }
+  | { dbShow: ReturnType<typeof v1.DbShow.create> };
 
 interface Pending {
   readonly deadline: number;
   readonly extension: string;
   readonly isDelete: boolean;
-  readonly resolve: () => void;
+  readonly resolve: (result: smartassistant.v1.IAmiResult) => void;
   readonly reject: (err: Error) => void;
 }
 
-export class NatsAmiCommander implements AstDbWriter {
+export class NatsAmiCommander implements AstDbWriter, AstDbReader {
   private seq = 0;
   private readonly inbox = createInbox();
   private readonly pending = new Map<string, Pending>();
@@ -84,7 +88,7 @@ export class NatsAmiCommander implements AstDbWriter {
                 { extension: p.extension },
               ),
             );
-          } else p.resolve();
+          } else p.resolve(result);
         } catch (err) {
           p.reject(err as Error);
         }
@@ -108,17 +112,23 @@ export class NatsAmiCommander implements AstDbWriter {
   }
 
   /** Sends a channel to <context>,<exten>,<priority> (ordered with the user's AstDB writes). */
-  redirect(
+  async redirect(
     extension: string,
     channel: string,
     context: string,
     exten: string,
     priority: number,
   ): Promise<void> {
-    return this.send(extension, { redirect: v1.Redirect.create({ channel, context, exten, priority }) });
+    await this.send(extension, { redirect: v1.Redirect.create({ channel, context, exten, priority }) });
   }
 
-  private send(extension: string, action: Action): Promise<void> {
+  /** The AstDB entries at and under /<family>[/<key>] (one AMI Command in ami-bridge). */
+  async show(family: string, key = '', orderKey = `show:${family}`): Promise<AstDbEntry[]> {
+    const r = await this.send(orderKey, { dbShow: v1.DbShow.create({ family, key }) });
+    return (r.dbEntries ?? []).map((e) => ({ key: e.key ?? '', value: e.value ?? '' }));
+  }
+
+  private send(extension: string, action: Action): Promise<smartassistant.v1.IAmiResult> {
     const id = String(++this.seq);
     const cmd = v1.AmiCommand.create({
       requestId: `router-${process.pid}-${id}`,
@@ -127,7 +137,7 @@ export class NatsAmiCommander implements AstDbWriter {
       ...action,
     });
     const data = encodeMessage(v1.AmiCommand, cmd, 'AmiCommand');
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<smartassistant.v1.IAmiResult>((resolve, reject) => {
       this.pending.set(id, {
         deadline: Date.now() + this.timeoutMs,
         extension,
