@@ -1,7 +1,11 @@
 // router + the real ami-bridge + the AMI test server, over real NATS and Redis: FreePBX Follow-Me
-// mode and the redirect of still-ringing calls when a user's target changes.
+// mode (the `#` rule from AstDB's extension list, keys put back after a FreePBX reload or page save,
+// users without a saved Follow Me reported) and the redirect of still-ringing calls when a user's
+// target changes.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { type AmiBridgeApp, buildAmiBridgeApp, loadAmiBridgeConfig } from '@sa/ami-bridge';
@@ -34,8 +38,20 @@ class Stack {
   router!: ServiceApp;
   private readonly counters = new Map<string, number>();
 
-  async start(routerEnv: Record<string, string>, users: readonly string[]): Promise<this> {
+  async start(
+    routerEnv: Record<string, string>,
+    users: readonly string[],
+    options: {
+      /** the users' configs (default: officeConfig) */
+      config?: (ext: string) => Uint8Array;
+      /** AstDB as FreePBX left it before router starts */
+      seed?: (ami: AmiTestServer) => void;
+      /** router's log lines */
+      logs?: string[];
+    } = {},
+  ): Promise<this> {
     this.ami = await AmiTestServer.start();
+    options.seed?.(this.ami);
     this.nc = await connect({ servers: NATS_URL });
     this.redis = new Redis(REDIS_URL);
     this.nc.subscribe(this.names.callLifecycleAll, {
@@ -43,7 +59,7 @@ class Stack {
     });
     await ensurePhoneStream(this.nc, this.names);
     const { users: bucket } = await openSnapshotBuckets(this.nc, this.names);
-    for (const ext of users) await bucket.put(ext, officeConfig(ext));
+    for (const ext of users) await bucket.put(ext, (options.config ?? officeConfig)(ext));
     const common = { NATS_URL, SA_BUS_PREFIX: this.prefix, OPS_PORT: '0', LOG_LEVEL: 'silent' };
     this.bridge = await buildAmiBridgeApp(
       loadAmiBridgeConfig({
@@ -66,7 +82,9 @@ class Stack {
         HYSTERESIS_REPORTS: '2',
         ...routerEnv,
       }),
-      createLogger('router', 'silent'),
+      options.logs
+        ? createLogger('router', 'info', { write: (line: string) => void options.logs?.push(line) })
+        : createLogger('router', 'silent'),
     );
     await this.router.start();
     return this;
@@ -244,5 +262,161 @@ describe('router with ami-bridge and the AMI test server: ringing-call redirects
     await s.drainUser('260');
     assert.deepEqual(s.redirects(ch.name), ['smartassistant-dial,260,1']);
     assert.equal(s.ami.dbGet('AMPUSER', '260/followme/ddial'), undefined);
+  });
+});
+
+const AWAY_AP = 'aa:bb:cc:00:00:03';
+const COLLEAGUE_AP = 'aa:bb:cc:00:00:04';
+
+/** Desk = own extension, conference room 100 and away 600 (no FreePBX extensions), colleague 231 + mobile. */
+function followMeConfig(extension: string): Uint8Array {
+  const target = (id: string, dial: string) => ({ id, name: `SMART-${id}`, dial, generic: true });
+  const loc = (id: string) => ({ kind: v1.RuleKind.RULE_KIND_LOCATION, locationId: id });
+  const place = (id: string, bssid: string) => ({ id, name: id, ssids: [], bssids: [bssid] });
+  const cfg = v1.UserConfig.create({
+    extension,
+    revision: 1,
+    locations: [
+      place('office', OFFICE_AP),
+      place('conf', CONF_AP),
+      place('away', AWAY_AP),
+      place('colleague', COLLEAGUE_AP),
+    ],
+    scenarios: [
+      { id: 'desk', name: 'Desk', priority: 10, rules: [loc('office')], target: target('desk', extension) },
+      { id: 'conf', name: 'Conference', priority: 5, rules: [loc('conf')], target: target('conf', '100') },
+      { id: 'away', name: 'Away', priority: 6, rules: [loc('away')], target: target('away', '600') },
+      {
+        id: 'colleague',
+        name: 'Colleague',
+        priority: 7,
+        rules: [loc('colleague')],
+        target: target('colleague', '231-01715551234'),
+      },
+      { id: 'desk-default', name: 'Default', priority: 100, isDefault: true, target: target('d', extension) },
+    ],
+  });
+  return encodeMessage(v1.UserConfig, cfg, 'UserConfig');
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+describe('issue 21: router Follow-Me mode against FreePBX 17 / Issabel 2.x behaviour (AMI test server hooks)', () => {
+  const VERIFY_S = 1;
+  /** documented: FreePBX's change is undone within one FOLLOWME_VERIFY_S plus one read and write */
+  const RESTORED_WITHIN_MS = VERIFY_S * 1000 + 1500;
+  const s = new Stack();
+  const logs: string[] = [];
+  let ops = '';
+  before(async () => {
+    const port = await freePort();
+    ops = `http://127.0.0.1:${port}`;
+    await s.start(
+      { ASTERISK_TARGET_MODE: 'followme', FOLLOWME_VERIFY_S: String(VERIFY_S), OPS_PORT: String(port) },
+      ['230', '232', '233', '234'],
+      {
+        config: followMeConfig,
+        logs,
+        seed: (ami) => {
+          // FreePBX extensions 230-233 (231 is the colleague); 100 and 600 are Misc Destinations /
+          // numbers without AMPUSER keys; 234 uses Smart Assistant but is no FreePBX extension
+          for (const ext of ['230', '231', '232', '233']) ami.addFreePbxExtension(ext);
+          // the manual's Follow Me for 230 and 232; 233 never saved its Follow Me page
+          const manual = { grplist: '99999#', strategy: 'ringall', postdest: 'customdests,dest-1,1' };
+          ami.followMePageSave('230', manual);
+          ami.followMePageSave('232', manual, 'issabel2');
+        },
+      },
+    );
+  });
+  after(() => s.stop());
+  const fm = (ext: string, key: string) => s.ami.dbGet('AMPUSER', `${ext}/followme/${key}`);
+  const routerKeys = (ext: string) =>
+    ['grplist', 'grptime', 'prering', 'strategy', 'ddial'].map((k) => `${k}=${fm(ext, k)}`).join(' ');
+
+  test('given AstDB lists 230-233 as FreePBX extensions, when the target is room 100, away 600, then colleague 231 with a mobile, then grplist is 100#, 600#, then plain 231 with the mobile #', async () => {
+    await s.moveTo('230', CONF_AP);
+    await waitFor(
+      () => fm('230', 'grplist') === '100#' && fm('230', 'ddial') === 'DIRECT',
+      'room 100 as 100#',
+    );
+    await s.moveTo('230', AWAY_AP);
+    await waitFor(() => fm('230', 'grplist') === '600#', 'away 600 as 600#');
+    await s.moveTo('230', COLLEAGUE_AP);
+    await waitFor(() => fm('230', 'grplist') === '231-01715551234#', 'colleague 231 plain, mobile with #');
+    assert.equal(fm('230', 'ddial'), 'DIRECT');
+    assert.equal(
+      fm('230', 'postdest'),
+      'customdests,dest-1,1',
+      "the page's no-answer destination is left alone",
+    );
+    await s.moveTo('230', OFFICE_AP);
+    await waitFor(() => fm('230', 'ddial') === 'EXTENSION', 'Follow-Me off at the desk');
+  });
+
+  test('given router keys in place, when the Follow Me page is saved (tree deleted and rewritten from the form), then router puts its keys back within one check', async () => {
+    await s.moveTo('232', CONF_AP);
+    const wanted = 'grplist=100# grptime=20 prering=0 strategy=ringall ddial=DIRECT';
+    await waitFor(() => routerKeys('232') === wanted, 'router keys for room 100');
+    const t0 = Date.now();
+    s.ami.followMePageSave('232', { grplist: '100', prering: 7, ddial: 'EXTENSION' }, 'issabel2');
+    assert.equal(fm('232', 'strategy'), undefined, 'the Issabel page writes no strategy');
+    await waitFor(() => routerKeys('232') === wanted, 'router keys back after the page save', 10_000);
+    const took = Date.now() - t0;
+    assert.ok(took <= RESTORED_WITHIN_MS, `restored after ${took} ms`);
+    assert.equal(fm('232', 'grpconf'), 'DISABLED', 'keys router does not own stay as the page wrote them');
+  });
+
+  test('given router keys in place, when FreePBX 17 reloads with the GUI default strategy (ringallv2-prim), then strategy is ringall again within one check', async () => {
+    await s.moveTo('230', CONF_AP);
+    await waitFor(() => fm('230', 'grplist') === '100#' && fm('230', 'ddial') === 'DIRECT', 'room 100');
+    await waitFor(() => fm('230', 'strategy') === 'ringall', 'strategy ringall');
+    const t0 = Date.now();
+    s.ami.freepbxReload('230', { postdest: 'customdests,dest-1,1' });
+    assert.equal(fm('230', 'strategy'), 'ringallv2-prim');
+    await waitFor(() => fm('230', 'strategy') === 'ringall', 'strategy back to ringall', 10_000);
+    const took = Date.now() - t0;
+    assert.ok(took <= RESTORED_WITHIN_MS, `restored after ${took} ms`);
+    assert.equal(routerKeys('230'), 'grplist=100# grptime=20 prering=0 strategy=ringall ddial=DIRECT');
+  });
+
+  test('given 233 never saved its Follow Me and 234 is no FreePBX extension, when checked, then each is warned about once with the fix and shown in the ops answer and metric until the page is saved', async () => {
+    type Answer = { followMe: { status: string; fix: string | null } | null };
+    const answer = async (ext: string) => (await (await fetch(`${ops}/decisions/${ext}`)).json()) as Answer;
+    const a233 = await waitFor(async () => {
+      const a = await answer('233');
+      return a.followMe?.status === 'no-followme' && a;
+    }, '233 reported');
+    assert.match(
+      String(a233.followMe?.fix),
+      /^Applications > Follow Me for 233: save once with ring strategy ringall/,
+    );
+    assert.equal((await answer('234')).followMe?.status, 'not-an-extension');
+    assert.equal((await answer('230')).followMe?.status, 'ok');
+    const metrics = await (await fetch(`${ops}/metrics`)).text();
+    assert.match(metrics, /sa_router_followme_missing\{reason="no-followme"[^}]*\} 1\n/);
+    assert.match(metrics, /sa_router_followme_missing\{reason="not-an-extension"[^}]*\} 1\n/);
+    const checks = () =>
+      s.ami.actions('Command').filter((m) => m.get('Command') === 'database show AMPUSER').length;
+    const seen = checks();
+    await waitFor(() => checks() >= seen + 2, 'two more checks');
+    const warnings = logs.filter(
+      (l) => l.includes('"code":"ROUTER_FOLLOWME_MISSING"') && l.includes('"extension":"233"'),
+    );
+    assert.equal(warnings.length, 1, 'one warning per user');
+    assert.match(
+      warnings[0] ?? '',
+      /233 has no saved Follow Me.*Fix: Applications > Follow Me for 233: save once/,
+    );
+
+    s.ami.followMePageSave('233', { grplist: '99999#', strategy: 'ringall' });
+    await waitFor(async () => (await answer('233')).followMe?.status === 'ok', '233 ok after the page save');
+    assert.ok(logs.some((l) => l.includes('Follow Me for 233 is saved now')));
   });
 });
