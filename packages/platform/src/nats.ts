@@ -10,6 +10,11 @@ export type { NatsConnection } from '@nats-io/transport-node';
 export interface NatsClient {
   readonly nc: NatsConnection;
   health(): HealthReport;
+  /**
+   * Calls `listener` after every reconnect: core-NATS messages published while the connection was
+   * down are lost, so state learnt from events must be asked for again.
+   */
+  onReconnect(listener: () => void): void;
   /** Drains subscriptions (in-flight handlers finish) and closes. */
   close(): Promise<void>;
 }
@@ -39,6 +44,7 @@ export async function connectNats(url: string, name: string, logger: Logger): Pr
     );
   }
   let state: 'connected' | 'reconnecting' | 'closed' = 'connected';
+  const reconnectListeners: (() => void)[] = [];
   log.info({ server: nc.getServer() }, 'nats connected');
   void (async () => {
     for await (const s of nc.status()) {
@@ -51,6 +57,7 @@ export async function connectNats(url: string, name: string, logger: Logger): Pr
         case 'reconnect':
           state = 'connected';
           log.info({ server: nc.getServer() }, 'nats reconnected');
+          for (const l of reconnectListeners) l();
           break;
         case 'error':
           log.warn({ event: s.type, err: String(s.error) }, 'nats error');
@@ -69,6 +76,7 @@ export async function connectNats(url: string, name: string, logger: Logger): Pr
   return {
     nc,
     health: () => ({ status: state === 'connected' ? 'up' : 'down', detail: state }),
+    onReconnect: (listener) => void reconnectListeners.push(listener),
     close: async () => {
       if (nc.isClosed()) return;
       await nc.drain();
