@@ -18,22 +18,16 @@
 // Not modelled: Macro() (2.x needs Asterisk <= 20 with app_macro), confirmations, announcements,
 // call recording, blacklist/CID handling, ring groups, queues.
 import type { AmiTestServer } from '../ami/ami-test-server.js';
+import {
+  addFreePbxExtension,
+  type FollowMeForm,
+  followMePageSave,
+  freepbxReload,
+} from '../ami/freepbx-followme.js';
 import { type Dialplan, parseDialplan } from './dialplan.js';
 import { type AppChannel, type CallOutcome, type EndpointBehaviour, PbxModel } from './pbx-model.js';
 
 export type PbxFamily = 'freepbx17' | 'issabel2';
-
-export interface FollowMeForm {
-  readonly grplist: string;
-  readonly grptime: number;
-  readonly prering: number;
-  /** ringall, ringallv2-prim, hunt... */
-  readonly strategy: string;
-  /** "Destination if no answer", e.g. customdests,dest-1,1 */
-  readonly postdest: string;
-  /** Follow Me enabled (DIRECT) or disabled (EXTENSION) */
-  readonly enabled?: boolean;
-}
 
 export interface ModelUser {
   readonly extension: string;
@@ -64,8 +58,10 @@ export const MANUAL_FOLLOW_ME: FollowMeForm = {
   prering: 0,
   strategy: 'ringall',
   postdest: 'customdests,dest-1,1',
-  enabled: true,
+  ddial: 'DIRECT',
 };
+
+export type { FollowMeForm };
 
 export class FreePbxModel {
   readonly pbx: PbxModel;
@@ -85,8 +81,7 @@ export class FreePbxModel {
     });
     for (const u of options.users) {
       this.pbx.endpoint(`PJSIP/${u.extension}`, u.phone ?? { answerAfterS: 1 });
-      ami.dbPut('AMPUSER', `${u.extension}/device`, u.extension);
-      ami.dbPut('AMPUSER', `${u.extension}/cidname`, `User ${u.extension}`);
+      addFreePbxExtension(ami.db, u.extension);
     }
     for (const n of Object.values(options.numbers ?? {})) this.pbx.endpoint(n.endpoint, n.behaviour);
   }
@@ -115,21 +110,7 @@ export class FreePbxModel {
         : form.grplist;
     const saved = { ...form, grplist };
     this.sql.set(extension, saved);
-    for (const key of [...this.ami.db.keys()])
-      if (key.startsWith(`/AMPUSER/${extension}/followme/`)) this.ami.db.delete(key);
-    const put = (k: string, v: string) => this.ami.dbPut('AMPUSER', `${extension}/followme/${k}`, v);
-    put('grplist', saved.grplist);
-    put('grptime', String(saved.grptime));
-    put('prering', String(saved.prering));
-    put('ddial', saved.enabled === false ? 'EXTENSION' : 'DIRECT');
-    put('changecid', 'default');
-    put('fixedcid', '');
-    put('grpconf', 'DISABLED');
-    if (this.family === 'freepbx17') {
-      put('strategy', saved.strategy);
-      put('postdest', saved.postdest);
-      put('ringing', 'Ring');
-    }
+    followMePageSave(this.ami.db, extension, saved, this.family);
   }
 
   /** Opening the Follow Me page copies the list, ring time and prering from AstDB into SQL. */
@@ -140,8 +121,8 @@ export class FreePbxModel {
     this.sql.set(extension, {
       ...row,
       grplist: get('grplist') ?? row.grplist,
-      grptime: Number(get('grptime') ?? row.grptime),
-      prering: Number(get('prering') ?? row.prering),
+      grptime: Number(get('grptime') ?? row.grptime ?? 20),
+      prering: Number(get('prering') ?? row.prering ?? 0),
     });
   }
 
@@ -151,15 +132,7 @@ export class FreePbxModel {
    * stay); 2.x leaves AstDB alone.
    */
   reload(): void {
-    if (this.family === 'freepbx17') {
-      for (const [ext, row] of this.sql) {
-        const put = (k: string, v: string) => this.ami.dbPut('AMPUSER', `${ext}/followme/${k}`, v);
-        for (const k of ['grppre', 'dring', 'rvolume', 'annmsg', 'remotealertmsg', 'toolatemsg']) put(k, '');
-        put('strategy', row.strategy);
-        put('postdest', row.postdest);
-        put('ringing', 'Ring');
-      }
-    }
+    if (this.family === 'freepbx17') for (const [ext, row] of this.sql) freepbxReload(this.ami.db, ext, row);
     this.pbx.dialplan = this.#generate();
   }
 
@@ -176,7 +149,10 @@ export class FreePbxModel {
     ];
     for (const [ext, row] of this.sql) {
       // 2.x: strategy and no-answer destination are baked in at generation time
-      const baked = this.family === 'issabel2' ? `${row.strategy},${row.postdest}` : ',';
+      const baked =
+        this.family === 'issabel2'
+          ? `${row.strategy ?? 'ringall'},${row.postdest ?? `ext-local,${ext},1`}`
+          : ',';
       lines.push(
         `exten => ${ext},1,GotoIf($["\${DB(AMPUSER/${ext}/followme/ddial)}" = "EXTENSION"]?ext-local,${ext},1)`,
         ` same => n,Set(__EXTTOCALL=${ext})`,

@@ -116,7 +116,7 @@ describe('our dialplan on the FreePBX 17 and Issabel 2.x models, AstDB fallback 
     assert.equal(out.answeredBy, 'voicemail:230@default', out.trace.join('\n'));
   });
 
-  test('given a caller name with a comma, when our UserEvent is sent, then its caller headers are Asterisk\'s own, whole', async () => {
+  test("given a caller name with a comma, when our UserEvent is sent, then its caller headers are Asterisk's own, whole", async () => {
     const m = model('freepbx17');
     const events: [string, string][][] = [];
     const emit = ami.emitEvent.bind(ami);
