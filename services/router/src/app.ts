@@ -338,7 +338,10 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
       );
       // AmiConnected is subscribed (and on the server) before ami-bridge is asked: see AmiResync
       await live.nc.flush();
-      await amiResync.handshake(() => queryAmiStatus(live.nc, names, config.AMI_COMMAND_TIMEOUT_MS));
+      const askAmiStatus = () => queryAmiStatus(live.nc, names, config.AMI_COMMAND_TIMEOUT_MS);
+      await amiResync.handshake(askAmiStatus);
+      // an AmiConnected sent while this connection was down is lost: ask again after a reconnect
+      live.onReconnect(() => void amiResync.afterBusReconnect(askAmiStatus));
       const address = await ops.listen({ host: config.OPS_HOST, port: config.OPS_PORT });
       logger.info(
         { event: 'listening', ops: address, partitions: manager.ownedPartitions(), users: rules.size },

@@ -124,3 +124,16 @@ test('given a late AmiDisconnected of another (stopping) ami-bridge, when it arr
   ami.disconnected(login(1, 'new'));
   assert.equal(ami.link, 'disconnected');
 });
+
+test('given router knew AMI as disconnected and missed an AmiConnected while its bus was down, when the bus reconnects, then the new login is resynced once', async () => {
+  const { ami, resyncs, partition } = rig();
+  ami.partitionReady(partition(0));
+  ami.partitionReady(partition(1));
+  ami.connected(login(1), 'connected');
+  ami.disconnected(login(1));
+  const before = resyncs.length;
+  await ami.afterBusReconnect(async () => ({ outcome: 'connected', id: login(2), banner: 'Asterisk' }));
+  assert.equal(resyncs.length - before, 2, 'both ready partitions resynced for login 2');
+  await ami.afterBusReconnect(async () => ({ outcome: 'connected', id: login(2), banner: 'Asterisk' }));
+  assert.equal(resyncs.length - before, 2, 'the same login is not resynced twice');
+});

@@ -90,6 +90,16 @@ export class AmiResync {
       );
   }
 
+  /**
+   * router's NATS connection came back: an AmiConnected sent meanwhile is lost, so ask once more
+   * whatever the last known state; a login already resynced is skipped by its id.
+   */
+  async afterBusReconnect(query: () => Promise<AmiStatusAnswer>): Promise<void> {
+    const a = await query();
+    if (a.outcome === 'connected') this.connected(a.id, 'connected');
+    else if (a.outcome === 'not-connected') this.state = 'disconnected';
+  }
+
   /** ami-bridge is logged in to Asterisk: write every ready partition's users again. */
   connected(id: AmiSessionId, reason: 'start' | 'connected'): void {
     const seen = this.latest;
