@@ -5,7 +5,7 @@
 import type { AmiMessage } from '@sa/ami';
 import type { AmiSession, AmiTestServer } from './ami-test-server.js';
 import { amiTimestamp, eventTv, frame, response, type WireHeaders } from './ami-wire.js';
-import { databaseShowOutput } from './astdb-cli.js';
+import { astDbCliOutput } from './astdb-cli.js';
 import { GENERIC_ACTIONS, RecordedScripts } from './recorded-scripts.js';
 import { ScriptPlayer } from './script-player.js';
 import { channelHeaders, newChannel, parseCallerId, type SimulatedChannel } from './simulated-channel.js';
@@ -100,14 +100,14 @@ export class ActionHandlers {
       },
       command: (s, m, id) => {
         const command = m.get('Command') ?? '';
-        s.send(
-          response('Success', id, [
-            ['Message', 'Command output follows'],
-            ...(databaseShowOutput(this.#s.db, command) ?? this.#s.options.commandOutput(command)).map(
-              (l): [string, string] => ['Output', l],
-            ),
-          ]),
-        );
+        const answer = response('Success', id, [
+          ['Message', 'Command output follows'],
+          ...(astDbCliOutput(this.#s.db, command) ?? this.#s.options.commandOutput(command)).map(
+            (l): [string, string] => ['Output', l],
+          ),
+        ]);
+        this.#s.commandAnswers.push({ command, bytes: answer.length });
+        s.send(answer);
       },
     };
   }

@@ -1,8 +1,9 @@
 // A scriptable AMI server for tests: a real TCP listener on 127.0.0.1 that answers like the
 // Asterisk 22 recordings in packages/ami/fixtures (byte for byte for login, AstDB, Ping, Events,
-// errors and Logoff), keeps an in-memory AstDB (also answering the CLI `database show` through the
-// Command action) and a minimal channel model, can inject faults, and has hooks for what FreePBX
-// does to the Follow-Me keys behind router's back (freepbxReload, followMePageSave).
+// errors and Logoff), keeps an in-memory AstDB (also answering the CLI `database show` and
+// `database showkey` through the Command action) and a minimal channel model, can inject faults,
+// and has hooks for what FreePBX does to the Follow-Me keys behind router's back (freepbxReload,
+// followMePageSave).
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -29,7 +30,7 @@ export interface AmiTestServerOptions {
   readonly localChannelSeq?: number;
   /** Whether an extension exists (Originate/Redirect); default: numeric or `s`, in any context but `nowhere`. */
   readonly extensionExists?: (context: string, exten: string) => boolean;
-  /** Output lines for the Command action (`database show ...` is answered from the AstDB). */
+  /** Output lines for the Command action (`database show`/`showkey ...` are answered from the AstDB). */
   readonly commandOutput?: (command: string) => readonly string[];
   readonly now?: () => number;
   /**
@@ -112,6 +113,8 @@ export class AmiTestServer {
   readonly db = new Map<string, string>();
   readonly channels = new Map<string, SimulatedChannel>();
   readonly received: ReceivedAction[] = [];
+  /** Every answer to a Command action: the command line and the answer's size on the wire. */
+  readonly commandAnswers: { readonly command: string; readonly bytes: number }[] = [];
   readonly sessions = new Set<AmiSession>();
   readonly startedAt: number;
   stalled = false;

@@ -1,10 +1,14 @@
-// The AstDB CLI command `database show [family [keytree]]` as Asterisk answers it (main/db.c),
-// over the AMI test server's in-memory AstDB. Asterisk selects `key || '/' LIKE prefix || '/%'`
-// (the entry itself and everything under it, ASCII case-insensitive) ordered by key, prints each
-// entry as `%-50s: %-25s` and ends with `<n> results found.`; over AMI every line becomes an
+// The AstDB CLI commands `database show [family [keytree]]` and `database showkey <key>` as Asterisk
+// answers them (main/db.c), over the AMI test server's in-memory AstDB. Both print each entry as
+// `%-50s: %-25s` ordered by key and end with `<n> results found.`; over AMI every line becomes an
 // `Output:` header (see packages/ami/fixtures 04-list-ping-events-logoff, `core show version`).
+// * show:    `key || '/' LIKE prefix || '/%'`: the entry itself and everything under it;
+// * showkey: `key LIKE '%/' || <key>`: every entry, in any family and at any depth, whose key ends
+//   in `/<key>` (`<key>` may itself hold `/`, e.g. `followme/ddial`).
+// SQLite's LIKE ignores ASCII case, and `%` / `_` in the argument are wildcards (any run / any one
+// character).
 
-const USAGE = [
+const SHOW_USAGE = [
   'Usage: database show [family [keytree]]',
   '   OR: database show [family[/keytree]]',
   '       Shows Asterisk database contents, optionally restricted',
@@ -12,15 +16,45 @@ const USAGE = [
   '       may be separated either by a space or by a slash.',
 ];
 
-/** Output lines of a `database show ...` command line, or undefined for any other command. */
-export function databaseShowOutput(db: ReadonlyMap<string, string>, command: string): string[] | undefined {
+const SHOWKEY_USAGE = [
+  'Usage: database showkey <keytree>',
+  '       Shows Asterisk database contents, restricted to a given key.',
+];
+
+/** Output lines of a `database show ...` or `database showkey ...` command line, else undefined. */
+export function astDbCliOutput(db: ReadonlyMap<string, string>, command: string): string[] | undefined {
   const words = command.trim().split(/\s+/);
-  if (words[0]?.toLowerCase() !== 'database' || words[1]?.toLowerCase() !== 'show') return undefined;
+  if (words[0]?.toLowerCase() !== 'database') return undefined;
+  const verb = words[1]?.toLowerCase();
   const args = words.slice(2);
-  if (args.length > 2) return USAGE;
-  const prefix = args.length === 0 ? '' : `/${args.join('/')}`.toLowerCase();
+  if (verb === 'show') {
+    if (args.length > 2) return SHOW_USAGE;
+    const prefix = args.length === 0 ? '' : asciiLower(`/${args.join('/')}`);
+    return listing(db, (k) => prefix === '' || asciiLower(`${k}/`).startsWith(`${prefix}/`));
+  }
+  if (verb === 'showkey') {
+    if (args.length !== 1) return SHOWKEY_USAGE;
+    const suffix = likePattern(`%/${args[0]}`);
+    return listing(db, (k) => suffix.test(asciiLower(k)));
+  }
+  return undefined;
+}
+
+function listing(db: ReadonlyMap<string, string>, selected: (key: string) => boolean): string[] {
   const entries = [...db.entries()]
-    .filter(([k]) => prefix === '' || `${k}/`.toLowerCase().startsWith(`${prefix}/`))
+    .filter(([k]) => selected(k))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return [...entries.map(([k, v]) => `${k.padEnd(50)}: ${v.padEnd(25)}`), `${entries.length} results found.`];
+}
+
+/** SQLite `LIKE <pattern>` (no ESCAPE) as a regular expression over ASCII-lowered text. */
+function likePattern(pattern: string): RegExp {
+  let body = '';
+  for (const c of asciiLower(pattern))
+    body += c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+  return new RegExp(`^${body}$`, 's');
+}
+
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }

@@ -62,6 +62,62 @@ describe('AMI test server: AstDB CLI and the FreePBX Follow-Me hooks', () => {
     assert.match(await command(server, 'core show nothing'), /Output: No such command 'core show nothing'/);
   });
 
+  test('given extensions, a ring group and a saved Follow Me, when `database showkey <key>` arrives as a Command action, then every entry whose key ends in /<key> is listed in key order, across families, in the CLI format', async () => {
+    await using server = await AmiTestServer.start();
+    server.addFreePbxExtension('230', 'Desk 230');
+    server.addFreePbxExtension('2300', 'Desk 2300');
+    server.followMePageSave('230', { grplist: '99999#', prering: 5 }, 'issabel2');
+    server.dbPut('RINGGROUP', '600/changecid', 'default');
+    server.dbPut('AMPUSER', '231/followme/ddial', 'EXTENSION');
+    const row = (key: string, value: string) => `Output: ${key.padEnd(50)}: ${value.padEnd(25)}`;
+    const answer = (lines: string[]) =>
+      `${['Response: Success', 'ActionID: cmd-1', 'Message: Command output follows', ...lines].join('\r\n')}\r\n\r\n`;
+
+    assert.equal(
+      await command(server, 'database showkey changecid'),
+      answer([
+        row('/AMPUSER/230/followme/changecid', 'default'),
+        row('/RINGGROUP/600/changecid', 'default'),
+        'Output: 2 results found.',
+      ]),
+    );
+    assert.equal(
+      await command(server, 'database showkey followme/ddial'),
+      answer([
+        row('/AMPUSER/230/followme/ddial', 'DIRECT'),
+        row('/AMPUSER/231/followme/ddial', 'EXTENSION'),
+        'Output: 2 results found.',
+      ]),
+    );
+    assert.equal(
+      await command(server, 'database showkey cidname'),
+      answer([
+        row('/AMPUSER/230/cidname', 'Desk 230'),
+        row('/AMPUSER/2300/cidname', 'Desk 2300'),
+        'Output: 2 results found.',
+      ]),
+    );
+    // SQLite LIKE: ASCII case ignored, `_` any one character; only whole trailing segments match
+    assert.match(await command(server, 'database showkey CIDNAME'), /Output: 2 results found\./);
+    assert.match(await command(server, 'database showkey c_dname'), /Output: 2 results found\./);
+    assert.match(await command(server, 'database showkey name'), /Output: 0 results found\./);
+    assert.match(await command(server, 'database showkey'), /Output: Usage: database showkey <keytree>\r\n/);
+    assert.deepEqual(
+      server.commandAnswers.slice(0, 3).map((a) => a.command),
+      ['database showkey changecid', 'database showkey followme/ddial', 'database showkey cidname'],
+    );
+    assert.equal(
+      server.commandAnswers[2]?.bytes,
+      Buffer.byteLength(
+        answer([
+          row('/AMPUSER/230/cidname', 'Desk 230'),
+          row('/AMPUSER/2300/cidname', 'Desk 2300'),
+          'Output: 2 results found.',
+        ]),
+      ),
+    );
+  });
+
   test('given router-style keys, when FreePBX 17 reloads with the GUI default strategy, then strategy and the SQL keys are rewritten and the list, times and on/off are kept', async () => {
     await using server = await AmiTestServer.start();
     for (const [k, v] of [
