@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import {
@@ -51,6 +52,15 @@ describe('deploy/compose.yaml', () => {
       'redis',
       'router',
     ]);
+  });
+
+  it('given the `docker compose` form the docs use, when `docker compose -f deploy/compose.yaml config -q` runs, then the file is valid', (t) => {
+    // No Docker engine needed. On Debian bookworm the CLI plugin is the shim npm test installs
+    // (deploy/ci/docker-compose-cli-plugin.sh, scripts/ensure-test-deps.mjs).
+    const docker = spawnSync('docker', ['--version']);
+    if (docker.error) return t.skip('no docker CLI on this machine (docker-compose is checked above)');
+    const result = run('docker', ['compose', '-f', 'deploy/compose.yaml', 'config', '-q']);
+    assert.equal(result.status, 0, `docker compose config failed:\n${result.stderr}`);
   });
 
   it('given .env.example as env file, when resolved, then it is valid too', () => {

@@ -186,3 +186,34 @@ describe('scripts/ensure-test-deps.mjs (the first step of npm test)', () => {
     assert.doesNotMatch(r.stdout, /cli-plugins/);
   });
 });
+
+describe('.ci/run and the README', () => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const ci = readFileSync(join(repoRoot, '.ci', 'run'), 'utf8');
+  const quickStart = /## Quick start[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  const commands = quickStart
+    .split('\n')
+    .map((l) => l.replace(/#.*$/, '').trim())
+    .filter(Boolean);
+
+  it('given the Quick start, when read, then it has two commands and the second is the test command', () => {
+    assert.equal(commands.length, 2, quickStart);
+    assert.match(commands[1] ?? '', /npm test/);
+  });
+
+  it('given .ci/run, when read, then its last command is exactly the README test command and it installs nothing itself', () => {
+    const lines = ci
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    assert.equal(lines.at(-1), commands[1]);
+    assert.doesNotMatch(ci, /^[^#\n]*(apt-get|npm ci|npm install|install -D)/m);
+  });
+
+  it('given package.json, when read, then npm test starts with the ensure step', () => {
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      scripts: { test: string };
+    };
+    assert.match(pkg.scripts.test, /^node scripts\/ensure-test-deps\.mjs && /);
+  });
+});
