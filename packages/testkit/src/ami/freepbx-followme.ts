@@ -88,7 +88,8 @@ export function followMePageSave(
   pbx: FollowMePbx = 'freepbx17',
 ): void {
   const prefix = `/AMPUSER/${ext}/followme/`;
-  for (const k of [...db.keys()]) if (k.startsWith(prefix)) db.delete(k);
+  // (a Map may delete the key being visited)
+  for (const k of db.keys()) if (k.startsWith(prefix)) db.delete(k);
   const common: [string, string][] = [
     ['changecid', 'default'],
     ['ddial', form.ddial ?? 'DIRECT'],
