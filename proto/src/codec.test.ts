@@ -39,6 +39,7 @@ test('given a prefix, then subjects, stream and buckets are namespaced by it', (
   assert.equal(names.presence('230'), 't_abc.v1.phone.presence.230');
   assert.equal(names.phoneStream, 'T_ABC_PHONE');
   assert.equal(names.devicesBucket, 't_abc_devices');
+  assert.equal(names.followMeStatus('230'), 't_abc.v1.router.followme.230');
   assert.throws(() => busNames('bad.prefix'));
   assert.throws(() => names.presence('23 0'));
 });

@@ -13,6 +13,9 @@ export interface BusNames {
   /** router -> world: ScenarioChanged */
   scenarioChanged(extension: string): string;
   readonly scenarioChangedAll: string;
+  /** router -> console (FreePBX Follow-Me mode): FollowMeStatusChanged */
+  followMeStatus(extension: string): string;
+  readonly followMeStatusAll: string;
   /** ami-bridge -> router request/reply: CallArrived -> RouteDecision */
   readonly callArrived: string;
   /** ami-bridge -> router: CallLifecycle */
@@ -58,6 +61,8 @@ export function busNames(prefix = 'sa'): BusNames {
     choice: (e) => `${p}.phone.choice.${ext(e)}`,
     scenarioChanged: (e) => `${p}.router.scenario.${ext(e)}`,
     scenarioChangedAll: `${p}.router.scenario.*`,
+    followMeStatus: (e) => `${p}.router.followme.${ext(e)}`,
+    followMeStatusAll: `${p}.router.followme.*`,
     callArrived: `${p}.ami.call.arrived`,
     callLifecycle: (e) => `${p}.ami.call.lifecycle.${ext(e)}`,
     callLifecycleAll: `${p}.ami.call.lifecycle.*`,
