@@ -115,6 +115,27 @@ describe('ami-bridge with real NATS and the AMI test server', () => {
     assert.equal(server.actions('Command').length, sent);
   });
 
+  test('given DbShowKey over NATS, when executed, then ami-bridge sends `database showkey <key>` and returns every entry ending in /<key>; a bad key never reaches Asterisk', async () => {
+    server.followMePageSave('233', { grplist: '100#' }, 'issabel2');
+    server.dbPut('RINGGROUP', '600/changecid', 'default');
+    const r = await command({ requestId: 'k1', dbShowKey: { key: 'changecid' } });
+    assert.equal(r.ok, true);
+    const entries = r.dbEntries?.map((e) => [e.key, e.value]) ?? [];
+    assert.deepEqual(
+      entries.filter(([k]) => k === '/AMPUSER/233/followme/changecid' || k?.startsWith('/RINGGROUP/')),
+      [
+        ['/AMPUSER/233/followme/changecid', 'default'],
+        ['/RINGGROUP/600/changecid', 'default'],
+      ],
+    );
+    assert.ok(entries.every(([k]) => k?.endsWith('/changecid')));
+    assert.ok(server.actions('Command').some((m) => m.get('Command') === 'database showkey changecid'));
+    const sent = server.actions('Command').length;
+    const bad = await command({ requestId: 'k2', dbShowKey: { key: 'changecid; core stop now' } });
+    assert.deepEqual([bad.ok, bad.errorCode], [false, 'AMI_BRIDGE_COMMAND_INVALID']);
+    assert.equal(server.actions('Command').length, sent);
+  });
+
   test('given many commands for one user, when sent at once, then they reach Asterisk in order', async () => {
     const n = 30;
     await Promise.all(

@@ -69,6 +69,21 @@ test('given a DBGet answer, when fields are extracted, then Val comes from the l
   assert.deepEqual(f, { Family: 'F', Key: 'k', Val: 'v' });
 });
 
+test('given a DbShowKey command, when mapped, then it is the Command action `database showkey <key>` with its output parsed, and a key that is not a plain key path is refused', () => {
+  const r = toAmiAction({ dbShowKey: { key: 'followme/ddial' } });
+  assert.equal(r.action, 'Command');
+  assert.deepEqual(r.fields, [['Command', 'database showkey followme/ddial']]);
+  assert.equal(r.dbEntries, true);
+  assert.equal(r.missingIsOk, false);
+  for (const key of ['', 'ddial ; module unload', 'ddial\r\nAction: Originate', '%ddial', 'dd*al']) {
+    assert.throws(
+      () => toAmiAction({ dbShowKey: { key } }),
+      (e) => e instanceof AppError && e.code === 'AMI_BRIDGE_COMMAND_INVALID',
+      JSON.stringify(key),
+    );
+  }
+});
+
 test('given a DbShow command, when mapped, then it is the Command action `database show <family>/<key>` and its output is parsed', () => {
   const r = toAmiAction({ dbShow: { family: 'AMPUSER', key: '230/followme' } });
   assert.equal(r.action, 'Command');

@@ -4,14 +4,14 @@ import type { smartassistant } from '@sa/proto';
 type IAmiCommand = smartassistant.v1.IAmiCommand;
 
 import { AmiBridgeError } from '../errors.js';
-import { databaseShowCommand } from './database-show.js';
+import { databaseShowCommand, databaseShowKeyCommand } from './database-show.js';
 
 export interface AmiActionRequest {
   readonly action: string;
   readonly fields: readonly (readonly [string, string])[];
   /** Deleting a key that is already gone counts as done (idempotent delete). */
   readonly missingIsOk: boolean;
-  /** The answer is `database show` output: return its entries (AmiResult.db_entries). */
+  /** The answer is `database show`/`showkey` output: return its entries (AmiResult.db_entries). */
   readonly dbEntries?: boolean;
 }
 
@@ -67,6 +67,14 @@ export function toAmiAction(cmd: IAmiCommand): AmiActionRequest {
     return {
       action: 'Command',
       fields: [['Command', databaseShowCommand(c.family, c.key)]],
+      missingIsOk: false,
+      dbEntries: true,
+    };
+  }
+  if (cmd.dbShowKey) {
+    return {
+      action: 'Command',
+      fields: [['Command', databaseShowKeyCommand(cmd.dbShowKey.key)]],
       missingIsOk: false,
       dbEntries: true,
     };

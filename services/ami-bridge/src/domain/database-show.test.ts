@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AppError } from '@sa/platform';
-import { databaseShowCommand, parseDatabaseShow } from './database-show.js';
+import { databaseShowCommand, databaseShowKeyCommand, parseDatabaseShow } from './database-show.js';
 
 const pad = (key: string, value: string) => `${key.padEnd(50)}: ${value.padEnd(25)}`;
 
@@ -58,4 +58,48 @@ test('given DbShow tokens, when turned into the CLI command, then plain names pa
       `${JSON.stringify(family)} ${JSON.stringify(key)}`,
     );
   }
+});
+
+test('given DbShowKey keys, when turned into the CLI command, then a plain key or key path passes and anything else is refused', () => {
+  assert.equal(databaseShowKeyCommand('cidname'), 'database showkey cidname');
+  assert.equal(databaseShowKeyCommand('followme/ddial'), 'database showkey followme/ddial');
+  for (const key of [
+    '',
+    undefined,
+    null,
+    'cidname; core stop now',
+    'followme ddial',
+    'followme//ddial',
+    '/ddial',
+    'ddial/',
+    '%',
+    'dd%al',
+    'ddial\ncore stop now',
+    '"ddial"',
+    'a/b/c/d/e/f/g/h/i',
+    'x'.repeat(81),
+  ]) {
+    assert.throws(
+      () => databaseShowKeyCommand(key),
+      (e) =>
+        e instanceof AppError && e.code === 'AMI_BRIDGE_COMMAND_INVALID' && e.message.startsWith('DbShowKey'),
+      JSON.stringify(key),
+    );
+  }
+});
+
+test('given `database showkey` output with entries of several families, when parsed, then every entry is returned as Asterisk printed it (the reader filters)', () => {
+  // lines as in /work/shared/reference/issabel-followme/b7-gui-save.txt; `database showkey changecid`
+  const lines = [
+    '/AMPUSER/230/followme/changecid                   : default                  ',
+    '/AMPUSER/231/followme/changecid                   : fixed                    ',
+    '/RINGGROUP/600/changecid                          : default                  ',
+    '3 results found.',
+  ];
+  assert.deepEqual(parseDatabaseShow(lines), [
+    { key: '/AMPUSER/230/followme/changecid', value: 'default' },
+    { key: '/AMPUSER/231/followme/changecid', value: 'fixed' },
+    { key: '/RINGGROUP/600/changecid', value: 'default' },
+  ]);
+  assert.deepEqual(parseDatabaseShow(['0 results found.']), []);
 });
