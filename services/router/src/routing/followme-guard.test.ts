@@ -4,7 +4,8 @@ import { createLogger } from '@sa/platform';
 import type { AstDbEntry } from '../domain/ampuser-snapshot.js';
 import { followMeWanted, patternMatcher } from '../domain/followme.js';
 import type { Decision } from '../domain/types.js';
-import { FollowMeGuard } from './followme-guard.js';
+import { FollowMeAnnouncer } from './followme-announcer.js';
+import { FollowMeGuard, type FollowMeGuardDeps } from './followme-guard.js';
 import type { StoredUser } from './ports.js';
 
 const decision = (version: number, targetDial: string): Decision => ({
@@ -26,7 +27,7 @@ const routerKeys = (ext: string, grplist: string, strategy = 'ringall') => [
   e(`${ext}/followme/strategy`, strategy),
 ];
 
-function rig(decisions: Record<string, Decision>) {
+function rig(decisions: Record<string, Decision>, extra: Partial<FollowMeGuardDeps> = {}) {
   let astdb: AstDbEntry[] | Error = [];
   const repaired: string[] = [];
   const lines: string[] = [];
@@ -52,6 +53,7 @@ function rig(decisions: Record<string, Decision>) {
     periodMs: 60_000,
     clock: () => 1000,
     logger: createLogger('router-test', 'info', { write: (l: string) => void lines.push(l) }),
+    ...extra,
   });
   const set = (v: AstDbEntry[] | Error): void => {
     astdb = v;
@@ -94,4 +96,36 @@ test('given AstDB without any AMPUSER extension (no FreePBX), when checked, then
   await r.guard.check();
   assert.equal(r.guard.known(), null);
   assert.equal(r.guard.report('230')?.status, 'not-an-extension');
+});
+
+test('given a user without a saved Follow Me, when checked, saved, then checked again, then the console publisher hears the problem with its fix, then ok (issue 21)', async () => {
+  const published: string[] = [];
+  const announcer = new FollowMeAnnouncer(
+    { followMeStatusChanged: (ext, a) => void published.push(`${ext} ${a.status} ${a.fix ?? '-'}`) },
+    60_000,
+  );
+  const r = rig(
+    { '233': decision(1, '100'), '230': decision(1, '100') },
+    { onReport: (ext, report, previous) => announcer.checked(ext, report, previous) },
+  );
+  const saved = [
+    e('230/cidname', 'Desk'),
+    e('230/followme/changecid', 'default'),
+    ...routerKeys('230', '100#'),
+  ];
+  r.set([...saved, e('233/cidname', 'Bob'), ...routerKeys('233', '100#')]);
+  await r.guard.check();
+  await r.guard.check();
+  r.set([
+    ...saved,
+    e('233/cidname', 'Bob'),
+    e('233/followme/changecid', 'default'),
+    ...routerKeys('233', '100#'),
+  ]);
+  await r.guard.check();
+  assert.deepEqual(published, [
+    '233 no-followme Applications > Follow Me for 233: save once with ring strategy ringall and ' +
+      '"Destination if no answer" set (any list: router replaces it), then Apply Config',
+    '233 ok -',
+  ]);
 });

@@ -55,6 +55,12 @@ export interface FollowMeGuardDeps {
   readonly clock: () => number;
   readonly logger: Logger;
   readonly onChecked?: (r: FollowMeCheckResult) => void;
+  /** each owned user's report after each check, with its status at the check before (null: none) */
+  readonly onReport?: (
+    extension: string,
+    report: FollowMeReport,
+    previous: FollowMeUserStatus | null,
+  ) => void;
 }
 
 const FAMILY = 'AMPUSER';
@@ -164,7 +170,9 @@ export class FollowMeGuard {
   private classify(extension: string, status: FollowMeUserStatus, now: number): void {
     const previous = this.reports.get(extension)?.status;
     const fix = followMeFix(extension, status);
-    this.reports.set(extension, { status, checkedAtMs: now, fix });
+    const report = { status, checkedAtMs: now, fix };
+    this.reports.set(extension, report);
+    this.deps.onReport?.(extension, report, previous ?? null);
     if (status === previous) return;
     if (status !== 'ok')
       this.deps.logger.warn(

@@ -1,7 +1,7 @@
 // Roles the routing core depends on; adapters implement them (Redis*, Nats*).
 import type { CallRecord, CommitOutcome, UserCommit } from '../adapters/redis/redis-user-state-store.js';
 import type { StoredUser } from '../adapters/redis/state-codec.js';
-import type { AstDbEntry } from '../domain/ampuser-snapshot.js';
+import type { AstDbEntry, FollowMeUserStatus } from '../domain/ampuser-snapshot.js';
 import type { Decision, UserRules } from '../domain/types.js';
 
 export type { CallRecord, CommitOutcome, StoredUser, UserCommit };
@@ -34,4 +34,18 @@ export interface AstDbReader {
 
 export interface ScenarioPublisher {
   scenarioChanged(extension: string, decision: Decision): void;
+}
+
+/** One user's Follow-Me status as the console is told it (FollowMeAnnouncer). */
+export interface FollowMeAnnouncement {
+  readonly status: FollowMeUserStatus;
+  /** the one step that fixes a status other than 'ok' */
+  readonly fix: string | null;
+  readonly checkedAtMs: number;
+  /** a status other than 'ok' is announced again at least this often while it lasts */
+  readonly republishMs: number;
+}
+
+export interface FollowMeStatusPublisher {
+  followMeStatusChanged(extension: string, announcement: FollowMeAnnouncement): void;
 }
