@@ -16,6 +16,7 @@ import {
 import { busNames, v1 } from '@sa/proto';
 import { queryAmiStatus } from './adapters/nats/ami-status-query.js';
 import { NatsScenarioPublisher, subscribe } from './adapters/nats/bus-subscriptions.js';
+import { NatsFollowMePublisher } from './adapters/nats/followme-publisher.js';
 import { NatsAmiCommander } from './adapters/nats/nats-ami-commander.js';
 import { PhonePartitionConsumer } from './adapters/nats/phone-consumer.js';
 import { KvUserConfigWatcher } from './adapters/nats/user-config-watcher.js';
@@ -30,6 +31,7 @@ import { AmiResync } from './routing/ami-resync.js';
 import { AstDbSync } from './routing/astdb-sync.js';
 import { CallDesk } from './routing/call-desk.js';
 import { DecisionProcessor } from './routing/decision-processor.js';
+import { FollowMeAnnouncer } from './routing/followme-announcer.js';
 import { FollowMeGuard } from './routing/followme-guard.js';
 import { PartitionManager } from './routing/partition-manager.js';
 import { PartitionRunner } from './routing/partition-runner.js';
@@ -257,6 +259,13 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
       labelNames: ['result'],
       registers: [metrics],
     });
+    // the console (admin) learns each problem from FollowMeStatusChanged, repeated every minute
+    // (or every check, when checks are rarer) while it lasts: see routing/followme-announcer.ts
+    const followMeLogger = logger.child({ component: 'followme' });
+    const announcer = new FollowMeAnnouncer(
+      new NatsFollowMePublisher(live.nc, names, followMeLogger),
+      Math.max(60_000, config.FOLLOWME_VERIFY_S * 1000),
+    );
     followMeGuard = new FollowMeGuard({
       reader: commander,
       store,
@@ -270,7 +279,8 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
       repair: (ext, partition, d) => sync.repair(ext, partition, d),
       periodMs: config.FOLLOWME_VERIFY_S * 1000,
       clock,
-      logger: logger.child({ component: 'followme' }),
+      logger: followMeLogger,
+      onReport: (ext, report, previous) => announcer.checked(ext, report, previous),
       onChecked: (r) => {
         checks.inc({ result: r.ok ? 'ok' : 'failed' });
         repairs.inc(r.repaired);

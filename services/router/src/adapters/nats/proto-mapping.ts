@@ -1,6 +1,8 @@
 // Translation between the bus contracts (@sa/proto) and the engine's plain domain values.
 import { type smartassistant, v1 } from '@sa/proto';
+import type { FollowMeUserStatus } from '../../domain/ampuser-snapshot.js';
 import type { ChoiceEvent, Decision, Net, PresenceEvent, RuleKind, UserRules } from '../../domain/types.js';
+import type { FollowMeAnnouncement } from '../../routing/ports.js';
 
 type Proto = typeof v1;
 type UserConfigMsg = smartassistant.v1.IUserConfig;
@@ -92,5 +94,24 @@ export function toScenarioChanged(extension: string, d: Decision): InstanceType<
     reason: d.reason,
     decidedAtMs: d.decidedAtMs,
     version: d.version,
+  });
+}
+
+const FOLLOW_ME_STATUSES: Record<FollowMeUserStatus, number> = {
+  ok: v1.FollowMeStatus.FOLLOW_ME_STATUS_OK,
+  'no-followme': v1.FollowMeStatus.FOLLOW_ME_STATUS_NO_FOLLOWME,
+  'not-an-extension': v1.FollowMeStatus.FOLLOW_ME_STATUS_NOT_AN_EXTENSION,
+};
+
+export function toFollowMeStatusChanged(
+  extension: string,
+  a: FollowMeAnnouncement,
+): InstanceType<Proto['FollowMeStatusChanged']> {
+  return v1.FollowMeStatusChanged.create({
+    extension,
+    status: FOLLOW_ME_STATUSES[a.status],
+    fix: a.fix ?? '',
+    checkedAtMs: a.checkedAtMs,
+    republishMs: a.republishMs,
   });
 }
