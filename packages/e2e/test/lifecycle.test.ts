@@ -96,6 +96,18 @@ describe('service lifecycle', () => {
     });
   }
 
+  test('given admin with a DATABASE_URL naming a missing database, when started, then it exits with one line saying so and how to fix it', async () => {
+    const url = new URL(testUrls.postgres);
+    url.pathname = '/sa_missing_db';
+    const result = await runServiceToExit('admin', { ...envFor('admin'), DATABASE_URL: url.toString() });
+    assert.equal(result.code, 69);
+    assert.equal(result.stderr.length, 1, `stderr: ${result.stderr.join('\n')}`);
+    assert.match(
+      result.stderr[0]!,
+      /^admin: cannot reach PostgreSQL at .*sa_missing_db \(DATABASE_URL\): database "sa_missing_db" does not exist; create the database/,
+    );
+  });
+
   test('given an invalid OPS_PORT and LOG_LEVEL, when router starts, then one line names both variables', async () => {
     const result = await runServiceToExit('router', {
       ...envFor('router'),

@@ -22,6 +22,11 @@ export class ConfigError extends AppError {
 /** A dependency (NATS, Redis, Postgres, AMI) could not be reached at start-up. */
 export class DependencyUnavailableError extends AppError {
   override readonly name = 'DependencyUnavailableError';
+  /**
+   * `hint` is what to do when nothing more specific is known (the server is down): start it. The
+   * message names the likelier mistake when the cause says so (a wrong host, port, database name
+   * or password), via `dependencyHint`.
+   */
   constructor(
     readonly dependency: string,
     readonly envVar: string,
@@ -32,17 +37,68 @@ export class DependencyUnavailableError extends AppError {
     const why = describeCause(options?.cause);
     super(
       'PLATFORM_DEPENDENCY_UNAVAILABLE',
-      `cannot reach ${dependency} at ${url} (${envVar})${why ? `: ${why}` : ''}; ${hint}`,
+      `cannot reach ${dependency} at ${url} (${envVar})${why ? `: ${why}` : ''}; ${dependencyHint(dependency, envVar, url, options?.cause, hint)}`,
       { dependency, envVar },
       options,
     );
   }
 }
 
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** The likeliest fix for a failed connection, from what the cause says. */
+export function dependencyHint(
+  dependency: string,
+  envVar: string,
+  url: string,
+  cause: unknown,
+  startHint: string,
+): string {
+  const code = causeCode(cause);
+  const text = causeText(cause).toLowerCase();
+  let host = '';
+  let database = '';
+  try {
+    const u = new URL(url);
+    host = u.host;
+    database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  } catch {}
+  if (code === '3D000')
+    return `create the database (\`createdb ${database}\` as a PostgreSQL superuser) or fix its name in ${envVar}`;
+  if (
+    code === '28P01' ||
+    code === '28000' ||
+    /authoriz|auth(entication)? fail|wrongpass|noauth|password/.test(text)
+  )
+    return `${dependency} refused the credentials: fix the user name and password in ${envVar}`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `the host name in ${envVar} does not resolve: fix ${envVar}`;
+  const hostname = host.replace(/:\d+$/, '');
+  if (hostname !== '' && !LOCAL_HOSTS.has(hostname))
+    return `check the host and port in ${envVar} (and any firewall on the way), or ${startHint.replace(/ or point .*$/, '')} there`;
+  if (code === 'ETIMEDOUT' || /timeout|timed out/.test(text))
+    return `no answer in time: check the port in ${envVar}, or ${startHint}`;
+  return startHint;
+}
+
+function causeCode(cause: unknown): string {
+  if (!cause || typeof cause !== 'object') return '';
+  const c = cause as { code?: unknown; errors?: unknown; cause?: unknown };
+  if (typeof c.code === 'string' && c.code.length > 0) return c.code;
+  if (Array.isArray(c.errors) && c.errors.length > 0) return causeCode(c.errors[0]);
+  return c.cause ? causeCode(c.cause) : '';
+}
+
+function causeText(cause: unknown): string {
+  if (!cause || typeof cause !== 'object') return '';
+  const c = cause as { message?: unknown; cause?: unknown };
+  return `${typeof c.message === 'string' ? c.message : ''} ${c.cause ? causeText(c.cause) : ''}`;
+}
+
 function describeCause(cause: unknown): string {
   if (!cause || typeof cause !== 'object') return '';
   const c = cause as { code?: unknown; message?: unknown; errors?: unknown };
-  if (typeof c.code === 'string' && c.code.length > 0) return c.code;
+  if (typeof c.code === 'string' && c.code.length > 0 && !/^[0-9A-Z]{5}$/.test(c.code)) return c.code;
   if (Array.isArray(c.errors) && c.errors.length > 0) return describeCause(c.errors[0]);
   return typeof c.message === 'string' ? c.message.split('\n')[0]! : '';
 }

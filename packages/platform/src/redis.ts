@@ -21,11 +21,17 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCl
     enableAutoPipelining: true,
     retryStrategy: (times) => Math.min(50 * 2 ** times, 2000) + Math.floor(Math.random() * 100),
   });
-  redis.on('error', () => {}); // reported through status events below, not as crashes
+  // reported through status events below, not as crashes; the first error explains a failed start
+  // (a refused AUTH surfaces only here, connect() just says "Connection is closed")
+  let firstError: unknown;
+  redis.on('error', (err) => {
+    firstError ??= err;
+  });
   try {
     await redis.connect();
     await redis.ping();
-  } catch (cause) {
+  } catch (err) {
+    const cause = firstError ?? err;
     redis.disconnect();
     throw new DependencyUnavailableError(
       'Redis',

@@ -30,6 +30,7 @@ import { PhoneRepo } from './adapters/pg/phone-repo.js';
 import { UsersRepo } from './adapters/pg/users-repo.js';
 import type { AdminConfig } from './config.js';
 import { generatePassword } from './domain/credentials.js';
+import { FollowMeBoard } from './domain/followme-board.js';
 import { parseIssuerKeys } from './domain/licence.js';
 import { PresenceBoard } from './domain/presence-board.js';
 import { SecretBox } from './domain/secret-box.js';
@@ -38,6 +39,8 @@ export interface AdminApp extends ServiceApp {
   readonly http: AdminHttp;
   readonly relay: OutboxRelay;
   readonly presence: PresenceBoard;
+  /** FreePBX Follow-Me problems router announced */
+  readonly followMe: FollowMeBoard;
   /** Actual addresses after start(). */
   readonly addresses: { http?: string; ops?: string };
 }
@@ -57,10 +60,15 @@ export async function buildAdmin(
   const box = new SecretBox(loadKek(config, logger));
   const issuerKeys = parseIssuerKeys(config.LICENCE_PUBLIC_KEYS);
   if (issuerKeys.length === 0) logger.warn('LICENCE_PUBLIC_KEYS is empty: licence uploads will be refused');
-  await runMigrations(config.DATABASE_URL, config.DATABASE_SCHEMA, logger);
+  // connect (and fail with one line naming DATABASE_URL) before the migration runner, whose own
+  // connection error is a multi-line dump
   const pg = await connectPostgres(config.DATABASE_URL, logger, {
     searchPath: config.DATABASE_SCHEMA,
     max: config.ADMIN_PG_POOL_MAX,
+  });
+  await runMigrations(config.DATABASE_URL, config.DATABASE_SCHEMA, logger).catch(async (err) => {
+    await pg.close();
+    throw err;
   });
   const nats = await connectNats(config.NATS_URL, 'admin', logger).catch(async (err) => {
     await pg.close();
@@ -77,6 +85,7 @@ export async function buildAdmin(
   const locations = new LocationsRepo(pg.pool, changes);
   const users = new UsersRepo(pg.pool, changes);
   const presence = new PresenceBoard();
+  const followMe = new FollowMeBoard();
   const relay = new OutboxRelay({
     pool: pg.pool,
     nc: nats.nc,
@@ -140,6 +149,7 @@ export async function buildAdmin(
       keys,
       accounts,
       presence,
+      followMe,
       freepbx: new MysqlFreepbxImport(config.FREEPBX_DB_URL, changes, destinations, logger),
       audit: (q) => listAudit(pg.pool, q),
       ping: async () => {
@@ -162,9 +172,10 @@ export async function buildAdmin(
     http,
     relay,
     presence,
+    followMe,
     addresses,
     async start() {
-      subs = subscribeAll(nats.nc, names, { phone, presence, logger });
+      subs = subscribeAll(nats.nc, names, { phone, presence, followMe, logger });
       relay.start();
       sweeper = setInterval(() => {
         keys.sweep().catch((err: unknown) => logger.warn({ err: String(err) }, 'key sweep failed'));
