@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
 const env = {
@@ -83,6 +84,30 @@ const services = [
     nodeArgs: ['--max-semi-space-size=8', '--max-old-space-size=384'],
   },
 ];
+// Every service's configuration is checked before any starts: a mistake in one is reported (one line
+// each, naming the variable) without starting, then stopping, the others.
+const configLoaders = {
+  admin: 'loadAdminConfig',
+  'ami-bridge': 'loadAmiBridgeConfig',
+  router: 'loadRouterConfig',
+  ingest: 'loadIngestConfig',
+};
+let badConfigs = 0;
+for (const svc of services) {
+  const config = await import(pathToFileURL(join(root, 'services', svc.name, 'dist', 'config.js')).href);
+  try {
+    config[configLoaders[svc.name]]({ ...env, ...svc.env });
+  } catch (err) {
+    console.error(`✗ ${svc.name}: ${err instanceof Error ? err.message : String(err)}`);
+    badConfigs++;
+  }
+}
+if (badConfigs > 0) {
+  await simulator?.stop();
+  console.error('nothing was started: fix the settings above (deploy/.env.example lists every variable)');
+  process.exit(78);
+}
+
 const verbose = process.env.SA_START_VERBOSE === '1';
 const children = [];
 let stopping = false;
