@@ -142,4 +142,10 @@ describe('deploy/compose.yaml', () => {
     assert.match(dockerfile, /turbo run build/);
     assert.match(dockerfile, /^USER node$/m);
   });
+
+  it('given the Dockerfile, when read, then the CLIs are built and on the PATH as commands', () => {
+    const dockerfile = readDeploy('Dockerfile');
+    assert.match(dockerfile, /--filter=@sa\/phone-client/, 'sa-phone is built');
+    assert.match(dockerfile, /^ENV .*PATH=\/app\/node_modules\/\.bin:\$PATH/m);
+  });
 });

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `sa-licence` command (npm bin, on the PATH via npx or node_modules/.bin): runs the built CLI.
+// A committed shim, so it stays executable after every build (tsc writes files without +x).
+try {
+  await import('../dist/cli/sa-licence.js');
+} catch (err) {
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('dist/cli/sa-licence.js'))
+    throw err;
+  console.error(
+    'sa-licence: not built yet: run `npm start` or `npx turbo run build` in the repository first',
+  );
+  process.exit(69);
+}
