@@ -34,25 +34,32 @@ export function astDbCliOutput(db: ReadonlyMap<string, string>, command: string)
   }
   if (verb === 'showkey') {
     if (args.length !== 1) return SHOWKEY_USAGE;
-    const suffix = likePattern(`%/${args[0]}`);
-    return listing(db, (k) => suffix.test(asciiLower(k)));
+    return listing(db, like(`%/${args[0]}`));
   }
   return undefined;
 }
 
 function listing(db: ReadonlyMap<string, string>, selected: (key: string) => boolean): string[] {
-  const entries = [...db.entries()]
-    .filter(([k]) => selected(k))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries: [string, string][] = [];
+  for (const entry of db) if (selected(entry[0])) entries.push(entry);
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return [...entries.map(([k, v]) => `${k.padEnd(50)}: ${v.padEnd(25)}`), `${entries.length} results found.`];
 }
 
-/** SQLite `LIKE <pattern>` (no ESCAPE) as a regular expression over ASCII-lowered text. */
-function likePattern(pattern: string): RegExp {
+/** SQLite `key LIKE <pattern>` (no ESCAPE). A test runs over every AstDB key, so `%<literal>` is cheap. */
+function like(pattern: string): (key: string) => boolean {
+  const p = asciiLower(pattern);
+  const literal = p.slice(1);
+  if (p.startsWith('%') && !/[%_]/.test(literal)) {
+    const n = literal.length;
+    // toLowerCase also folds non-ASCII letters, so a candidate is confirmed with ASCII folding only
+    return (key) =>
+      key.length >= n && key.slice(-n).toLowerCase() === literal && asciiLower(key.slice(-n)) === literal;
+  }
   let body = '';
-  for (const c of asciiLower(pattern))
-    body += c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
-  return new RegExp(`^${body}$`, 's');
+  for (const c of p) body += c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+  const re = new RegExp(`^${body}$`, 's');
+  return (key) => re.test(asciiLower(key));
 }
 
 function asciiLower(s: string): string {
