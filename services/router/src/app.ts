@@ -276,7 +276,8 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
         }
       },
       wanted: (ext, d, known) => followMeWanted(ext, d.targetDial, followMe, known),
-      repair: (ext, partition, d) => sync.repair(ext, partition, d),
+      repair: (ext, partition, d, readAt) => sync.repair(ext, partition, d, readAt),
+      writeMark: () => sync.writeCount(),
       periodMs: config.FOLLOWME_VERIFY_S * 1000,
       clock,
       logger: followMeLogger,

@@ -76,9 +76,10 @@ export const routerEnv = z.object({
     }, 'must be a regular expression')
     .default('^[0-9]{2,6}$'),
   /**
-   * followme/both: every this many seconds one `database show AMPUSER` (one AMI Command) re-reads
-   * the extension list and the owned users' Follow-Me keys, puts back what FreePBX rewrote (reload,
-   * page save) and reports users without a saved Follow Me. 0 = never (pattern only, no repair).
+   * followme/both: every this many seconds seven small `database showkey <key>` reads (AMI
+   * Commands, FollowMeGuard) re-read the extension list and the owned users' Follow-Me keys, put
+   * back what FreePBX rewrote (reload, page save) and report users without a saved Follow Me.
+   * 0 = never (pattern only, no repair).
    */
   FOLLOWME_VERIFY_S: int(5, 0, 3600),
   /** redirect a routed call that still rings when the user's target changes */

@@ -265,6 +265,63 @@ describe('router with ami-bridge and the AMI test server: ringing-call redirects
   });
 });
 
+describe('Follow-Me check at scale: 2,000 FreePBX extensions in AstDB (AMI test server)', () => {
+  const VERIFY_S = 1;
+  const RESTORED_WITHIN_MS = VERIFY_S * 1000 + 1500;
+  /** far below ami-bridge's 1 MB AMI message limit and NATS's 1 MB default max_payload */
+  const ANSWER_LIMIT = 256 * 1024;
+  const s = new Stack();
+  const logs: string[] = [];
+  before(() =>
+    s.start({ ASTERISK_TARGET_MODE: 'followme', FOLLOWME_VERIFY_S: String(VERIFY_S) }, ['230', '233'], {
+      config: followMeConfig,
+      logs,
+      seed: (ami) => {
+        // extensions 200-2199, each with a saved FreePBX 17 Follow Me (16 keys) except 233: about
+        // 50,000 AMPUSER keys, ~4 MB as one `database show AMPUSER`
+        for (let n = 200; n < 2200; n++) {
+          const ext = String(n);
+          ami.addFreePbxExtension(ext);
+          if (ext !== '233') ami.followMePageSave(ext, { grplist: '99999#', strategy: 'ringall' });
+        }
+      },
+    }),
+  );
+  after(() => s.stop());
+  const fm = (ext: string, key: string) => s.ami.dbGet('AMPUSER', `${ext}/followme/${key}`);
+  const routerKeys = (ext: string) =>
+    ['grplist', 'grptime', 'prering', 'strategy', 'ddial'].map((k) => `${k}=${fm(ext, k)}`).join(' ');
+
+  test('given 2,000 extensions with saved Follow Me, when checked every second, then the extension list is read, a page save is repaired within one check, 233 is reported, and every AMI answer stays far below 1 MB', async () => {
+    await s.moveTo('230', CONF_AP);
+    // room 100 is no extension in AstDB (the pattern alone would write it plain)
+    const wanted = 'grplist=100# grptime=20 prering=0 strategy=ringall ddial=DIRECT';
+    await waitFor(() => routerKeys('230') === wanted, 'router keys for room 100 (100#)');
+    const t0 = Date.now();
+    s.ami.followMePageSave('230', { grplist: '600#', strategy: 'ringallv2-prim', prering: 7 });
+    await waitFor(() => routerKeys('230') === wanted, 'router keys back after the page save', 10_000);
+    const took = Date.now() - t0;
+    assert.ok(took <= RESTORED_WITHIN_MS, `restored after ${took} ms`);
+    await waitFor(
+      () =>
+        logs.some((l) => l.includes('"code":"ROUTER_FOLLOWME_MISSING"') && l.includes('"extension":"233"')),
+      '233 reported without a saved Follow Me',
+    );
+    assert.ok(!logs.some((l) => l.includes('ROUTER_FOLLOWME_READ_FAILED')), 'no failed read');
+    assert.ok(
+      !logs.some((l) => l.includes('"code":"ROUTER_FOLLOWME_MISSING"') && l.includes('"extension":"230"')),
+      '230 has a saved Follow Me',
+    );
+    const answers = s.ami.commandAnswers;
+    assert.ok(answers.length > 0, 'router read AstDB through the Command action');
+    const largest = answers.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    assert.ok(
+      largest.bytes < ANSWER_LIMIT,
+      `largest Command answer ${largest.bytes} bytes (${largest.command}), limit ${ANSWER_LIMIT}`,
+    );
+  });
+});
+
 const AWAY_AP = 'aa:bb:cc:00:00:03';
 const COLLEAGUE_AP = 'aa:bb:cc:00:00:04';
 
@@ -403,7 +460,7 @@ describe('issue 21: router Follow-Me mode against FreePBX 17 / Issabel 2.x behav
     assert.match(metrics, /sa_router_followme_missing\{reason="no-followme"[^}]*\} 1\n/);
     assert.match(metrics, /sa_router_followme_missing\{reason="not-an-extension"[^}]*\} 1\n/);
     const checks = () =>
-      s.ami.actions('Command').filter((m) => m.get('Command') === 'database show AMPUSER').length;
+      s.ami.actions('Command').filter((m) => m.get('Command') === 'database showkey cidname').length;
     const seen = checks();
     await waitFor(() => checks() >= seen + 2, 'two more checks');
     const warnings = logs.filter(

@@ -12,7 +12,7 @@
 // rings a plain list entry only when it is a real FreePBX extension (one with AMPUSER/<n>/* keys);
 // anything else (a Misc Destination such as room 100, a number like 600 that is no extension, an
 // external number) is dialled only with a trailing `#`. The caller passes the extensions it read
-// from AstDB (adapters: `database show AMPUSER`), or null when it could not read them; then
+// from AstDB (FollowMeGuard: `database showkey cidname`), or null when it could not read them; then
 // FOLLOWME_INTERNAL_PATTERN decides.
 
 export type TargetMode = 'astdb' | 'followme' | 'both';

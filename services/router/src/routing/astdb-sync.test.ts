@@ -118,9 +118,24 @@ test('issue 21: given a version written in this AMI session, when FreePBX change
   const { sync, writes } = rig();
   sync.push('235', 0, decision(3, '100'));
   await sync.idle();
-  sync.repair('235', 0, decision(3, '100'));
+  assert.equal(sync.repair('235', 0, decision(3, '100'), sync.writeCount()), true);
   await sync.idle();
-  sync.repair('235', 0, decision(2, '600'));
+  sync.repair('235', 0, decision(2, '600'), sync.writeCount());
   await sync.idle();
   assert.deepEqual(writes, ['235=100@3', '235=100@3']);
+});
+
+test('issue 21: given a user this instance has not written yet, or whose write is queued, running or confirmed after the Follow-Me check read AstDB, when that check asks for a repair, then nothing is written (the resync or that write puts the keys in place)', async () => {
+  const { sync, writes } = rig();
+  const readAt = sync.writeCount();
+  assert.equal(sync.repair('237', 0, decision(1, '100'), readAt), false, 'not written yet');
+  sync.push('237', 0, decision(1, '100'));
+  assert.equal(sync.repair('237', 0, decision(1, '100'), readAt), false, 'write still running');
+  await sync.idle();
+  assert.equal(sync.repair('237', 0, decision(1, '100'), readAt), false, 'confirmed after the read');
+  await sync.idle();
+  assert.deepEqual(writes, ['237=100@1']);
+  assert.equal(sync.repair('237', 0, decision(1, '100'), sync.writeCount()), true, 'a later read');
+  await sync.idle();
+  assert.deepEqual(writes, ['237=100@1', '237=100@1']);
 });

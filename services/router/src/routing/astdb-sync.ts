@@ -24,6 +24,8 @@ interface Wanted {
 interface Written {
   readonly version: number;
   readonly session: number;
+  /** writeCount() right after it was confirmed */
+  readonly count: number;
 }
 
 export interface AstDbSyncOptions {
@@ -36,6 +38,7 @@ export class AstDbSync {
   private readonly wanted = new Map<string, Wanted>();
   private readonly written = new Map<string, Written>();
   private session = 0;
+  private confirmed = 0;
   private readonly inFlight = new Set<string>();
   /** users with a write wanted while maxInFlight writes run, in arrival order */
   private readonly waiting = new UniqueQueue<string>();
@@ -81,13 +84,27 @@ export class AstDbSync {
     this.enqueue(extension, partition, decision, this.session);
   }
 
+  /** How many writes were confirmed so far; the Follow-Me check takes it before it reads AstDB. */
+  writeCount(): number {
+    return this.confirmed;
+  }
+
   /**
    * Write this version again even though it was written in this AMI session: Asterisk's copy was
    * changed behind router's back (FreePBX reload or Follow Me page save, seen by the Follow-Me
    * check). Never writes a version older than one already written or queued.
+   * `readAt` is writeCount() from before the keys were read. Only a user this instance wrote
+   * before readAt, with no write of it queued or running, is repaired: a queued or running write
+   * puts every key back anyway; before this instance's first write (start-up, a partition just
+   * taken) the resync or the decision's own write will; and a read older than router's last write
+   * says nothing about FreePBX (the next check looks again). Returns whether a write was queued.
    */
-  repair(extension: string, partition: number, decision: Decision): void {
+  repair(extension: string, partition: number, decision: Decision, readAt: number): boolean {
+    if (this.stopped || this.wanted.has(extension) || this.inFlight.has(extension)) return false;
+    const done = this.written.get(extension);
+    if (!done || done.count > readAt) return false;
     this.enqueue(extension, partition, decision, Number.POSITIVE_INFINITY);
+    return true;
   }
 
   private enqueue(extension: string, partition: number, decision: Decision, minSession: number): void {
@@ -132,7 +149,7 @@ export class AstDbSync {
       try {
         await this.deps.writer.writeTarget(extension, w.decision);
         failures = 0;
-        this.written.set(extension, { version: w.decision.version, session });
+        this.written.set(extension, { version: w.decision.version, session, count: ++this.confirmed });
         if (this.wanted.get(extension) === w) this.wanted.delete(extension);
         this.deps.onWritten?.(extension, w.decision);
         await this.deps.store.markPushed(w.partition, extension, w.decision.version).catch(() => {});

@@ -1,18 +1,27 @@
 // Follow-Me mode's watch over FreePBX (ASTERISK_TARGET_MODE followme/both). AstDB changes raise no
 // AMI event, and FreePBX rewrites the Follow-Me keys behind router's back: FreePBX 17's reload puts
 // strategy (and postdest, ringing ...) back from SQL, and saving a user's Follow Me page deletes the
-// whole AMPUSER/<ext>/followme tree and writes the form. So every FOLLOWME_VERIFY_S one read of the
-// AMPUSER family (one AMI Command through ami-bridge, whatever the number of users):
+// whole AMPUSER/<ext>/followme tree and writes the form. So every FOLLOWME_VERIFY_S one check reads
+// the few AMPUSER keys it needs (FOLLOWME_CHECK_KEYS: router's five, followme/changecid, cidname),
+// one small AMI Command each through ami-bridge (`database showkey <key>`: about one line per
+// extension, so each answer stays far below the 1 MB AMI and NATS limits with thousands of users):
 //  * refreshes the FreePBX extension list the write plan needs for the `#` rule;
 //  * compares each owned user's Follow-Me keys with what its current decision wants, and has
 //    AstDbSync write the decision again where they differ (never an older version than written);
 //  * classifies each owned user (saved Follow Me / none / no extension) and warns once per change,
 //    with the one step that fixes it.
-// When the read fails, the last extension list stays in use (FOLLOWME_INTERNAL_PATTERN until one
-// read succeeded) and nothing is repaired until a read succeeds again. A read without any AMPUSER
-// extension (no FreePBX) leaves the decision to the pattern as well.
+// When any read fails, the check fails as a whole: the last extension list stays in use
+// (FOLLOWME_INTERNAL_PATTERN until one check succeeded) and nothing is repaired until a check
+// succeeds again. A check without any AMPUSER extension (no FreePBX) leaves the decision to the
+// pattern as well.
 import type { Logger } from '@sa/platform';
-import { AmpuserSnapshot, type FollowMeUserStatus, followMeFix } from '../domain/ampuser-snapshot.js';
+import {
+  AmpuserSnapshot,
+  type AstDbEntry,
+  FOLLOWME_CHECK_KEYS,
+  type FollowMeUserStatus,
+  followMeFix,
+} from '../domain/ampuser-snapshot.js';
 import { followMeDrift, type KnownExtensions } from '../domain/followme.js';
 import type { Decision } from '../domain/types.js';
 import type { AstDbReader, UserStateStore } from './ports.js';
@@ -49,8 +58,14 @@ export interface FollowMeGuardDeps {
     decision: Decision,
     known: KnownExtensions,
   ) => ReadonlyMap<string, string>;
-  /** write the user's decision again (AstDbSync.repair) */
-  readonly repair: (extension: string, partition: number, decision: Decision) => void;
+  /**
+   * write the user's decision again, unless this router has not written it yet or its own write may
+   * be newer than the read (AstDbSync.repair; readAt = writeMark() before the read); true when a
+   * write was queued
+   */
+  readonly repair: (extension: string, partition: number, decision: Decision, readAt: number) => boolean;
+  /** a mark of router's own confirmed AstDB writes so far (AstDbSync.writeCount) */
+  readonly writeMark: () => number;
   readonly periodMs: number;
   readonly clock: () => number;
   readonly logger: Logger;
@@ -108,12 +123,17 @@ export class FollowMeGuard {
       });
   }
 
-  /** One check: read AMPUSER, refresh the extension list, repair drifted users, classify them. */
+  /** One check: read the AMPUSER keys, refresh the extension list, repair drifted users, classify them. */
   async check(): Promise<FollowMeCheckResult> {
     const { logger } = this.deps;
     let snapshot: AmpuserSnapshot;
+    let readAt: number;
     try {
-      snapshot = AmpuserSnapshot.parse(await this.deps.reader.show(FAMILY));
+      // one read after the other: each gets the whole AMI timeout, and Asterisk scans AstDB once at a time
+      readAt = this.deps.writeMark();
+      const reads: AstDbEntry[][] = [];
+      for (const key of FOLLOWME_CHECK_KEYS) reads.push(await this.deps.reader.showKey(key));
+      snapshot = AmpuserSnapshot.parse(reads.flat());
     } catch (err) {
       this.failures++;
       if (this.failures === 1 || this.failures % 60 === 0)
@@ -152,14 +172,14 @@ export class FollowMeGuard {
       if (!decision || this.stopped) continue;
       const actual = snapshot.followMe(extension);
       const drift = followMeDrift(this.deps.wanted(extension, decision, this.knownExtensions), actual);
-      if (drift.length === 0) continue;
+      // not yet written by this router, or its own write is pending or newer than the read
+      if (drift.length === 0 || !this.deps.repair(extension, partition, decision, readAt)) continue;
       repaired++;
       const found = drift.map((k) => `${k}=${actual?.get(k) ?? '(none)'}`).join(' ');
       logger.info(
         { event: 'followme_repair', extension, found, version: decision.version },
         `Follow-Me keys of ${extension} changed outside router (${found}): writing target ${decision.targetDial || '(none)'} again`,
       );
-      this.deps.repair(extension, partition, decision);
     }
     for (const ext of [...this.reports.keys()]) if (!seen.has(ext)) this.reports.delete(ext);
     const result = { ok: true, checked: users.length, repaired, missing: this.missingCounts() };

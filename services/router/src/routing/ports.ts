@@ -27,9 +27,12 @@ export interface AstDbWriter {
   writeTarget(extension: string, decision: Decision): Promise<void>;
 }
 
-/** Reads AstDB entries at and under /<family>[/<key>] (via ami-bridge). Throws when it could not. */
+/**
+ * Reads every AstDB entry whose key ends in /<key>, in any family and at any depth (via ami-bridge:
+ * `database showkey <key>`; ASCII case ignored). Throws when it could not.
+ */
 export interface AstDbReader {
-  show(family: string, key?: string): Promise<AstDbEntry[]>;
+  showKey(key: string): Promise<AstDbEntry[]>;
 }
 
 export interface ScenarioPublisher {

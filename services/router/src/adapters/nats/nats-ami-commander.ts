@@ -3,7 +3,7 @@
 // deployment's write plan (domain/followme.ts: our SMARTASSISTANT keys and/or the FreePBX
 // Follow-Me keys), stage after confirmed stage. Empty dial = delete our key, so the dialplan
 // falls back to the extension's normal handling. Also redirects a still-ringing call, and reads
-// AstDB trees (DbShow: `database show <family>/<key>`) for the Follow-Me check.
+// AstDB keys (DbShowKey: `database showkey <key>`) for the Follow-Me check.
 //
 // Requests are pipelined over one reply subscription (`<inbox>.<n>`) instead of nc.request: the
 // client library allocates two Error objects (stack traces) and a timer per request, which was
@@ -33,11 +33,13 @@ const ownKeysOnly: WritePlanner = (extension, d) =>
     null,
   );
 
+const SHOW_KEY_ORDER = 'astdb-showkey';
+
 type Action =
   | { dbPut: ReturnType<typeof v1.DbPut.create> }
   | { dbDel: ReturnType<typeof v1.DbDel.create> }
   | { redirect: ReturnType<typeof v1.Redirect.create> }
-  | { dbShow: ReturnType<typeof v1.DbShow.create> };
+  | { dbShowKey: ReturnType<typeof v1.DbShowKey.create> };
 
 interface Pending {
   readonly deadline: number;
@@ -122,9 +124,12 @@ export class NatsAmiCommander implements AstDbWriter, AstDbReader {
     await this.send(extension, { redirect: v1.Redirect.create({ channel, context, exten, priority }) });
   }
 
-  /** The AstDB entries at and under /<family>[/<key>] (one AMI Command in ami-bridge). */
-  async show(family: string, key = '', orderKey = `show:${family}`): Promise<AstDbEntry[]> {
-    const r = await this.send(orderKey, { dbShow: v1.DbShow.create({ family, key }) });
+  /**
+   * Every AstDB entry whose key ends in /<key> (one AMI Command in ami-bridge; reads share one order
+   * key, so ami-bridge runs them one at a time).
+   */
+  async showKey(key: string): Promise<AstDbEntry[]> {
+    const r = await this.send(SHOW_KEY_ORDER, { dbShowKey: v1.DbShowKey.create({ key }) });
     return (r.dbEntries ?? []).map((e) => ({ key: e.key ?? '', value: e.value ?? '' }));
   }
 
