@@ -135,7 +135,8 @@ for (const svc of services) {
     if (entry.event === 'listening') {
       const where = Object.entries(entry)
         .filter(([k]) => ['ops', 'http', 'udp'].includes(k))
-        .map(([k, v]) => `${k} ${v}`)
+        // admin bound to every address lists each one in `urls`
+        .map(([k, v]) => `${k} ${k === 'http' && Array.isArray(entry.urls) ? entry.urls.join(', ') : v}`)
         .join(', ');
       console.log(`${tag} listening: ${where}`);
     } else if (

@@ -1,4 +1,6 @@
 // Composition root: builds every adapter once, wires them, and returns { start, stop }.
+
+import type { AddressInfo } from 'node:net';
 import {
   connectNats,
   connectPostgres,
@@ -13,6 +15,7 @@ import {
 } from '@sa/platform';
 import { busNames } from '@sa/proto';
 import { loadKek } from './adapters/fs/kek-file.js';
+import { listenUrls } from './adapters/http/listen-urls.js';
 import { type AdminHttp, buildHttpApp } from './adapters/http/server.js';
 import { MysqlFreepbxImport } from './adapters/mysql/freepbx-import.js';
 import { subscribeAll } from './adapters/nats/handlers.js';
@@ -189,12 +192,14 @@ export async function buildAdmin(
         logger,
         readinessDetails: () => ({}),
       });
-      const httpAddress = await http.listen({ host: config.ADMIN_HOST, port: config.ADMIN_PORT });
-      addresses.http = httpAddress;
+      await http.listen({ host: config.ADMIN_HOST, port: config.ADMIN_PORT });
+      // bound to 0.0.0.0/::, every interface's address (Fastify's own answer is 127.0.0.1 only)
+      const urls = listenUrls(http.server.address() as AddressInfo);
+      addresses.http = urls[0];
       addresses.ops = ops.address;
       logger.info(
-        { event: 'listening', ops: ops.address, http: httpAddress },
-        `admin listening on ${httpAddress} (ops ${ops.address})`,
+        { event: 'listening', ops: ops.address, http: urls[0], urls },
+        `admin console at ${urls.join(', ')} (ops ${ops.address})`,
       );
     },
     async stop(reason) {
