@@ -31,7 +31,7 @@ import { LocationsRepo } from './adapters/pg/locations-repo.js';
 import { runMigrations } from './adapters/pg/migrate.js';
 import { PhoneRepo } from './adapters/pg/phone-repo.js';
 import { UsersRepo } from './adapters/pg/users-repo.js';
-import type { AdminConfig } from './config.js';
+import { type AdminConfig, trustedProxies } from './config.js';
 import { generatePassword } from './domain/credentials.js';
 import { FollowMeBoard } from './domain/followme-board.js';
 import { parseIssuerKeys } from './domain/licence.js';
@@ -142,6 +142,7 @@ export async function buildAdmin(
       loginRateMax: config.ADMIN_LOGIN_RATE_MAX,
       sessionTtlSeconds: config.ADMIN_SESSION_TTL_S,
       cookieSecure: config.ADMIN_COOKIE_SECURE,
+      trustedProxies: trustedProxies(config),
       ...(options.publicDir ? { publicDir: options.publicDir } : {}),
     },
     {

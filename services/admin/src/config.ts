@@ -1,4 +1,5 @@
 // Admin's environment: validated once at start-up, then frozen (see docs/api.md "Configuration").
+import { isIP } from 'node:net';
 import { commonEnv, env, loadConfig } from '@sa/platform';
 import { z } from 'zod';
 
@@ -35,7 +36,18 @@ export const adminEnvSchema = z.object({
   ADMIN_SESSION_TTL_S: env.positiveInt(8 * 3600),
   ADMIN_LOGIN_RATE_MAX: env.positiveInt(10),
   ADMIN_BODY_LIMIT: env.positiveInt(64 * 1024),
+  /** Secure flag on every session cookie; without it only on HTTPS requests (direct or per a trusted proxy). */
   ADMIN_COOKIE_SECURE: env.bool(false),
+  /**
+   * Reverse proxies (comma-separated IPs/CIDRs) whose X-Forwarded-Proto/-For admin believes: from them,
+   * `X-Forwarded-Proto: https` turns on HSTS, upgrade-insecure-requests and Secure cookies. Empty: none.
+   */
+  ADMIN_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .refine((v) => badProxyEntry(v) === undefined, {
+      error: (issue) => `"${badProxyEntry(String(issue.input))}" is not an IP address or CIDR`,
+    }),
   ADMIN_OUTBOX_POLL_MS: env.positiveInt(250),
   ADMIN_KEY_SWEEP_MS: env.positiveInt(5000),
   ADMIN_PG_POOL_MAX: env.positiveInt(10),
@@ -47,6 +59,30 @@ export type AdminConfig = Readonly<z.infer<typeof adminEnvSchema>>;
 
 export function loadAdminConfig(source: Record<string, string | undefined> = process.env): AdminConfig {
   return loadConfig(adminEnvSchema, source);
+}
+
+/** The entries of ADMIN_TRUSTED_PROXIES, for Fastify's trustProxy (false when empty). */
+export function trustedProxies(config: Pick<AdminConfig, 'ADMIN_TRUSTED_PROXIES'>): string[] | false {
+  const entries = proxyEntries(config.ADMIN_TRUSTED_PROXIES);
+  return entries.length > 0 ? entries : false;
+}
+
+function proxyEntries(spec: string): string[] {
+  return spec
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+}
+
+function badProxyEntry(spec: string): string | undefined {
+  return proxyEntries(spec).find((entry) => {
+    const [ip, bits, extra] = entry.split('/');
+    const family = isIP(ip ?? '');
+    if (family === 0 || extra !== undefined) return true;
+    if (bits === undefined) return false;
+    const max = family === 4 ? 32 : 128;
+    return !/^\d{1,3}$/.test(bits) || Number(bits) > max;
+  });
 }
 
 export function parseKek(value: string): Buffer | null {

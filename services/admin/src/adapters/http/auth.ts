@@ -7,6 +7,7 @@ import { DUMMY_HASH, verifyPassword } from '../../domain/credentials.js';
 import { AdminError } from '../../errors.js';
 import type { AccountsRepo, Principal } from '../pg/accounts-repo.js';
 import { errors } from './schemas.js';
+import { transportOf } from './security-headers.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -90,7 +91,7 @@ export function registerAuth(
         path: '/api',
         httpOnly: true,
         sameSite: 'strict',
-        secure: options.cookieSecure,
+        secure: options.cookieSecure || transportOf(request) === 'https',
         maxAge: options.sessionTtlSeconds,
       });
       request.log.info({ event: 'login', src: request.ip, username }, `admin ${username} logged in`);

@@ -3,7 +3,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -21,6 +20,7 @@ import { AdminError, ERRORS, invalid } from '../../errors.js';
 import { type AuthDeps, registerAuth } from './auth.js';
 import { type RouteDeps, registerRoutes } from './routes/index.js';
 import { ErrorBody } from './schemas.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 export const PUBLIC_DIR = fileURLToPath(new URL('../../../public', import.meta.url));
 
@@ -29,7 +29,10 @@ export interface HttpOptions {
   readonly bodyLimit: number;
   readonly loginRateMax: number;
   readonly sessionTtlSeconds: number;
+  /** Secure on every session cookie; otherwise only on HTTPS requests. */
   readonly cookieSecure: boolean;
+  /** Proxies whose X-Forwarded-Proto/-For are believed (Fastify trustProxy); false: none. */
+  readonly trustedProxies: string[] | false;
   readonly publicDir?: string;
 }
 
@@ -54,7 +57,7 @@ export async function buildHttpApp(options: HttpOptions, deps: RouteDeps & AuthD
     loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
+    trustProxy: options.trustedProxies,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
@@ -103,21 +106,7 @@ export async function buildHttpApp(options: HttpOptions, deps: RouteDeps & AuthD
     if (names.length > 0) throw invalid(`querystring.${names[0]}`, 'is not accepted by this route');
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-      },
-    },
-  });
+  await registerSecurityHeaders(app);
   await app.register(cookie);
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
