@@ -3,8 +3,9 @@
 // start it), then runs the four services as separate processes and prints where each listens.
 // Ctrl-C / SIGTERM stops them gracefully.
 import { spawn } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 
@@ -112,6 +113,50 @@ const verbose = process.env.SA_START_VERBOSE === '1';
 const children = [];
 let stopping = false;
 
+// `npm run try` (packages/e2e/src/try-phone.ts) needs admin access without anyone typing a password.
+// When admin generates the first admin password (ADMIN_PASSWORD unset, empty database), admin prints
+// it once; we do not store that password anywhere. Instead, once admin listens, we sign in with it
+// once and create a named, revocable API token ("npm-run-try", listed in the console's Automation page
+// and in the audit log as token:npm-run-try), kept for the try command in SA_TRY_TOKEN_FILE (default
+// .sa-local/admin-token: git-ignored, directory 0700, file 0600). The token opens the whole admin API,
+// like the password; delete the file and revoke the token when you stop trying things out.
+const tryTokenFile = resolve(root, env.SA_TRY_TOKEN_FILE ?? join('.sa-local', 'admin-token'));
+const firstAdmin = { password: null, url: null, done: false };
+async function saveTryToken() {
+  if (firstAdmin.done || !firstAdmin.password || !firstAdmin.url) return;
+  firstAdmin.done = true;
+  const api = `${firstAdmin.url.replace(/\/$/, '')}/api/v1`;
+  try {
+    const login = await fetch(`${api}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: firstAdmin.password }),
+    });
+    const session = await login.json();
+    if (!login.ok) throw new Error(`login -> ${login.status} ${session.code ?? ''}`);
+    const created = await fetch(`${api}/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+      body: JSON.stringify({ name: 'npm-run-try' }),
+    });
+    const body = await created.json();
+    if (!created.ok) throw new Error(`POST /tokens -> ${created.status} ${body.code ?? ''}`);
+    mkdirSync(dirname(tryTokenFile), { recursive: true, mode: 0o700 });
+    const tmp = `${tryTokenFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${body.token}\n`, { mode: 0o600, flag: 'wx' });
+    renameSync(tmp, tryTokenFile);
+    console.log(
+      `saved an admin API token ("npm-run-try") for \`npm run try\` in ${relative(root, tryTokenFile) || tryTokenFile} (mode 0600)`,
+    );
+  } catch (err) {
+    console.log(
+      `! could not save an admin API token for \`npm run try\` (${err instanceof Error ? err.message : err}): run it with ADMIN_PASSWORD set`,
+    );
+  } finally {
+    firstAdmin.password = null;
+  }
+}
+
 for (const svc of services) {
   const child = spawn(
     process.execPath,
@@ -133,6 +178,10 @@ for (const svc of services) {
       return;
     }
     if (entry.event === 'listening') {
+      if (svc.name === 'admin' && typeof entry.http === 'string') {
+        firstAdmin.url = entry.http;
+        void saveTryToken();
+      }
       const where = Object.entries(entry)
         .filter(([k]) => ['ops', 'http', 'udp'].includes(k))
         // admin bound to every address lists each one in `urls`
@@ -147,7 +196,14 @@ for (const svc of services) {
       console.log(`${tag} ${entry.level ?? ''} ${entry.msg ?? line}`);
     }
   });
-  createInterface({ input: child.stderr }).on('line', (line) => console.error(`${tag} ${line}`));
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    console.error(`${tag} ${line}`);
+    const generated = svc.name === 'admin' && /created account "admin" with generated password (\S+)/.exec(line);
+    if (generated) {
+      firstAdmin.password = generated[1];
+      void saveTryToken();
+    }
+  });
   child.on('exit', (code, signal) => {
     console.log(`${tag} exited (${code ?? signal})`);
     if (!stopping) stopAll(`${svc.name} exited`, 1);
