@@ -23,7 +23,11 @@ export async function loginAdmin(baseUrl: string, username: string, password: st
   });
   const body = (await res.json()) as { token?: string };
   if (res.status !== 200 || !body.token) throw new AdminApiError(res.status, body, 'login');
-  const token = body.token;
+  return adminApi(baseUrl, body.token);
+}
+
+/** The admin API with a bearer token: a session token from login, or an API token (`sat_…`). */
+export function adminApi(baseUrl: string, token: string): AdminApi {
   return {
     async request<T>(method: string, path: string, payload?: unknown): Promise<T> {
       const r = await fetch(`${baseUrl}/api/v1${path}`, {
