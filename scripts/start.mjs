@@ -145,8 +145,9 @@ async function saveTryToken() {
     const tmp = `${tryTokenFile}.${process.pid}.tmp`;
     writeFileSync(tmp, `${body.token}\n`, { mode: 0o600, flag: 'wx' });
     renameSync(tmp, tryTokenFile);
+    const shown = relative(root, tryTokenFile);
     console.log(
-      `saved an admin API token ("npm-run-try") for \`npm run try\` in ${relative(root, tryTokenFile) || tryTokenFile} (mode 0600)`,
+      `saved an admin API token ("npm-run-try") for \`npm run try\` in ${shown && !shown.startsWith('..') ? shown : tryTokenFile} (mode 0600)`,
     );
   } catch (err) {
     console.log(
@@ -198,7 +199,8 @@ for (const svc of services) {
   });
   createInterface({ input: child.stderr }).on('line', (line) => {
     console.error(`${tag} ${line}`);
-    const generated = svc.name === 'admin' && /created account "admin" with generated password (\S+)/.exec(line);
+    const generated =
+      svc.name === 'admin' && /created account "admin" with generated password (\S+)/.exec(line);
     if (generated) {
       firstAdmin.password = generated[1];
       void saveTryToken();
