@@ -260,3 +260,40 @@ test('given the board stream is open, when the router announces a scenario chang
   assert.match(text, /event: presence/);
   assert.equal((await h.call('GET', '/api/v1/presence')).json.items[0].scenarioName, 'Office');
 });
+
+test("given router announces a user without a saved Follow Me, when the API is asked, then it lists the user with router's fix until router announces ok (issue 21)", async () => {
+  await using h = await startHarness();
+  const c = await h.nats();
+  const names = busNames(h.prefix);
+  const fix =
+    'Applications > Follow Me for 233: save once with ring strategy ringall and "Destination if no answer" set (any list: router replaces it), then Apply Config';
+  const announce = (status: number, checkedAtMs: number, text: string) =>
+    c.nc.publish(
+      names.followMeStatus('233'),
+      encodeMessage(
+        v1.FollowMeStatusChanged,
+        v1.FollowMeStatusChanged.create({
+          extension: '233',
+          status,
+          fix: text,
+          checkedAtMs,
+          republishMs: 60_000,
+        }),
+        'FollowMeStatusChanged',
+      ),
+    );
+  assert.deepEqual((await h.call('GET', '/api/v1/followme-status')).json, { items: [] });
+  const checkedAtMs = Date.now();
+  announce(v1.FollowMeStatus.FOLLOW_ME_STATUS_NO_FOLLOWME, checkedAtMs, fix);
+  const listed = await eventually(async () => {
+    const items = (await h.call('GET', '/api/v1/followme-status')).json.items;
+    return items.length > 0 ? items : undefined;
+  });
+  assert.deepEqual(listed, [
+    { extension: '233', status: 'no-followme', fix, checkedAt: new Date(checkedAtMs).toISOString() },
+  ]);
+  announce(v1.FollowMeStatus.FOLLOW_ME_STATUS_OK, checkedAtMs + 5000, '');
+  await eventually(async () =>
+    (await h.call('GET', '/api/v1/followme-status')).json.items.length === 0 ? true : undefined,
+  );
+});

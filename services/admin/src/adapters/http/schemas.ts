@@ -158,5 +158,16 @@ export const Presence = Type.Object({
   version: Type.Number(),
 });
 
+export const FollowMeProblem = Type.Object({
+  extension: Type.String(),
+  status: Type.Union([
+    Type.Literal('no-followme'),
+    Type.Literal('not-an-extension'),
+    Type.Literal('unknown'),
+  ]),
+  fix: Type.String(),
+  checkedAt: Type.String(),
+});
+
 /** Standard error responses every route documents. */
 export const errors = { '4xx': ErrorBody, '5xx': ErrorBody };

@@ -2,25 +2,34 @@
 //   names.phoneTargets        PhoneTargetsRequest -> PhoneTargetsReply   (queue group "admin")
 //   names.setSecret           SetSecretRequest    -> SetSecretReply      (queue group "admin")
 //   names.scenarioChangedAll  ScenarioChanged     -> presence board
+//   names.followMeStatusAll   FollowMeStatusChanged -> Follow-Me problems (FreePBX Follow-Me mode)
 import type { Logger, NatsConnection } from '@sa/platform';
 import { type BusNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
+import type { FollowMeBoard, FollowMeStatus } from '../../domain/followme-board.js';
 import type { PresenceBoard } from '../../domain/presence-board.js';
 import type { PhoneRequests } from './phone-requests.js';
 
 type Subscription = ReturnType<NatsConnection['subscribe']>;
 
+const FOLLOW_ME_STATUSES: Record<number, FollowMeStatus | undefined> = {
+  [v1.FollowMeStatus.FOLLOW_ME_STATUS_OK]: 'ok',
+  [v1.FollowMeStatus.FOLLOW_ME_STATUS_NO_FOLLOWME]: 'no-followme',
+  [v1.FollowMeStatus.FOLLOW_ME_STATUS_NOT_AN_EXTENSION]: 'not-an-extension',
+};
+
 export function subscribeAll(
   nc: NatsConnection,
   names: BusNames,
-  deps: { phone: PhoneRequests; presence: PresenceBoard; logger: Logger },
+  deps: { phone: PhoneRequests; presence: PresenceBoard; followMe: FollowMeBoard; logger: Logger },
 ): Subscription[] {
   const log = deps.logger.child({ component: 'nats-handlers' });
   const subs = [
     nc.subscribe(names.phoneTargets, { queue: 'admin' }),
     nc.subscribe(names.setSecret, { queue: 'admin' }),
     nc.subscribe(names.scenarioChangedAll),
+    nc.subscribe(names.followMeStatusAll),
   ] as const;
-  const [targets, secret, scenarios] = subs;
+  const [targets, secret, scenarios, followMe] = subs;
 
   void (async () => {
     for await (const msg of targets) {
@@ -68,6 +77,27 @@ export function subscribeAll(
         log.warn(
           { err: err instanceof Error ? err.message : String(err), subject: msg.subject },
           'bad ScenarioChanged dropped',
+        );
+      }
+    }
+  })();
+
+  void (async () => {
+    for await (const msg of followMe) {
+      try {
+        const e = decodeMessage(v1.FollowMeStatusChanged, msg.data, 'FollowMeStatusChanged');
+        if (!e.extension) throw new Error('no extension');
+        deps.followMe.apply({
+          extension: e.extension,
+          status: FOLLOW_ME_STATUSES[e.status ?? 0] ?? 'unknown',
+          fix: e.fix ?? '',
+          checkedAtMs: Number(e.checkedAtMs) || Date.now(),
+          republishMs: Number(e.republishMs) || 0,
+        });
+      } catch (err) {
+        log.warn(
+          { err: err instanceof Error ? err.message : String(err), subject: msg.subject },
+          'bad FollowMeStatusChanged dropped',
         );
       }
     }

@@ -1,5 +1,6 @@
 // Every /api/v1 route, one registration per feature.
 import type { FastifyInstance } from 'fastify';
+import type { FollowMeBoard } from '../../../domain/followme-board.js';
 import type { PresenceBoard } from '../../../domain/presence-board.js';
 import type { AccountsRepo } from '../../pg/accounts-repo.js';
 import type { DestinationsRepo } from '../../pg/destinations-repo.js';
@@ -38,6 +39,7 @@ export interface RouteDeps {
   readonly audit: (q: { limit: number; cursor?: string; entity?: string }) => Promise<unknown>;
   readonly ping: () => Promise<void>;
   readonly presence: PresenceBoard;
+  readonly followMe: FollowMeBoard;
   readonly provisioning: Provisioning;
   readonly freepbx?: FreepbxImport;
 }

@@ -1,10 +1,11 @@
-// Health (public), audit log, "who is where" (JSON + Server-Sent Events), API tokens, FreePBX import.
+// Health (public), audit log, "who is where" (JSON + Server-Sent Events), Follow-Me problems, API
+// tokens, FreePBX import.
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { PresenceEntry } from '../../../domain/presence-board.js';
 import { AdminError } from '../../../errors.js';
 import { actorOf } from '../auth.js';
-import { Cursor, errors, Limit, Presence } from '../schemas.js';
+import { Cursor, errors, FollowMeProblem, Limit, Presence } from '../schemas.js';
 import type { RouteDeps } from './index.js';
 
 const AuditEntry = Type.Object({
@@ -72,6 +73,19 @@ export function registerOpsRoutes(app: FastifyInstance, deps: RouteDeps): void {
   };
   api.get('/presence', { schema: listSchema }, list);
   api.get('/board', { schema: { ...listSchema, summary: 'Alias of /presence' } }, list);
+
+  api.get(
+    '/followme-status',
+    {
+      schema: {
+        tags: ['presence'],
+        summary:
+          "Users whose FreePBX Follow Me ignores Smart Assistant's keys (Follow-Me mode), with the step that fixes it",
+        response: { 200: Type.Object({ items: Type.Array(FollowMeProblem) }), ...errors },
+      },
+    },
+    async () => ({ items: deps.followMe.problems() }),
+  );
 
   const open = new Set<import('node:http').ServerResponse>();
   app.addHook('preClose', async () => {
