@@ -56,6 +56,9 @@ export function createEndpoints(client) {
       current: () => client.get('/presence'),
       streamUrl: () => client.url('/presence/stream'),
     },
+    followMe: {
+      problems: () => client.get('/followme-status'),
+    },
     tokens: {
       list: () => client.get('/tokens'),
       create: (body) => client.post('/tokens', body),

@@ -1,8 +1,10 @@
-// "Who is where": each user's current scenario and target, kept live by the API's event stream.
+// "Who is where": each user's current scenario and target, kept live by the API's event stream, and
+// a warning for each user whose FreePBX Follow Me ignores Smart Assistant (GET /followme-status).
 
 import { fill, formatDateTime, h } from '../dom.js';
 import { openEventStream } from '../sse-stream.js';
 import { badge, dataTable } from '../ui/data-table.js';
+import { followMeLabel, followMeWarnings } from '../ui/followme-warnings.js';
 import { listItems } from '../ui/pager.js';
 import { loadError, pageFrame, resultsRegion } from './page.js';
 
@@ -13,6 +15,8 @@ const STATUS_TEXT = {
   closed: 'Stopped',
 };
 const STATUS_TONE = { connecting: 'muted', live: 'success', reconnecting: 'warning', closed: 'muted' };
+/** Follow-Me problems change when someone edits FreePBX (router checks every few seconds): polled. */
+const FOLLOW_ME_POLL_MS = 30_000;
 
 export function render(root, { api }) {
   const status = h('span', { class: 'live-status', role: 'status', 'aria-live': 'polite' });
@@ -22,9 +26,11 @@ export function render(root, { api }) {
     actions: [status],
   });
   const results = resultsRegion();
-  body.append(results);
+  const followMe = h('div', {});
+  body.append(followMe, results);
   const users = new Map();
   let flashed = '';
+  let followMeProblems = new Map();
 
   function setStatus(value) {
     fill(status, badge(STATUS_TEXT[value] ?? value, STATUS_TONE[value] ?? 'muted'));
@@ -41,7 +47,12 @@ export function render(root, { api }) {
         columns: [
           {
             label: 'Extension',
-            render: (u) => h('strong', { class: u.extension === flashed ? 'flash' : undefined }, u.extension),
+            render: (u) => [
+              h('strong', { class: u.extension === flashed ? 'flash' : undefined }, u.extension),
+              followMeProblems.has(u.extension)
+                ? [' ', badge(followMeLabel(followMeProblems.get(u.extension)), 'warning')]
+                : null,
+            ],
           },
           { label: 'Scenario', render: (u) => u.scenarioName || h('span', { class: 'muted' }, '—') },
           { label: 'Calls go to', render: targetCell },
@@ -59,6 +70,21 @@ export function render(root, { api }) {
     flashed = entry.extension;
     draw();
   }
+
+  async function loadFollowMe() {
+    try {
+      const problems = listItems(await api.followMe.problems());
+      const next = new Map(problems.map((p) => [p.extension, p]));
+      if (JSON.stringify([...next]) === JSON.stringify([...followMeProblems])) return;
+      followMeProblems = next;
+      fill(followMe, followMeWarnings(problems));
+      if (users.size) draw();
+    } catch {
+      // the board itself still works; the next poll tries again
+    }
+  }
+  loadFollowMe();
+  const followMeTimer = setInterval(loadFollowMe, FOLLOW_ME_POLL_MS);
 
   setStatus('connecting');
   api.board
@@ -82,7 +108,10 @@ export function render(root, { api }) {
       }
     },
   });
-  return () => stream.close();
+  return () => {
+    clearInterval(followMeTimer);
+    stream.close();
+  };
 }
 
 function targetCell(user) {

@@ -3,6 +3,7 @@
 import { fill, h } from '../dom.js';
 import { badge, rowButton } from '../ui/data-table.js';
 import { confirmDialog } from '../ui/dialog.js';
+import { followMeWarnings } from '../ui/followme-warnings.js';
 import { formAlert, showFormError } from '../ui/form-errors.js';
 import { listItems } from '../ui/pager.js';
 import { loadError, pageFrame, resultsRegion } from './page.js';
@@ -52,13 +53,23 @@ export function render(root, { api, notify }) {
     load();
   });
   const results = resultsRegion();
-  body.append(picker, results);
+  const followMe = h('div', {});
+  body.append(picker, followMe, results);
+
+  async function loadFollowMe(extension) {
+    fill(followMe);
+    const problems = listItems(await api.followMe.problems().catch(() => null));
+    if (extension === state.extension)
+      fill(followMe, followMeWarnings(problems.filter((p) => p.extension === extension)));
+  }
 
   async function load() {
     if (!state.extension) {
+      fill(followMe);
       fill(results, h('p', { class: 'empty' }, 'Choose an extension to see its scenarios.'));
       return;
     }
+    loadFollowMe(state.extension);
     try {
       const [scenarios, destinations, locations] = await Promise.all([
         api.scenarios.list(state.extension),

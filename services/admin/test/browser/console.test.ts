@@ -396,6 +396,65 @@ describe('admin web console in headless Chromium', () => {
     await shot('16-board-live');
   });
 
+  it('given router announces users whose FreePBX Follow Me ignores it, then the board and the scenarios page show each with the fix (issue 21)', async () => {
+    const fix =
+      'Applications > Follow Me for 230: save once with ring strategy ringall and "Destination if no answer" set (any list: router replaces it), then Apply Config';
+    const expected = `${EXTENSION}: FreePBX ignores Smart Assistant's Follow-Me keys — no Follow Me is saved for this user. Fix: ${fix}.`;
+    const markup = '<b>Applications > Extensions</b> & <img src=x>';
+    const nats = await connectNats(testUrls.nats, 'console-test-router', logger);
+    try {
+      const names = busNames(prefix);
+      const announce = (extension: string, status: number, text: string) =>
+        nats.nc.publish(
+          names.followMeStatus(extension),
+          encodeMessage(
+            v1.FollowMeStatusChanged,
+            v1.FollowMeStatusChanged.create({
+              extension,
+              status,
+              fix: text,
+              checkedAtMs: Date.now(),
+              republishMs: 60_000,
+            }),
+            'FollowMeStatusChanged',
+          ),
+        );
+      announce(EXTENSION, v1.FollowMeStatus.FOLLOW_ME_STATUS_NO_FOLLOWME, fix);
+      announce('600', v1.FollowMeStatus.FOLLOW_ME_STATUS_NOT_AN_EXTENSION, markup);
+      await nats.nc.flush();
+    } finally {
+      await nats.close();
+    }
+    const token = String(await page.evaluate("sessionStorage.getItem('sa-admin-session')"));
+    await waitFor(
+      async () => {
+        const res = await fetch(`${baseUrl}/api/v1/followme-status`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        return ((await res.json()) as { items: unknown[] }).items.length === 2;
+      },
+      { what: 'admin lists both Follow-Me problems' },
+    );
+    await page.reload();
+    const warning = page.getByRole('alert').filter({ hasText: 'Follow-Me keys' });
+    await warning.getByText(expected, { exact: true }).waitFor();
+    await warning
+      .getByText(`600: Smart Assistant cannot route this user's calls in Follow-Me mode`)
+      .waitFor();
+    assert.ok((await textOf(warning)).includes(`Fix: ${markup}.`), 'router text shown as it is');
+    assert.equal(await warning.locator('b, img').count(), 0, 'router text is shown as text, never as markup');
+    const row = page.getByRole('row').filter({ hasText: 'SMART-Desk' });
+    assert.match(await textOf(row), /Follow Me not saved/);
+    await shot('16b-board-followme');
+
+    await page.getByRole('link', { name: 'Scenarios' }).click();
+    await page.getByLabel('Extension').fill(EXTENSION);
+    await page.getByRole('button', { name: 'Show scenarios' }).click();
+    await page.getByRole('alert').getByText(expected, { exact: true }).waitFor();
+    assert.equal(await page.getByText('600:', { exact: false }).count(), 0);
+    await shot('16c-scenarios-followme');
+  });
+
   it('given the changes made, when opening the audit log, then each change is listed with who made it', async () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     const deviceRow = page.getByRole('row').filter({ hasText: DEVICE_ID }).first();
