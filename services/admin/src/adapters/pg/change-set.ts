@@ -1,6 +1,8 @@
 // A unit of work: the caller's writes, their audit rows and the outbox rows describing them commit
 // together or not at all. Outbox rows take a transaction-scoped advisory lock before drawing their
 // sequence number, so seq order equals commit order and the relay can publish strictly in order.
+// Snapshots, sequence numbers and outbox rows are read and written in batches (a few statements per
+// 1,000 changes), so a bulk import of thousands of devices costs about what one edit does per row.
 import type { Pool, PoolClient } from '@sa/platform';
 import { encodeMessage, type smartassistant, v1 } from '@sa/proto';
 
@@ -8,18 +10,40 @@ import type { SecretBox } from '../../domain/secret-box.js';
 import { inTransaction } from './db.js';
 import {
   type DestinationRow,
-  deviceSnapshot,
+  deviceSnapshots,
   keyRingSnapshot,
   targetMessage,
-  userSnapshot,
+  userSnapshots,
 } from './snapshots.js';
 
 export const OUTBOX_LOCK = 0x5a0b0c;
+/** Rows per multi-row statement (audit, outbox) and entities per snapshot query. */
+const CHUNK = 1000;
+
+export interface AuditEntry {
+  readonly action: string;
+  readonly entity: string;
+  readonly entityId: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+type SubjectKind = 'device' | 'keyring' | 'user' | 'destination';
+
+interface PendingEvent {
+  readonly kind: SubjectKind;
+  readonly kvKey: string | null;
+  readonly kvDelete: boolean;
+  readonly sealed: boolean;
+  readonly encode: (seq: number) => Uint8Array;
+}
 
 export interface Tx {
   readonly client: PoolClient;
   readonly actor: string;
   audit(action: string, entity: string, entityId: string, before: unknown, after: unknown): Promise<void>;
+  /** The same audit rows as audit() one by one, written by one statement per 1,000 entries. */
+  auditMany(entries: readonly AuditEntry[]): Promise<void>;
   deviceChanged(deviceId: string): void;
   userChanged(extension: string): void;
   keyRingChanged(): void;
@@ -75,6 +99,24 @@ export class ChangeRunner {
             [actor, action, entity, entityId, json(before), json(after)],
           );
         },
+        auditMany: async (entries) => {
+          for (let i = 0; i < entries.length; i += CHUNK) {
+            const chunk = entries.slice(i, i + CHUNK);
+            await client.query(
+              `INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
+               SELECT $1, a, e, id, b::jsonb, af::jsonb
+                 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(a, e, id, b, af)`,
+              [
+                actor,
+                chunk.map((x) => x.action),
+                chunk.map((x) => x.entity),
+                chunk.map((x) => x.entityId),
+                chunk.map((x) => json(x.before)),
+                chunk.map((x) => json(x.after)),
+              ],
+            );
+          }
+        },
         deviceChanged: (id) => void devices.add(id),
         userChanged: (ext) => void users.add(ext),
         keyRingChanged: () => {
@@ -86,73 +128,107 @@ export class ChangeRunner {
       if (devices.size + users.size + destinations.size === 0 && !keyRing) return result;
       await client.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
       wrote();
+      const events: PendingEvent[] = [];
       for (const { row, deleted } of destinations.values()) {
-        await this.write(client, 'destination', null, false, (seq) =>
-          encodeMessage(
-            v1.DestinationChanged,
-            v1.DestinationChanged.create({ op: op(deleted), target: targetMessage(row), revision: seq }),
-            'DestinationChanged',
-          ),
-        );
-      }
-      for (const id of devices) {
-        const device = await deviceSnapshot(client, id);
-        await this.write(client, 'device', id, device === null, (seq) =>
-          encodeMessage(
-            v1.DeviceChanged,
-            v1.DeviceChanged.create({
-              op: op(device === null),
-              device: device ?? v1.Device.create({ deviceId: id }),
-              revision: seq,
-            }),
-            'DeviceChanged',
-          ),
-        );
-      }
-      for (const ext of users) {
-        const config = await userSnapshot(client, ext);
-        await this.write(client, 'user', ext, config.deleted, (seq) => {
-          config.revision = seq;
-          return encodeMessage(
-            v1.UserConfigChanged,
-            v1.UserConfigChanged.create({ op: op(config.deleted), config, revision: seq }),
-            'UserConfigChanged',
-          );
+        events.push({
+          kind: 'destination',
+          kvKey: null,
+          kvDelete: false,
+          sealed: false,
+          encode: (seq) =>
+            encodeMessage(
+              v1.DestinationChanged,
+              v1.DestinationChanged.create({ op: op(deleted), target: targetMessage(row), revision: seq }),
+              'DestinationChanged',
+            ),
         });
+      }
+      for (const ids of chunks([...devices])) {
+        const snapshots = await deviceSnapshots(client, ids);
+        for (const id of ids) {
+          const device = snapshots.get(id) ?? null;
+          events.push({
+            kind: 'device',
+            kvKey: id,
+            kvDelete: device === null,
+            sealed: false,
+            encode: (seq) =>
+              encodeMessage(
+                v1.DeviceChanged,
+                v1.DeviceChanged.create({
+                  op: op(device === null),
+                  device: device ?? v1.Device.create({ deviceId: id }),
+                  revision: seq,
+                }),
+                'DeviceChanged',
+              ),
+          });
+        }
+      }
+      for (const exts of chunks([...users])) {
+        const configs = await userSnapshots(client, exts);
+        for (const ext of exts) {
+          const config = configs.get(ext)!;
+          events.push({
+            kind: 'user',
+            kvKey: ext,
+            kvDelete: config.deleted,
+            sealed: false,
+            encode: (seq) => {
+              config.revision = seq;
+              return encodeMessage(
+                v1.UserConfigChanged,
+                v1.UserConfigChanged.create({ op: op(config.deleted), config, revision: seq }),
+                'UserConfigChanged',
+              );
+            },
+          });
+        }
       }
       if (keyRing) {
         const ring = await keyRingSnapshot(client, this.box);
-        await this.write(
-          client,
-          'keyring',
-          'ring',
-          false,
-          (seq) => {
+        events.push({
+          kind: 'keyring',
+          kvKey: 'ring',
+          kvDelete: false,
+          sealed: true,
+          encode: (seq) => {
             ring.revision = seq;
             return this.box.seal(encodeMessage(v1.KeyRingChanged, ring, 'KeyRingChanged'));
           },
-          true,
-        );
+        });
       }
+      for (const batch of chunks(events)) await this.write(client, batch);
       return result;
     });
   }
 
-  private async write(
-    client: PoolClient,
-    kind: 'device' | 'keyring' | 'user' | 'destination',
-    kvKey: string | null,
-    kvDelete: boolean,
-    encode: (seq: number) => Uint8Array,
-    sealed = false,
-  ): Promise<void> {
-    const { rows } = await client.query<{ seq: string }>("SELECT nextval('outbox_seq') AS seq");
-    const seq = Number(rows[0]!.seq);
+  /** Outbox rows in the given order: consecutive sequence numbers, one INSERT. */
+  private async write(client: PoolClient, events: readonly PendingEvent[]): Promise<void> {
+    const { rows } = await client.query<{ seq: string }>(
+      "SELECT nextval('outbox_seq') AS seq FROM generate_series(1, $1::int) ORDER BY 1",
+      [events.length],
+    );
+    const seqs = rows.map((r) => Number(r.seq));
     await client.query(
-      'INSERT INTO outbox (seq, subject_kind, kv_key, kv_delete, sealed, event) VALUES ($1, $2, $3, $4, $5, $6)',
-      [seq, kind, kvKey, kvDelete, sealed, Buffer.from(encode(seq))],
+      `INSERT INTO outbox (seq, subject_kind, kv_key, kv_delete, sealed, event)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::boolean[], $5::boolean[], $6::bytea[])`,
+      [
+        seqs,
+        events.map((e) => e.kind),
+        events.map((e) => e.kvKey),
+        events.map((e) => e.kvDelete),
+        events.map((e) => e.sealed),
+        events.map((e, i) => Buffer.from(e.encode(seqs[i]!))),
+      ],
     );
   }
+}
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 const op = (deleted: boolean): smartassistant.v1.ChangeOp =>

@@ -56,6 +56,20 @@ export async function deviceSnapshot(sql: Sql, deviceId: string): Promise<smarta
   return rows[0] ? deviceMessage(rows[0]) : null;
 }
 
+/** Many devices in one query (bulk changes); a missing id has no entry. */
+export async function deviceSnapshots(
+  sql: Sql,
+  deviceIds: readonly string[],
+): Promise<Map<string, smartassistant.v1.Device>> {
+  const { rows } = await sql.query<DeviceRow>(
+    `SELECT d.device_id, d.extension, d.enabled, d.allow_create_targets, l.tier, l.expires_at
+       FROM devices d LEFT JOIN licences l ON l.id = d.licence_id WHERE d.device_id = ANY($1::text[])`,
+    [deviceIds],
+  );
+  const nowMs = Date.now();
+  return new Map(rows.map((r) => [r.device_id, deviceMessage(r, nowMs)]));
+}
+
 export interface DestinationRow {
   id: string;
   name: string;
@@ -111,16 +125,35 @@ function ruleMessage(rule: RuleJson): smartassistant.v1.Rule {
 }
 
 export async function userSnapshot(sql: Sql, extension: string): Promise<smartassistant.v1.UserConfig> {
-  const exists = await sql.query('SELECT 1 FROM extensions WHERE extension = $1', [extension]);
-  if (exists.rowCount === 0) return v1.UserConfig.create({ extension, deleted: true });
+  return (await userSnapshots(sql, [extension])).get(extension)!;
+}
+
+/** Several users' configs in four queries whatever their number; an unknown extension is `deleted`. */
+export async function userSnapshots(
+  sql: Sql,
+  extensions: readonly string[],
+): Promise<Map<string, smartassistant.v1.UserConfig>> {
+  const exts = [...extensions];
+  const existing = await sql.query<{ extension: string }>(
+    'SELECT extension FROM extensions WHERE extension = ANY($1::text[])',
+    [exts],
+  );
+  const known = new Set(existing.rows.map((r) => r.extension));
   const scenarios = await sql.query<
-    DestinationRow & { sid: string; sname: string; position: number; rules: RuleJson[]; is_default: boolean }
+    DestinationRow & {
+      owner: string;
+      sid: string;
+      sname: string;
+      position: number;
+      rules: RuleJson[];
+      is_default: boolean;
+    }
   >(
-    `SELECT s.id AS sid, s.name AS sname, s.position, s.rules, s.is_default,
+    `SELECT s.extension AS owner, s.id AS sid, s.name AS sname, s.position, s.rules, s.is_default,
             t.id, t.name, t.dial, t.scope, t.extension, t.created_by
        FROM scenarios s JOIN destinations t ON t.id = s.destination_id
-      WHERE s.extension = $1 ORDER BY s.position`,
-    [extension],
+      WHERE s.extension = ANY($1::text[]) ORDER BY s.extension, s.position`,
+    [exts],
   );
   const locationIds = [
     ...new Set(scenarios.rows.flatMap((s) => s.rules.flatMap((r) => (r.locationId ? [r.locationId] : [])))),
@@ -133,25 +166,51 @@ export async function userSnapshot(sql: Sql, extension: string): Promise<smartas
         )
       ).rows
     : [];
-  const devices = await sql.query<{ device_id: string }>(
-    'SELECT device_id FROM devices WHERE extension = $1 ORDER BY device_id',
-    [extension],
+  const devices = await sql.query<{ extension: string; device_id: string }>(
+    'SELECT extension, device_id FROM devices WHERE extension = ANY($1::text[]) ORDER BY extension, device_id',
+    [exts],
   );
-  return v1.UserConfig.create({
-    extension,
-    scenarios: scenarios.rows.map((s) =>
-      v1.Scenario.create({
-        id: s.sid,
-        name: s.sname,
-        rules: s.rules.map(ruleMessage),
-        target: targetMessage(s),
-        priority: s.position,
-        isDefault: s.is_default,
+  const scenariosOf = groupBy(scenarios.rows, (s) => s.owner);
+  const devicesOf = groupBy(devices.rows, (d) => d.extension);
+  const configs = new Map<string, smartassistant.v1.UserConfig>();
+  for (const extension of exts) {
+    if (!known.has(extension)) {
+      configs.set(extension, v1.UserConfig.create({ extension, deleted: true }));
+      continue;
+    }
+    const own = scenariosOf.get(extension) ?? [];
+    const used = new Set(own.flatMap((s) => s.rules.flatMap((r) => (r.locationId ? [r.locationId] : []))));
+    configs.set(
+      extension,
+      v1.UserConfig.create({
+        extension,
+        scenarios: own.map((s) =>
+          v1.Scenario.create({
+            id: s.sid,
+            name: s.sname,
+            rules: s.rules.map(ruleMessage),
+            target: targetMessage(s),
+            priority: s.position,
+            isDefault: s.is_default,
+          }),
+        ),
+        locations: locations.filter((l) => used.has(l.id)).map((l) => v1.Location.create(l)),
+        deviceIds: (devicesOf.get(extension) ?? []).map((d) => d.device_id),
       }),
-    ),
-    locations: locations.map((l) => v1.Location.create(l)),
-    deviceIds: devices.rows.map((d) => d.device_id),
-  });
+    );
+  }
+  return configs;
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = groups.get(k);
+    if (list) list.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
 }
 
 export async function keyRingSnapshot(sql: Sql, box: SecretBox): Promise<smartassistant.v1.KeyRingChanged> {
