@@ -13,6 +13,9 @@ export interface BusNames {
   /** router -> world: ScenarioChanged */
   scenarioChanged(extension: string): string;
   readonly scenarioChangedAll: string;
+  /** router -> console: DeviceReported (every applied presence report) */
+  deviceReported(extension: string): string;
+  readonly deviceReportedAll: string;
   /** router -> console (FreePBX Follow-Me mode): FollowMeStatusChanged */
   followMeStatus(extension: string): string;
   readonly followMeStatusAll: string;
@@ -61,6 +64,8 @@ export function busNames(prefix = 'sa'): BusNames {
     choice: (e) => `${p}.phone.choice.${ext(e)}`,
     scenarioChanged: (e) => `${p}.router.scenario.${ext(e)}`,
     scenarioChangedAll: `${p}.router.scenario.*`,
+    deviceReported: (e) => `${p}.router.device.${ext(e)}`,
+    deviceReportedAll: `${p}.router.device.*`,
     followMeStatus: (e) => `${p}.router.followme.${ext(e)}`,
     followMeStatusAll: `${p}.router.followme.*`,
     callArrived: `${p}.ami.call.arrived`,

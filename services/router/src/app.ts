@@ -16,6 +16,7 @@ import {
 import { busNames, v1 } from '@sa/proto';
 import { queryAmiStatus } from './adapters/nats/ami-status-query.js';
 import { NatsScenarioPublisher, subscribe } from './adapters/nats/bus-subscriptions.js';
+import { NatsDeviceReportPublisher } from './adapters/nats/device-report-publisher.js';
 import { NatsFollowMePublisher } from './adapters/nats/followme-publisher.js';
 import { NatsAmiCommander } from './adapters/nats/nats-ami-commander.js';
 import { PhonePartitionConsumer } from './adapters/nats/phone-consumer.js';
@@ -170,6 +171,13 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
         ringing?.targetChanged(ext, d);
       },
     },
+    // every applied presence report, scenario changed or not: the console's board and last seen
+    reports: new NatsDeviceReportPublisher(
+      live.nc,
+      names,
+      settings.presenceTimeoutMs,
+      logger.child({ component: 'device-reports' }),
+    ),
     settings,
     clock,
     logger,

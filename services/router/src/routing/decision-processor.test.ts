@@ -2,9 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createLogger } from '@sa/platform';
 import type { RouterEvent } from '../domain/types.js';
-import { confNet, officeNet, officeRules, presence, settings, T0 } from '../test-support/engine-fixtures.js';
+import {
+  confNet,
+  net,
+  officeNet,
+  officeRules,
+  presence,
+  settings,
+  T0,
+} from '../test-support/engine-fixtures.js';
 import { DecisionProcessor } from './decision-processor.js';
-import type { CommitOutcome, StoredUser, UserCommit, UserStateStore } from './ports.js';
+import type { CommitOutcome, DeviceReport, StoredUser, UserCommit, UserStateStore } from './ports.js';
 import { OwnedStateCache } from './state-cache.js';
 
 /** Redis stand-in whose commits are held until the test releases them (a slow commit in flight). */
@@ -42,18 +50,20 @@ const logger = createLogger('router-test', 'silent');
 
 function rig() {
   const store = new GatedStore();
+  const reports: DeviceReport[] = [];
   const cache = new OwnedStateCache(1);
   cache.open(0);
   const processor = new DecisionProcessor({
     store: store as unknown as UserStateStore,
     rules: { get: () => officeRules(), extensions: () => [] },
     effects: { push: () => {} },
+    reports: { deviceReported: (r) => reports.push(r) },
     settings: { ...settings, hysteresisReports: 1 },
     clock: () => T0 + 60_000,
     logger,
     cache,
   });
-  return { store, cache, processor };
+  return { store, cache, processor, reports };
 }
 
 const until = async (probe: () => boolean) => {
@@ -97,5 +107,40 @@ describe('pipelined batches', () => {
     await assert.rejects(second, /earlier batch/);
     assert.deepEqual(store.applied, []);
     assert.equal(processor.usersInFlight, 0);
+  });
+});
+
+describe('device reports (issue 15)', () => {
+  test('given two reports of one device and a stale one of another in a batch, when committed, then the newest report alone is announced, with the decision after it', async () => {
+    const { store, processor, reports } = rig();
+    store.hold = false;
+    await processor.process(0, 1, batch({ 230: [presence(T0, officeNet, [], 'D2', 5)] }));
+    reports.length = 0;
+    const cafe = net('CafeNet', 'de:ad:be:ef:00:01');
+    await processor.process(
+      0,
+      1,
+      batch({
+        230: [
+          presence(T0 + 1000, cafe, [], 'D1', 1),
+          presence(T0 + 2000, cafe, [], 'D1', 2),
+          presence(T0 + 3000, confNet, [], 'D2', 4),
+        ],
+      }),
+    );
+    assert.deepEqual(
+      reports.map((r) => [r.extension, r.device.id, r.device.counter, r.device.seenAtMs, r.locationName]),
+      [['230', 'D1', 2, T0 + 2000, '']],
+    );
+    assert.equal(reports[0]!.device.connected?.ssid, 'CafeNet');
+    assert.ok(reports[0]!.decision, 'the decision after the report');
+  });
+
+  test('given a commit that fails, then nothing is announced', async () => {
+    const { store, processor, reports } = rig();
+    store.hold = false;
+    store.failNext = true;
+    await assert.rejects(processor.process(0, 1, batch({ 230: [presence(T0, officeNet, [], 'D1', 1)] })));
+    assert.deepEqual(reports, []);
   });
 });

@@ -2,7 +2,7 @@
 // load all (from the owned-partition cache, Redis only for misses) -> step the engine -> commit
 // all (compare-and-set, fenced by the partition epoch; issued in chunks with a yield between
 // them so call requests are served while a large batch is computed) -> hand changed decisions to
-// the effects. A user whose commit lost a race is evicted from the cache, reloaded and
+// the effects, and every applied presence report to `reports`. A user whose commit lost a race is evicted from the cache, reloaded and
 // re-applied; events already applied are skipped by their counters, so retries are idempotent.
 //
 // Batches may overlap (the consumer evaluates the next batch while the previous one's commit is in
@@ -14,9 +14,22 @@
 import type { Logger } from '@sa/platform';
 import { encodeState } from '../adapters/redis/state-codec.js';
 import { step } from '../domain/scenario-engine.js';
-import { type EngineSettings, emptyUserState, type RouterEvent } from '../domain/types.js';
+import {
+  type DeviceRecord,
+  type EngineSettings,
+  emptyUserState,
+  type RouterEvent,
+  type UserState,
+} from '../domain/types.js';
 import type { AstDbSync } from './astdb-sync.js';
-import type { CommitOutcome, RulesSource, StoredUser, UserCommit, UserStateStore } from './ports.js';
+import type {
+  CommitOutcome,
+  DeviceReportPublisher,
+  RulesSource,
+  StoredUser,
+  UserCommit,
+  UserStateStore,
+} from './ports.js';
 import type { OwnedStateCache } from './state-cache.js';
 
 export interface ProcessResult {
@@ -36,6 +49,8 @@ export class DecisionProcessor {
       store: UserStateStore;
       rules: RulesSource;
       effects: Pick<AstDbSync, 'push'>;
+      /** told of every applied presence report (DeviceReported), after its commit */
+      reports?: DeviceReportPublisher;
       settings: EngineSettings;
       clock: () => number;
       logger: Logger;
@@ -94,6 +109,19 @@ export class DecisionProcessor {
     }
   }
 
+  /** Every device whose presence counter the batch advanced: its newest report and the decision. */
+  private announceReports(extension: string, before: readonly DeviceRecord[], after: UserState): void {
+    for (const device of after.devices) {
+      let previous = 0;
+      for (const b of before) if (b.id === device.id) previous = b.counter;
+      if (device.counter <= previous) continue;
+      const locationName = device.location
+        ? (this.deps.rules.get(extension)?.locations.find((l) => l.id === device.location)?.name ?? '')
+        : '';
+      this.deps.reports!.deviceReported({ extension, device, locationName, decision: after.decision });
+    }
+  }
+
   /** users currently held by an unfinished batch (tests, diagnostics) */
   get usersInFlight(): number {
     return this.inFlight.size;
@@ -117,12 +145,15 @@ export class DecisionProcessor {
       if (states) for (const e of misses) states.set(e, stored.get(e) ?? null);
       const now = clock();
       const commits: UserCommit[] = [];
+      /** each commit's device records before the batch (to find the reports it applied) */
+      const before: (readonly DeviceRecord[])[] = [];
       const replies: Promise<CommitOutcome[]>[] = [];
       for (let i = 0; i < pending.length; i += CHUNK) {
         if (i > 0) await yieldToIo();
         const chunk: UserCommit[] = [];
         for (const extension of pending.slice(i, i + CHUNK)) {
           const prev = states?.get(extension) ?? stored.get(extension);
+          before.push(prev?.state.devices ?? emptyUserState.devices);
           const r = step(
             prev?.state ?? emptyUserState,
             batch.get(extension) ?? [],
@@ -162,6 +193,7 @@ export class DecisionProcessor {
           changed++;
           effects.push(c.extension, partition, c.state.decision);
         }
+        if (this.deps.reports) this.announceReports(c.extension, before[i]!, c.state);
       }
       if (retry.length > 0)
         this.deps.logger.debug({ users: retry.length, attempt }, 'commit conflict, retrying');

@@ -2,7 +2,7 @@
 import type { CallRecord, CommitOutcome, UserCommit } from '../adapters/redis/redis-user-state-store.js';
 import type { StoredUser } from '../adapters/redis/state-codec.js';
 import type { AstDbEntry, FollowMeUserStatus } from '../domain/ampuser-snapshot.js';
-import type { Decision, UserRules } from '../domain/types.js';
+import type { Decision, DeviceRecord, UserRules } from '../domain/types.js';
 
 export type { CallRecord, CommitOutcome, StoredUser, UserCommit };
 
@@ -37,6 +37,21 @@ export interface AstDbReader {
 
 export interface ScenarioPublisher {
   scenarioChanged(extension: string, decision: Decision): void;
+}
+
+/** A presence report router applied, with the user's decision right after it. */
+export interface DeviceReport {
+  readonly extension: string;
+  /** the device's record after the report (seenAtMs = the report's receive time) */
+  readonly device: DeviceRecord;
+  /** name of the location router places the device at ('' = no known location) */
+  readonly locationName: string;
+  readonly decision: Decision | null;
+}
+
+/** Announces every applied presence report (DeviceReported), changed scenario or not. */
+export interface DeviceReportPublisher {
+  deviceReported(report: DeviceReport): void;
 }
 
 /** One user's Follow-Me status as the console is told it (FollowMeAnnouncer). */

@@ -2,7 +2,7 @@
 import { type smartassistant, v1 } from '@sa/proto';
 import type { FollowMeUserStatus } from '../../domain/ampuser-snapshot.js';
 import type { ChoiceEvent, Decision, Net, PresenceEvent, RuleKind, UserRules } from '../../domain/types.js';
-import type { FollowMeAnnouncement } from '../../routing/ports.js';
+import type { DeviceReport, FollowMeAnnouncement } from '../../routing/ports.js';
 
 type Proto = typeof v1;
 type UserConfigMsg = smartassistant.v1.IUserConfig;
@@ -94,6 +94,34 @@ export function toScenarioChanged(extension: string, d: Decision): InstanceType<
     reason: d.reason,
     decidedAtMs: d.decidedAtMs,
     version: d.version,
+  });
+}
+
+const fromNet = (n: Net) => ({ ssid: n.ssid, bssid: n.bssid, rssiDbm: n.rssiDbm });
+
+export function toDeviceReported(
+  r: DeviceReport,
+  presenceTimeoutMs: number,
+): InstanceType<Proto['DeviceReported']> {
+  const d = r.decision;
+  const device = r.device;
+  return v1.DeviceReported.create({
+    deviceId: device.id,
+    extension: r.extension,
+    counter: device.counter,
+    reportedAtMs: device.seenAtMs,
+    ...(device.connected && { connected: fromNet(device.connected) }),
+    visible: device.visible.map(fromNet),
+    locationId: device.location,
+    locationName: r.locationName,
+    scenarioId: d?.scenarioId ?? '',
+    scenarioName: d?.scenarioName ?? '',
+    targetDial: d?.targetDial ?? '',
+    targetName: d?.targetName ?? '',
+    reason: d?.reason ?? '',
+    version: d?.version ?? 0,
+    decidedAtMs: d?.decidedAtMs ?? 0,
+    presenceTimeoutMs,
   });
 }
 
