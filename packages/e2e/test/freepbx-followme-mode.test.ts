@@ -4,12 +4,14 @@
 // context. The phone reports over ingest; calls are placed into the model.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { PhoneClient } from '@sa/phone-client';
+import type { PhoneClient } from '@sa/phone-client';
 import { waitFor } from '@sa/testkit';
 import { FreePbxModel, type PbxFamily } from '@sa/testkit/pbx';
 import {
   OFFICE_SCENARIO as O,
+  officePhone,
   provisionOfficeScenario,
+  reportUntil,
   type Stack,
   startStack,
   type WifiNetwork,
@@ -34,15 +36,7 @@ let phone: PhoneClient;
 
 const fm = (key: string) => stack.ami.dbGet('AMPUSER', `${O.extension}/followme/${key}`);
 
-async function report(net: WifiNetwork, until: () => boolean, what: string): Promise<void> {
-  await waitFor(
-    async () => {
-      await phone.send({ presence: { connected: net, visible: [net] } }, { timeoutMs: 300 });
-      return until();
-    },
-    { timeoutMs: 20_000, intervalMs: 200, what },
-  );
-}
+const report = (net: WifiNetwork, until: () => boolean, what: string) => reportUntil(phone, net, until, what);
 
 before(async () => {
   stack = await startStack({
@@ -55,10 +49,7 @@ before(async () => {
     },
   });
   await provisionOfficeScenario(stack);
-  phone = new PhoneClient(
-    { deviceId: O.deviceId, secret: O.serverKey, keyId: O.keyId },
-    { host: stack.ingestUdp.host, port: stack.ingestUdp.port, transport: 'http' },
-  );
+  phone = officePhone(stack);
 });
 after(async () => {
   await stack?.stop();

@@ -8,12 +8,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { PhoneClient } from '@sa/phone-client';
-import { repoRoot, waitFor } from '@sa/testkit';
+import type { PhoneClient } from '@sa/phone-client';
+import { repoRoot } from '@sa/testkit';
 import { FreePbxModel, MANUAL_FOLLOW_ME, type PbxFamily } from '@sa/testkit/pbx';
 import {
   OFFICE_SCENARIO as O,
+  officePhone,
   provisionOfficeScenario,
+  reportUntil,
   type Stack,
   startStack,
   type WifiNetwork,
@@ -28,13 +30,12 @@ const MOBILE = 'PSTN/0170123456';
 let stack: Stack;
 let phone: PhoneClient;
 
-async function moveTo(net: WifiNetwork, dial: string): Promise<void> {
-  await waitFor(
-    async () => {
-      await phone.send({ presence: { connected: net, visible: [net] } }, { timeoutMs: 300 });
-      return stack.ami.dbGet('SMARTASSISTANT', `${O.extension}/target`) === dial;
-    },
-    { timeoutMs: 20_000, intervalMs: 200, what: `target ${dial} in AstDB` },
+function moveTo(net: WifiNetwork, dial: string): Promise<void> {
+  return reportUntil(
+    phone,
+    net,
+    () => stack.ami.dbGet('SMARTASSISTANT', `${O.extension}/target`) === dial,
+    `target ${dial} in AstDB`,
   );
 }
 
@@ -45,10 +46,7 @@ function redirects(): string[] {
 before(async () => {
   stack = await startStack({ extraEnv: { 'ami-bridge': { CALL_WAIT_MS: '2000' } } });
   await provisionOfficeScenario(stack);
-  phone = new PhoneClient(
-    { deviceId: O.deviceId, secret: O.serverKey, keyId: O.keyId },
-    { host: stack.ingestUdp.host, port: stack.ingestUdp.port, transport: 'http' },
-  );
+  phone = officePhone(stack);
   await moveTo(O.office, O.dial.desk);
 });
 after(async () => {
