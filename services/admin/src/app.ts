@@ -23,6 +23,7 @@ import { OutboxRelay } from './adapters/nats/outbox-relay.js';
 import { PhoneRequests } from './adapters/nats/phone-requests.js';
 import { AccountsRepo } from './adapters/pg/accounts-repo.js';
 import { listAudit } from './adapters/pg/audit-repo.js';
+import { BulkRepo } from './adapters/pg/bulk-repo.js';
 import { ChangeRunner } from './adapters/pg/change-set.js';
 import { DestinationsRepo } from './adapters/pg/destinations-repo.js';
 import { DevicesRepo } from './adapters/pg/devices-repo.js';
@@ -152,6 +153,7 @@ export async function buildAdmin(
       users,
       keys,
       accounts,
+      bulk: new BulkRepo(pg.pool, changes),
       presence,
       followMe,
       freepbx: new MysqlFreepbxImport(config.FREEPBX_DB_URL, changes, destinations, logger),

@@ -42,6 +42,11 @@ export const ERRORS = {
     text: 'creating targets needs a premium licence and admin permission',
   },
   ADMIN_IMPORT_FAILED: { status: 502, text: 'the FreePBX database could not be read' },
+  ADMIN_IMPORT_ROWS_INVALID: {
+    status: 422,
+    text: 'rows of the CSV file have problems (each by line and column); nothing was written',
+  },
+  ADMIN_IMPORT_TOO_MANY_ROWS: { status: 413, text: 'the CSV file has more rows than one import takes' },
   ADMIN_INTERNAL: { status: 500, text: 'unexpected server error' },
 } as const;
 

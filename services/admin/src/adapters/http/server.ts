@@ -50,6 +50,10 @@ declare module 'fastify' {
     /** Every registered route (for the security tests and docs). */
     readonly routeList: RouteInfo[];
   }
+  interface FastifyContextConfig {
+    /** Largest file upload the route takes (it checks it); other bodies stay within bodyLimit. */
+    uploadLimit?: number;
+  }
 }
 
 export async function buildHttpApp(options: HttpOptions, deps: RouteDeps & AuthDeps): Promise<AdminHttp> {
@@ -84,10 +88,12 @@ export async function buildHttpApp(options: HttpOptions, deps: RouteDeps & AuthD
       .code(404)
       .send(errorBody('ADMIN_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
-  // Oversized bodies are refused on every route, including methods whose body Fastify ignores.
+  // Oversized bodies are refused on every route, including methods whose body Fastify ignores; a
+  // route taking file uploads (config.uploadLimit) checks those itself, JSON stays within bodyLimit.
   app.addHook('onRequest', async (request) => {
     const length = Number(request.headers['content-length'] ?? 0);
-    if (length > options.bodyLimit) {
+    const upload = request.routeOptions.config?.uploadLimit !== undefined && !isJson(request);
+    if (length > options.bodyLimit && !upload) {
       throw new AdminError(
         'ADMIN_REQUEST_TOO_LARGE',
         `request body of ${length} bytes exceeds ${options.bodyLimit}`,
@@ -139,6 +145,9 @@ export async function buildHttpApp(options: HttpOptions, deps: RouteDeps & AuthD
     await app.register(fastifyStatic, { root: publicDir, prefix: '/', index: 'index.html' });
   return app;
 }
+
+const isJson = (request: { headers: Record<string, unknown> }): boolean =>
+  /json/i.test(String(request.headers['content-type'] ?? ''));
 
 export function errorBody(code: string, message: string, details: Record<string, unknown> = {}) {
   return { error: { code, message, details } };

@@ -3,11 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { FollowMeBoard } from '../../../domain/followme-board.js';
 import type { PresenceBoard } from '../../../domain/presence-board.js';
 import type { AccountsRepo } from '../../pg/accounts-repo.js';
+import type { BulkRepo } from '../../pg/bulk-repo.js';
 import type { DestinationsRepo } from '../../pg/destinations-repo.js';
 import type { DevicesRepo } from '../../pg/devices-repo.js';
 import type { KeysRepo } from '../../pg/keys-repo.js';
 import type { LocationsRepo } from '../../pg/locations-repo.js';
 import type { UsersRepo } from '../../pg/users-repo.js';
+import { registerBulkRoutes } from './bulk.js';
 import { registerCatalogRoutes } from './catalog.js';
 import { registerDeviceRoutes } from './devices.js';
 import { registerKeyRoutes } from './keys.js';
@@ -36,6 +38,7 @@ export interface RouteDeps {
   readonly users: UsersRepo;
   readonly keys: KeysRepo;
   readonly accounts: AccountsRepo;
+  readonly bulk: BulkRepo;
   readonly audit: (q: { limit: number; cursor?: string; entity?: string }) => Promise<unknown>;
   readonly ping: () => Promise<void>;
   readonly presence: PresenceBoard;
@@ -50,4 +53,5 @@ export async function registerRoutes(api: FastifyInstance, deps: RouteDeps): Pro
   registerCatalogRoutes(api, deps);
   registerUserRoutes(api, deps);
   registerKeyRoutes(api, deps);
+  registerBulkRoutes(api, deps);
 }

@@ -1,0 +1,273 @@
+// Bulk onboarding files: which columns each kind of CSV has, reading one into rows (every problem named
+// by line and column, nothing thrown for bad content) and writing one (header row, fixed column order,
+// cells that a spreadsheet would run as a formula prefixed with '). Pure: csv-parse/csv-stringify do
+// the CSV syntax; the caller checks cell formats (the API's schemas) and everything the database knows.
+import { CsvError, parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+
+export const BULK_KINDS = ['users', 'devices', 'destinations'] as const;
+export type BulkKind = (typeof BULK_KINDS)[number];
+
+/** Largest CSV an import takes, and most data rows (the header line not counted). */
+export const MAX_CSV_BYTES = 5 * 1024 * 1024;
+export const MAX_CSV_ROWS = 50_000;
+/** Problems listed in a report; the total is always given. */
+export const MAX_REPORTED_PROBLEMS = 1000;
+
+export interface ColumnSpec {
+  readonly name: string;
+  readonly required: boolean;
+  readonly type: 'text' | 'boolean';
+  /** What a blank cell of an optional column means. */
+  readonly blank?: string | boolean;
+}
+
+const text = (name: string, required: boolean): ColumnSpec => ({
+  name,
+  required,
+  type: 'text',
+  ...(required ? {} : { blank: '' }),
+});
+const flag = (name: string, blank: boolean): ColumnSpec => ({
+  name,
+  required: false,
+  type: 'boolean',
+  blank,
+});
+
+/** Column order of exports; imports accept the columns in any order, optional ones may be left out. */
+export const COLUMNS: Readonly<Record<BulkKind, readonly ColumnSpec[]>> = {
+  users: [text('extension', true), text('displayName', false)],
+  devices: [
+    text('deviceId', true),
+    text('extension', true),
+    text('label', false),
+    flag('enabled', true),
+    flag('allowCreateTargets', false),
+  ],
+  destinations: [text('name', true), text('dial', true)],
+};
+
+/** The column that names a row's entity: it may appear once per file. */
+export const KEY_COLUMN: Readonly<Record<BulkKind, string>> = {
+  users: 'extension',
+  devices: 'deviceId',
+  destinations: 'name',
+};
+
+export type Cell = string | boolean;
+
+export interface CsvRow {
+  /** Line of the file where the record starts (the header is line 1). */
+  readonly line: number;
+  /** Only the columns the file has; a blank optional cell holds that column's `blank` value. */
+  readonly cells: Readonly<Record<string, Cell>>;
+}
+
+export interface CsvProblem {
+  readonly line: number;
+  /** A column name, or '' when the whole line is wrong. */
+  readonly column: string;
+  readonly message: string;
+}
+
+export interface CsvTable {
+  readonly kind: BulkKind;
+  readonly columns: readonly string[];
+  readonly rows: readonly CsvRow[];
+  /** Data lines read (good or not), the header not counted. */
+  readonly rowCount: number;
+  readonly problems: readonly CsvProblem[];
+}
+
+export type TooManyRows = { readonly tooManyRows: number };
+
+/** Checks one non-blank text cell; returns what is wrong with it, or null. */
+export type CellCheck = (kind: BulkKind, column: string, value: string) => string | null;
+
+const FORMULA_ESCAPED = /^'[=+\-@\t\r]/;
+const TRUE = new Set(['true', 'yes', 'y', '1', 'on']);
+const FALSE = new Set(['false', 'no', 'n', '0', 'off']);
+
+/** Header cells match column names ignoring case, spaces, '_' and '-' ("Device ID" is deviceId). */
+const headerKey = (name: string): string => name.toLowerCase().replace(/[\s_-]+/g, '');
+
+/**
+ * Reads a CSV file of one kind. Content problems (syntax, header, cells, duplicates) come back in
+ * `problems`; only more than `maxRows` data rows stops early.
+ */
+export function readCsvTable(
+  kind: BulkKind,
+  input: string,
+  check: CellCheck,
+  maxRows = MAX_CSV_ROWS,
+): CsvTable | TooManyRows {
+  const specs = COLUMNS[kind];
+  const expected = specs.map((s) => s.name).join(', ');
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(input, {
+      bom: true,
+      delimiter: detectDelimiter(input),
+      record_delimiter: ['\r\n', '\n', '\r'],
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      trim: true,
+      info: true,
+      to: maxRows + 2,
+    }) as unknown as typeof records;
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    const line = (err as CsvError & { lines?: number }).lines ?? 1;
+    return {
+      kind,
+      columns: [],
+      rows: [],
+      rowCount: 0,
+      problems: [{ line, column: '', message: syntaxMessage(err) }],
+    };
+  }
+  if (records.length > maxRows + 1) return { tooManyRows: maxRows };
+  const header = records[0];
+  if (!header) {
+    return {
+      kind,
+      columns: [],
+      rows: [],
+      rowCount: 0,
+      problems: [
+        { line: 1, column: '', message: `the file is empty; its first line names the columns: ${expected}` },
+      ],
+    };
+  }
+
+  const problems: CsvProblem[] = [];
+  const headerLine = startLine(header);
+  const byKey = new Map(specs.map((s) => [headerKey(s.name), s]));
+  const columns: (ColumnSpec | null)[] = [];
+  const seen = new Set<string>();
+  for (const name of header.record) {
+    const spec = byKey.get(headerKey(name)) ?? null;
+    if (!spec) {
+      problems.push({
+        line: headerLine,
+        column: name,
+        message:
+          name === ''
+            ? `a column has no name (columns: ${expected})`
+            : `unknown column (columns: ${expected})`,
+      });
+    } else if (seen.has(spec.name)) {
+      problems.push({ line: headerLine, column: spec.name, message: 'column appears twice' });
+    }
+    if (spec) seen.add(spec.name);
+    columns.push(spec);
+  }
+  for (const spec of specs) {
+    if (spec.required && !seen.has(spec.name)) {
+      problems.push({ line: headerLine, column: spec.name, message: 'required column missing' });
+    }
+  }
+  const rowCount = records.length - 1;
+  if (problems.length > 0) return { kind, columns: [], rows: [], rowCount, problems };
+
+  const key = KEY_COLUMN[kind];
+  const firstLineOf = new Map<string, number>();
+  const rows: CsvRow[] = [];
+  for (const entry of records.slice(1)) {
+    const line = startLine(entry);
+    const fields = entry.record;
+    if (fields.length !== columns.length) {
+      problems.push({
+        line,
+        column: '',
+        message: `has ${fields.length} values; the header names ${columns.length} columns`,
+      });
+      continue;
+    }
+    const cells: Record<string, Cell> = {};
+    let ok = true;
+    columns.forEach((spec, i) => {
+      if (!spec) return;
+      const raw = unescapeFormula(fields[i]!);
+      const problem = (message: string) => {
+        problems.push({ line, column: spec.name, message });
+        ok = false;
+      };
+      if (raw === '') {
+        if (spec.required) problem('required');
+        else cells[spec.name] = spec.blank!;
+        return;
+      }
+      if (spec.type === 'boolean') {
+        const lower = raw.toLowerCase();
+        if (TRUE.has(lower)) cells[spec.name] = true;
+        else if (FALSE.has(lower)) cells[spec.name] = false;
+        else problem(`"${clip(raw)}" is not true or false`);
+        return;
+      }
+      const wrong = check(kind, spec.name, raw);
+      if (wrong) problem(wrong);
+      else cells[spec.name] = raw;
+    });
+    const id = cells[key];
+    if (typeof id === 'string') {
+      const first = firstLineOf.get(id);
+      if (first !== undefined) {
+        problems.push({ line, column: key, message: `${clip(id)} appears again (first on line ${first})` });
+        ok = false;
+      } else firstLineOf.set(id, line);
+    }
+    if (ok) rows.push({ line, cells });
+  }
+  return { kind, columns: columns.filter((c) => c !== null).map((c) => c.name), rows, rowCount, problems };
+}
+
+/** The export of one kind: header row, then each row's cells in COLUMNS order. */
+export function writeCsv(kind: BulkKind, rows: readonly Readonly<Record<string, Cell>>[]): string {
+  const names = COLUMNS[kind].map((c) => c.name);
+  return stringify(
+    rows.map((row) => names.map((n) => cellText(row[n]))),
+    { header: true, columns: names, escape_formulas: true, record_delimiter: 'unix' },
+  );
+}
+
+const cellText = (value: Cell | undefined): string =>
+  value === undefined ? '' : typeof value === 'boolean' ? String(value) : value;
+
+/** Undoes the export's formula guard: '=…, '+…, '-…, '@… are read as =…, +…, -…, @…. */
+export function unescapeFormula(value: string): string {
+  return FORMULA_ESCAPED.test(value) ? value.slice(1) : value;
+}
+
+/** Spreadsheets in many locales save with ';' (or a tab): told by the header line. */
+function detectDelimiter(input: string): string {
+  const first = input.slice(0, 1024).split(/\r\n|\n|\r/, 1)[0] ?? '';
+  if (first.includes(',')) return ',';
+  if (first.includes(';')) return ';';
+  if (first.includes('\t')) return '\t';
+  return ',';
+}
+
+/** csv-parse counts the line a record ends on; a quoted value may span lines. */
+function startLine(entry: { record: string[]; info: { lines: number } }): number {
+  const inner = entry.record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0);
+  return entry.info.lines - inner;
+}
+
+function syntaxMessage(err: CsvError): string {
+  switch (err.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quoted value is not closed (a " opens it and nothing closes it before the end of the file)';
+    case 'INVALID_OPENING_QUOTE':
+      return 'a " inside a value that does not start with one: put the whole value in quotes and write the " twice';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'text right after a closing ": inside a quoted value write the " twice';
+    default:
+      return `not readable as CSV: ${err.message}`;
+  }
+}
+
+export const clip = (value: string, max = 40): string =>
+  value.length > max ? `${value.slice(0, max)}…` : value;
