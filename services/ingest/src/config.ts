@@ -20,7 +20,7 @@ export const ingestEnvSchema = z.object({
   /** comma-separated IPs or CIDRs whose X-Forwarded-For is believed */
   TRUSTED_PROXIES: z.string().default(''),
   TIMESTAMP_WINDOW_MS: env.positiveInt(120_000),
-  /** counters this far below the highest accepted one are rejected outright */
+  /** counters more than this below the highest accepted one are rejected outright (docs/protocol.md section 6) */
   REPLAY_WINDOW: env.positiveInt(1024),
   RATE_LIMIT_IP_PER_SEC: env.positiveInt(100),
   RATE_LIMIT_IP_BURST: env.positiveInt(200),

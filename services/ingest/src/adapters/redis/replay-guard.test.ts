@@ -29,6 +29,27 @@ describe('RedisReplayGuard', () => {
     assert.equal(await guard.firstUse('dev1', 1001), false, 'a later batch sees the earlier one');
   });
 
+  it('given a highest accepted counter H and the window W = 1024, when counters at the window edges arrive in order, then each gets what docs/protocol.md section 6 says', async () => {
+    const W = 1024;
+    const guard = new RedisReplayGuard(redis, { keyPrefix, window: W, markerTtlMs: 60_000 });
+    const H = 100_000;
+    // [counter, accepted?, why] in the order sent; each row sees the state the rows above left
+    const table: Array<[number, boolean, string]> = [
+      [H, true, 'first counter of the device: nothing remembered yet'],
+      [H, false, 'H again: seen'],
+      [H - W - 1, false, 'H - W - 1: more than W below H, too old'],
+      [H - W, true, 'H - W: exactly W below H, inside the window'],
+      [H - W, false, 'H - W again: seen'],
+      [H - 1, true, 'H - 1: inside the window, not seen'],
+      [H + 1, true, 'H + 1: above H, becomes the new highest'],
+      [H - W - 1, false, 'H - W - 1 again: still too old'],
+      [H + 1 - W, true, 'H + 1 - W: exactly W below the new highest H + 1, not seen'],
+    ];
+    for (const [counter, accepted, why] of table) {
+      assert.equal(await guard.firstUse('edge-dev', counter), accepted, why);
+    }
+  });
+
   it('given the store is unreachable, when checked, then the promise fails with the replay-store code', async () => {
     const broken = new Redis('redis://127.0.0.1:1', {
       lazyConnect: true,

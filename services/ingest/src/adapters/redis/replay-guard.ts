@@ -7,12 +7,14 @@ import type { ReplayGuard } from '../../domain/ports.js';
 import { IngestError } from '../../errors.js';
 import { replayKeys } from './keys.js';
 
-// KEYS[1] highest accepted counter, KEYS[2] this counter's marker.
-// ARGV: counter, window, marker ttl ms, highest ttl ms. Returns 1 = first use, 0 = replay/too old.
+// KEYS[1] highest accepted counter H, KEYS[2] this counter's marker.
+// ARGV: counter, window W, marker ttl ms, highest ttl ms. Returns 1 = first use, 0 = replay/too old.
+// docs/protocol.md section 6: a counter more than W below H (c < H - W) is too old; H - W itself is
+// still inside the window (accepted once).
 const FIRST_USE_LUA = `
 local c = tonumber(ARGV[1])
 local hi = tonumber(redis.call('GET', KEYS[1]) or '-1')
-if c <= hi - tonumber(ARGV[2]) then return 0 end
+if c < hi - tonumber(ARGV[2]) then return 0 end
 if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[3]) then return 0 end
 if c > hi then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[4]) end
 return 1
