@@ -33,6 +33,7 @@ const attackers = {
   replay: '127.0.0.19',
   rate_limited_device: '127.0.0.20',
   rate_limited_ip: '127.0.0.21',
+  counter_ahead: '127.0.0.22',
 } as const;
 type Reason = keyof typeof attackers;
 const phoneAddress = '127.0.0.2';
@@ -133,12 +134,15 @@ describe('deploy/fail2ban', () => {
       const port = Number(String(ingest.listening.udp).split(':').pop());
       const ops = String(ingest.listening.ops);
       let counter = 1;
-      const presence = (deviceId: string, overrides: { keyId?: number; timestampMs?: number } = {}) =>
+      const presence = (
+        deviceId: string,
+        overrides: { keyId?: number; timestampMs?: number; counter?: number } = {},
+      ) =>
         sealRequest({
           key,
           keyId: overrides.keyId ?? keyId,
           deviceId,
-          counter: counter++,
+          counter: overrides.counter ?? counter++,
           timestampMs: overrides.timestampMs ?? Date.now(),
           body: { presence: { connected: { ssid: 'Office', bssid: '00:11:22:33:44:55' } } },
         });
@@ -162,6 +166,7 @@ describe('deploy/fail2ban', () => {
         ['disabled_device', presence('phone-off')],
         ['stale_timestamp', presence('phone-ok', { timestampMs: Date.now() - 3_600_000 })],
         ['replay', first],
+        ['counter_ahead', presence('phone-ok', { counter: Number.MAX_SAFE_INTEGER })],
       ];
       for (const [reason, packet] of single) {
         await sendUdp(attackers[reason], port, packet);

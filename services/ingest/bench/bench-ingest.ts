@@ -209,7 +209,10 @@ async function main(): Promise<void> {
   }, 200);
   const key = deriveEnvelopeKey(SECRET);
   let device = 0;
-  let counter = Date.now();
+  // one counter for every device, consecutive so replies map back to their packet; it starts 10^7
+  // below the clock because it grows by one per packet, and ingest refuses a counter more than
+  // TIMESTAMP_WINDOW_MS above the clock (counter_ahead)
+  let counter = Date.now() - 10_000_000;
   const makeValid = (n: number) =>
     Array.from({ length: n }, () => {
       const i = device++ % DEVICES;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
 import { flipBit, PhoneClient, type SendOptions, truncate } from '@sa/phone-client';
+import { replayKeys } from '../src/adapters/redis/keys.js';
 import { eventually, IngestFixture, type IngestInstance } from '../src/test-support/ingest-fixture.js';
 
 describe('ingest rejections', () => {
@@ -40,6 +41,7 @@ describe('ingest rejections', () => {
     await fx.seedDevice({ deviceId: 'dev-off', enabled: false });
     await fx.seedDevice({ deviceId: 'dev-flood' });
     await fx.seedDevice({ deviceId: 'dev-two' });
+    await fx.seedDevice({ deviceId: 'dev-victim' });
     for (let i = 0; i < 30; i++) await fx.seedDevice({ deviceId: `nat-${i}` });
     ingest = await fx.startInstance({ RATE_LIMIT_IP_PER_SEC: '1', RATE_LIMIT_IP_BURST: '40' });
     second = await fx.startInstance();
@@ -115,6 +117,20 @@ describe('ingest rejections', () => {
     const high = client.nextCounter() + 10_000;
     assert.equal((await client.send({ ping: {} }, { counter: high })).replies.length, 1);
     await expectRejected('replay', client, { counter: high - 5000 });
+  });
+
+  it('given a forged counter of 2^53 - 1 for a device, when sent, then counter_ahead, its window does not move and the device keeps working', async () => {
+    const victim = phone('dev-victim');
+    assert.equal((await victim.send({ ping: {} })).replies.length, 1);
+    const [highKey] = replayKeys(fx.redisPrefix, 'dev-victim', 0);
+    const highest = await fx.redis.get(highKey);
+    await expectRejected('counter_ahead', phone('dev-victim'), { counter: Number.MAX_SAFE_INTEGER });
+    await expectRejected('counter_ahead', phone('dev-victim'), { counter: Date.now() + 180_000 });
+    assert.equal(await fx.redis.get(highKey), highest, 'the highest accepted counter is unchanged');
+    const next = await victim.send({ presence: { connected: { ssid: 'Office' } } });
+    assert.equal(next.replies.length, 1, 'the real phone is still answered');
+    const line = ingest.logLines.map((l) => JSON.parse(l)).find((l) => l.reason === 'counter_ahead');
+    assert.equal(line.msg, 'rejected packet from 127.0.0.1: counter_ahead');
   });
 
   it('given one device sending faster than its limit, when flooded, then rate_limited_device', async () => {

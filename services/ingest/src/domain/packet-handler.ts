@@ -9,6 +9,7 @@ import {
   sealReply,
 } from '@sa/phone-protocol';
 import { v1 } from '@sa/proto';
+import { counterTooFarAhead } from './counter-bound.js';
 import type { KeyRing, RingKey } from './key-ring.js';
 import type {
   DeviceDirectory,
@@ -68,6 +69,8 @@ export class PacketHandler {
       return this.reject('unknown_key', src);
     }
     if (Math.abs(now - header.timestampMs) > d.timestampWindowMs) return this.reject('stale_timestamp', src);
+    if (counterTooFarAhead(header.counter, now, d.timestampWindowMs))
+      return this.reject('counter_ahead', src);
     if (!d.ipLimits.take(src, now)) return this.reject('rate_limited_ip', src);
     if (!d.deviceLimits.take(device.slot, now)) return this.reject('rate_limited_device', src);
     let fresh: boolean;

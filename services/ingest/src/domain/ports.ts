@@ -16,6 +16,7 @@ export const REJECTION_REASONS = [
   'unknown_device',
   'disabled_device',
   'stale_timestamp',
+  'counter_ahead',
   'replay',
   'rate_limited_ip',
   'rate_limited_device',
