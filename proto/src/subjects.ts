@@ -42,6 +42,8 @@ export interface BusNames {
   readonly phoneTargets: string;
   /** CLI -> admin request/reply: SetSecretRequest -> SetSecretReply */
   readonly setSecret: string;
+  /** admin -> ingest request/reply: ReplayResetRequest -> ReplayResetReply */
+  readonly replayReset: string;
   /** KV buckets holding the current snapshot a cold-starting service reads */
   readonly devicesBucket: string;
   readonly keysBucket: string;
@@ -81,6 +83,7 @@ export function busNames(prefix = 'sa'): BusNames {
     destinationChanged: `${p}.admin.destination.changed`,
     phoneTargets: `${p}.admin.phone.targets`,
     setSecret: `${p}.admin.keys.set-secret`,
+    replayReset: `${p}.ingest.replay.reset`,
     devicesBucket: `${bucket}_devices`,
     keysBucket: `${bucket}_keys`,
     usersBucket: `${bucket}_users`,

@@ -18,6 +18,7 @@ import { busNames } from '@sa/proto';
 import { parseTrustedProxies } from './adapters/http/client-address.js';
 import { type HttpServer, startHttpServer } from './adapters/http/http-server.js';
 import { NatsPhoneEventPublisher } from './adapters/nats/phone-publisher.js';
+import { serveReplayResets } from './adapters/nats/replay-reset-responder.js';
 import { type SnapshotWatcher, watchSnapshots } from './adapters/nats/snapshot-watcher.js';
 import { NatsTargetsGateway } from './adapters/nats/targets-gateway.js';
 import { RedisReplayGuard } from './adapters/redis/replay-guard.js';
@@ -79,14 +80,15 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
     maxQueued: config.MAX_PENDING_PACKETS,
     timeoutMs: 5000,
   });
+  const replay = new RedisReplayGuard(redis.redis, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    window: config.REPLAY_WINDOW,
+    markerTtlMs: 2 * config.TIMESTAMP_WINDOW_MS,
+  });
   const handler = new PacketHandler({
     keyRing,
     devices,
-    replay: new RedisReplayGuard(redis.redis, {
-      keyPrefix: config.REDIS_KEY_PREFIX,
-      window: config.REPLAY_WINDOW,
-      markerTtlMs: 2 * config.TIMESTAMP_WINDOW_MS,
-    }),
+    replay,
     publisher,
     targets: new NatsTargetsGateway(nats.nc, names, config.ADMIN_TIMEOUT_MS, logger),
     observer,
@@ -143,6 +145,7 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
   };
 
   let watcher: SnapshotWatcher | undefined;
+  let replayResets: ReturnType<typeof serveReplayResets> | undefined;
   let udp: UdpServer | undefined;
   let http: HttpServer | undefined;
   let ops: OpsServer | undefined;
@@ -206,6 +209,7 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
         );
       }
       warnIfDefault();
+      replayResets = serveReplayResets(nats.nc, names, replay, logger);
       await startIntake();
       ops = await startOpsServer({
         host: config.OPS_HOST,
@@ -226,6 +230,7 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
       const deadline = Date.now() + 2000; // let accepted packets get their ack
       while (publisher.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       publisher.close();
+      replayResets?.unsubscribe();
       watcher?.stop();
       await ops?.close();
       await nats.close();

@@ -6,6 +6,10 @@ export const INGEST_ERRORS = {
   INGEST_SNAPSHOT_BAD_VALUE: { message: 'a KV snapshot entry could not be decoded', status: 500 },
   INGEST_REPLAY_STORE_UNAVAILABLE: { message: 'the Redis replay window did not answer', status: 503 },
   INGEST_PUBLISH_FAILED: { message: 'the JetStream publish was not acknowledged', status: 503 },
+  INGEST_REQUEST_INVALID: {
+    message: 'a bus request to ingest could not be decoded or names no valid device id',
+    status: 400,
+  },
   INGEST_PUBLISH_OVERLOADED: { message: 'too many publishes awaiting acknowledgement', status: 503 },
 } as const;
 

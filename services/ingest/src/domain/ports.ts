@@ -50,6 +50,8 @@ export interface DeviceDirectory {
 export interface ReplayGuard {
   /** true the first time (deviceId, counter) is seen inside the window; throws when the store is down */
   firstUse(deviceId: string, counter: number): Promise<boolean>;
+  /** forgets the highest accepted counter (admin's reset); returns it, null when none; throws when the store is down */
+  forget(deviceId: string): Promise<number | null>;
 }
 
 export interface PhoneEventPublisher {

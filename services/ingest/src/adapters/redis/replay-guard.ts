@@ -5,7 +5,7 @@
 import type { Redis } from '@sa/platform';
 import type { ReplayGuard } from '../../domain/ports.js';
 import { IngestError } from '../../errors.js';
-import { replayKeys } from './keys.js';
+import { replayHighKey, replayKeys } from './keys.js';
 
 // KEYS[1] highest accepted counter H, KEYS[2] this counter's marker.
 // ARGV: counter, window W, marker ttl ms, highest ttl ms. Returns 1 = first use, 0 = replay/too old.
@@ -67,6 +67,20 @@ export class RedisReplayGuard implements ReplayGuard {
         setImmediate(this.flush);
       }
     });
+  }
+
+  /**
+   * Forgets the device's highest accepted counter (GETDEL, one key): its next counter is accepted
+   * as a first one. The per-counter markers stay until they expire, so a packet accepted within
+   * the last two timestamp windows is still a replay.
+   */
+  async forget(deviceId: string): Promise<number | null> {
+    try {
+      const value = await this.redis.getdel(replayHighKey(this.options.keyPrefix, deviceId));
+      return value === null ? null : Number(value);
+    } catch (cause) {
+      throw new IngestError('INGEST_REPLAY_STORE_UNAVAILABLE', { deviceId }, { cause });
+    }
   }
 
   private readonly flush = (): void => {
