@@ -21,6 +21,7 @@ import { MysqlFreepbxImport } from './adapters/mysql/freepbx-import.js';
 import { subscribeAll } from './adapters/nats/handlers.js';
 import { OutboxRelay } from './adapters/nats/outbox-relay.js';
 import { PhoneRequests } from './adapters/nats/phone-requests.js';
+import { NatsReplayReset } from './adapters/nats/replay-reset.js';
 import { AccountsRepo } from './adapters/pg/accounts-repo.js';
 import { listAudit } from './adapters/pg/audit-repo.js';
 import { BulkRepo } from './adapters/pg/bulk-repo.js';
@@ -157,6 +158,7 @@ export async function buildAdmin(
       presence,
       followMe,
       freepbx: new MysqlFreepbxImport(config.FREEPBX_DB_URL, changes, destinations, logger),
+      replay: new NatsReplayReset(nats.nc, names, changes),
       audit: (q) => listAudit(pg.pool, q),
       ping: async () => {
         await pg.pool.query('SELECT 1');

@@ -47,6 +47,10 @@ export const ERRORS = {
     text: 'rows of the CSV file have problems (each by line and column); nothing was written',
   },
   ADMIN_IMPORT_TOO_MANY_ROWS: { status: 413, text: 'the CSV file has more rows than one import takes' },
+  ADMIN_INGEST_UNAVAILABLE: {
+    status: 503,
+    text: 'ingest did not answer or could not do it (not running, or its Redis is down); nothing changed',
+  },
   ADMIN_INTERNAL: { status: 500, text: 'unexpected server error' },
 } as const;
 

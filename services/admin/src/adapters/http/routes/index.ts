@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FollowMeBoard } from '../../../domain/followme-board.js';
 import type { PresenceBoard } from '../../../domain/presence-board.js';
+import type { ReplayReset } from '../../nats/replay-reset.js';
 import type { AccountsRepo } from '../../pg/accounts-repo.js';
 import type { BulkRepo } from '../../pg/bulk-repo.js';
 import type { DestinationsRepo } from '../../pg/destinations-repo.js';
@@ -14,6 +15,7 @@ import { registerCatalogRoutes } from './catalog.js';
 import { registerDeviceRoutes } from './devices.js';
 import { registerKeyRoutes } from './keys.js';
 import { registerOpsRoutes } from './ops.js';
+import { registerReplayRoutes } from './replay.js';
 import { registerUserRoutes } from './users.js';
 
 export interface Provisioning {
@@ -45,6 +47,8 @@ export interface RouteDeps {
   readonly followMe: FollowMeBoard;
   readonly provisioning: Provisioning;
   readonly freepbx?: FreepbxImport;
+  /** asks ingest to forget a device's replay state */
+  readonly replay: ReplayReset;
 }
 
 export async function registerRoutes(api: FastifyInstance, deps: RouteDeps): Promise<void> {
@@ -54,4 +58,5 @@ export async function registerRoutes(api: FastifyInstance, deps: RouteDeps): Pro
   registerUserRoutes(api, deps);
   registerKeyRoutes(api, deps);
   registerBulkRoutes(api, deps);
+  registerReplayRoutes(api, deps);
 }
