@@ -3,10 +3,14 @@
 // one JSON object: listRps/listP99Ms (first page of the device list filtered by extension prefix, at
 // BENCH_LIST_RATE req/s), listMaxRps (unthrottled), updateRps/updateP99Ms (PATCH incl. audit row and
 // outbox event) and baselineRps/baselineP99Ms (GET /api/v1/health = one `SELECT 1` over HTTP).
+// Before measuring, every device reports once (router's DeviceReported, as router publishes it), so
+// the list shows each device's last seen/online from a full in-memory map; adminRssMb is admin's
+// resident memory after that.
 // Env: BENCH_DEVICES (100000), BENCH_DURATION_S (10), BENCH_CONNECTIONS (10), BENCH_LIST_RATE (1000),
 // DATABASE_URL, NATS_URL.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -72,6 +76,61 @@ async function load(pool: pg.Pool): Promise<void> {
   log(`loaded ${DEVICES} devices in ${Date.now() - t0} ms`);
 }
 
+/** One DeviceReported per device, as router sends after applying a report; waits until admin has the last. */
+async function reportAll(url: string, headers: Record<string, string>): Promise<void> {
+  const t0 = Date.now();
+  const { connectNats, createLogger } = await import('@sa/platform');
+  const { busNames, encodeMessage, v1 } = await import('@sa/proto');
+  const c = await connectNats(NATS_URL, 'bench-router', createLogger('bench', 'silent'));
+  const names = busNames(prefix);
+  const now = Date.now();
+  let last = '';
+  for (let g = 0; g < DEVICES; g++) {
+    last = `BENCH${String(g).padStart(15, '0')}`;
+    const extension = String(2000 + (g % EXTENSIONS));
+    const message = v1.DeviceReported.create({
+      deviceId: last,
+      extension,
+      counter: 1,
+      reportedAtMs: now,
+      connected: { ssid: 'Corp', bssid: 'aa:bb:cc:00:00:01', rssiDbm: -50 },
+      locationName: 'Office',
+      scenarioId: 'desk',
+      scenarioName: 'Desk',
+      targetDial: extension,
+      targetName: 'SMART-Desk',
+      reason: `device ${last} connected to BSSID aa:bb:cc:00:00:01 = location Office, rule 1 of scenario "Desk"`,
+      version: 1,
+      decidedAtMs: now,
+      presenceTimeoutMs: 3_600_000,
+    });
+    c.nc.publish(
+      names.deviceReported(extension),
+      encodeMessage(v1.DeviceReported, message, 'DeviceReported'),
+    );
+    if (g % 5000 === 4999) await c.nc.flush();
+  }
+  await c.nc.flush();
+  await c.close();
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+    const r = await fetch(`${url}/api/v1/devices/${last}`, { headers });
+    const presence = ((await r.json()) as { presence?: string }).presence;
+    if (presence === undefined) return log('this admin has no last seen: device reports ignored');
+    if (presence === 'online') return log(`${DEVICES} device reports in admin in ${Date.now() - t0} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log('admin did not show the last device report within 60 s');
+}
+
+function rssMb(pid: number | undefined): number | null {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
 function run(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
@@ -99,6 +158,9 @@ async function main(): Promise<void> {
     const { token } = (await login.json()) as { token: string };
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const base = { connections: CONNECTIONS, duration: DURATION, headers };
+    await reportAll(admin.url, headers);
+    const adminRssMb = rssMb(admin.child.pid);
+    log(`admin resident memory ${adminRssMb} MB`);
 
     const baseline = summary(await run({ ...base, url: `${admin.url}/api/v1/health` }));
     log(`baseline ${JSON.stringify(baseline)}`);
@@ -143,6 +205,7 @@ async function main(): Promise<void> {
         updateP99Ms: update.p99,
         baselineRps: baseline.rps,
         baselineP99Ms: baseline.p99,
+        adminRssMb,
         errors: baseline.errors + listMax.errors + list.errors + update.errors,
         non2xx: baseline.non2xx + listMax.non2xx + list.non2xx + update.non2xx,
       })}\n`,

@@ -1,5 +1,53 @@
-// "Who is where": the latest ScenarioChanged per extension, kept in memory, with listeners for the
-// live stream. Older versions never overwrite newer ones.
+// "Who is where": per user, the latest decision router announced (ScenarioChanged, and the decision
+// each DeviceReported carries), and per device its last report router applied, kept in memory, with
+// listeners for the live stream. Older versions and older reports never overwrite newer ones.
+//
+// A device is online while its last report is younger than router's presence timeout, which router
+// sends with every report (DeviceReported.presence_timeout_ms): the console counts as router does.
+// Nothing is stored: after an admin restart a device is 'unknown' until it reports again.
+
+/** online: reported within router's presence timeout; unknown: no report since admin started */
+export type DevicePresence = 'online' | 'offline' | 'unknown';
+
+export interface NetworkSeen {
+  readonly ssid: string;
+  readonly bssid: string;
+  readonly rssiDbm: number;
+}
+
+/** A DeviceReported as the board takes it. */
+export interface DeviceReport {
+  readonly deviceId: string;
+  readonly extension: string;
+  readonly counter: number;
+  readonly reportedAtMs: number;
+  /** null: on no Wi-Fi */
+  readonly connected: NetworkSeen | null;
+  /** '' = no known location (a network no location lists) */
+  readonly locationName: string;
+  readonly scenarioId: string;
+  readonly scenarioName: string;
+  readonly targetDial: string;
+  readonly targetName: string;
+  readonly reason: string;
+  readonly version: number;
+  readonly decidedAtMs: number;
+  readonly presenceTimeoutMs: number;
+}
+
+/** One device's last report, as the API shows it. */
+export interface DeviceSeen {
+  readonly deviceId: string;
+  readonly presence: Exclude<DevicePresence, 'unknown'>;
+  readonly reportedAt: string;
+  /** reportedAt + router's presence timeout: offline from then on unless it reports again */
+  readonly onlineUntil: string;
+  readonly network: NetworkSeen | null;
+  readonly location: string;
+  /** the user's scenario and its reason right after this report */
+  readonly scenarioName: string;
+  readonly reason: string;
+}
 
 export interface PresenceEntry {
   readonly extension: string;
@@ -10,24 +58,70 @@ export interface PresenceEntry {
   readonly reason: string;
   readonly decidedAt: string;
   readonly version: number;
+  /** every device of the user that reported since admin started, by device id */
+  readonly devices: DeviceSeen[];
 }
+
+export type Decision = Omit<PresenceEntry, 'devices'>;
 
 export type PresenceListener = (entry: PresenceEntry) => void;
 
 export class PresenceBoard {
-  readonly #entries = new Map<string, PresenceEntry>();
+  readonly #decisions = new Map<string, Decision>();
+  readonly #reports = new Map<string, DeviceReport>();
+  /** extension -> ids of its devices that reported */
+  readonly #devicesOf = new Map<string, Set<string>>();
   readonly #listeners = new Set<PresenceListener>();
 
-  apply(entry: PresenceEntry): boolean {
-    const current = this.#entries.get(entry.extension);
+  constructor(private readonly clock: () => number = Date.now) {}
+
+  /** A ScenarioChanged. */
+  apply(entry: Decision): boolean {
+    const current = this.#decisions.get(entry.extension);
     if (current && current.version >= entry.version && entry.version !== 0) return false;
-    this.#entries.set(entry.extension, entry);
-    for (const listener of this.#listeners) listener(entry);
+    this.#decisions.set(entry.extension, entry);
+    this.#announce(entry.extension);
     return true;
   }
 
+  /** A DeviceReported: the device's last report, and the user's decision when not older. */
+  report(r: DeviceReport): boolean {
+    const current = this.#reports.get(r.deviceId);
+    if (current && current.reportedAtMs > r.reportedAtMs) return false;
+    if (current && current.extension !== r.extension)
+      this.#devicesOf.get(current.extension)?.delete(r.deviceId);
+    this.#reports.set(r.deviceId, r);
+    const ids = this.#devicesOf.get(r.extension) ?? new Set<string>();
+    this.#devicesOf.set(r.extension, ids.add(r.deviceId));
+    const decision = this.#decisions.get(r.extension);
+    // the same version with a fresher reason (an unknown network keeps the default scenario)
+    if (!decision || r.version >= decision.version) {
+      this.#decisions.set(r.extension, {
+        extension: r.extension,
+        scenarioId: r.scenarioId,
+        scenarioName: r.scenarioName,
+        targetDial: r.targetDial,
+        targetName: r.targetName,
+        reason: r.reason,
+        decidedAt: new Date(r.decidedAtMs || r.reportedAtMs).toISOString(),
+        version: r.version,
+      });
+    }
+    this.#announce(r.extension);
+    return true;
+  }
+
+  /** When the device last reported and whether that is within router's presence timeout. */
+  seen(deviceId: string): { lastSeenAt: string | null; presence: DevicePresence } {
+    const r = this.#reports.get(deviceId);
+    if (!r) return { lastSeenAt: null, presence: 'unknown' };
+    return { lastSeenAt: new Date(r.reportedAtMs).toISOString(), presence: this.#presenceOf(r) };
+  }
+
   list(): PresenceEntry[] {
-    return [...this.#entries.values()].sort((a, b) => a.extension.localeCompare(b.extension));
+    return [...this.#decisions.keys()]
+      .sort((a, b) => a.localeCompare(b))
+      .map((extension) => this.#entry(extension)!);
   }
 
   subscribe(listener: PresenceListener): () => void {
@@ -37,5 +131,36 @@ export class PresenceBoard {
 
   get listenerCount(): number {
     return this.#listeners.size;
+  }
+
+  #announce(extension: string): void {
+    if (this.#listeners.size === 0) return;
+    const entry = this.#entry(extension);
+    if (entry) for (const listener of this.#listeners) listener(entry);
+  }
+
+  #entry(extension: string): PresenceEntry | null {
+    const decision = this.#decisions.get(extension);
+    if (!decision) return null;
+    const devices: DeviceSeen[] = [];
+    for (const id of [...(this.#devicesOf.get(extension) ?? [])].sort()) {
+      const r = this.#reports.get(id)!;
+      devices.push({
+        deviceId: id,
+        presence: this.#presenceOf(r),
+        reportedAt: new Date(r.reportedAtMs).toISOString(),
+        onlineUntil: new Date(r.reportedAtMs + r.presenceTimeoutMs).toISOString(),
+        network: r.connected,
+        location: r.locationName,
+        scenarioName: r.scenarioName,
+        reason: r.reason,
+      });
+    }
+    return { ...decision, devices };
+  }
+
+  /** as router's freshness test: fresh while now - reported < timeout */
+  #presenceOf(r: DeviceReport): 'online' | 'offline' {
+    return this.clock() - r.reportedAtMs < r.presenceTimeoutMs ? 'online' : 'offline';
   }
 }

@@ -76,6 +76,12 @@ export const Device = Type.Object({
   ]),
   createdAt: Type.String(),
   updatedAt: Type.String(),
+  lastSeenAt: Type.Union([Type.String(), Type.Null()], {
+    description: 'when router last applied a presence report of the device (null: none since admin started)',
+  }),
+  presence: Type.Union([Type.Literal('online'), Type.Literal('offline'), Type.Literal('unknown')], {
+    description: "online: last report within router's PRESENCE_TIMEOUT_S; unknown: none since admin started",
+  }),
 });
 
 export const Destination = Type.Object({
@@ -156,6 +162,21 @@ export const Presence = Type.Object({
   reason: Type.String(),
   decidedAt: Type.String(),
   version: Type.Number(),
+  devices: Type.Array(
+    Type.Object({
+      deviceId: Type.String(),
+      presence: Type.Union([Type.Literal('online'), Type.Literal('offline')]),
+      reportedAt: Type.String(),
+      onlineUntil: Type.String(),
+      network: Type.Union([
+        Type.Object({ ssid: Type.String(), bssid: Type.String(), rssiDbm: Type.Number() }),
+        Type.Null(),
+      ]),
+      location: Type.String({ description: "'' = a network no location lists" }),
+      scenarioName: Type.String(),
+      reason: Type.String(),
+    }),
+  ),
 });
 
 export const FollowMeProblem = Type.Object({

@@ -14,6 +14,7 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
+  type FastifyRequest,
   LogController,
 } from 'fastify';
 import { AdminError, ERRORS, invalid } from '../../errors.js';
@@ -79,7 +80,7 @@ export async function buildHttpApp(options: HttpOptions, deps: RouteDeps & AuthD
   });
   app.addSchema(ErrorBody);
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const { status, body } = toErrorBody(err);
+    const { status, body } = toErrorBody(err, request);
     if (status >= 500) request.log.error({ err, route: request.routeOptions.url }, 'request failed');
     return reply.code(status).send(body);
   });
@@ -153,7 +154,14 @@ export function errorBody(code: string, message: string, details: Record<string,
   return { error: { code, message, details } };
 }
 
-export function toErrorBody(err: FastifyError | AdminError): {
+/**
+ * The API's error body. A required field that is missing, or sent empty (blank), reads
+ * "<field>: required" (the request, when given, tells blank apart from malformed).
+ */
+export function toErrorBody(
+  err: FastifyError | AdminError,
+  request?: FastifyRequest,
+): {
   status: number;
   body: ReturnType<typeof errorBody>;
 } {
@@ -167,7 +175,9 @@ export function toErrorBody(err: FastifyError | AdminError): {
       .replace(/^\//, '')
       .replace(/\//g, '.');
     const field = [fe.validationContext, path].filter(Boolean).join('.') || 'request';
-    const message = missing ? 'is required' : (first?.message ?? 'is invalid');
+    const blank =
+      !missing && request !== undefined && blankRequired(request, fe.validationContext, first?.instancePath);
+    const message = missing || blank ? 'required' : (first?.message ?? 'is invalid');
     return {
       status: 400,
       body: errorBody('ADMIN_REQUEST_INVALID', `${field}: ${message}`, {
@@ -191,4 +201,31 @@ export function toErrorBody(err: FastifyError | AdminError): {
     };
   }
   return { status: 500, body: errorBody('ADMIN_INTERNAL', ERRORS.ADMIN_INTERNAL.text) };
+}
+
+type SchemaNode = { type?: unknown; properties?: Record<string, SchemaNode>; required?: string[] };
+
+/** Is the value at `instancePath` a blank string for a property its object schema requires? */
+function blankRequired(request: FastifyRequest, context: string | undefined, instancePath = ''): boolean {
+  const sources: Record<string, [unknown, unknown]> = {
+    body: [request.body, request.routeOptions.schema?.body],
+    querystring: [request.query, request.routeOptions.schema?.querystring],
+    params: [request.params, request.routeOptions.schema?.params],
+  };
+  const source = context ? sources[context] : undefined;
+  if (!source || instancePath === '') return false;
+  let [value, node] = source as [unknown, SchemaNode | undefined];
+  let required = false;
+  for (const raw of instancePath.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node?.type === 'object') {
+      required = node.required?.includes(key) ?? false;
+      node = node.properties?.[key];
+    } else if (node?.type === 'array') {
+      required = false;
+      node = (node as { items?: SchemaNode }).items;
+    } else return false;
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return required && typeof value === 'string' && value.trim() === '';
 }

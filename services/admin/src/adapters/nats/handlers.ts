@@ -2,6 +2,7 @@
 //   names.phoneTargets        PhoneTargetsRequest -> PhoneTargetsReply   (queue group "admin")
 //   names.setSecret           SetSecretRequest    -> SetSecretReply      (queue group "admin")
 //   names.scenarioChangedAll  ScenarioChanged     -> presence board
+//   names.deviceReportedAll   DeviceReported      -> presence board (each device's last report)
 //   names.followMeStatusAll   FollowMeStatusChanged -> Follow-Me problems (FreePBX Follow-Me mode)
 import type { Logger, NatsConnection } from '@sa/platform';
 import { type BusNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
@@ -28,8 +29,9 @@ export function subscribeAll(
     nc.subscribe(names.setSecret, { queue: 'admin' }),
     nc.subscribe(names.scenarioChangedAll),
     nc.subscribe(names.followMeStatusAll),
+    nc.subscribe(names.deviceReportedAll),
   ] as const;
-  const [targets, secret, scenarios, followMe] = subs;
+  const [targets, secret, scenarios, followMe, reports] = subs;
 
   void (async () => {
     for await (const msg of targets) {
@@ -77,6 +79,40 @@ export function subscribeAll(
         log.warn(
           { err: err instanceof Error ? err.message : String(err), subject: msg.subject },
           'bad ScenarioChanged dropped',
+        );
+      }
+    }
+  })();
+
+  void (async () => {
+    for await (const msg of reports) {
+      try {
+        const e = decodeMessage(v1.DeviceReported, msg.data, 'DeviceReported');
+        if (!e.deviceId || !e.extension) throw new Error('no device id or extension');
+        const net = e.connected;
+        deps.presence.report({
+          deviceId: e.deviceId,
+          extension: e.extension,
+          counter: Number(e.counter),
+          reportedAtMs: Number(e.reportedAtMs) || Date.now(),
+          connected:
+            net && (net.ssid || net.bssid)
+              ? { ssid: net.ssid ?? '', bssid: net.bssid ?? '', rssiDbm: net.rssiDbm ?? 0 }
+              : null,
+          locationName: e.locationName ?? '',
+          scenarioId: e.scenarioId ?? '',
+          scenarioName: e.scenarioName ?? '',
+          targetDial: e.targetDial ?? '',
+          targetName: e.targetName ?? '',
+          reason: e.reason ?? '',
+          version: Number(e.version),
+          decidedAtMs: Number(e.decidedAtMs),
+          presenceTimeoutMs: Number(e.presenceTimeoutMs),
+        });
+      } catch (err) {
+        log.warn(
+          { err: err instanceof Error ? err.message : String(err), subject: msg.subject },
+          'bad DeviceReported dropped',
         );
       }
     }

@@ -31,19 +31,22 @@ export class UsersRepo {
     private readonly changes: ChangeRunner,
   ) {}
 
-  async listExtensions(q: { limit: number; offset: number; prefix?: string }): Promise<{
+  /** `search`: the extension starts with it, or the display name contains it (case ignored). */
+  async listExtensions(q: { limit: number; offset: number; prefix?: string; search?: string }): Promise<{
     items: ExtensionView[];
     total: number;
   }> {
-    const like = q.prefix ? `${q.prefix}%` : '%';
+    const like = q.prefix ? `${likeEscape(q.prefix)}%` : '%';
+    const search = q.search ? likeEscape(q.search) : null;
+    const where = `e.extension LIKE $1 AND ($2::text IS NULL OR e.extension LIKE $2 || '%' OR e.display_name ILIKE '%' || $2 || '%')`;
     const { rows } = await this.pool.query<{ extension: string; display_name: string; n: string }>(
       `SELECT e.extension, e.display_name, (SELECT count(*) FROM devices d WHERE d.extension = e.extension) AS n
-         FROM extensions e WHERE e.extension LIKE $1 ORDER BY e.extension LIMIT $2 OFFSET $3`,
-      [like, q.limit, q.offset],
+         FROM extensions e WHERE ${where} ORDER BY e.extension LIMIT $3 OFFSET $4`,
+      [like, search, q.limit, q.offset],
     );
     const count = await this.pool.query<{ n: string }>(
-      'SELECT count(*) AS n FROM extensions WHERE extension LIKE $1',
-      [like],
+      `SELECT count(*) AS n FROM extensions e WHERE ${where}`,
+      [like, search],
     );
     return {
       items: rows.map((r) => ({
@@ -180,3 +183,8 @@ async function requireExtension(tx: Tx, extension: string): Promise<void> {
 
 const unknownExtension = (extension: string) =>
   new AdminError('ADMIN_EXTENSION_UNKNOWN', `extension ${extension} is not known`, { field: 'extension' });
+
+/** LIKE treats % and _ as wildcards and the backslash as its escape character: match them literally. */
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

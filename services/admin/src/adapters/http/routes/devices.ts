@@ -1,8 +1,11 @@
-// /devices: registration, licence upload and the provisioning QR code.
+// /devices: registration, licence upload and the provisioning QR code. Every device carries when
+// router last applied a report of it and whether that is within router's presence timeout (from the
+// presence board: a map lookup, no query).
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import QRCode from 'qrcode';
 import { AdminError, invalid } from '../../../errors.js';
+import type { DeviceView } from '../../pg/devices-repo.js';
 import { actorOf } from '../auth.js';
 import {
   Cursor,
@@ -23,6 +26,7 @@ const MAX_LICENCE = 16 * 1024;
 export function registerDeviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['devices'];
+  const withSeen = (d: DeviceView) => ({ ...d, ...deps.presence.seen(d.deviceId) });
 
   api.get(
     '/devices',
@@ -50,12 +54,13 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: RouteDeps): voi
     },
     async (request) => {
       const q = request.query;
-      return deps.devices.list({
+      const page = await deps.devices.list({
         limit: q.limit,
         ...(q.cursor ? { cursor: q.cursor } : {}),
         ...(q.offset ? { offset: q.offset } : {}),
         ...(q.extension ? { extensionPrefix: q.extension } : {}),
       });
+      return { ...page, items: page.items.map(withSeen) };
     },
   );
 
@@ -79,13 +84,14 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: RouteDeps): voi
         response: { 201: Device, ...errors },
       },
     },
-    async (request, reply) => reply.code(201).send(await deps.devices.create(actorOf(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(withSeen(await deps.devices.create(actorOf(request), request.body))),
   );
 
   api.get(
     '/devices/:deviceId',
     { schema: { tags, summary: 'One device', params: Params, response: { 200: Device, ...errors } } },
-    async (request) => deps.devices.get(request.params.deviceId),
+    async (request) => withSeen(await deps.devices.get(request.params.deviceId)),
   );
 
   api.patch(
@@ -107,7 +113,8 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: RouteDeps): voi
         response: { 200: Device, ...errors },
       },
     },
-    async (request) => deps.devices.update(actorOf(request), request.params.deviceId, request.body),
+    async (request) =>
+      withSeen(await deps.devices.update(actorOf(request), request.params.deviceId, request.body)),
   );
 
   api.delete(
@@ -152,7 +159,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: RouteDeps): voi
           'body.licence',
           'send the file as multipart field "file", or JSON licence / licenceBase64',
         );
-      return deps.devices.uploadLicence(actorOf(request), request.params.deviceId, raw);
+      return withSeen(await deps.devices.uploadLicence(actorOf(request), request.params.deviceId, raw));
     });
   }
 

@@ -15,6 +15,8 @@ import {
 import type { RouteDeps } from './index.js';
 
 const ExtParams = Type.Object({ extension: Extension });
+/** what a user picker types: digits of the extension or a part of the name */
+const UserSearch = Type.String({ maxLength: 80, pattern: '^[\\p{L}\\p{N} _.,:()/-]*$' });
 const ExtensionView = Type.Object({
   extension: Type.String(),
   displayName: Type.String(),
@@ -30,9 +32,15 @@ export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void 
     {
       schema: {
         tags,
-        summary: 'List known extensions (users)',
+        summary:
+          'List known extensions (users); `prefix` filters by extension prefix, `q` by extension prefix or a part of the display name',
         querystring: Type.Object(
-          { limit: Limit, offset: Offset, prefix: Type.Optional(ExtensionPrefix) },
+          {
+            limit: Limit,
+            offset: Offset,
+            prefix: Type.Optional(ExtensionPrefix),
+            q: Type.Optional(UserSearch),
+          },
           { additionalProperties: false },
         ),
         response: {
@@ -47,9 +55,15 @@ export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void 
       },
     },
     async (request) => {
-      const { limit, offset, prefix } = request.query;
+      const { limit, offset, prefix, q } = request.query;
+      const search = q?.trim();
       return {
-        ...(await deps.users.listExtensions({ limit, offset, ...(prefix ? { prefix } : {}) })),
+        ...(await deps.users.listExtensions({
+          limit,
+          offset,
+          ...(prefix ? { prefix } : {}),
+          ...(search ? { search } : {}),
+        })),
         limit,
         offset,
       };
