@@ -1,9 +1,10 @@
 // A dialog holding one form: the alert box, the fields, Cancel and a submit button that is disabled while
-// the request runs. API errors are shown in the form (ui/form-errors.js), so the user can correct them.
+// the request runs. A required field left empty is marked "<Label>: required" before anything is sent;
+// API errors are shown in the form (ui/form-errors.js), so the user can correct them.
 
 import { fill, h } from '../dom.js';
 import { openDialog } from './dialog.js';
-import { formAlert, showFormError } from './form-errors.js';
+import { checkRequired, formAlert, showFormError } from './form-errors.js';
 
 /**
  * onSubmit(data: FormData, form) does the request (and any notify / reload). When it returns content,
@@ -27,6 +28,7 @@ export function formDialog({ title, fields, submitLabel, onSubmit, wide = false 
   const dialog = openDialog({ title, content: form, wide });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (!checkRequired(form)) return;
     submit.disabled = true;
     try {
       const result = await onSubmit(new FormData(form), form);

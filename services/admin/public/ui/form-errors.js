@@ -25,43 +25,93 @@ export function showFormError(form, error) {
     const input = findInput(form, field);
     if (!input) continue;
     placed += 1;
-    const id = `${input.id || input.name}-error`;
-    const hints = input.getAttribute('aria-describedby') ?? '';
-    input.dataset.describedBy = hints;
-    input.setAttribute('aria-invalid', 'true');
-    input.setAttribute('aria-describedby', `${id} ${hints}`.trim());
-    const wrapper = input.closest('.field') ?? input.parentElement;
-    wrapper.append(h('p', { class: 'field-error', id }, humanise(message)));
-  }
-  const alert = form.querySelector('.form-alert');
-  if (alert) {
-    const summary =
-      placed > 0 ? (error?.summary ?? 'Please correct the highlighted field.') : humanise(error?.message);
-    fill(
-      alert,
-      h('strong', {}, summary || 'Something went wrong.'),
-      error?.code ? h('span', { class: 'error-code' }, ` (${error.code})`) : null,
+    // "body.name: required" reads "Scenario name: required", with the field's own label
+    markInvalid(
+      input,
+      isRequiredMessage(message) ? `${labelOf(input) || humaniseField(field)}: required` : humanise(message),
     );
-    alert.hidden = false;
   }
+  showAlert(
+    form,
+    placed > 0 ? (error?.summary ?? 'Please correct the highlighted field.') : humanise(error?.message),
+    error?.code,
+  );
   if (placed > 0) form.querySelector('[aria-invalid="true"]')?.focus();
 }
 
-/** "body.name: must match pattern "^…$"" -> "Name contains characters that are not allowed." */
+/**
+ * Before sending: every visible, enabled required control left empty is marked "<Label>: required".
+ * Returns true when none is (the form may be sent).
+ */
+export function checkRequired(form) {
+  clearFormErrors(form);
+  const empty = [...form.querySelectorAll('input[required], select[required], textarea[required]')].filter(
+    (input) => !input.disabled && !input.closest('[hidden]') && String(input.value ?? '').trim() === '',
+  );
+  if (empty.length === 0) return true;
+  for (const input of empty) markInvalid(input, `${labelOf(input) || input.name}: required`);
+  showAlert(
+    form,
+    empty.length === 1 ? 'Please fill in the required field.' : 'Please fill in the required fields.',
+  );
+  empty[0].focus();
+  return false;
+}
+
+function markInvalid(input, text) {
+  const id = `${input.id || input.name}-error`;
+  const hints = input.getAttribute('aria-describedby') ?? '';
+  input.dataset.describedBy = hints;
+  input.setAttribute('aria-invalid', 'true');
+  input.setAttribute('aria-describedby', `${id} ${hints}`.trim());
+  const wrapper = input.closest('.field') ?? input.parentElement;
+  wrapper.append(h('p', { class: 'field-error', id }, text));
+}
+
+function showAlert(form, summary, code) {
+  const alert = form.querySelector('.form-alert');
+  if (!alert) return;
+  fill(
+    alert,
+    h('strong', {}, summary || 'Something went wrong.'),
+    code ? h('span', { class: 'error-code' }, ` (${code})`) : null,
+  );
+  alert.hidden = false;
+}
+
+/** The text of the control's <label>, without "(optional)". */
+function labelOf(input) {
+  const label = input.id ? input.ownerDocument.querySelector(`label[for="${CSS.escape(input.id)}"]`) : null;
+  return (label?.textContent ?? input.getAttribute('aria-label') ?? '')
+    .replace(/\s*\(optional\)\s*$/, '')
+    .trim();
+}
+
+const isRequiredMessage = (message) => typeof message === 'string' && /: required$/.test(message);
+
+/**
+ * "body.name: must match pattern "^…$"" -> "Name contains characters that are not allowed here.";
+ * "body.name: required" -> "Name: required".
+ */
 export function humanise(message) {
   if (typeof message !== 'string') return message;
   const match = /^(?:(?:body|query|params)\.)?([\w.[\]/]+): (.*)$/s.exec(message);
   if (!match) return message;
-  const field = match[1]
-    .split(/[./]/)
-    .pop()
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase();
+  const field = humaniseField(match[1]).toLowerCase();
+  if (match[2] === 'required') return `${field.charAt(0).toUpperCase()}${field.slice(1)}: required`;
   let text = match[2];
   if (/^must match pattern/.test(text)) text = 'contains characters that are not allowed here';
   else if (/^must match format "uuid"/.test(text)) text = 'must be chosen from the list';
   const sentence = /^(must|is|are|has|have|should|contains)\b/.test(text) ? `${field} ${text}` : text;
   return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}${/[.!?]$/.test(sentence) ? '' : '.'}`;
+}
+
+/** "body.scenarios.0.destinationId" -> "destination Id" -> last named part, words split */
+function humaniseField(path) {
+  const parts = String(path)
+    .split(/[./]/)
+    .filter((part) => part && !/^\d+$/.test(part));
+  return (parts.pop() ?? String(path)).replace(/([a-z])([A-Z])/g, '$1 $2');
 }
 
 export function formAlert() {

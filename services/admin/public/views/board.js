@@ -1,5 +1,6 @@
-// "Who is where": each user's current scenario and target, kept live by the API's event stream, and
-// a warning for each user whose FreePBX Follow Me ignores Smart Assistant (GET /followme-status).
+// "Who is where": each user's current scenario and target, and every device that reported with its
+// last report (network, when, online or not, and router's reason), kept live by the API's event
+// stream; a warning for each user whose FreePBX Follow Me ignores Smart Assistant (GET /followme-status).
 
 import { fill, formatDateTime, h } from '../dom.js';
 import { openEventStream } from '../sse-stream.js';
@@ -17,12 +18,16 @@ const STATUS_TEXT = {
 const STATUS_TONE = { connecting: 'muted', live: 'success', reconnecting: 'warning', closed: 'muted' };
 /** Follow-Me problems change when someone edits FreePBX (router checks every few seconds): polled. */
 const FOLLOW_ME_POLL_MS = 30_000;
+/** Phones report all the time: redraw at most this often; and again so online turns offline on time. */
+const DRAW_MS = 250;
+const CLOCK_MS = 10_000;
 
 export function render(root, { api }) {
   const status = h('span', { class: 'live-status', role: 'status', 'aria-live': 'polite' });
   const body = pageFrame(root, {
     title: 'Who is where',
-    description: 'The scenario each user is in right now and where their calls go. Updates by itself.',
+    description:
+      'The scenario each user is in right now, where their calls go, and each phone’s last report. Updates by itself.',
     actions: [status],
   });
   const results = resultsRegion();
@@ -31,6 +36,7 @@ export function render(root, { api }) {
   const users = new Map();
   let flashed = '';
   let followMeProblems = new Map();
+  let drawTimer = null;
 
   function setStatus(value) {
     fill(status, badge(STATUS_TEXT[value] ?? value, STATUS_TONE[value] ?? 'muted'));
@@ -58,9 +64,18 @@ export function render(root, { api }) {
           { label: 'Calls go to', render: targetCell },
           { label: 'Why', render: (u) => u.reason || h('span', { class: 'muted' }, '—') },
           { label: 'Since', render: (u) => formatDateTime(u.decidedAt ?? u.updatedAt) },
+          { label: 'Phones (last report)', render: devicesCell },
         ],
       }),
     );
+  }
+
+  function drawSoon() {
+    if (drawTimer) return;
+    drawTimer = setTimeout(() => {
+      drawTimer = null;
+      draw();
+    }, DRAW_MS);
   }
 
   function apply(entry) {
@@ -68,7 +83,7 @@ export function render(root, { api }) {
     if (current?.version && entry.version && entry.version < current.version) return;
     users.set(entry.extension, { ...current, ...entry });
     flashed = entry.extension;
-    draw();
+    drawSoon();
   }
 
   async function loadFollowMe() {
@@ -85,6 +100,7 @@ export function render(root, { api }) {
   }
   loadFollowMe();
   const followMeTimer = setInterval(loadFollowMe, FOLLOW_ME_POLL_MS);
+  const clockTimer = setInterval(() => users.size && drawSoon(), CLOCK_MS);
 
   setStatus('connecting');
   api.board
@@ -110,8 +126,44 @@ export function render(root, { api }) {
   });
   return () => {
     clearInterval(followMeTimer);
+    clearInterval(clockTimer);
+    clearTimeout(drawTimer);
     stream.close();
   };
+}
+
+/** Each phone of the user: online or offline, the network it reported, where that is, and when. */
+function devicesCell(user) {
+  const devices = user.devices ?? [];
+  if (devices.length === 0) return h('span', { class: 'muted' }, 'none since the console started');
+  const now = Date.now();
+  return h(
+    'ul',
+    { class: 'device-reports', 'aria-label': `Phones of ${user.extension}` },
+    devices.map((d) => {
+      const online = new Date(d.onlineUntil).getTime() > now;
+      const net = d.network;
+      return h(
+        'li',
+        {},
+        badge(online ? 'Online' : 'Offline', online ? 'success' : 'muted'),
+        h('span', { class: 'mono' }, d.deviceId),
+        net
+          ? h(
+              'span',
+              {},
+              net.ssid ? `Wi-Fi “${net.ssid}”` : 'Wi-Fi',
+              net.bssid ? h('small', { class: 'mono muted' }, ` ${net.bssid}`) : null,
+            )
+          : h('span', {}, 'no Wi-Fi'),
+        d.location ? h('span', {}, `at ${d.location}`) : net ? badge('unknown network', 'warning') : null,
+        h('small', { class: 'muted' }, `reported ${formatDateTime(d.reportedAt)}`),
+        d.reason && d.reason !== user.reason
+          ? h('small', { class: 'muted stack' }, `then: ${d.scenarioName || 'no scenario'} — ${d.reason}`)
+          : null,
+      );
+    }),
+  );
 }
 
 function targetCell(user) {

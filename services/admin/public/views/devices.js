@@ -1,6 +1,8 @@
 // Devices: list (paged, filtered by extension), add, edit, enable/disable, delete, provisioning QR.
+// Each row shows when the phone last reported and whether it is online (reported within router's
+// presence timeout).
 
-import { formatDate, h } from '../dom.js';
+import { formatDate, formatDateTime, h } from '../dom.js';
 import { actions, badge, rowButton } from '../ui/data-table.js';
 import { filterInput, listView } from '../ui/list-view.js';
 import { openDeviceForm } from './device-form.js';
@@ -66,6 +68,7 @@ export function render(root, { api, notify }) {
         label: 'Status',
         render: (d) => (d.enabled === false ? badge('Disabled', 'muted') : badge('Enabled', 'success')),
       },
+      { label: 'Last seen', render: lastSeenCell },
       { label: 'Licence', render: licenceCell },
       { label: 'Create targets', render: (d) => (d.allowCreateTargets ? 'Allowed' : 'No') },
       {
@@ -117,6 +120,25 @@ export function render(root, { api, notify }) {
 
   body.append(list.filter, list.results);
   list.reload();
+}
+
+const PRESENCE = {
+  online: ['Online', 'success'],
+  offline: ['Offline', 'muted'],
+  unknown: ['Not seen', 'neutral'],
+};
+
+/** Online: reported within router's presence timeout. Not seen: no report since admin started. */
+function lastSeenCell(device) {
+  const [text, tone] = PRESENCE[device.presence] ?? PRESENCE.unknown;
+  if (!device.lastSeenAt)
+    return h('span', { title: 'No report since the admin service started' }, badge(text, tone));
+  return h(
+    'span',
+    { class: 'stack' },
+    badge(text, tone),
+    h('small', { class: 'muted' }, formatDateTime(device.lastSeenAt)),
+  );
 }
 
 function licenceCell(device) {

@@ -2,7 +2,7 @@
 
 import { fill, h } from '../dom.js';
 import { textField } from '../ui/fields.js';
-import { formAlert, showFormError } from '../ui/form-errors.js';
+import { checkRequired, formAlert, showFormError } from '../ui/form-errors.js';
 
 export function renderLogin(root, { api, notice, onSignedIn }) {
   const form = h(
@@ -39,6 +39,7 @@ export function renderLogin(root, { api, notice, onSignedIn }) {
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (!checkRequired(form)) return;
     const data = new FormData(form);
     const button = form.querySelector('button[type=submit]');
     button.disabled = true;

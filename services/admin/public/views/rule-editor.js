@@ -55,7 +55,7 @@ function ruleRow(rule, locations, onRemove) {
     h('label', { for: locationId }, 'Location'),
     h(
       'select',
-      { id: locationId },
+      { id: locationId, required: true },
       locations.map((l) => h('option', { value: l.id }, l.name)),
     ),
   );
@@ -114,6 +114,7 @@ function timeWindowFields(window) {
         id: ids.start,
         type: 'time',
         class: 'tw-start',
+        required: true,
         value: window?.start ?? '08:00',
       }),
     ),
@@ -121,7 +122,13 @@ function timeWindowFields(window) {
       'div',
       { class: 'field' },
       h('label', { for: ids.end }, 'Until'),
-      h('input', { id: ids.end, type: 'time', class: 'tw-end', value: window?.end ?? '18:00' }),
+      h('input', {
+        id: ids.end,
+        type: 'time',
+        class: 'tw-end',
+        required: true,
+        value: window?.end ?? '18:00',
+      }),
     ),
     h(
       'fieldset',

@@ -23,6 +23,7 @@ export function openScenarioForm({ extension, scenario, destinations, locations,
         label: 'Send calls to',
         name: 'destinationId',
         value: scenario?.destinationId,
+        required: true,
         options: destinations.map((d) => ({ value: d.id, label: `${d.name} (${d.dial})` })),
         hint: destinations.length
           ? undefined

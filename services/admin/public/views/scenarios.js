@@ -4,8 +4,9 @@ import { fill, h } from '../dom.js';
 import { badge, rowButton } from '../ui/data-table.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { followMeWarnings } from '../ui/followme-warnings.js';
-import { formAlert, showFormError } from '../ui/form-errors.js';
+import { checkRequired, clearFormErrors, formAlert, showFormError } from '../ui/form-errors.js';
 import { listItems } from '../ui/pager.js';
+import { userPicker } from '../ui/user-picker.js';
 import { loadError, pageFrame, resultsRegion } from './page.js';
 import { describeRule } from './rule-editor.js';
 import { openScenarioForm } from './scenario-form.js';
@@ -28,30 +29,38 @@ export function render(root, { api, notify }) {
       'Per user: which destination calls go to, depending on where the phone is and the time. Evaluated top to bottom.',
     actions: [addButton],
   });
+  // the user is picked from a list that searches as you type (thousands of users)
+  const users = userPicker({
+    api,
+    value: state.extension,
+    onPick: (user) => show(user.extension),
+  });
   const picker = h(
     'form',
-    { class: 'toolbar', 'aria-label': 'Choose user' },
+    { class: 'toolbar picker-toolbar', 'aria-label': 'Choose user', novalidate: true },
     formAlert(),
-    h('label', { for: 'scenario-extension' }, 'Extension'),
-    h('input', {
-      id: 'scenario-extension',
-      name: 'extension',
-      inputmode: 'numeric',
-      value: state.extension,
-      required: true,
-      placeholder: 'e.g. 230',
-      list: 'known-extensions',
-      autocomplete: 'off',
-    }),
-    h('datalist', { id: 'known-extensions' }),
+    users.element,
     h('button', { type: 'submit', class: 'btn' }, 'Show scenarios'),
   );
-  picker.addEventListener('submit', (event) => {
+  // typed rather than picked: the user whose extension is exactly the text
+  picker.addEventListener('submit', async (event) => {
     event.preventDefault();
-    state.extension = String(new FormData(picker).get('extension')).trim();
-    sessionStorage.setItem('sa-scenarios-ext', state.extension);
-    load();
+    if (!checkRequired(picker)) return;
+    const text = users.input.value.trim();
+    if (text === state.extension) return load();
+    const user = await users.pick(text);
+    if (!user)
+      showFormError(picker, {
+        message: `No user has the extension “${text}”: pick one from the list.`,
+        details: { field: 'user' },
+      });
   });
+  function show(extension) {
+    clearFormErrors(picker);
+    state.extension = extension;
+    sessionStorage.setItem('sa-scenarios-ext', extension);
+    load();
+  }
   const results = resultsRegion();
   const followMe = h('div', {});
   body.append(picker, followMe, results);
@@ -66,7 +75,7 @@ export function render(root, { api, notify }) {
   async function load() {
     if (!state.extension) {
       fill(followMe);
-      fill(results, h('p', { class: 'empty' }, 'Choose an extension to see its scenarios.'));
+      fill(results, h('p', { class: 'empty' }, 'Pick a user to see their scenarios.'));
       return;
     }
     loadFollowMe(state.extension);
@@ -226,20 +235,5 @@ export function render(root, { api, notify }) {
     }
   }
 
-  api.extensions
-    .list({ limit: 500 })
-    .then((response) => {
-      const options = listItems(response).map((e) =>
-        h(
-          'option',
-          { value: e.extension },
-          e.displayName ? `${e.extension} · ${e.displayName}` : e.extension,
-        ),
-      );
-      picker.querySelector('datalist').append(...options);
-    })
-    .catch(() => {
-      // suggestions only
-    });
   load();
 }

@@ -306,7 +306,7 @@ describe('admin web console in headless Chromium', () => {
 
   it('given a location and destinations, when adding two scenarios and reordering, then the order is kept', async () => {
     await page.getByRole('link', { name: 'Scenarios' }).click();
-    await page.getByLabel('Extension').fill(EXTENSION);
+    await page.getByRole('combobox', { name: 'User' }).fill(EXTENSION);
     await page.getByRole('button', { name: 'Show scenarios' }).click();
     await page.getByText(`Extension ${EXTENSION} has no scenarios yet.`).waitFor();
 
@@ -448,7 +448,7 @@ describe('admin web console in headless Chromium', () => {
     await shot('16b-board-followme');
 
     await page.getByRole('link', { name: 'Scenarios' }).click();
-    await page.getByLabel('Extension').fill(EXTENSION);
+    await page.getByRole('combobox', { name: 'User' }).fill(EXTENSION);
     await page.getByRole('button', { name: 'Show scenarios' }).click();
     await page.getByRole('alert').getByText(expected, { exact: true }).waitFor();
     assert.equal(await page.getByText('600:', { exact: false }).count(), 0);
