@@ -7,6 +7,7 @@ import { createNotifier } from './ui/notify.js';
 import * as audit from './views/audit.js';
 import * as automation from './views/automation.js';
 import * as board from './views/board.js';
+import * as bulk from './views/bulk.js';
 import * as destinations from './views/destinations.js';
 import * as devices from './views/devices.js';
 import * as keys from './views/keys.js';
@@ -15,7 +16,7 @@ import { renderLogin } from './views/login.js';
 import * as scenarios from './views/scenarios.js';
 import * as users from './views/users.js';
 
-const ROUTES = { devices, users, destinations, locations, scenarios, board, keys, audit, automation };
+const ROUTES = { devices, users, destinations, locations, scenarios, board, keys, audit, automation, bulk };
 const DEFAULT_ROUTE = 'devices';
 
 const shell = document.getElementById('shell');

@@ -67,6 +67,16 @@ export function createEndpoints(client) {
     freepbx: {
       import: (body) => client.post('/import/freepbx', body),
     },
+    bulk: {
+      /** CSV file (a File/Blob) to /import/<kind>; dryRun checks without writing. */
+      importCsv: (kind, file, dryRun) => {
+        const form = new FormData();
+        form.append('file', file, file.name ?? `${kind}.csv`);
+        return client.post(`/import/${enc(kind)}`, form, { query: { dryRun } });
+      },
+      /** A plain link: the session cookie authenticates the download. */
+      exportUrl: (kind) => client.url(`/export/${enc(kind)}.csv`),
+    },
     audit: {
       list: (query) => client.get('/audit', { query }),
     },
