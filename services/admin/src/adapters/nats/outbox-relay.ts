@@ -1,9 +1,10 @@
-// Publishes outbox rows in seq order: writes the KV snapshot (JetStream-acknowledged), publishes the
-// change event, flushes (server acknowledged), then marks the row published, all while holding the
-// row locks, so a NATS outage only delays delivery and a second admin instance never reorders it.
+// Publishes outbox rows in seq order: for each row writes the KV snapshot (JetStream-acknowledged)
+// then publishes the change event; after a batch, flushes (server acknowledged) and marks the batch
+// published in one statement, all while holding the relay lock, so a NATS outage only delays
+// delivery and a second admin instance never reorders it.
 // Delivery is at-least-once: a crash between publish and commit repeats the row (revision = seq lets
 // consumers drop duplicates).
-import type { Logger, NatsConnection, Pool, PoolClient, SnapshotBuckets } from '@sa/platform';
+import type { Logger, NatsConnection, Pool, SnapshotBuckets } from '@sa/platform';
 import { type BusNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import type { SecretBox } from '../../domain/secret-box.js';
 import { OUTBOX_LOCK } from '../pg/change-set.js';
@@ -119,7 +120,14 @@ export class OutboxRelay {
           WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
         [this.o.batch ?? 100],
       );
-      for (const row of rows) await this.#publish(client, row);
+      for (const row of rows) await this.#publish(row);
+      if (rows.length > 0) {
+        await this.o.nc.flush();
+        await client.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [
+          rows.map((r) => r.seq),
+        ]);
+        this.#published += rows.length;
+      }
       await client.query('COMMIT');
       return rows.length;
     } catch (err) {
@@ -130,7 +138,7 @@ export class OutboxRelay {
     }
   }
 
-  async #publish(client: PoolClient, row: OutboxRow): Promise<void> {
+  async #publish(row: OutboxRow): Promise<void> {
     const { names, buckets, nc } = this.o;
     const event = row.sealed ? this.o.box.open(row.event) : row.event;
     switch (row.subject_kind) {
@@ -160,8 +168,5 @@ export class OutboxRelay {
         nc.publish(names.destinationChanged, event);
         break;
     }
-    await nc.flush();
-    await client.query('UPDATE outbox SET published_at = now() WHERE seq = $1', [row.seq]);
-    this.#published++;
   }
 }
