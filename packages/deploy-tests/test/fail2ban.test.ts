@@ -12,7 +12,7 @@ import { deriveEnvelopeKey, sealRequest } from '@sa/phone-protocol';
 import { ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
 import { busNames, encodeMessage, v1 } from '@sa/proto';
 import pg from 'pg';
-import { fail2banMatches } from './fail2ban-regex.js';
+import { fail2banJailCommands, fail2banMatches } from './fail2ban-regex.js';
 import { waitFor } from './helpers.js';
 import { type ServiceProcess, startService } from './service-process.js';
 
@@ -20,7 +20,8 @@ const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
-// Every rejection reason of the log contract, and the loopback address this test attacks from.
+// Every rejection reason of the log contract, and the loopback address this test attacks from over
+// HTTP; over UDP each reason comes from 127.0.1.x with the same last byte.
 const attackers = {
   too_small: '127.0.0.11',
   too_large: '127.0.0.12',
@@ -36,6 +37,9 @@ const attackers = {
   counter_ahead: '127.0.0.22',
 } as const;
 type Reason = keyof typeof attackers;
+type Transport = 'udp' | 'http';
+const attacker = (reason: Reason, transport: Transport) =>
+  transport === 'http' ? attackers[reason] : attackers[reason].replace('127.0.0.', '127.0.1.');
 const phoneAddress = '127.0.0.2';
 const keyId = 7;
 const secret = 'Fail2banTest0042';
@@ -75,6 +79,32 @@ function sendUdp(src: string, port: number, packet: Uint8Array): Promise<void> {
   });
 }
 
+/** POSTs one envelope to ingest's HTTP intake from `src`; resolves with the status. */
+function sendHttp(src: string, port: number, packet: Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/phone',
+        method: 'POST',
+        localAddress: src,
+        agent: false,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': packet.length },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(packet);
+  });
+}
+
+const send = (transport: Transport, src: string, port: number, packet: Uint8Array) =>
+  transport === 'udp' ? sendUdp(src, port, packet) : sendHttp(src, port, packet).then(() => {});
+
 async function metric(opsUrl: string, name: string, reason?: string): Promise<number> {
   const text = await (await fetch(`${opsUrl}/metrics`)).text();
   return text
@@ -87,43 +117,59 @@ function rejectionLines(lines: readonly string[]) {
   return lines.filter((l) => l.includes('"event":"packet_rejected"'));
 }
 
-describe('deploy/fail2ban', () => {
-  it('given the real ingest rejecting every kind of bad packet and accepting a phone, when fail2ban-regex applies the filter, then each rejection matches with its sender and no other line does', async () => {
-    const prefix = newPrefix();
-    const names = busNames(prefix);
-    await ensurePhoneStream(nc, names);
-    const buckets = await openSnapshotBuckets(nc, names);
-    const ring = v1.KeyRingChanged.create({
-      revision: Date.now(),
-      keys: [
-        v1.ServerKey.create({
-          keyId,
-          secret: Buffer.from(secret, 'ascii'),
-          state: v1.KeyState.KEY_STATE_ACTIVE,
-        }),
-      ],
+/** Seeds a bus prefix with the test key and devices, and starts the real ingest on it. */
+async function startIngest(devices: readonly string[], env: Record<string, string>) {
+  const prefix = newPrefix();
+  const names = busNames(prefix);
+  await ensurePhoneStream(nc, names);
+  const buckets = await openSnapshotBuckets(nc, names);
+  const ring = v1.KeyRingChanged.create({
+    revision: Date.now(),
+    keys: [
+      v1.ServerKey.create({
+        keyId,
+        secret: Buffer.from(secret, 'ascii'),
+        state: v1.KeyState.KEY_STATE_ACTIVE,
+      }),
+    ],
+  });
+  await buckets.keys.put('ring', encodeMessage(v1.KeyRingChanged, ring, 'KeyRingChanged'));
+  for (const deviceId of devices) {
+    const device = v1.Device.create({
+      deviceId,
+      extension: '201',
+      enabled: deviceId !== 'phone-off',
+      tier: v1.Tier.TIER_STANDARD,
     });
-    await buckets.keys.put('ring', encodeMessage(v1.KeyRingChanged, ring, 'KeyRingChanged'));
-    const devices = ['phone-ok', 'phone-off', ...Array.from({ length: 12 }, (_, i) => `phone-f${i}`)];
-    for (const deviceId of devices) {
-      const device = v1.Device.create({
-        deviceId,
-        extension: '201',
-        enabled: deviceId !== 'phone-off',
-        tier: v1.Tier.TIER_STANDARD,
-      });
-      await buckets.devices.put(deviceId, encodeMessage(v1.Device, device, 'Device'));
-    }
+    await buckets.devices.put(deviceId, encodeMessage(v1.Device, device, 'Device'));
+  }
+  const ingest = await startService('ingest', {
+    NATS_URL,
+    REDIS_URL,
+    SA_BUS_PREFIX: prefix,
+    REDIS_KEY_PREFIX: `${prefix}:ingest:`,
+    INGEST_HOST: '127.0.0.1',
+    INGEST_PORT: '0',
+    OPS_PORT: '0',
+    LOG_LEVEL: 'info',
+    ...env,
+  });
+  return {
+    ingest,
+    port: Number(String(ingest.listening.udp).split(':').pop()),
+    ops: String(ingest.listening.ops),
+  };
+}
 
-    const ingest = await startService('ingest', {
-      NATS_URL,
-      REDIS_URL,
-      SA_BUS_PREFIX: prefix,
-      REDIS_KEY_PREFIX: `${prefix}:ingest:`,
-      INGEST_HOST: '127.0.0.1',
-      INGEST_PORT: '0',
-      OPS_PORT: '0',
-      LOG_LEVEL: 'info',
+describe('deploy/fail2ban', () => {
+  it('given the real ingest rejecting every kind of bad packet over HTTP and over UDP and accepting a phone, when fail2ban-regex applies the filters, then smartassistant matches exactly the HTTP rejections and smartassistant-udp exactly the UDP ones, each with its sender', async () => {
+    const devices = [
+      'phone-ok',
+      'phone-off',
+      'phone-replay',
+      ...Array.from({ length: 12 }, (_, i) => `phone-f${i}`),
+    ];
+    const { ingest, port, ops } = await startIngest(devices, {
       REJECT_LOG_PER_SEC: '1000',
       RATE_LIMIT_IP_PER_SEC: '1',
       RATE_LIMIT_IP_BURST: '8',
@@ -131,9 +177,7 @@ describe('deploy/fail2ban', () => {
       RATE_LIMIT_DEVICE_BURST: '4',
     });
     try {
-      const port = Number(String(ingest.listening.udp).split(':').pop());
-      const ops = String(ingest.listening.ops);
-      let counter = 1;
+      let counter = Date.now() - 60_000;
       const presence = (
         deviceId: string,
         overrides: { keyId?: number; timestampMs?: number; counter?: number } = {},
@@ -147,36 +191,41 @@ describe('deploy/fail2ban', () => {
           body: { presence: { connected: { ssid: 'Office', bssid: '00:11:22:33:44:55' } } },
         });
 
-      // Normal traffic: a registered phone reports its presence three times.
-      const first = presence('phone-ok');
-      for (const packet of [first, presence('phone-ok'), presence('phone-ok')])
+      // Normal traffic: a registered phone reports its presence three times; another once (replayed below).
+      const first = presence('phone-replay');
+      for (const packet of [presence('phone-ok'), presence('phone-ok'), presence('phone-ok'), first])
         await sendUdp(phoneAddress, port, packet);
-      await waitForMetric(ops, 'sa_ingest_packets_accepted_total', undefined, 3);
+      await waitForMetric(ops, 'sa_ingest_packets_accepted_total', undefined, 4);
 
-      // Attacks, one reason per sender address.
-      const tampered = presence('phone-ok');
-      tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 0xff;
-      const single: Array<[Reason, Uint8Array]> = [
-        ['too_small', randomBytes(5)],
-        ['too_large', randomBytes(1500)],
-        ['bad_header', Buffer.alloc(120, 0xff)],
-        ['unknown_key', presence('phone-ok', { keyId: 9 })],
-        ['bad_tag', tampered],
-        ['unknown_device', presence('phone-nobody')],
-        ['disabled_device', presence('phone-off')],
-        ['stale_timestamp', presence('phone-ok', { timestampMs: Date.now() - 3_600_000 })],
-        ['replay', first],
-        ['counter_ahead', presence('phone-ok', { counter: Number.MAX_SAFE_INTEGER })],
-      ];
-      for (const [reason, packet] of single) {
-        await sendUdp(attackers[reason], port, packet);
-        await waitForMetric(ops, 'sa_ingest_packets_rejected_total', reason, 1);
+      // Attacks, one reason per sender address, each over HTTP and over UDP.
+      for (const transport of ['http', 'udp'] as const) {
+        const n = transport === 'http' ? 1 : 2;
+        const tampered = presence('phone-ok');
+        tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 0xff;
+        const single: Array<[Reason, Uint8Array]> = [
+          ['too_small', randomBytes(5)],
+          ['too_large', randomBytes(1500)],
+          ['bad_header', Buffer.alloc(120, 0xff)],
+          ['unknown_key', presence('phone-ok', { keyId: 9 })],
+          ['bad_tag', tampered],
+          ['unknown_device', presence('phone-nobody')],
+          ['disabled_device', presence('phone-off')],
+          ['stale_timestamp', presence('phone-ok', { timestampMs: Date.now() - 3_600_000 })],
+          ['counter_ahead', presence('phone-ok', { counter: Number.MAX_SAFE_INTEGER })],
+          ['replay', first],
+        ];
+        for (const [reason, packet] of single) {
+          await send(transport, attacker(reason, transport), port, packet);
+          await waitForMetric(ops, 'sa_ingest_packets_rejected_total', reason, n);
+        }
+        // Floods: one device far over its rate, then one address over its rate (many devices).
+        const from = attacker('rate_limited_device', transport);
+        for (let i = 0; i < 8; i++) await send(transport, from, port, presence('phone-ok'));
+        await waitForMetric(ops, 'sa_ingest_packets_rejected_total', 'rate_limited_device', n);
+        const fromIp = attacker('rate_limited_ip', transport);
+        for (let i = 0; i < 12; i++) await send(transport, fromIp, port, presence(`phone-f${i}`));
+        await waitForMetric(ops, 'sa_ingest_packets_rejected_total', 'rate_limited_ip', n);
       }
-      // Floods: one device far over its rate, then one address over its rate (many devices).
-      for (let i = 0; i < 8; i++) await sendUdp(attackers.rate_limited_device, port, presence('phone-ok'));
-      await waitForMetric(ops, 'sa_ingest_packets_rejected_total', 'rate_limited_device', 1);
-      for (let i = 0; i < 12; i++) await sendUdp(attackers.rate_limited_ip, port, presence(`phone-f${i}`));
-      await waitForMetric(ops, 'sa_ingest_packets_rejected_total', 'rate_limited_ip', 1);
       const expectedRejections = await metric(ops, 'sa_ingest_packets_rejected_total');
       await waitFor(
         'the rejection log lines',
@@ -184,25 +233,38 @@ describe('deploy/fail2ban', () => {
       );
 
       const lines = [...ingest.lines];
-      const matches = fail2banMatches('smartassistant', lines);
       const rejections = rejectionLines(lines);
-      const seen = new Set<string>();
+      const seen = { http: new Set<string>(), udp: new Set<string>() };
+      const tcpJail = fail2banMatches('smartassistant', lines);
+      const udpJail = fail2banMatches('smartassistant-udp', lines);
       for (const line of rejections) {
-        const { reason, src } = JSON.parse(line) as { reason: Reason; src: string };
-        seen.add(reason);
-        assert.equal(src, attackers[reason], `the ${reason} line names the sender: ${line}`);
-        assert.equal(matches.get(line), src, `fail2ban must match ${reason} with host ${src}:\n${line}`);
+        const { reason, src, transport } = JSON.parse(line) as {
+          reason: Reason;
+          src: string;
+          transport: Transport;
+        };
+        seen[transport].add(reason);
+        assert.equal(src, attacker(reason, transport), `the ${reason} line names the sender: ${line}`);
+        const [matching, other] = transport === 'http' ? [tcpJail, udpJail] : [udpJail, tcpJail];
+        assert.equal(
+          matching.get(line),
+          src,
+          `the ${transport} filter must match ${reason} with host ${src}:\n${line}`,
+        );
+        assert.equal(other.has(line), false, `only the ${transport} filter may match:\n${line}`);
       }
-      assert.deepEqual(
-        [...seen].sort(),
-        Object.keys(attackers).sort(),
-        'every rejection reason was produced and logged',
-      );
-      const wrong = lines.filter((l) => matches.has(l) && !rejections.includes(l));
+      for (const transport of ['http', 'udp'] as const) {
+        assert.deepEqual(
+          [...seen[transport]].sort(),
+          Object.keys(attackers).sort(),
+          `every rejection reason was produced and logged over ${transport}`,
+        );
+      }
+      const wrong = lines.filter((l) => (tcpJail.has(l) || udpJail.has(l)) && !rejections.includes(l));
       assert.deepEqual(wrong, [], 'no startup or normal-traffic line may match');
       assert.ok(
         lines.some((l) => l.includes('"event":"listening"')) &&
-          !matches.has(lines.find((l) => l.includes('"event":"listening"')) ?? ''),
+          !tcpJail.has(lines.find((l) => l.includes('"event":"listening"')) ?? ''),
       );
       assert.ok(
         !rejections.some((l) => l.includes(`"src":"${phoneAddress}"`)),
@@ -211,6 +273,99 @@ describe('deploy/fail2ban', () => {
     } finally {
       await ingest.stop();
     }
+  });
+
+  it('given one address flooding 20k bad UDP packets, when another sends 20 bad packets over HTTP and a third 20 over UDP meanwhile, then with the default log limits every one of those 40 is logged and matched by its filter', async () => {
+    const { ingest, port, ops } = await startIngest(['phone-ok'], {});
+    try {
+      const flooder = '127.0.0.40';
+      const overHttp = '127.0.0.41';
+      const overUdp = '127.0.0.42';
+      const wrongKey = deriveEnvelopeKey('WrongSecret12345');
+      const bad = (i: number) =>
+        sealRequest({
+          key: wrongKey,
+          keyId,
+          deviceId: 'phone-ok',
+          counter: Date.now() + i,
+          timestampMs: Date.now(),
+          body: { ping: {} },
+        });
+      const flood = createSocket('udp4');
+      await new Promise<void>((r) => flood.bind(0, flooder, () => r()));
+      const junk = Buffer.alloc(120, 0xff); // bad_header
+      const sent: Array<Promise<unknown>> = [];
+      for (let i = 0; i < 20_000; i++) {
+        flood.send(junk, port, '127.0.0.1');
+        if (i % 1000 === 500) {
+          sent.push(sendHttp(overHttp, port, bad(i)), sendUdp(overUdp, port, bad(i + 1)));
+        }
+        if (i % 100 === 99) await new Promise((r) => setTimeout(r, 5)); // ~20k/s, paced for the kernel buffer
+      }
+      await Promise.all(sent);
+      flood.close();
+      await waitForMetric(ops, 'sa_ingest_packets_rejected_total', 'bad_tag', 40);
+      await waitFor(
+        'the 40 lines of the two attackers',
+        () =>
+          rejectionLines(ingest.lines).filter((l) => l.includes(overHttp) || l.includes(overUdp)).length >=
+          40,
+        5000,
+      ).catch(() => {});
+
+      const lines = [...ingest.lines];
+      // fail2ban-regex prints each distinct matching line once: count the log's lines, not its answers
+      const hostsMatched = (filter: string) => {
+        const matches = fail2banMatches(filter, lines);
+        return lines.filter((l) => matches.has(l)).map((l) => matches.get(l));
+      };
+      const tcpJail = hostsMatched('smartassistant');
+      const udpJail = hostsMatched('smartassistant-udp');
+      const count = (hosts: Array<string | undefined>, host: string) =>
+        hosts.filter((h) => h === host).length;
+      assert.equal(count(tcpJail, overHttp), 20, 'all 20 HTTP failures reach the jail');
+      assert.deepEqual(new Set(tcpJail), new Set([overHttp]), 'the jail sees only HTTP senders');
+      assert.equal(count(udpJail, overUdp), 20, 'all 20 UDP failures are logged too');
+      const floodLines = count(udpJail, flooder);
+      const floodCounted = await metric(ops, 'sa_ingest_packets_rejected_total', 'bad_header');
+      assert.ok(floodCounted > 15_000, `the flood arrived and was counted: ${floodCounted}`);
+      assert.ok(
+        floodLines >= 40 && floodLines < 200,
+        `the flooder's lines stay within its own limit: ${floodLines}`,
+      );
+    } finally {
+      await ingest.stop();
+    }
+  });
+
+  it('given the shipped jails, when fail2ban-client reads them, then the UDP jail is off, the ingest jail bans only on HTTP rejections, and the UDP jail switched on bans UDP only without sharing a chain', () => {
+    const shipped = fail2banJailCommands();
+    const started = shipped.filter((l) => l.startsWith("['start',"));
+    assert.deepEqual(started, ["['start', 'smartassistant']", "['start', 'smartassistant-admin']"]);
+    const regex = (jail: string, commands: string[]) =>
+      commands.filter((l) => l.startsWith(`['set', '${jail}', 'addfailregex'`));
+    assert.equal(regex('smartassistant', shipped).length, 1);
+    assert.match(regex('smartassistant', shipped)[0]!, /"transport":"http"/);
+
+    const withUdp = fail2banJailCommands(['smartassistant-udp']);
+    assert.ok(withUdp.includes("['start', 'smartassistant-udp']"));
+    assert.match(regex('smartassistant-udp', withUdp)[0]!, /"transport":"udp"/);
+    const actions = withUdp.filter((l) => l.startsWith("['multi-set', 'smartassistant-udp', 'action'"));
+    assert.equal(actions.length, 1, 'one ban action');
+    assert.match(actions[0]!, /\['protocol', 'udp'\]/);
+    const chains = (jail: string) =>
+      [
+        ...withUdp
+          .filter((l) => l.startsWith(`['multi-set', '${jail}', 'action'`))
+          .join('\n')
+          .matchAll(/\['name', '([^']+)'\]/g),
+      ].map((m) => m[1] as string);
+    const udpChains = chains('smartassistant-udp');
+    assert.deepEqual(udpChains, ['smartassistant-udp-only']);
+    assert.ok(
+      !chains('smartassistant').some((c) => udpChains.includes(c)),
+      'no chain shared with the ingest jail',
+    );
   });
 
   it('given the real admin with failed and successful logins, when fail2ban-regex applies the admin filter, then only the failures match, each with its client address', async () => {

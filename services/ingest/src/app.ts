@@ -73,6 +73,8 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
   const devices = new InMemoryDeviceDirectory({ onSlotAssigned: (slot) => deviceLimits.reset(slot) });
   const observer = new MetricsIngestObserver(metrics, logger.child({ component: 'intake' }), {
     rejectLogPerSec: config.REJECT_LOG_PER_SEC,
+    rejectLogTotalPerSec: config.REJECT_LOG_TOTAL_PER_SEC,
+    rejectLogTableSize: config.REJECT_LOG_TABLE_SIZE,
     nowMs,
   });
   const publisher = new NatsPhoneEventPublisher(nats.nc, names, {
@@ -163,7 +165,7 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
           port: config.INGEST_PORT,
           recvBufferBytes: config.UDP_RECV_BUFFER_BYTES,
           maxPending: config.MAX_PENDING_PACKETS,
-          onOverload: (src) => observer.dropped('overloaded', src),
+          onOverload: (src) => observer.dropped('overloaded', src, 'udp'),
         },
         (packet, src) => handler.handle(packet, src, 'udp'),
       );
@@ -173,7 +175,7 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
             host: config.INGEST_HOST,
             port: udp.port,
             trustedProxies,
-            onTooLarge: (src) => observer.rejected('too_large', src),
+            onTooLarge: (src) => observer.rejected('too_large', src, 'http'),
           },
           (packet, src) => handler.handle(packet, src, 'http'),
         );

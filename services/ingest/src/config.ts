@@ -34,8 +34,14 @@ export const ingestEnvSchema = z.object({
   PUBLISH_MAX_INFLIGHT: env.positiveInt(1024),
   /** packets being processed at once; beyond it datagrams are dropped (counted) */
   MAX_PENDING_PACKETS: env.positiveInt(8192),
-  /** rejection log lines per second (the counter still counts every rejection) */
+  /** rejection log lines per second per source address and transport, burst 2x (the counter still
+   *  counts every rejection) */
   REJECT_LOG_PER_SEC: env.positiveInt(20),
+  /** rejection log lines per second per transport over all addresses, burst 2x: bounds the log when
+   *  many (or forged) addresses flood at once */
+  REJECT_LOG_TOTAL_PER_SEC: env.positiveInt(100),
+  /** bound on the per-address log limiter's table (last half of it in distinct addresses remembered) */
+  REJECT_LOG_TABLE_SIZE: env.positiveInt(10_000),
   UDP_RECV_BUFFER_BYTES: env.positiveInt(8 * 1024 * 1024),
   /** how long start() waits for the first devices/keys snapshot */
   SNAPSHOT_WAIT_MS: env.positiveInt(30_000),

@@ -1,5 +1,10 @@
-// Counts every outcome (Prometheus) and writes the rejection line fail2ban matches, rate-limited
-// so a flood cannot fill the disk. The line format is a contract: keep `event`, `reason`, `src`, `msg`.
+// Counts every outcome (Prometheus) and writes the rejection line fail2ban matches. The line format
+// is a contract: keep `event`, `reason`, `src`, `transport`, `msg`.
+// Lines are rate-limited so a flood cannot fill the disk, per source address and transport first
+// (`rejectLogPerSec`, burst 2x; the bounded two-generation table of the per-address rate limiter),
+// so a flood from one address never hides another address's lines; then per transport in total
+// (`rejectLogTotalPerSec`, burst 2x), which only many addresses at once can reach, and a UDP flood
+// from forged addresses never eats the HTTP budget (the lines the shipped jail bans on).
 import { Counter, Histogram, type Logger, type Registry } from '@sa/platform';
 import {
   DROP_REASONS,
@@ -7,12 +12,21 @@ import {
   type IngestObserver,
   REJECTION_REASONS,
   type RejectionReason,
+  type Transport,
 } from './domain/ports.js';
+import { TokenBucketTable } from './domain/token-bucket-table.js';
 
 export interface ObserverOptions {
+  /** log lines per second per source address and transport (burst 2x) */
   readonly rejectLogPerSec: number;
+  /** log lines per second per transport, all addresses together (burst 2x) */
+  readonly rejectLogTotalPerSec: number;
+  /** bound on the per-address table: the last half of it in distinct addresses is remembered */
+  readonly rejectLogTableSize: number;
   readonly nowMs: () => number;
 }
+
+const SUMMARY_EVERY_MS = 1000;
 
 export class MetricsIngestObserver implements IngestObserver {
   private readonly rejectedChildren: Record<string, { inc(): void }> = {};
@@ -20,9 +34,10 @@ export class MetricsIngestObserver implements IngestObserver {
   private readonly acceptedTotal: Counter<'kind'>;
   private readonly acceptedChildren = new Map<string, { inc(): void }>();
   private readonly publishLatency: Histogram;
-  private logTokens: number;
-  private logLastMs: number;
+  private readonly perSource: TokenBucketTable;
+  private readonly perTransport: Record<Transport, TokenBucketTable>;
   private suppressed = 0;
+  private summaryAtMs = 0;
 
   constructor(
     registry: Registry,
@@ -55,21 +70,34 @@ export class MetricsIngestObserver implements IngestObserver {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     });
-    this.logTokens = options.rejectLogPerSec;
-    this.logLastMs = options.nowMs();
+    this.perSource = new TokenBucketTable({
+      perSecond: options.rejectLogPerSec,
+      burst: 2 * options.rejectLogPerSec,
+      maxEntries: options.rejectLogTableSize,
+    });
+    const total = () =>
+      new TokenBucketTable({
+        perSecond: options.rejectLogTotalPerSec,
+        burst: 2 * options.rejectLogTotalPerSec,
+        maxEntries: 2,
+      });
+    this.perTransport = { udp: total(), http: total() };
   }
 
-  rejected(reason: RejectionReason, src: string): void {
+  rejected(reason: RejectionReason, src: string, transport: Transport): void {
     this.rejectedChildren[reason]!.inc();
-    if (!this.mayLog()) return;
-    this.logger.warn({ event: 'packet_rejected', reason, src }, `rejected packet from ${src}: ${reason}`);
+    if (!this.mayLog(src, transport)) return;
+    this.logger.warn(
+      { event: 'packet_rejected', reason, src, transport },
+      `rejected packet from ${src}: ${reason}`,
+    );
   }
 
-  dropped(reason: DropReason, src: string, err?: unknown): void {
+  dropped(reason: DropReason, src: string, transport: Transport, err?: unknown): void {
     this.droppedChildren[reason]!.inc();
-    if (!this.mayLog()) return;
+    if (!this.mayLog(src, transport)) return;
     this.logger.error(
-      { event: 'packet_dropped', reason, src, err: err ? String(err) : undefined },
+      { event: 'packet_dropped', reason, src, transport, err: err ? String(err) : undefined },
       `dropped packet: ${reason}`,
     );
   }
@@ -87,24 +115,19 @@ export class MetricsIngestObserver implements IngestObserver {
     this.publishLatency.observe(seconds);
   }
 
-  /** token bucket: `rejectLogPerSec` lines per second, burst of twice that; says how many it skipped */
-  private mayLog(): boolean {
+  /** Says whether this line may be written; counts the ones it skips and, at most once a second, says how many. */
+  private mayLog(src: string, transport: Transport): boolean {
     const now = this.options.nowMs();
-    const rate = this.options.rejectLogPerSec;
-    this.logTokens = Math.min(rate * 2, this.logTokens + ((now - this.logLastMs) * rate) / 1000);
-    this.logLastMs = now;
-    if (this.logTokens < 1) {
-      this.suppressed++;
-      return false;
-    }
-    this.logTokens -= 1;
-    if (this.suppressed > 0) {
+    const ok = this.perSource.take(`${transport} ${src}`, now) && this.perTransport[transport].take('', now);
+    if (!ok) this.suppressed++;
+    if (this.suppressed > 0 && now - this.summaryAtMs >= SUMMARY_EVERY_MS) {
+      this.summaryAtMs = now;
       this.logger.warn(
         { event: 'packet_log_suppressed', count: this.suppressed },
         `${this.suppressed} rejection log lines suppressed`,
       );
       this.suppressed = 0;
     }
-    return true;
+    return ok;
   }
 }

@@ -18,10 +18,11 @@ import type {
   PhoneEventPublisher,
   ReplayGuard,
   TargetsGateway,
+  Transport,
 } from './ports.js';
 import type { SlotTokenBuckets, TokenBucketTable } from './token-bucket-table.js';
 
-export type Transport = 'udp' | 'http';
+export type { Transport };
 
 export interface PacketHandlerDeps {
   readonly keyRing: KeyRing;
@@ -55,36 +56,37 @@ export class PacketHandler {
     const startedAt = this.deps.monotonicSeconds();
     const d = this.deps;
     const parsed = parseEnvelope(packet);
-    if (!parsed.ok) return this.reject(parsed.reason, src);
+    if (!parsed.ok) return this.reject(parsed.reason, src, transport);
     const { header } = parsed;
     const now = d.nowMs();
     const ringKey = d.keyRing.lookup(header.keyId, header.deviceId, now);
-    if (!ringKey) return this.reject('unknown_key', src);
+    if (!ringKey) return this.reject('unknown_key', src, transport);
     const opened = openRequest(ringKey.key, packet, parsed);
-    if (!opened.ok) return this.reject(opened.reason, src);
+    if (!opened.ok) return this.reject(opened.reason, src, transport);
     const device = d.devices.get(header.deviceId);
-    if (!device) return this.reject('unknown_device', src);
-    if (!device.enabled) return this.reject('disabled_device', src);
+    if (!device) return this.reject('unknown_device', src, transport);
+    if (!device.enabled) return this.reject('disabled_device', src, transport);
     if (device.ownKey && ringKey.ownerDeviceId !== header.deviceId) {
-      return this.reject('unknown_key', src);
+      return this.reject('unknown_key', src, transport);
     }
-    if (Math.abs(now - header.timestampMs) > d.timestampWindowMs) return this.reject('stale_timestamp', src);
+    if (Math.abs(now - header.timestampMs) > d.timestampWindowMs)
+      return this.reject('stale_timestamp', src, transport);
     if (counterTooFarAhead(header.counter, now, d.timestampWindowMs))
-      return this.reject('counter_ahead', src);
-    if (!d.ipLimits.take(src, now)) return this.reject('rate_limited_ip', src);
-    if (!d.deviceLimits.take(device.slot, now)) return this.reject('rate_limited_device', src);
+      return this.reject('counter_ahead', src, transport);
+    if (!d.ipLimits.take(src, now)) return this.reject('rate_limited_ip', src, transport);
+    if (!d.deviceLimits.take(device.slot, now)) return this.reject('rate_limited_device', src, transport);
     let fresh: boolean;
     try {
       fresh = await d.replay.firstUse(header.deviceId, header.counter);
     } catch (err) {
-      d.observer.dropped('replay_store_unavailable', src, err);
+      d.observer.dropped('replay_store_unavailable', src, transport, err);
       return null;
     }
-    if (!fresh) return this.reject('replay', src);
+    if (!fresh) return this.reject('replay', src, transport);
 
     const kind = opened.kind ?? 'unknown';
     d.observer.accepted(kind);
-    const reply = await this.serve(opened.request, header, device, src, startedAt);
+    const reply = await this.serve(opened.request, header, device, src, transport, startedAt);
     if (!reply) return null;
     return sealReply({
       key: ringKey.key,
@@ -100,6 +102,7 @@ export class PacketHandler {
     header: EnvelopeHeader,
     device: DeviceRecord,
     src: string,
+    transport: Transport,
     startedAt: number,
   ): Promise<Reply | null> {
     const d = this.deps;
@@ -144,7 +147,7 @@ export class PacketHandler {
             );
           }
         } catch (err) {
-          d.observer.dropped('publish_failed', src, err);
+          d.observer.dropped('publish_failed', src, transport, err);
           return { status: Status.REPLY_STATUS_UNAVAILABLE, message: 'try again later' };
         }
         d.observer.published(d.monotonicSeconds() - startedAt);
@@ -178,8 +181,8 @@ export class PacketHandler {
     }
   }
 
-  private reject(reason: Parameters<IngestObserver['rejected']>[0], src: string): null {
-    this.deps.observer.rejected(reason, src);
+  private reject(reason: Parameters<IngestObserver['rejected']>[0], src: string, transport: Transport): null {
+    this.deps.observer.rejected(reason, src, transport);
     return null;
   }
 }

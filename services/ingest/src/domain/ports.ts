@@ -65,9 +65,12 @@ export interface TargetsGateway {
   request(request: PhoneTargetsRequest): Promise<PhoneTargetsReply | undefined>;
 }
 
+/** how a packet arrived: over UDP its source address may be forged, over HTTP (TCP) it is not */
+export type Transport = 'udp' | 'http';
+
 export interface IngestObserver {
-  rejected(reason: RejectionReason, src: string): void;
-  dropped(reason: DropReason, src: string, err?: unknown): void;
+  rejected(reason: RejectionReason, src: string, transport: Transport): void;
+  dropped(reason: DropReason, src: string, transport: Transport, err?: unknown): void;
   accepted(kind: string): void;
   /** datagram received -> publish acknowledged */
   published(seconds: number): void;
