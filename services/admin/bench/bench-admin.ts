@@ -115,8 +115,14 @@ async function reportAll(url: string, headers: Record<string, string>): Promise<
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
     const r = await fetch(`${url}/api/v1/devices/${last}`, { headers });
     const presence = ((await r.json()) as { presence?: string }).presence;
-    if (presence === undefined) return log('this admin has no last seen: device reports ignored');
-    if (presence === 'online') return log(`${DEVICES} device reports in admin in ${Date.now() - t0} ms`);
+    if (presence === undefined) {
+      log('this admin has no last seen: device reports ignored');
+      return;
+    }
+    if (presence === 'online') {
+      log(`${DEVICES} device reports in admin in ${Date.now() - t0} ms`);
+      return;
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   log('admin did not show the last device report within 60 s');

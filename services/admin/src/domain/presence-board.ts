@@ -68,7 +68,8 @@ export type PresenceListener = (entry: PresenceEntry) => void;
 
 export class PresenceBoard {
   readonly #decisions = new Map<string, Decision>();
-  readonly #reports = new Map<string, DeviceReport>();
+  /** device id -> its last report and that report's time as an ISO string (made once, listed often) */
+  readonly #reports = new Map<string, { readonly report: DeviceReport; readonly at: string }>();
   /** extension -> ids of its devices that reported */
   readonly #devicesOf = new Map<string, Set<string>>();
   readonly #listeners = new Set<PresenceListener>();
@@ -86,11 +87,11 @@ export class PresenceBoard {
 
   /** A DeviceReported: the device's last report, and the user's decision when not older. */
   report(r: DeviceReport): boolean {
-    const current = this.#reports.get(r.deviceId);
+    const current = this.#reports.get(r.deviceId)?.report;
     if (current && current.reportedAtMs > r.reportedAtMs) return false;
     if (current && current.extension !== r.extension)
       this.#devicesOf.get(current.extension)?.delete(r.deviceId);
-    this.#reports.set(r.deviceId, r);
+    this.#reports.set(r.deviceId, { report: r, at: new Date(r.reportedAtMs).toISOString() });
     const ids = this.#devicesOf.get(r.extension) ?? new Set<string>();
     this.#devicesOf.set(r.extension, ids.add(r.deviceId));
     const decision = this.#decisions.get(r.extension);
@@ -113,9 +114,9 @@ export class PresenceBoard {
 
   /** When the device last reported and whether that is within router's presence timeout. */
   seen(deviceId: string): { lastSeenAt: string | null; presence: DevicePresence } {
-    const r = this.#reports.get(deviceId);
-    if (!r) return { lastSeenAt: null, presence: 'unknown' };
-    return { lastSeenAt: new Date(r.reportedAtMs).toISOString(), presence: this.#presenceOf(r) };
+    const seen = this.#reports.get(deviceId);
+    if (!seen) return { lastSeenAt: null, presence: 'unknown' };
+    return { lastSeenAt: seen.at, presence: this.#presenceOf(seen.report) };
   }
 
   list(): PresenceEntry[] {
@@ -144,11 +145,11 @@ export class PresenceBoard {
     if (!decision) return null;
     const devices: DeviceSeen[] = [];
     for (const id of [...(this.#devicesOf.get(extension) ?? [])].sort()) {
-      const r = this.#reports.get(id)!;
+      const { report: r, at } = this.#reports.get(id)!;
       devices.push({
         deviceId: id,
         presence: this.#presenceOf(r),
-        reportedAt: new Date(r.reportedAtMs).toISOString(),
+        reportedAt: at,
         onlineUntil: new Date(r.reportedAtMs + r.presenceTimeoutMs).toISOString(),
         network: r.connected,
         location: r.locationName,
