@@ -1,6 +1,7 @@
 // Composition root: builds every adapter once, injects them into the packet handler, and returns
 // start/stop. Startup order: NATS, Redis, snapshots, then intake; stop in reverse.
 import {
+  Counter,
   connectNats,
   connectRedis,
   createMetricsRegistry,
@@ -22,6 +23,7 @@ import { serveReplayResets } from './adapters/nats/replay-reset-responder.js';
 import { type SnapshotWatcher, watchSnapshots } from './adapters/nats/snapshot-watcher.js';
 import { NatsTargetsGateway } from './adapters/nats/targets-gateway.js';
 import { RedisReplayGuard } from './adapters/redis/replay-guard.js';
+import { readUdpDrops, udpDropsReadable } from './adapters/udp/udp-receive-drops.js';
 import { startUdpServer, type UdpServer } from './adapters/udp/udp-server.js';
 import type { IngestConfig } from './config.js';
 import { InMemoryDeviceDirectory } from './domain/device-directory.js';
@@ -155,6 +157,21 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
     status: watcher?.state() === 'ready' ? 'up' : 'down',
     detail: watcher?.state() ?? 'not started',
   }));
+  if (udpDropsReadable()) {
+    let seen = 0;
+    new Counter({
+      name: 'sa_ingest_udp_receive_drops_total',
+      help: 'Datagrams the kernel dropped for the intake socket before ingest read them (receive buffer full), from /proc/net/udp',
+      registers: [metrics],
+      collect() {
+        const drops = udp ? readUdpDrops(udp.port) : undefined;
+        if (drops === undefined) return;
+        const delta = drops >= seen ? drops - seen : drops; // a new socket counts from 0 again
+        seen = drops;
+        if (delta > 0) this.inc(delta);
+      },
+    });
+  }
 
   const startIntake = async (): Promise<void> => {
     const attempts = config.INGEST_PORT === 0 ? 20 : 1;
