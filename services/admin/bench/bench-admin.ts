@@ -8,58 +8,21 @@
 // resident memory after that.
 // Env: BENCH_DEVICES (100000), BENCH_DURATION_S (10), BENCH_CONNECTIONS (10), BENCH_LIST_RATE (1000),
 // DATABASE_URL, NATS_URL.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { type BenchAdmin, cleanUp, DATABASE_URL, NATS_URL, signIn, startAdmin } from './bench-support.js';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 100_000);
 const DURATION = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const LIST_RATE = Number(process.env.BENCH_LIST_RATE ?? 1000);
 const EXTENSIONS = 1000;
-const PASSWORD = 'bench-password-1';
 
 const schema = `bench_admin_${randomBytes(4).toString('hex')}`;
 const prefix = `b_${randomBytes(4).toString('hex')}`;
 const log = (msg: string) => process.stderr.write(`[bench-admin] ${msg}\n`);
-
-async function startAdmin(): Promise<{ child: ChildProcess; url: string }> {
-  const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: {
-      ...process.env,
-      DATABASE_URL,
-      DATABASE_SCHEMA: schema,
-      NATS_URL,
-      SA_BUS_PREFIX: prefix,
-      ADMIN_PORT: '0',
-      OPS_PORT: '0',
-      ADMIN_PASSWORD: PASSWORD,
-      ADMIN_KEK: randomBytes(32).toString('base64'),
-      ADMIN_LOGIN_RATE_MAX: '1000',
-      ADMIN_SNAPSHOT_ON_EMPTY: 'false',
-      ADMIN_PG_POOL_MAX: '10',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('admin did not start within 60 s')), 60_000);
-    child.once('exit', (code) => reject(new Error(`admin exited with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (!line.includes('"event":"listening"')) return;
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { http: string }).http);
-    });
-  });
-  return { child, url };
-}
 
 async function load(pool: pg.Pool): Promise<void> {
   const t0 = Date.now();
@@ -152,16 +115,11 @@ const summary = (r: autocannon.Result) => ({
 
 async function main(): Promise<void> {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1, options: `-c search_path=${schema}` });
-  let admin: { child: ChildProcess; url: string } | null = null;
+  let admin: BenchAdmin | null = null;
   try {
-    admin = await startAdmin(); // applies the migrations
+    admin = await startAdmin(schema, prefix, { ADMIN_LOGIN_RATE_MAX: '1000', ADMIN_PG_POOL_MAX: '10' }); // applies the migrations
     await load(pool);
-    const login = await fetch(`${admin.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-    });
-    const { token } = (await login.json()) as { token: string };
+    const token = await signIn(admin.url);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const base = { connections: CONNECTIONS, duration: DURATION, headers };
     await reportAll(admin.url, headers);
@@ -217,24 +175,8 @@ async function main(): Promise<void> {
       })}\n`,
     );
   } finally {
-    if (admin) {
-      const exited = new Promise((r) => admin!.child.once('exit', r));
-      admin.child.kill('SIGTERM');
-      await exited;
-    }
-    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
-    await pool.end();
-    await dropBuckets().catch(() => {});
+    await cleanUp(admin, pool, schema, prefix);
   }
-}
-
-async function dropBuckets(): Promise<void> {
-  const { connectNats, createLogger, openSnapshotBuckets } = await import('@sa/platform');
-  const { busNames } = await import('@sa/proto');
-  const c = await connectNats(NATS_URL, 'bench-cleanup', createLogger('bench', 'silent'));
-  const b = await openSnapshotBuckets(c.nc, busNames(prefix));
-  for (const kv of [b.devices, b.keys, b.users]) await kv.destroy();
-  await c.close();
 }
 
 await main();

@@ -8,53 +8,15 @@
 // destinationsSeconds, outboxDrainSeconds (after the devices import, until the relay has published
 // every event to NATS), baselineInsertSeconds, and the import counts.
 // Env: BENCH_IMPORT_DEVICES (10000), DATABASE_URL, NATS_URL.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { type BenchAdmin, cleanUp, DATABASE_URL, signIn, startAdmin } from './bench-support.js';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const DEVICES = Number(process.env.BENCH_IMPORT_DEVICES ?? 10_000);
-const PASSWORD = 'bench-password-1';
 
 const schema = `bench_import_${randomBytes(4).toString('hex')}`;
 const prefix = `b_${randomBytes(4).toString('hex')}`;
 const log = (msg: string) => process.stderr.write(`[bench-import] ${msg}\n`);
-
-async function startAdmin(): Promise<{ child: ChildProcess; url: string }> {
-  const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: {
-      ...process.env,
-      DATABASE_URL,
-      DATABASE_SCHEMA: schema,
-      NATS_URL,
-      SA_BUS_PREFIX: prefix,
-      ADMIN_PORT: '0',
-      OPS_PORT: '0',
-      ADMIN_PASSWORD: PASSWORD,
-      ADMIN_KEK: randomBytes(32).toString('base64'),
-      ADMIN_SNAPSHOT_ON_EMPTY: 'false',
-      LOG_LEVEL: 'info', // the listening line is info
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGTERM');
-      reject(new Error('admin did not start within 60 s'));
-    }, 60_000);
-    child.once('exit', (code) => reject(new Error(`admin exited with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (!line.includes('"event":"listening"')) return;
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { http: string }).http);
-    });
-  });
-  return { child, url };
-}
 
 interface Report {
   rows: number;
@@ -139,17 +101,12 @@ async function drainSeconds(pool: pg.Pool, since: number): Promise<number> {
 
 async function main(): Promise<void> {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1, options: `-c search_path=${schema}` });
-  let admin: { child: ChildProcess; url: string } | null = null;
+  let admin: BenchAdmin | null = null;
   try {
-    admin = await startAdmin(); // applies the migrations
+    admin = await startAdmin(schema, prefix); // applies the migrations
     const baseline = await baselineInsert(pool);
     log(`baseline: ${DEVICES} rows by one multi-row INSERT in ${baseline.toFixed(3)} s`);
-    const login = await fetch(`${admin.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-    });
-    const { token } = (await login.json()) as { token: string };
+    const token = await signIn(admin.url);
     const round = (s: number) => Math.round(s * 1000) / 1000;
 
     await timedImport(admin.url, token, 'users', true);
@@ -189,24 +146,8 @@ async function main(): Promise<void> {
       })}\n`,
     );
   } finally {
-    if (admin) {
-      const exited = new Promise((r) => admin!.child.once('exit', r));
-      admin.child.kill('SIGTERM');
-      await exited;
-    }
-    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
-    await pool.end();
-    await dropBuckets().catch(() => {});
+    await cleanUp(admin, pool, schema, prefix);
   }
-}
-
-async function dropBuckets(): Promise<void> {
-  const { connectNats, createLogger, openSnapshotBuckets } = await import('@sa/platform');
-  const { busNames } = await import('@sa/proto');
-  const c = await connectNats(NATS_URL, 'bench-cleanup', createLogger('bench', 'silent'));
-  const b = await openSnapshotBuckets(c.nc, busNames(prefix));
-  for (const kv of [b.devices, b.keys, b.users]) await kv.destroy();
-  await c.close();
 }
 
 await main();

@@ -5,16 +5,13 @@
 // artifacts/screenshots/bulk-*.png.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connectNats, connectPostgres, createLogger } from '@sa/platform';
-import { repoRoot, type ServiceProcess, startService, testUrls, uniqueName } from '@sa/testkit';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { createLogger } from '@sa/platform';
+import { type ServiceProcess, uniqueName } from '@sa/testkit';
+import type { Browser, Page } from 'playwright-core';
+import * as session from './browser-session.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(repoRoot, 'artifacts', 'screenshots');
 const PASSWORD = `bulk-${randomBytes(6).toString('hex')}`;
 const INJECTED = '<img src=x onerror="window.__pwned=1">';
 
@@ -25,7 +22,7 @@ let admin: ServiceProcess;
 let browser: Browser;
 let page: Page;
 let baseUrl: string;
-const scriptProblems: string[] = [];
+let scriptProblems: string[] = [];
 
 const badFile = [
   'deviceId,extension,label,enabled',
@@ -40,64 +37,29 @@ const goodFile = [
   'BULKPHONE0003,231,"Desk, 2nd floor",false',
 ].join('\n');
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `bulk-${name}.png`), fullPage: true });
-}
-
 async function chooseFile(name: string, csv: string): Promise<void> {
   await page.getByLabel(/^CSV file/).setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv) });
 }
 
 describe('console Import and export page in headless Chromium', () => {
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
-    mkdirSync(SHOTS, { recursive: true });
-    admin = await startService('admin', {
-      env: {
-        NATS_URL: testUrls.nats,
-        SA_BUS_PREFIX: prefix,
-        DATABASE_URL: testUrls.postgres,
-        DATABASE_SCHEMA: prefix,
-        ADMIN_PORT: '0',
-        OPS_PORT: '0',
-        ADMIN_PASSWORD: PASSWORD,
-        ADMIN_KEK: randomBytes(32).toString('hex'),
-      },
-      timeoutMs: 30_000,
-    });
+    session.requireChromium();
+    admin = await session.startAdminForBrowser(prefix, PASSWORD);
     baseUrl = admin.addresses.http!;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => scriptProblems.push(`uncaught: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content Security Policy|Uncaught/i.test(message.text())) scriptProblems.push(message.text());
-    });
+    browser = await session.launchChromium();
+    page = await session.openPage(browser, { acceptDownloads: true });
+    scriptProblems = session.collectScriptProblems(page);
   });
 
   after(async () => {
     await browser?.close();
     await admin?.stop();
-    const pg = await connectPostgres(testUrls.postgres, logger, { max: 1 });
-    await pg.pool.query(`DROP SCHEMA IF EXISTS "${prefix}" CASCADE`);
-    await pg.close();
-    const nats = await connectNats(testUrls.nats, 'console-bulk-cleanup', logger);
-    const jsm = await jetstreamManager(nats.nc);
-    for await (const stream of jsm.streams.list()) {
-      if (stream.config.name.toLowerCase().includes(prefix)) await jsm.streams.delete(stream.config.name);
-    }
-    await nats.close();
+    await session.dropAdminState(prefix, logger, 'console-bulk-cleanup');
   });
 
   it('given a signed-in admin, when the Import and export link is followed, then the page shows export links and a disabled Import', async () => {
     await page.goto(baseUrl);
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Devices', level: 1 }).waitFor();
+    await session.signIn(page, PASSWORD);
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Import and export' })
@@ -123,7 +85,7 @@ describe('console Import and export page in headless Chromium', () => {
     assert.equal(await page.locator('.import-result img').count(), 0, 'file content is shown as text only');
     assert.equal(await page.evaluate('window.__pwned === undefined'), true);
     assert.equal(await page.getByRole('button', { name: 'Import', exact: true }).isDisabled(), true);
-    await shot('01-problems');
+    await session.shot(page, 'bulk-01-problems');
   });
 
   it('given the fixed file, when checked and then imported, then the devices are written and the export link downloads them', async () => {
@@ -134,12 +96,12 @@ describe('console Import and export page in headless Chromium', () => {
     assert.match((await page.locator('[data-result="ok"]').textContent()) ?? '', /3 rows · 3 to create/);
     const importButton = page.getByRole('button', { name: 'Import', exact: true });
     assert.equal(await importButton.isDisabled(), false);
-    await shot('02-checked');
+    await session.shot(page, 'bulk-02-checked');
     await importButton.click();
     await page.getByText('devices.csv imported.').waitFor();
     assert.match((await page.locator('[data-result="ok"]').textContent()) ?? '', /3 created · 0 updated/);
     assert.equal(await importButton.isDisabled(), true, 'importing again needs a new check');
-    await shot('03-imported');
+    await session.shot(page, 'bulk-03-imported');
 
     const download = page.waitForEvent('download');
     await page.getByRole('link', { name: 'Devices (devices.csv)' }).click();

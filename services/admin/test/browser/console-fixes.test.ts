@@ -6,17 +6,13 @@
 // required field. Screenshots go to artifacts/screenshots/issue15-*.png.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, afterEach, before, describe, it, test } from 'node:test';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { connectNats, connectPostgres, createLogger, type NatsClient } from '@sa/platform';
 import { busNames, encodeMessage, v1 } from '@sa/proto';
-import { repoRoot, type ServiceProcess, startService, testUrls, uniqueName, waitFor } from '@sa/testkit';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { type ServiceProcess, testUrls, uniqueName, waitFor } from '@sa/testkit';
+import type { Browser, Locator, Page } from 'playwright-core';
+import * as session from './browser-session.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(repoRoot, 'artifacts', 'screenshots');
 const PASSWORD = `fixes-${randomBytes(6).toString('hex')}`;
 const HOME = 'ISSUE15HOME000000001';
 const OFFICE = 'ISSUE15OFFICE0000002';
@@ -34,15 +30,7 @@ let browser: Browser;
 let page: Page;
 let baseUrl: string;
 let token: string;
-const scriptProblems: string[] = [];
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `issue15-${name}.png`), fullPage: true });
-}
-
-async function textOf(locator: Locator): Promise<string> {
-  return (await locator.textContent()) ?? '';
-}
+let scriptProblems: string[] = [];
 
 async function api(method: string, path: string, body?: unknown): Promise<Response> {
   return fetch(`${baseUrl}/api/v1${path}`, {
@@ -94,27 +82,14 @@ async function expectRequired(scope: Locator, label: string, submit: string): Pr
     what: `${label} marked invalid`,
   });
   const errorId = (await field.getAttribute('aria-describedby'))!.split(' ')[0]!;
-  assert.equal(await textOf(scope.locator(`[id="${errorId}"]`)), `${label}: required`);
-  assert.doesNotMatch(await textOf(scope.locator('.form-alert')), /not allowed/);
+  assert.equal(await session.textOf(scope.locator(`[id="${errorId}"]`)), `${label}: required`);
+  assert.doesNotMatch(await session.textOf(scope.locator('.form-alert')), /not allowed/);
 }
 
 describe('console fixes of issue 15 in headless Chromium', () => {
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
-    mkdirSync(SHOTS, { recursive: true });
-    admin = await startService('admin', {
-      env: {
-        NATS_URL: testUrls.nats,
-        SA_BUS_PREFIX: prefix,
-        DATABASE_URL: testUrls.postgres,
-        DATABASE_SCHEMA: prefix,
-        ADMIN_PORT: '0',
-        OPS_PORT: '0',
-        ADMIN_PASSWORD: PASSWORD,
-        ADMIN_KEK: randomBytes(32).toString('hex'),
-      },
-      timeoutMs: 30_000,
-    });
+    session.requireChromium();
+    admin = await session.startAdminForBrowser(prefix, PASSWORD);
     baseUrl = admin.addresses.http!;
     const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
       method: 'POST',
@@ -138,21 +113,11 @@ describe('console fixes of issue 15 in headless Chromium', () => {
     for (const deviceId of [HOME, OFFICE, SILENT, BRIEF])
       assert.equal((await api('POST', '/devices', { deviceId, extension: '230' })).status, 201);
     nats = await connectNats(testUrls.nats, 'console-fixes-router', logger);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => scriptProblems.push(`uncaught: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content Security Policy|Uncaught/i.test(message.text())) scriptProblems.push(message.text());
-    });
+    browser = await session.launchChromium();
+    page = await session.openPage(browser);
+    scriptProblems = session.collectScriptProblems(page);
     await page.goto(baseUrl);
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Devices', level: 1 }).waitFor();
+    await session.signIn(page, PASSWORD);
   });
 
   afterEach(async () => {
@@ -163,15 +128,7 @@ describe('console fixes of issue 15 in headless Chromium', () => {
     await browser?.close();
     await nats?.close();
     await admin?.stop();
-    const pg = await connectPostgres(testUrls.postgres, logger, { max: 1 });
-    await pg.pool.query(`DROP SCHEMA IF EXISTS "${prefix}" CASCADE`);
-    await pg.close();
-    const cleanup = await connectNats(testUrls.nats, 'console-fixes-cleanup', logger);
-    const jsm = await jetstreamManager(cleanup.nc);
-    for await (const stream of jsm.streams.list()) {
-      if (stream.config.name.toLowerCase().includes(prefix)) await jsm.streams.delete(stream.config.name);
-    }
-    await cleanup.close();
+    await session.dropAdminState(prefix, logger, 'console-fixes-cleanup');
   });
 
   it('given router decided "no presence reported yet", when a phone reports a network no location knows, then the board shows the phone with that network, when, and the new reason', async () => {
@@ -207,7 +164,7 @@ describe('console fixes of issue 15 in headless Chromium', () => {
     });
     const phones = row.getByRole('list', { name: 'Phones of 230' });
     await phones.getByText(HOME).waitFor();
-    const text = await textOf(row);
+    const text = await session.textOf(row);
     assert.match(text, /Online/);
     assert.match(text, /Wi-Fi “HomeNet”/);
     assert.match(text, /de:ad:be:ef:00:01/);
@@ -215,7 +172,7 @@ describe('console fixes of issue 15 in headless Chromium', () => {
     assert.match(text, /reported /);
     assert.match(text, /no rule matched; default scenario "Away"/);
     assert.doesNotMatch(text, /no presence reported yet/);
-    await shot('board-unknown-network');
+    await session.shot(page, 'issue15-board-unknown-network');
   });
 
   it("given phones that reported recently, too long ago and never, when the device list opens, then each row shows last seen and online, offline or not seen by router's timeout", async () => {
@@ -247,12 +204,12 @@ describe('console fixes of issue 15 in headless Chromium', () => {
       (ms) => new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
       now - 6000,
     );
-    assert.ok((await textOf(rowOf(OFFICE))).includes(expected), `last seen ${expected}`);
+    assert.ok((await session.textOf(rowOf(OFFICE))).includes(expected), `last seen ${expected}`);
     assert.equal(
       await rowOf(SILENT).getByText('Not seen').locator('..').getAttribute('title'),
       'No report since the admin service started',
     );
-    await shot('devices-last-seen');
+    await session.shot(page, 'issue15-devices-last-seen');
   });
 
   it("given a phone online now, when router's presence timeout passes without a report, then the device list shows it offline", async () => {
@@ -269,7 +226,7 @@ describe('console fixes of issue 15 in headless Chromium', () => {
       async () => {
         await page.reload();
         await row.waitFor();
-        return (await textOf(row)).includes('Online');
+        return (await session.textOf(row)).includes('Online');
       },
       { what: 'BRIEF online', timeoutMs: 3000, intervalMs: 100 },
     );
@@ -277,7 +234,7 @@ describe('console fixes of issue 15 in headless Chromium', () => {
       async () => {
         await page.reload();
         await row.waitFor();
-        return (await textOf(row)).includes('Offline');
+        return (await session.textOf(row)).includes('Offline');
       },
       { what: 'BRIEF offline after 4 s', timeoutMs: 10_000, intervalMs: 500 },
     );
@@ -294,7 +251,7 @@ describe('console fixes of issue 15 in headless Chromium', () => {
     await search.fill('ali');
     await waitFor(async () => (await options.count()) === 2, { what: 'two users match "ali"' });
     assert.deepEqual(await options.allTextContents(), ['230Alice Martin4 devices', '231Bob Alison0 devices']);
-    await shot('scenarios-user-picker');
+    await session.shot(page, 'issue15-scenarios-user-picker');
     await options.filter({ hasText: 'Alice Martin' }).click();
     await page.getByText('Extension 230 has no scenarios yet.').waitFor();
     assert.equal(await search.inputValue(), '230');
@@ -312,7 +269,7 @@ describe('console fixes of issue 15 in headless Chromium', () => {
     await page.getByRole('button', { name: 'Show scenarios' }).click();
     await page.getByRole('alert').getByText('Please correct the highlighted field.').waitFor();
     assert.match(
-      await textOf(page.locator('.field-error')),
+      await session.textOf(page.locator('.field-error')),
       /No user has the extension “9999”: pick one from the list/,
     );
   });
@@ -331,7 +288,7 @@ describe('console fixes of issue 15 in headless Chromium', () => {
     await dialog.getByLabel('Device ID').fill('ISSUE15NEW0000000005');
     await dialog.getByLabel('Extension', { exact: true }).fill('');
     await expectRequired(dialog, 'Extension', 'Add device');
-    await shot('required-device');
+    await session.shot(page, 'issue15-required-device');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
 
     await page.getByRole('link', { name: 'Users' }).click();
@@ -373,7 +330,7 @@ describe('console fixes of issue 15 in headless Chromium', () => {
     await expectRequired(dialog, 'Scenario name', 'Add scenario');
     await dialog.getByLabel('Scenario name').fill('Office');
     await expectRequired(dialog, 'Send calls to', 'Add scenario'); // no destination exists yet
-    await shot('required-scenario');
+    await session.shot(page, 'issue15-required-scenario');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
 
     assert.deepEqual(refused, [], 'nothing was sent');
@@ -382,7 +339,7 @@ describe('console fixes of issue 15 in headless Chromium', () => {
     await page.getByText('You have signed out.').waitFor();
     await page.getByLabel('Password').fill('');
     await expectRequired(page.locator('form.login-card'), 'Password', 'Sign in');
-    await shot('required-login');
+    await session.shot(page, 'issue15-required-login');
   });
 
   it('given every step above, then the console raised no script error and no Content-Security-Policy violation', () => {

@@ -6,18 +6,16 @@
 // blank), so only this test sees that. A screenshot after login goes to artifacts/screenshots/.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connectNats, connectPostgres, createLogger } from '@sa/platform';
-import { repoRoot, type ServiceProcess, startService, testUrls, uniqueName } from '@sa/testkit';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { createLogger } from '@sa/platform';
+import { type ServiceProcess, uniqueName } from '@sa/testkit';
+import type { Browser, Page } from 'playwright-core';
+import * as session from './browser-session.js';
 import { createLanNamespace, type LanNamespace } from './lan-namespace.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(repoRoot, 'artifacts', 'screenshots');
 const PASSWORD = `lan-${randomBytes(6).toString('hex')}`;
 
 const logger = createLogger('console-lan-test', 'warn');
@@ -31,55 +29,26 @@ let page: Page;
 let consoleUrl: string;
 const requested: string[] = [];
 const failed: string[] = [];
-const scriptProblems: string[] = [];
+let scriptProblems: string[] = [];
 
 describe('admin console opened from another machine over plain HTTP', () => {
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
-    mkdirSync(SHOTS, { recursive: true });
+    session.requireChromium();
     lan = createLanNamespace();
-    admin = await startService('admin', {
-      env: {
-        NATS_URL: testUrls.nats,
-        SA_BUS_PREFIX: prefix,
-        DATABASE_URL: testUrls.postgres,
-        DATABASE_SCHEMA: prefix,
-        ADMIN_HOST: '0.0.0.0',
-        ADMIN_PORT: '0',
-        OPS_PORT: '0',
-        ADMIN_PASSWORD: PASSWORD,
-        ADMIN_KEK: randomBytes(32).toString('hex'),
-      },
-      timeoutMs: 30_000,
-    });
+    admin = await session.startAdminForBrowser(prefix, PASSWORD, { ADMIN_HOST: '0.0.0.0' });
     const port = new URL(admin.addresses.http!).port;
     consoleUrl = `http://${lan.hostAddress}:${port}`;
-    browser = await chromium.launch({
-      // playwright starts the wrapper, which execs Chromium inside the namespace (fresh profile dir)
-      executablePath: lan.wrapper(join(workDir, 'chromium-in-namespace'), CHROMIUM),
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    page.setDefaultTimeout(10_000);
+    // playwright starts the wrapper, which execs Chromium inside the namespace (fresh profile dir)
+    browser = await session.launchChromium(
+      ['--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      lan.wrapper(join(workDir, 'chromium-in-namespace'), session.CHROMIUM),
+    );
+    page = await session.openPage(browser);
     page.on('request', (request) => requested.push(request.url()));
     page.on('requestfailed', (request) =>
       failed.push(`${request.url()}: ${request.failure()?.errorText ?? 'failed'}`),
     );
-    page.on('pageerror', (error) => scriptProblems.push(`uncaught: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content Security Policy|Uncaught|Mixed Content/i.test(message.text())) {
-        scriptProblems.push(message.text());
-      }
-    });
+    scriptProblems = session.collectScriptProblems(page, /Content Security Policy|Uncaught|Mixed Content/i);
   });
 
   after(async () => {
@@ -87,15 +56,7 @@ describe('admin console opened from another machine over plain HTTP', () => {
     await admin?.stop();
     lan?.remove();
     rmSync(workDir, { recursive: true, force: true });
-    const pg = await connectPostgres(testUrls.postgres, logger, { max: 1 });
-    await pg.pool.query(`DROP SCHEMA IF EXISTS "${prefix}" CASCADE`);
-    await pg.close();
-    const nats = await connectNats(testUrls.nats, 'console-lan-test-cleanup', logger);
-    const jsm = await jetstreamManager(nats.nc);
-    for await (const stream of jsm.streams.list()) {
-      if (stream.config.name.toLowerCase().includes(prefix)) await jsm.streams.delete(stream.config.name);
-    }
-    await nats.close();
+    await session.dropAdminState(prefix, logger, 'console-lan-test-cleanup');
   });
 
   it("given admin bound to 0.0.0.0, when it starts, then its listening line names the host's LAN address", () => {
@@ -118,12 +79,9 @@ describe('admin console opened from another machine over plain HTTP', () => {
           cause: err,
         });
       });
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Devices', level: 1 }).waitFor();
+    await session.signIn(page, PASSWORD);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).waitFor();
-    await page.screenshot({ path: join(SHOTS, 'lan-01-devices.png'), fullPage: true });
+    await session.shot(page, 'lan-01-devices');
     // the stylesheet applied (the sign-in screen and shell are styled, not raw HTML)
     const styled = await page.evaluate(
       '[...document.styleSheets].some((s) => s.href?.endsWith("/styles.css") && s.cssRules.length > 0)',

@@ -5,18 +5,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connectNats, connectPostgres, createLogger } from '@sa/platform';
+import { connectNats, createLogger } from '@sa/platform';
 import { busNames, encodeMessage, v1 } from '@sa/proto';
-import { repoRoot, type ServiceProcess, startService, testUrls, uniqueName, waitFor } from '@sa/testkit';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { repoRoot, type ServiceProcess, testUrls, uniqueName, waitFor } from '@sa/testkit';
+import type { Browser, Page } from 'playwright-core';
+import * as session from './browser-session.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(repoRoot, 'artifacts', 'screenshots');
 const LICENCE_CLI = join(repoRoot, 'services', 'admin', 'dist', 'cli', 'sa-licence.js');
 const PASSWORD = `console-${randomBytes(6).toString('hex')}`;
 const DEVICE_ID = `C0N5${randomBytes(8).toString('hex').toUpperCase()}`; // 20 letters/digits, as the app shows
@@ -30,20 +28,12 @@ let admin: ServiceProcess;
 let browser: Browser;
 let page: Page;
 let baseUrl: string;
-const scriptProblems: string[] = [];
+let scriptProblems: string[] = [];
 
 function licenceCli(...args: string[]): string {
   const run = spawnSync(process.execPath, [LICENCE_CLI, ...args], { cwd: workDir, encoding: 'utf8' });
   assert.equal(run.status, 0, `sa-licence ${args[0]} failed: ${run.stderr}`);
   return run.stdout;
-}
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function textOf(locator: Locator): Promise<string> {
-  return (await locator.textContent()) ?? '';
 }
 
 async function horizontalOverflow(): Promise<number> {
@@ -52,37 +42,16 @@ async function horizontalOverflow(): Promise<number> {
 
 describe('admin web console in headless Chromium', () => {
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium`);
-    mkdirSync(SHOTS, { recursive: true });
+    session.requireChromium();
     const keygen = licenceCli('keygen', '--out', join(workDir, 'issuer.key'));
     const publicKeys = /LICENCE_PUBLIC_KEYS=(\S+)/.exec(keygen)?.[1];
     assert.ok(publicKeys, `sa-licence keygen printed no LICENCE_PUBLIC_KEYS line: ${keygen}`);
-    admin = await startService('admin', {
-      env: {
-        NATS_URL: testUrls.nats,
-        SA_BUS_PREFIX: prefix,
-        DATABASE_URL: testUrls.postgres,
-        DATABASE_SCHEMA: prefix,
-        ADMIN_PORT: '0',
-        OPS_PORT: '0',
-        ADMIN_PASSWORD: PASSWORD,
-        ADMIN_KEK: randomBytes(32).toString('hex'),
-        LICENCE_PUBLIC_KEYS: publicKeys,
-      },
-      timeoutMs: 30_000,
-    });
+    admin = await session.startAdminForBrowser(prefix, PASSWORD, { LICENCE_PUBLIC_KEYS: publicKeys });
     baseUrl = admin.addresses.http!;
     assert.match(baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => scriptProblems.push(`uncaught: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content Security Policy|Uncaught/i.test(message.text())) scriptProblems.push(message.text());
-    });
+    browser = await session.launchChromium();
+    page = await session.openPage(browser);
+    scriptProblems = session.collectScriptProblems(page);
   });
 
   afterEach(async () => {
@@ -94,35 +63,24 @@ describe('admin web console in headless Chromium', () => {
     await browser?.close();
     await admin?.stop();
     rmSync(workDir, { recursive: true, force: true });
-    const pg = await connectPostgres(testUrls.postgres, logger, { max: 1 });
-    await pg.pool.query(`DROP SCHEMA IF EXISTS "${prefix}" CASCADE`);
-    await pg.close();
-    const nats = await connectNats(testUrls.nats, 'console-test-cleanup', logger);
-    const jsm = await jetstreamManager(nats.nc);
-    for await (const stream of jsm.streams.list()) {
-      if (stream.config.name.toLowerCase().includes(prefix)) await jsm.streams.delete(stream.config.name);
-    }
-    await nats.close();
+    await session.dropAdminState(prefix, logger, 'console-test-cleanup');
   });
 
   it('given a wrong password, when signing in, then the form says so and stays on the login screen', async () => {
     await page.goto(baseUrl);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await shot('01-login');
+    await session.shot(page, '01-login');
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Password').fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'wrong username or password' }).waitFor();
-    await shot('02-login-refused');
+    await session.shot(page, '02-login-refused');
   });
 
   it('given the admin password, when signing in, then the devices page shows', async () => {
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Devices', level: 1 }).waitFor();
+    await session.signIn(page, PASSWORD);
     await page.getByText('No devices yet').waitFor();
-    await shot('03-devices-empty');
+    await session.shot(page, '03-devices-empty');
   });
 
   it('given a premium licence file, when adding the device with it, then the list shows it with its tier', async () => {
@@ -151,16 +109,16 @@ describe('admin web console in headless Chromium', () => {
       mimeType: 'application/octet-stream',
       buffer: readFileSync(licenceFile),
     });
-    await shot('04-add-device-form');
+    await session.shot(page, '04-add-device-form');
     await dialog.getByRole('button', { name: 'Add device' }).click();
     await dialog.waitFor({ state: 'detached' });
     const row = page.getByRole('row').filter({ hasText: DEVICE_ID });
     await row.waitFor();
-    assert.match(await textOf(row), /Premium/);
-    assert.match(await textOf(row), new RegExp(EXTENSION));
-    assert.match(await textOf(row), /Allowed/);
-    assert.match(await textOf(row), /Alice, work phone/);
-    await shot('05-device-listed');
+    assert.match(await session.textOf(row), /Premium/);
+    assert.match(await session.textOf(row), new RegExp(EXTENSION));
+    assert.match(await session.textOf(row), /Allowed/);
+    assert.match(await session.textOf(row), /Alice, work phone/);
+    await session.shot(page, '05-device-listed');
   });
 
   it('given a licence for another device, when uploading it, then the licence field names the problem', async () => {
@@ -188,7 +146,7 @@ describe('admin web console in headless Chromium', () => {
     await dialog.getByRole('button', { name: 'Save device' }).click();
     await dialog.getByRole('alert').filter({ hasText: 'ADMIN_LICENCE_WRONG_DEVICE' }).waitFor();
     assert.equal(await dialog.getByLabel('Licence file').getAttribute('aria-invalid'), 'true');
-    await shot('06-licence-for-another-device');
+    await session.shot(page, '06-licence-for-another-device');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
@@ -208,9 +166,9 @@ describe('admin web console in headless Chromium', () => {
       },
     );
     await dialog.getByText('Show setup link').click();
-    assert.match(await textOf(dialog.locator('code')), /^smartassistant:\/\/provision\?.*device=/);
-    assert.doesNotMatch(await textOf(dialog), /1234567890123456/);
-    await shot('07-device-qr');
+    assert.match(await session.textOf(dialog.locator('code')), /^smartassistant:\/\/provision\?.*device=/);
+    assert.doesNotMatch(await session.textOf(dialog), /1234567890123456/);
+    await session.shot(page, '07-device-qr');
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
 
@@ -224,7 +182,7 @@ describe('admin web console in headless Chromium', () => {
     await dialog.getByRole('button', { name: 'Create destination' }).click();
     await dialog.getByRole('alert').waitFor();
     assert.equal(await dialog.getByLabel('Name', { exact: true }).getAttribute('aria-invalid'), 'true');
-    await shot('08-destination-name-refused');
+    await session.shot(page, '08-destination-name-refused');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
@@ -233,7 +191,7 @@ describe('admin web console in headless Chromium', () => {
     let dialog = page.getByRole('dialog', { name: 'New destination' });
     await dialog.getByLabel('Name', { exact: true }).fill('Desk');
     await dialog.getByLabel('Dial string').fill('200');
-    assert.equal(await textOf(dialog.locator('output')), 'SMART-Desk');
+    assert.equal(await session.textOf(dialog.locator('output')), 'SMART-Desk');
     await dialog.getByRole('button', { name: 'Create destination' }).click();
     await dialog.waitFor({ state: 'detached' });
 
@@ -243,8 +201,8 @@ describe('admin web console in headless Chromium', () => {
     await dialog.getByLabel('Extension', { exact: true }).fill(EXTENSION);
     await dialog.getByLabel('Name', { exact: true }).fill('Mobile');
     await dialog.getByLabel('Dial string').fill('0049301234567');
-    assert.equal(await textOf(dialog.locator('output')), `${EXTENSION}-Mobile`);
-    await shot('09-specific-destination-form');
+    assert.equal(await session.textOf(dialog.locator('output')), `${EXTENSION}-Mobile`);
+    await session.shot(page, '09-specific-destination-form');
     await dialog.getByRole('button', { name: 'Create destination' }).click();
     await dialog.waitFor({ state: 'detached' });
 
@@ -252,9 +210,9 @@ describe('admin web console in headless Chromium', () => {
     const specific = page.getByRole('row').filter({ hasText: `${EXTENSION}-Mobile` });
     await generic.waitFor();
     await specific.waitFor();
-    assert.match(await textOf(generic), /Generic/);
-    assert.match(await textOf(specific), new RegExp(`Extension ${EXTENSION}`));
-    await shot('10-destinations-listed');
+    assert.match(await session.textOf(generic), /Generic/);
+    assert.match(await session.textOf(specific), new RegExp(`Extension ${EXTENSION}`));
+    await session.shot(page, '10-destinations-listed');
   });
 
   it('given the scope filter and a confirmed delete, then the list shows only matches and loses the deleted row', async () => {
@@ -299,9 +257,9 @@ describe('admin web console in headless Chromium', () => {
     await dialog.waitFor({ state: 'detached' });
     const row = page.getByRole('row').filter({ hasText: 'Office' });
     await row.waitFor();
-    assert.match(await textOf(row), /CorpGuest/);
-    assert.match(await textOf(row), /aa:bb:cc:dd:ee:01/);
-    await shot('11-locations');
+    assert.match(await session.textOf(row), /CorpGuest/);
+    assert.match(await session.textOf(row), /aa:bb:cc:dd:ee:01/);
+    await session.shot(page, '11-locations');
   });
 
   it('given a location and destinations, when adding two scenarios and reordering, then the order is kept', async () => {
@@ -318,7 +276,7 @@ describe('admin web console in headless Chromium', () => {
     await dialog.getByLabel('When').selectOption('location');
     await dialog.getByLabel('Location').selectOption({ label: 'Office' });
     await dialog.getByLabel('Only during a time window').check();
-    await shot('12-scenario-form');
+    await session.shot(page, '12-scenario-form');
     await dialog.getByRole('button', { name: 'Add scenario' }).click();
     await dialog.waitFor({ state: 'detached' });
 
@@ -334,14 +292,14 @@ describe('admin web console in headless Chromium', () => {
     await list.getByRole('heading', { name: 'Away' }).waitFor();
     assert.deepEqual(await list.getByRole('heading').allTextContents(), ['Office', 'Away']);
     assert.match(
-      await textOf(list.getByRole('listitem').first()),
+      await session.textOf(list.getByRole('listitem').first()),
       /At Office 08:00–18:00 on Mon, Tue, Wed, Thu, Fri/,
     );
     await page.getByRole('button', { name: 'Move Away up' }).click();
     await waitFor(async () => (await list.getByRole('heading').allTextContents()).join() === 'Away,Office', {
       what: 'Away moved first',
     });
-    await shot('13-scenarios');
+    await session.shot(page, '13-scenarios');
   });
 
   it('given the active key, when rotating with an overlap, then the secret shows once and the old key is retiring', async () => {
@@ -351,19 +309,19 @@ describe('admin web console in headless Chromium', () => {
     const dialog = page.getByRole('dialog', { name: 'Rotate server key' });
     await dialog.getByLabel('Overlap (hours)').fill('2');
     await dialog.getByRole('button', { name: 'Rotate key' }).click();
-    const secret = await textOf(dialog.locator('.secret code'));
+    const secret = await session.textOf(dialog.locator('.secret code'));
     assert.match(secret, /^[A-Za-z0-9]{16}$/);
-    await shot('14-key-secret-once');
+    await session.shot(page, '14-key-secret-once');
     await dialog.getByRole('button', { name: 'Done' }).click();
     await dialog.waitFor({ state: 'detached' });
     const retiring = page.getByRole('row').filter({ hasText: 'Retiring' });
     await retiring.waitFor();
     await page.getByText(/Rotation in progress/).waitFor();
-    assert.doesNotMatch(await textOf(page.locator('body')), new RegExp(secret));
+    assert.doesNotMatch(await session.textOf(page.locator('body')), new RegExp(secret));
     await page.reload();
     await page.getByRole('row').filter({ hasText: 'Retiring' }).waitFor();
-    assert.doesNotMatch(await textOf(page.locator('body')), new RegExp(secret));
-    await shot('15-server-keys');
+    assert.doesNotMatch(await session.textOf(page.locator('body')), new RegExp(secret));
+    await session.shot(page, '15-server-keys');
   });
 
   it('given the board is open, when the router announces a scenario change, then the board shows it without reload', async () => {
@@ -389,11 +347,11 @@ describe('admin web console in headless Chromium', () => {
       await nats.nc.flush();
       const row = page.getByRole('row').filter({ hasText: 'SMART-Desk' });
       await row.waitFor();
-      assert.match(await textOf(row), /Office/);
+      assert.match(await session.textOf(row), /Office/);
     } finally {
       await nats.close();
     }
-    await shot('16-board-live');
+    await session.shot(page, '16-board-live');
   });
 
   it('given router announces users whose FreePBX Follow Me ignores it, then the board and the scenarios page show each with the fix (issue 21)', async () => {
@@ -441,28 +399,28 @@ describe('admin web console in headless Chromium', () => {
     await warning
       .getByText(`600: Smart Assistant cannot route this user's calls in Follow-Me mode`)
       .waitFor();
-    assert.ok((await textOf(warning)).includes(`Fix: ${markup}.`), 'router text shown as it is');
+    assert.ok((await session.textOf(warning)).includes(`Fix: ${markup}.`), 'router text shown as it is');
     assert.equal(await warning.locator('b, img').count(), 0, 'router text is shown as text, never as markup');
     const row = page.getByRole('row').filter({ hasText: 'SMART-Desk' });
-    assert.match(await textOf(row), /Follow Me not saved/);
-    await shot('16b-board-followme');
+    assert.match(await session.textOf(row), /Follow Me not saved/);
+    await session.shot(page, '16b-board-followme');
 
     await page.getByRole('link', { name: 'Scenarios' }).click();
     await page.getByRole('combobox', { name: 'User' }).fill(EXTENSION);
     await page.getByRole('button', { name: 'Show scenarios' }).click();
     await page.getByRole('alert').getByText(expected, { exact: true }).waitFor();
     assert.equal(await page.getByText('600:', { exact: false }).count(), 0);
-    await shot('16c-scenarios-followme');
+    await session.shot(page, '16c-scenarios-followme');
   });
 
   it('given the changes made, when opening the audit log, then each change is listed with who made it', async () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     const deviceRow = page.getByRole('row').filter({ hasText: DEVICE_ID }).first();
     await deviceRow.waitFor();
-    assert.match(await textOf(deviceRow), /admin:admin/);
+    assert.match(await session.textOf(deviceRow), /admin:admin/);
     await page.getByRole('row').filter({ hasText: 'SMART-Desk' }).first().waitFor();
     await page.getByRole('row').filter({ hasText: 'server key' }).first().waitFor();
-    await shot('17-audit-log');
+    await session.shot(page, '17-audit-log');
   });
 
   it('given the automation page, when creating and revoking an API token, then it works once shown and stops after', async () => {
@@ -472,13 +430,13 @@ describe('admin web console in headless Chromium', () => {
     const dialog = page.getByRole('dialog', { name: 'New API token' });
     await dialog.getByLabel('Token name').fill('console-test');
     await dialog.getByRole('button', { name: 'Create token' }).click();
-    const token = await textOf(dialog.locator('.secret code'));
+    const token = await session.textOf(dialog.locator('.secret code'));
     assert.match(token, /^sat_/);
     const me = await fetch(`${baseUrl}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(me.status, 200);
     await dialog.getByRole('button', { name: 'Done' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await shot('18-automation');
+    await session.shot(page, '18-automation');
     await page.getByRole('button', { name: 'Revoke console-test' }).click();
     await page
       .getByRole('dialog', { name: 'Revoke token?' })
@@ -508,12 +466,12 @@ describe('admin web console in headless Chromium', () => {
     await page.goto(`${baseUrl}/#/devices`);
     await page.getByRole('row').filter({ hasText: DEVICE_ID }).waitFor();
     assert.equal(await horizontalOverflow(), 0);
-    await shot('19-phone-devices');
+    await session.shot(page, '19-phone-devices');
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('link', { name: 'Destinations' }).click();
     await page.getByRole('row').filter({ hasText: 'SMART-Desk' }).waitFor();
     assert.equal(await horizontalOverflow(), 0);
-    await shot('20-phone-destinations');
+    await session.shot(page, '20-phone-destinations');
   });
 
   it('given a session, when signing out, then the login screen shows and a reload does not restore the session', async () => {
@@ -522,7 +480,7 @@ describe('admin web console in headless Chromium', () => {
     assert.equal(await page.evaluate("sessionStorage.getItem('sa-admin-session')"), null);
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await shot('21-signed-out');
+    await session.shot(page, '21-signed-out');
   });
 
   it('given every step above, then the console raised no script error and no Content-Security-Policy violation', () => {

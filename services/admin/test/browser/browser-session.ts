@@ -1,0 +1,103 @@
+// Shared set-up of the console's Chromium tests: Debian's `chromium` launched through playwright-core,
+// admin started with the real Postgres and NATS, a page that collects script errors, sign-in,
+// screenshots (artifacts/screenshots/) and the clean-up of the schema and streams admin created.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connectNats, connectPostgres, type Logger } from '@sa/platform';
+import { repoRoot, type ServiceProcess, startService, testUrls } from '@sa/testkit';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SHOTS = join(repoRoot, 'artifacts', 'screenshots');
+
+/** Flags every test launches Chromium with; `launchChromium` appends a test's own. */
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+/** Fails early when Chromium is not installed, and makes the screenshot folder. */
+export function requireChromium(): void {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+  mkdirSync(SHOTS, { recursive: true });
+}
+
+/** Launches Chromium headless; `executablePath` replaces Debian's binary (a wrapper, say). */
+export async function launchChromium(
+  flags: string[] = [],
+  executablePath: string = CHROMIUM,
+): Promise<Browser> {
+  return chromium.launch({ executablePath, args: [...FLAGS, ...flags] });
+}
+
+/** A desktop-sized page with a 10 s default timeout. */
+export async function openPage(browser: Browser, options: { acceptDownloads?: boolean } = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, ...options });
+  page.setDefaultTimeout(10_000);
+  return page;
+}
+
+/**
+ * Collects the page's uncaught exceptions and the console messages matching `pattern` (CSP
+ * violations, uncaught errors) into the returned list, which a test expects to stay empty.
+ */
+export function collectScriptProblems(page: Page, pattern = /Content Security Policy|Uncaught/i): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  page.on('console', (message) => {
+    if (pattern.test(message.text())) problems.push(message.text());
+  });
+  return problems;
+}
+
+/** Starts admin on `prefix` (bus prefix and schema) with `password`; `env` adds or overrides settings. */
+export async function startAdminForBrowser(
+  prefix: string,
+  password: string,
+  env: Record<string, string> = {},
+): Promise<ServiceProcess> {
+  return startService('admin', {
+    env: {
+      NATS_URL: testUrls.nats,
+      SA_BUS_PREFIX: prefix,
+      DATABASE_URL: testUrls.postgres,
+      DATABASE_SCHEMA: prefix,
+      ADMIN_PORT: '0',
+      OPS_PORT: '0',
+      ADMIN_PASSWORD: password,
+      ADMIN_KEK: randomBytes(32).toString('hex'),
+      ...env,
+    },
+    timeoutMs: 30_000,
+  });
+}
+
+/** Fills the sign-in form as admin and waits for the devices page. */
+export async function signIn(page: Page, password: string): Promise<void> {
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Devices', level: 1 }).waitFor();
+}
+
+/** Full-page screenshot to artifacts/screenshots/<name>.png. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+export async function textOf(locator: Locator): Promise<string> {
+  return (await locator.textContent()) ?? '';
+}
+
+/** Drops admin's schema and the JetStream streams of `prefix`. */
+export async function dropAdminState(prefix: string, logger: Logger, natsName: string): Promise<void> {
+  const pg = await connectPostgres(testUrls.postgres, logger, { max: 1 });
+  await pg.pool.query(`DROP SCHEMA IF EXISTS "${prefix}" CASCADE`);
+  await pg.close();
+  const nats = await connectNats(testUrls.nats, natsName, logger);
+  const jsm = await jetstreamManager(nats.nc);
+  for await (const stream of jsm.streams.list()) {
+    if (stream.config.name.toLowerCase().includes(prefix)) await jsm.streams.delete(stream.config.name);
+  }
+  await nats.close();
+}
