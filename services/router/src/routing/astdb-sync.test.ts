@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createLogger } from '@sa/platform';
-import type { Decision } from '../domain/types.js';
+import { decision } from '../test-support/engine-fixtures.js';
 import { AstDbSync } from './astdb-sync.js';
-
-const decision = (version: number, targetDial: string): Decision => ({
-  scenarioId: 's',
-  scenarioName: 'S',
-  targetDial,
-  targetName: 'T',
-  reason: 'test',
-  decidedAtMs: 0,
-  version,
-});
 
 function rig() {
   const writes: string[] = [];

@@ -4,19 +4,11 @@ import { createLogger } from '@sa/platform';
 import type { AstDbEntry } from '../domain/ampuser-snapshot.js';
 import { followMeWanted, patternMatcher } from '../domain/followme.js';
 import type { Decision } from '../domain/types.js';
+import { decision } from '../test-support/engine-fixtures.js';
 import { FollowMeAnnouncer } from './followme-announcer.js';
 import { FollowMeGuard, type FollowMeGuardDeps } from './followme-guard.js';
 import type { StoredUser } from './ports.js';
 
-const decision = (version: number, targetDial: string): Decision => ({
-  scenarioId: 's',
-  scenarioName: 'S',
-  targetDial,
-  targetName: 'T',
-  reason: 'test',
-  decidedAtMs: 0,
-  version,
-});
 const settings = { grptime: 20, prering: 0, fallbackIsExtension: patternMatcher('^[0-9]{3}$') };
 const e = (key: string, value: string): AstDbEntry => ({ key: `/AMPUSER/${key}`, value });
 const routerKeys = (ext: string, grplist: string, strategy = 'ringall') => [

@@ -1,6 +1,7 @@
 // Builders for engine tests: one office user with desk, conference, night and mobile scenarios.
 import { step } from '../domain/scenario-engine.js';
 import type {
+  Decision,
   Net,
   PresenceEvent,
   RouterEvent,
@@ -85,3 +86,14 @@ export function presence(
 export function officeStep(events: RouterEvent[], atMs: number, prev: UserState = emptyUserState) {
   return step(prev, events, officeRules(), atMs, settings);
 }
+
+/** A stored decision with only its version and target mattering (AstDB write tests). */
+export const decision = (version: number, targetDial: string): Decision => ({
+  scenarioId: 's',
+  scenarioName: 'S',
+  targetDial,
+  targetName: 'T',
+  reason: 'test',
+  decidedAtMs: 0,
+  version,
+});
