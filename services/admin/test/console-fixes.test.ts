@@ -5,46 +5,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { busNames, encodeMessage, v1 } from '@sa/proto';
 import { eventually, type Harness, startHarness } from '../src/test-support/admin-harness.js';
+import { deviceReported } from '../src/test-support/device-reported.js';
 
 const HOME = 'D15HOME0000000000001';
 const OFFICE = 'D15OFFICE00000000002';
 const SILENT = 'D15SILENT00000000003';
-
-/** What router sends after applying a report (see router's DeviceReported). */
-function deviceReported(p: {
-  deviceId: string;
-  extension: string;
-  reportedAtMs: number;
-  ssid?: string;
-  bssid?: string;
-  locationName?: string;
-  reason: string;
-  version?: number;
-  presenceTimeoutMs?: number;
-}): Uint8Array {
-  return encodeMessage(
-    v1.DeviceReported,
-    v1.DeviceReported.create({
-      deviceId: p.deviceId,
-      extension: p.extension,
-      counter: 1,
-      reportedAtMs: p.reportedAtMs,
-      ...(p.ssid !== undefined && {
-        connected: { ssid: p.ssid, bssid: p.bssid ?? '', rssiDbm: -50 },
-      }),
-      locationName: p.locationName ?? '',
-      scenarioId: 'away',
-      scenarioName: 'Away',
-      targetDial: '0170230',
-      targetName: '230-Mobile',
-      reason: p.reason,
-      version: p.version ?? 1,
-      decidedAtMs: p.reportedAtMs - 60_000,
-      presenceTimeoutMs: p.presenceTimeoutMs ?? 120_000,
-    }),
-    'DeviceReported',
-  );
-}
 
 async function publish(h: Harness, subject: string, data: Uint8Array): Promise<void> {
   const c = await h.nats();

@@ -11,6 +11,10 @@ import { connectNats, connectPostgres, createLogger, type NatsClient } from '@sa
 import { busNames, encodeMessage, v1 } from '@sa/proto';
 import { type ServiceProcess, testUrls, uniqueName, waitFor } from '@sa/testkit';
 import type { Browser, Locator, Page } from 'playwright-core';
+import {
+  type DeviceReportedFields,
+  deviceReported as deviceReportedMessage,
+} from '../../src/test-support/device-reported.js';
 import * as session from './browser-session.js';
 
 const PASSWORD = `fixes-${randomBytes(6).toString('hex')}`;
@@ -40,37 +44,9 @@ async function api(method: string, path: string, body?: unknown): Promise<Respon
   });
 }
 
-/** What router publishes after applying a phone's report. */
-async function deviceReported(p: {
-  deviceId: string;
-  extension: string;
-  reportedAtMs: number;
-  ssid?: string;
-  bssid?: string;
-  locationName?: string;
-  reason: string;
-  presenceTimeoutMs?: number;
-}): Promise<void> {
-  const message = v1.DeviceReported.create({
-    deviceId: p.deviceId,
-    extension: p.extension,
-    counter: 1,
-    reportedAtMs: p.reportedAtMs,
-    ...(p.ssid && { connected: { ssid: p.ssid, bssid: p.bssid ?? '', rssiDbm: -52 } }),
-    locationName: p.locationName ?? '',
-    scenarioId: 'away',
-    scenarioName: 'Away',
-    targetDial: `0170${p.extension}`,
-    targetName: `${p.extension}-Mobile`,
-    reason: p.reason,
-    version: 1,
-    decidedAtMs: p.reportedAtMs - 60_000,
-    presenceTimeoutMs: p.presenceTimeoutMs ?? 120_000,
-  });
-  nats.nc.publish(
-    names.deviceReported(p.extension),
-    encodeMessage(v1.DeviceReported, message, 'DeviceReported'),
-  );
+/** Publishes what router sends after applying a phone's report. */
+async function deviceReported(p: DeviceReportedFields): Promise<void> {
+  nats.nc.publish(names.deviceReported(p.extension), deviceReportedMessage({ rssiDbm: -52, ...p }));
   await nats.nc.flush();
 }
 
