@@ -204,7 +204,6 @@ export class PbxModel {
 export class ModelChannel {
   #abort = new AbortController();
   #hungUp = false;
-  #jumped = false;
   readonly #stack: { context: string; exten: string; priority: number; args: string[] }[] = [];
   #args: string[] = [];
   answered = false;
@@ -248,8 +247,8 @@ export class ModelChannel {
     ]);
   }
 
+  /** The AMI server already moved the channel's position: stop what it is doing (Wait, Dial). */
   redirected(): void {
-    this.#jumped = true;
     this.#abort.abort();
   }
 
@@ -313,12 +312,11 @@ export class ModelChannel {
       ]);
       this.sim.priority++;
       if (this.#abort.signal.aborted) this.#abort = new AbortController();
-      this.#jumped = false;
       try {
         await this.#app(step.app, data);
       } catch (err) {
         if (err instanceof Hangup) break;
-        if (!(err instanceof Jumped) && !this.#jumped) throw err;
+        if (!(err instanceof Jumped)) throw err;
       }
     }
     this.hangup();
@@ -484,11 +482,8 @@ export class ModelChannel {
       case 'DIALPLAN_EXISTS':
         return this.model.exists(args[0] ?? '', args[1] ?? 's') ? '1' : '0';
       case 'IF': {
-        const q = raw.indexOf('?');
-        const rest = raw.slice(q + 1);
-        const colon = topLevelColon(rest);
-        const yes = isTrue(raw.slice(0, q).trim());
-        return yes ? (colon < 0 ? rest : rest.slice(0, colon)) : colon < 0 ? '' : rest.slice(colon + 1);
+        const c = this.#condition(raw);
+        return c.yes ? c.whenTrue : c.whenFalse;
       }
       case 'CALLERID':
         return args[0]?.startsWith('name') ? this.sim.callerIdName : this.sim.callerIdNum;
