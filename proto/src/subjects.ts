@@ -47,6 +47,8 @@ export interface BusNames {
   /** KV buckets holding the current snapshot a cold-starting service reads */
   readonly devicesBucket: string;
   readonly keysBucket: string;
+  /** per-device keys (DeviceKeys, key = device id): secrets, so only admin and ingest may read it */
+  readonly deviceKeysBucket: string;
   readonly usersBucket: string;
 }
 
@@ -86,6 +88,7 @@ export function busNames(prefix = 'sa'): BusNames {
     replayReset: `${p}.ingest.replay.reset`,
     devicesBucket: `${bucket}_devices`,
     keysBucket: `${bucket}_keys`,
+    deviceKeysBucket: `${bucket}_device_keys`,
     usersBucket: `${bucket}_users`,
   };
 }

@@ -21,7 +21,7 @@ describe('ingest key rotation', () => {
     fx = await IngestFixture.create();
     await fx.seedDevice({ deviceId: 'old-phone' });
     await fx.seedDevice({ deviceId: 'new-phone' });
-    await fx.seedDevice({ deviceId: 'own-phone', ownKeyId: '50' });
+    await fx.seedDevice({ deviceId: 'own-phone', enrolled: true });
     ingest = await fx.startInstance({ RATE_LIMIT_DEVICE_PER_SEC: '100', RATE_LIMIT_DEVICE_BURST: '100' });
   });
   after(() => fx.close());

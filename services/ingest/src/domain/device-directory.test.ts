@@ -11,7 +11,7 @@ describe('InMemoryDeviceDirectory', () => {
   it('given a device with permissions and its own key, when looked up, then every field comes back', () => {
     const dir = new InMemoryDeviceDirectory();
     dir.put(
-      device('a', { ownKeyId: '50', permissions: { specificDestinations: true, createTargets: true } }),
+      device('a', { enrolled: true, permissions: { specificDestinations: true, createTargets: true } }),
     );
     dir.put(device('b', { enabled: false, extension: '7#', tier: 1 }));
     assert.deepEqual(dir.get('a'), {

@@ -68,7 +68,7 @@ export class InMemoryDeviceDirectory implements DeviceDirectory {
       (+(p?.specificDestinations ?? false) << 1) |
       (+(p?.createTargets ?? false) << 2);
     this.flags[slot] =
-      (device.enabled ? ENABLED : 0) | (device.ownKeyId ? OWN_KEY : 0) | (permissionId << PERMISSION_SHIFT);
+      (device.enabled ? ENABLED : 0) | (device.enrolled ? OWN_KEY : 0) | (permissionId << PERMISSION_SHIFT);
     this.tiers[slot] = device.tier ?? 0;
     this.extensionOf[slot] = this.intern(device.extension ?? '');
   }

@@ -18,7 +18,7 @@ export interface DeviceSeed {
   readonly extension?: string;
   readonly enabled?: boolean;
   readonly tier?: number;
-  readonly ownKeyId?: string;
+  readonly enrolled?: boolean;
 }
 
 export interface KeySeed {
@@ -68,7 +68,7 @@ export class IngestFixture {
       enabled: seed.enabled ?? true,
       tier: seed.tier ?? v1.Tier.TIER_STANDARD,
       permissions: { genericDestinations: true },
-      ownKeyId: seed.ownKeyId ?? '',
+      enrolled: seed.enrolled ?? false,
     });
     await this.devices.put(seed.deviceId, encodeMessage(v1.Device, device, 'Device'));
   }
