@@ -72,8 +72,25 @@ export async function startAdminForBrowser(
   });
 }
 
-/** Fills the sign-in form as admin and waits for the devices page. */
+/**
+ * Fills the sign-in form as admin and waits for the devices page. The first paint of the form
+ * waits for the console's modules and its session check: up to 30 s, because Chromium's first page
+ * under a loaded CI machine (two test files at once on 2 cores) has taken more than the default 10 s.
+ * A form that never comes fails with what the page shows and a screenshot.
+ */
 export async function signIn(page: Page, password: string): Promise<void> {
+  try {
+    await page.getByLabel('Username').waitFor({ timeout: 30_000 });
+  } catch (err) {
+    await shot(page, 'sign-in-form-missing').catch(() => {});
+    const body = await page.evaluate('document.body.innerHTML').catch(() => '(page gone)');
+    throw new Error(
+      `the sign-in form did not appear at ${page.url()}; the page shows: ${String(body).slice(0, 2000)}`,
+      {
+        cause: err,
+      },
+    );
+  }
   await page.getByLabel('Username').fill('admin');
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
