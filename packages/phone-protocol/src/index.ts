@@ -1,4 +1,12 @@
 export {
+  ENROLMENT_FORMAT_VERSION,
+  type Enrolment,
+  EnrolmentError,
+  type EnrolmentInput,
+  formatEnrolment,
+  parseEnrolment,
+} from './enrolment.js';
+export {
   type EnvelopeHeader,
   type EnvelopeKey,
   encodeHeader,
