@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { deriveEnvelopeKey, sealRequest } from '@sa/phone-protocol';
-import { ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
+import { ensurePhoneStream, openDeviceKeysBucket, openSnapshotBuckets, Redis } from '@sa/platform';
 import { busNames, encodeMessage, v1 } from '@sa/proto';
 import pg from 'pg';
 import { fail2banJailCommands, fail2banMatches } from './fail2ban-regex.js';
@@ -35,6 +35,9 @@ const attackers = {
   rate_limited_device: '127.0.0.20',
   rate_limited_ip: '127.0.0.21',
   counter_ahead: '127.0.0.22',
+  server_key_refused: '127.0.0.23',
+  foreign_key: '127.0.0.24',
+  device_mismatch: '127.0.0.25',
 } as const;
 type Reason = keyof typeof attackers;
 type Transport = 'udp' | 'http';
@@ -44,6 +47,11 @@ const phoneAddress = '127.0.0.2';
 const keyId = 7;
 const secret = 'Fail2banTest0042';
 const key = deriveEnvelopeKey(secret);
+// Two enrolled devices with their own keys (docs/protocol.md section 3.3).
+const enrolled = {
+  'phone-a': { keyId: 20, secret: 'OwnKeyOfPhoneA01' },
+  'phone-b': { keyId: 21, secret: 'OwnKeyOfPhoneB01' },
+} as const;
 
 let nc: NatsConnection;
 const prefixes: string[] = [];
@@ -140,8 +148,24 @@ async function startIngest(devices: readonly string[], env: Record<string, strin
       extension: '201',
       enabled: deviceId !== 'phone-off',
       tier: v1.Tier.TIER_STANDARD,
+      enrolled: deviceId in enrolled,
     });
     await buckets.devices.put(deviceId, encodeMessage(v1.Device, device, 'Device'));
+  }
+  const deviceKeys = await openDeviceKeysBucket(nc, names);
+  for (const [deviceId, own] of Object.entries(enrolled)) {
+    const keys = v1.DeviceKeys.create({
+      deviceId,
+      keys: [
+        {
+          keyId: own.keyId,
+          secret: Buffer.from(own.secret, 'ascii'),
+          state: v1.KeyState.KEY_STATE_ACTIVE,
+          deviceId,
+        },
+      ],
+    });
+    await deviceKeys.put(deviceId, encodeMessage(v1.DeviceKeys, keys, 'DeviceKeys'));
   }
   const ingest = await startService('ingest', {
     NATS_URL,
@@ -167,6 +191,8 @@ describe('deploy/fail2ban', () => {
       'phone-ok',
       'phone-off',
       'phone-replay',
+      'phone-a',
+      'phone-b',
       ...Array.from({ length: 12 }, (_, i) => `phone-f${i}`),
     ];
     const { ingest, port, ops } = await startIngest(devices, {
@@ -180,16 +206,27 @@ describe('deploy/fail2ban', () => {
       let counter = Date.now() - 60_000;
       const presence = (
         deviceId: string,
-        overrides: { keyId?: number; timestampMs?: number; counter?: number } = {},
-      ) =>
-        sealRequest({
-          key,
-          keyId: overrides.keyId ?? keyId,
+        overrides: {
+          keyId?: number;
+          timestampMs?: number;
+          counter?: number;
+          ownKeyOf?: 'phone-a';
+          about?: string;
+        } = {},
+      ) => {
+        const own = overrides.ownKeyOf ? enrolled[overrides.ownKeyOf] : undefined;
+        return sealRequest({
+          key: own ? deriveEnvelopeKey(own.secret, overrides.ownKeyOf) : key,
+          keyId: own?.keyId ?? overrides.keyId ?? keyId,
           deviceId,
           counter: overrides.counter ?? counter++,
           timestampMs: overrides.timestampMs ?? Date.now(),
-          body: { presence: { connected: { ssid: 'Office', bssid: '00:11:22:33:44:55' } } },
+          body: {
+            presence: { connected: { ssid: 'Office', bssid: '00:11:22:33:44:55' } },
+            ...(overrides.about ? { deviceId: overrides.about } : {}),
+          },
         });
+      };
 
       // Normal traffic: a registered phone reports its presence three times; another once (replayed below).
       const first = presence('phone-replay');
@@ -213,6 +250,9 @@ describe('deploy/fail2ban', () => {
           ['stale_timestamp', presence('phone-ok', { timestampMs: Date.now() - 3_600_000 })],
           ['counter_ahead', presence('phone-ok', { counter: Number.MAX_SAFE_INTEGER })],
           ['replay', first],
+          ['server_key_refused', presence('phone-b')],
+          ['foreign_key', presence('phone-b', { ownKeyOf: 'phone-a' })],
+          ['device_mismatch', presence('phone-a', { ownKeyOf: 'phone-a', about: 'phone-b' })],
         ];
         for (const [reason, packet] of single) {
           await send(transport, attacker(reason, transport), port, packet);

@@ -72,6 +72,13 @@ describe('envelope', () => {
     assert.deepEqual(openRequest(key, forged, p2), { ok: false, reason: 'bad_header' });
   });
 
+  it('given a plaintext naming another device than the header, when opened, then it is device_mismatch', () => {
+    const forged = sealRequest({ ...base, body: { ping: {}, deviceId: `${base.deviceId}x` } as never });
+    const parsed = parseEnvelope(forged);
+    assert.ok(parsed.ok);
+    assert.deepEqual(openRequest(key, forged, parsed), { ok: false, reason: 'device_mismatch' });
+  });
+
   it('given padTo, when sealed, then the packet is at least that long and still opens', () => {
     for (const padTo of [60, 100, 128, 129, 130, 200, 1200, 5000]) {
       const packet = sealRequest({ ...base, body: { ping: {} }, padTo });

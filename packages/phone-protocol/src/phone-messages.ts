@@ -90,9 +90,13 @@ export function sealRequest(input: SealRequestInput): Uint8Array {
 
 export type OpenedRequest =
   | { readonly ok: true; readonly request: PhoneRequest; readonly kind: RequestKind | undefined }
-  | { readonly ok: false; readonly reason: 'bad_tag' | 'bad_header' };
+  | { readonly ok: false; readonly reason: 'bad_tag' | 'bad_header' | 'device_mismatch' };
 
-/** Verifies the tag, decodes PhoneRequest, and checks repeated header fields are equal or empty. */
+/**
+ * Verifies the tag, decodes PhoneRequest, and checks repeated header fields are equal or empty.
+ * A plaintext naming another device than the header is `device_mismatch`: a device's key holder
+ * trying to speak for a colleague from inside its own envelope.
+ */
 export function openRequest(
   key: EnvelopeKey,
   packet: Uint8Array,
@@ -109,11 +113,9 @@ export function openRequest(
   const h = parsed.header;
   const counter = Number(request.counter);
   const sentAt = Number(request.sentAtMs);
-  if (
-    (request.deviceId !== '' && request.deviceId !== h.deviceId) ||
-    (counter !== 0 && counter !== h.counter) ||
-    (sentAt !== 0 && sentAt !== h.timestampMs)
-  ) {
+  if (request.deviceId !== '' && request.deviceId !== h.deviceId)
+    return { ok: false, reason: 'device_mismatch' };
+  if ((counter !== 0 && counter !== h.counter) || (sentAt !== 0 && sentAt !== h.timestampMs)) {
     return { ok: false, reason: 'bad_header' };
   }
   return { ok: true, request, kind: request.kind as RequestKind | undefined };

@@ -54,17 +54,48 @@ describe('ingest key rotation', () => {
     assert.ok(await pingOk(newPhone));
   });
 
-  it('given a device with its own key, when it uses the server key or another device uses its key, then unknown_key', async () => {
-    await fx.seedKeys([
-      { keyId: 3, secret: 'SecondKey1234567' },
-      { keyId: 50, secret: 'OwnKeyOfPhone123', deviceId: 'own-phone' },
-    ]);
-    await eventually(() => (ingest.app.readiness().acceptedKeyIds as number[]).includes(50), 5000, 'key 50');
+  it("given two enrolled devices, when a packet for one comes under the server key, the other one's key, or names it inside the other one's envelope, then each is rejected with its own reason", async () => {
+    await fx.seedDevice({ deviceId: 'enrolled-b', enrolled: true });
+    await fx.seedKeys([{ keyId: 3, secret: 'SecondKey1234567' }]);
+    await fx.seedDeviceKeys('own-phone', [{ keyId: 50, secret: 'OwnKeyOfPhone123' }]);
+    await fx.seedDeviceKeys('enrolled-b', [{ keyId: 51, secret: 'OwnKeyOfPhoneB12' }]);
+    await eventually(() => ingest.app.readiness().devicesWithOwnKeys === 2, 5000, 'device keys');
     assert.ok(await pingOk(phone('own-phone', 'OwnKeyOfPhone123', 50, true)));
-    const before = await ingest.rejected('unknown_key');
-    assert.equal(await pingOk(phone('own-phone', 'SecondKey1234567', 3)), false);
-    assert.equal(await pingOk(phone('new-phone', 'OwnKeyOfPhone123', 50, true)), false);
-    assert.equal(await ingest.rejected('unknown_key'), before + 2);
+    assert.ok(await pingOk(phone('enrolled-b', 'OwnKeyOfPhoneB12', 51, true)));
+    const before = {
+      server: await ingest.rejected('server_key_refused'),
+      foreign: await ingest.rejected('foreign_key'),
+      mismatch: await ingest.rejected('device_mismatch'),
+    };
+    assert.equal(await pingOk(phone('enrolled-b', 'SecondKey1234567', 3)), false, 'server key');
+    assert.equal(await pingOk(phone('enrolled-b', 'OwnKeyOfPhone123', 50, true)), false, "A's key");
+    const inside = phone('own-phone', 'OwnKeyOfPhone123', 50, true);
+    const reply = await inside.send({ ping: {}, deviceId: 'enrolled-b' } as never, { timeoutMs: 400 });
+    assert.equal(reply.replies.length, 0, "B's id inside A's envelope");
+    assert.equal(await ingest.rejected('server_key_refused'), before.server + 1);
+    assert.equal(await ingest.rejected('foreign_key'), before.foreign + 1);
+    assert.equal(await ingest.rejected('device_mismatch'), before.mismatch + 1);
+    assert.ok(await pingOk(phone('new-phone', 'SecondKey1234567', 3)), 'a server-key device still works');
+  });
+
+  it('given an enrolled device whose keys were revoked, when it sends under its old key or the server key, then it is refused', async () => {
+    await fx.seedDeviceKeys('enrolled-b', [{ keyId: 51, secret: 'OwnKeyOfPhoneB12', state: 'retired' }]);
+    await eventually(
+      async () => !(await pingOk(phone('enrolled-b', 'OwnKeyOfPhoneB12', 51, true))),
+      5000,
+      'revoked',
+    );
+    assert.equal(await pingOk(phone('enrolled-b', 'SecondKey1234567', 3)), false);
+  });
+
+  it('given the server keys turned off, when a server-key device sends, then server_key_refused, and enrolled devices still work', async () => {
+    await fx.seedKeys([], { serverKeysDisabled: true });
+    await eventually(() => ingest.app.readiness().serverKeysDisabled === true, 5000, 'server keys off');
+    const before = await ingest.rejected('server_key_refused');
+    assert.equal(await pingOk(phone('new-phone', 'SecondKey1234567', 3)), false);
+    assert.equal(await pingOk(phone('new-phone', '1234567890123456', 1)), false);
+    assert.equal(await ingest.rejected('server_key_refused'), before + 2);
+    assert.ok(await pingOk(phone('own-phone', 'OwnKeyOfPhone123', 50, true)));
   });
 
   it('given the ring is deleted, when read, then the default key is back and reported', async () => {

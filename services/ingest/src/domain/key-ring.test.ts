@@ -10,7 +10,12 @@ describe('KeyRing', () => {
   it('given no snapshot, when asked, then only the default key 1 is accepted and reported', () => {
     const ring = new KeyRing();
     assert.ok(ring.lookup(1, 'd', 0));
-    assert.deepEqual(ring.summary(0), { source: 'default', keyIds: [1], defaultKeyInUse: true });
+    assert.deepEqual(ring.summary(0), {
+      source: 'default',
+      keyIds: [1],
+      defaultKeyInUse: true,
+      serverKeysDisabled: false,
+    });
   });
 
   it('given a retiring key, when its not_after passes, then it is no longer accepted', () => {

@@ -27,6 +27,8 @@ export interface KeyRingSummary {
   readonly source: 'default' | 'snapshot';
   readonly keyIds: readonly number[];
   readonly defaultKeyInUse: boolean;
+  /** the administrator turned the server keys off: only enrolled devices' own keys are accepted */
+  readonly serverKeysDisabled: boolean;
 }
 
 const STATES: Record<number, KeyState> = {
@@ -34,9 +36,12 @@ const STATES: Record<number, KeyState> = {
   [v1.KeyState.KEY_STATE_RETIRING]: 'retiring',
 };
 
+export const keyState = (state: number): KeyState => STATES[state] ?? 'retired';
+
 export class KeyRing {
   private keys = new Map<number, RingKey>();
   private source: 'default' | 'snapshot' = 'default';
+  private disabled = false;
 
   constructor() {
     this.useDefault();
@@ -44,6 +49,13 @@ export class KeyRing {
 
   /** Replaces the ring. `null` (bucket empty or key deleted) falls back to the default key. Returns problems. */
   replace(ring: KeyRingMessage | null): string[] {
+    if (ring?.serverKeysDisabled) {
+      this.keys = new Map();
+      this.source = 'snapshot';
+      this.disabled = true;
+      return [];
+    }
+    this.disabled = false;
     if (!ring || ring.keys.length === 0) {
       this.useDefault();
       return [];
@@ -59,7 +71,7 @@ export class KeyRing {
         deviceId: raw.deviceId ?? '',
         isDefault: raw.isDefault ?? false,
       };
-      const state = STATES[k.state] ?? 'retired';
+      const state = keyState(k.state);
       const secret = k.secret;
       if (!isValidServerSecret(secret)) {
         problems.push(`key ${k.keyId}: secret is not 16 letters or digits`);
@@ -87,12 +99,18 @@ export class KeyRing {
     return k;
   }
 
+  /** true once the administrator turned the server keys off for good */
+  get serverKeysDisabled(): boolean {
+    return this.disabled;
+  }
+
   summary(nowMs: number): KeyRingSummary {
     const live = [...this.keys.values()].filter((k) => accepted(k, nowMs));
     return {
       source: this.source,
       keyIds: live.map((k) => k.keyId),
       defaultKeyInUse: live.some((k) => k.isDefault),
+      serverKeysDisabled: this.disabled,
     };
   }
 
@@ -114,7 +132,7 @@ export class KeyRing {
   }
 }
 
-function accepted(k: RingKey, nowMs: number): boolean {
+export function accepted(k: RingKey, nowMs: number): boolean {
   if (k.state === 'retired') return false;
   if (k.state === 'retiring') return nowMs < k.notAfterMs;
   return k.notAfterMs === 0 || nowMs < k.notAfterMs;

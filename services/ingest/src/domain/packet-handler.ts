@@ -10,6 +10,8 @@ import {
 } from '@sa/phone-protocol';
 import { v1 } from '@sa/proto';
 import { counterTooFarAhead } from './counter-bound.js';
+import type { DeviceKeyTable } from './device-keys.js';
+import { resolveKey } from './key-resolver.js';
 import type { KeyRing, RingKey } from './key-ring.js';
 import type {
   DeviceDirectory,
@@ -26,6 +28,7 @@ export type { Transport };
 
 export interface PacketHandlerDeps {
   readonly keyRing: KeyRing;
+  readonly deviceKeys: DeviceKeyTable;
   readonly devices: DeviceDirectory;
   readonly replay: ReplayGuard;
   readonly publisher: PhoneEventPublisher;
@@ -59,16 +62,14 @@ export class PacketHandler {
     if (!parsed.ok) return this.reject(parsed.reason, src, transport);
     const { header } = parsed;
     const now = d.nowMs();
-    const ringKey = d.keyRing.lookup(header.keyId, header.deviceId, now);
-    if (!ringKey) return this.reject('unknown_key', src, transport);
+    const resolved = resolveKey(header, d.keyRing, d.deviceKeys, d.devices, now);
+    if (!resolved.ok) return this.reject(resolved.reason, src, transport);
+    const ringKey: RingKey = resolved.key;
     const opened = openRequest(ringKey.key, packet, parsed);
     if (!opened.ok) return this.reject(opened.reason, src, transport);
     const device = d.devices.get(header.deviceId);
     if (!device) return this.reject('unknown_device', src, transport);
     if (!device.enabled) return this.reject('disabled_device', src, transport);
-    if (device.ownKey && ringKey.ownerDeviceId !== header.deviceId) {
-      return this.reject('unknown_key', src, transport);
-    }
     if (Math.abs(now - header.timestampMs) > d.timestampWindowMs)
       return this.reject('stale_timestamp', src, transport);
     if (counterTooFarAhead(header.counter, now, d.timestampWindowMs))

@@ -12,7 +12,10 @@ export const REJECTION_REASONS = [
   'too_large',
   'bad_header',
   'unknown_key',
+  'foreign_key',
+  'server_key_refused',
   'bad_tag',
+  'device_mismatch',
   'unknown_device',
   'disabled_device',
   'stale_timestamp',
@@ -39,7 +42,7 @@ export interface DeviceRecord {
     specificDestinations: boolean;
     createTargets: boolean;
   }>;
-  /** the device has its own key: only that key may open its packets */
+  /** the device is enrolled: only its own keys may open its packets, never a server key */
   readonly ownKey: boolean;
 }
 

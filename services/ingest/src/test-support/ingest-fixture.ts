@@ -4,7 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { createLogger, deleteBusStreams, ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
+import {
+  createLogger,
+  deleteBusStreams,
+  ensurePhoneStream,
+  openDeviceKeysBucket,
+  openSnapshotBuckets,
+  Redis,
+} from '@sa/platform';
 import { type BusNames, busNames, encodeMessage, v1 } from '@sa/proto';
 import { deleteRedisKeys } from '@sa/testkit';
 import { createIngestApp, type IngestApp } from '../app.js';
@@ -37,6 +44,21 @@ export interface IngestInstance {
   accepted(): Promise<number>;
 }
 
+const KEY_STATE = {
+  active: v1.KeyState.KEY_STATE_ACTIVE,
+  retiring: v1.KeyState.KEY_STATE_RETIRING,
+  retired: v1.KeyState.KEY_STATE_RETIRED,
+};
+
+const serverKey = (k: KeySeed) =>
+  v1.ServerKey.create({
+    keyId: k.keyId,
+    secret: Buffer.from(k.secret, 'ascii'),
+    state: KEY_STATE[k.state ?? 'active'],
+    notAfterMs: k.notAfterMs ?? 0,
+    deviceId: k.deviceId ?? '',
+  });
+
 export class IngestFixture {
   readonly instances: IngestInstance[] = [];
 
@@ -47,6 +69,7 @@ export class IngestFixture {
     readonly nc: NatsConnection,
     readonly devices: KV,
     readonly keys: KV,
+    readonly deviceKeys: KV,
     readonly redis: Redis,
   ) {}
 
@@ -56,8 +79,18 @@ export class IngestFixture {
     const nc = await connect({ servers: NATS_URL });
     await ensurePhoneStream(nc, names);
     const buckets = await openSnapshotBuckets(nc, names);
+    const deviceKeys = await openDeviceKeysBucket(nc, names);
     const redis = new Redis(REDIS_URL);
-    return new IngestFixture(prefix, `${prefix}:ingest:`, names, nc, buckets.devices, buckets.keys, redis);
+    return new IngestFixture(
+      prefix,
+      `${prefix}:ingest:`,
+      names,
+      nc,
+      buckets.devices,
+      buckets.keys,
+      deviceKeys,
+      redis,
+    );
   }
 
   /** What admin does: put the encoded Device under its id. */
@@ -73,26 +106,24 @@ export class IngestFixture {
     await this.devices.put(seed.deviceId, encodeMessage(v1.Device, device, 'Device'));
   }
 
-  /** What admin does: put the whole key ring under "ring". */
-  async seedKeys(keys: readonly KeySeed[]): Promise<void> {
-    const state = {
-      active: v1.KeyState.KEY_STATE_ACTIVE,
-      retiring: v1.KeyState.KEY_STATE_RETIRING,
-      retired: v1.KeyState.KEY_STATE_RETIRED,
-    };
+  /** What admin does: put the whole key ring under "ring" (`serverKeysDisabled`: turned off for good). */
+  async seedKeys(keys: readonly KeySeed[], options: { serverKeysDisabled?: boolean } = {}): Promise<void> {
     const ring = v1.KeyRingChanged.create({
       revision: Date.now(),
-      keys: keys.map((k) =>
-        v1.ServerKey.create({
-          keyId: k.keyId,
-          secret: Buffer.from(k.secret, 'ascii'),
-          state: state[k.state ?? 'active'],
-          notAfterMs: k.notAfterMs ?? 0,
-          deviceId: k.deviceId ?? '',
-        }),
-      ),
+      keys: keys.map(serverKey),
+      serverKeysDisabled: options.serverKeysDisabled ?? false,
     });
     await this.keys.put('ring', encodeMessage(v1.KeyRingChanged, ring, 'KeyRingChanged'));
+  }
+
+  /** What admin does when it enrols a device: its own keys under its id (no keys: deletes the entry). */
+  async seedDeviceKeys(deviceId: string, keys: readonly Omit<KeySeed, 'deviceId'>[]): Promise<void> {
+    if (keys.length === 0) {
+      await this.deviceKeys.delete(deviceId);
+      return;
+    }
+    const message = v1.DeviceKeys.create({ deviceId, keys: keys.map((k) => serverKey({ ...k, deviceId })) });
+    await this.deviceKeys.put(deviceId, encodeMessage(v1.DeviceKeys, message, 'DeviceKeys'));
   }
 
   async startInstance(env: Record<string, string> = {}): Promise<IngestInstance> {

@@ -1,9 +1,11 @@
-// Follows admin's KV snapshots: devices (key = device id, value = Device) and keys (key "ring",
-// value = KeyRingChanged). A watch delivers the current state first, then every change.
+// Follows admin's KV snapshots: devices (key = device id, value = Device), server keys (key "ring",
+// value = KeyRingChanged) and device keys (key = device id, value = DeviceKeys). A watch delivers
+// the current state first, then every change.
 import type { KV, KvWatchEntry } from '@nats-io/kv';
 import type { Logger } from '@sa/platform';
 import { decodeMessage, v1 } from '@sa/proto';
 import type { InMemoryDeviceDirectory } from '../../domain/device-directory.js';
+import type { DeviceKeyTable } from '../../domain/device-keys.js';
 import type { KeyRing } from '../../domain/key-ring.js';
 import type { Device } from '../../domain/ports.js';
 
@@ -16,10 +18,15 @@ export interface SnapshotWatcher {
   stop(): void;
 }
 
+export interface SnapshotTargets {
+  readonly directory: InMemoryDeviceDirectory;
+  readonly keyRing: KeyRing;
+  readonly deviceKeys: DeviceKeyTable;
+}
+
 export async function watchSnapshots(
-  buckets: { devices: KV; keys: KV },
-  directory: InMemoryDeviceDirectory,
-  keyRing: KeyRing,
+  buckets: { devices: KV; keys: KV; deviceKeys: KV },
+  { directory, keyRing, deviceKeys }: SnapshotTargets,
   logger: Logger,
   onKeyRingChanged: () => void,
 ): Promise<SnapshotWatcher> {
@@ -27,6 +34,7 @@ export async function watchSnapshots(
   let state: SnapshotState = 'loading';
   const devicesWatch = await buckets.devices.watch();
   const keysWatch = await buckets.keys.watch({ key: 'ring' });
+  const deviceKeysWatch = await buckets.deviceKeys.watch();
 
   const follow = async (
     watch: AsyncIterable<KvWatchEntry>,
@@ -71,9 +79,21 @@ export async function watchSnapshots(
     for (const problem of keyRing.replace(ring)) log.warn({ event: 'key_ring_problem' }, problem);
     onKeyRingChanged();
   });
-  const loaded = Promise.all([devicesLoaded, keysLoaded]).then(() => {
+  const deviceKeysLoaded = follow(deviceKeysWatch, buckets.deviceKeys, (e) => {
+    if (e.operation !== 'PUT') {
+      deviceKeys.remove(e.key);
+      return;
+    }
+    const message = decodeMessage(v1.DeviceKeys, e.value, 'DeviceKeys');
+    if (message.deviceId !== e.key) throw new Error(`device_id "${message.deviceId}" does not match its key`);
+    for (const problem of deviceKeys.put(message)) log.warn({ event: 'key_ring_problem' }, problem);
+  });
+  const loaded = Promise.all([devicesLoaded, keysLoaded, deviceKeysLoaded]).then(() => {
     if (state === 'loading') state = 'ready';
-    log.info({ event: 'snapshots_loaded', devices: directory.size }, 'devices and keys loaded');
+    log.info(
+      { event: 'snapshots_loaded', devices: directory.size, enrolledWithKeys: deviceKeys.size },
+      'devices and keys loaded',
+    );
   });
   return {
     loaded,
@@ -82,6 +102,7 @@ export async function watchSnapshots(
       state = 'stopped';
       devicesWatch.stop();
       keysWatch.stop();
+      deviceKeysWatch.stop();
     },
   };
 }
