@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // sa-phone: the reference phone on the command line. Sends every request kind over UDP or HTTP,
 // prints the decrypted reply as JSON; can knock first and garble/replay packets for tests.
-import { DEFAULT_SERVER_SECRET } from '@sa/phone-protocol';
+// `sa-phone enrol` stores the enrolment admin shows as a QR code; later commands use it.
 import { v1 } from '@sa/proto';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { registerEnrolmentCommands } from './enrol-command.js';
 import { flipBit, truncate } from './garble.js';
-import { type KnockProtocol, knock, parseKnockPorts } from './knock.js';
+import { type KnockProtocol, knock } from './knock.js';
 import { PhoneClient, type RequestBody } from './phone-client.js';
+import { type ProfileOptions, type SendProfile, sendProfile } from './send-profile.js';
 import type { TransportKind } from './transports.js';
 
 const int = (name: string) => (v: string) => {
@@ -15,20 +17,12 @@ const int = (name: string) => (v: string) => {
   return n;
 };
 
-interface CommonOptions {
-  host: string;
-  port: number;
+interface CommonOptions extends ProfileOptions {
   transport: TransportKind;
-  url?: string;
-  device: string;
-  key: string;
-  keyId: number;
-  ownKey?: boolean;
   counter?: number;
   timestamp?: number;
   pad?: number;
   timeout: number;
-  knock?: string;
   knockProto: KnockProtocol;
   knockDelay: number;
   replay: number;
@@ -39,28 +33,39 @@ interface CommonOptions {
 
 function withCommon(cmd: Command): Command {
   return cmd
-    .requiredOption('-d, --device <id>', 'device id', process.env.SA_PHONE_DEVICE)
-    .option('-H, --host <host>', 'ingest host', process.env.SA_PHONE_HOST ?? '127.0.0.1')
-    .option(
-      '-p, --port <port>',
-      'ingest port (UDP and HTTP)',
-      int('port'),
-      Number(process.env.SA_PHONE_PORT ?? 8080),
+    .option('--state <file>', 'enrolment state file (env SA_PHONE_STATE)')
+    .addOption(
+      new Option('-d, --device <id>', 'device id (default: the enrolled one)').env('SA_PHONE_DEVICE'),
+    )
+    .addOption(
+      new Option('-H, --host <host>', 'ingest host (default: the enrolled ones, in order)')
+        .env('SA_PHONE_HOST')
+        .default('127.0.0.1'),
+    )
+    .addOption(
+      new Option('-p, --port <port>', 'ingest port, UDP and HTTP (default: the enrolled one)')
+        .env('SA_PHONE_PORT')
+        .argParser(int('port'))
+        .default(8080),
     )
     .addOption(new Option('-t, --transport <kind>', 'udp or http').choices(['udp', 'http']).default('udp'))
     .option('--url <url>', 'HTTP only: full URL (e.g. https://pbx.example/v1/phone behind a proxy)')
-    .option(
-      '-k, --key <secret>',
-      '16-character key (env SA_PHONE_KEY)',
-      process.env.SA_PHONE_KEY ?? DEFAULT_SERVER_SECRET,
+    .addOption(
+      new Option(
+        '-k, --key <secret>',
+        '16-character key (default: the enrolled one, else the default key)',
+      ).env('SA_PHONE_KEY'),
     )
-    .option('--key-id <id>', 'key id in the envelope', int('key id'), 1)
+    .option('--key-id <id>', 'key id in the envelope (default: the enrolled one, else 1)', int('key id'), 1)
     .option('--own-key', 'the key is this device own key (derived with the device id)')
     .option('--counter <n>', 'counter (default: now in ms, strictly increasing)', int('counter'))
     .option('--timestamp <ms>', 'timestamp to send (default: now)', int('timestamp'))
     .option('--pad <bytes>', 'pad the packet to at least this size', int('pad'))
     .option('--timeout <ms>', 'how long to wait for a reply', int('timeout'), 2000)
-    .option('--knock <ports>', 'knock these ports first, left to right, e.g. 30000,30500,31000')
+    .option(
+      '--knock <ports>',
+      'knock these ports first, left to right, e.g. 30000,30500,31000 (default: the enrolled ones)',
+    )
     .addOption(new Option('--knock-proto <proto>', 'knock with').choices(['udp', 'tcp']).default('tcp'))
     .option('--knock-delay <ms>', 'pause after each knock', int('knock delay'), 100)
     .option('--replay <n>', 'send the same packet n more times', int('replay'), 0)
@@ -69,23 +74,32 @@ function withCommon(cmd: Command): Command {
     .option('--hex', 'also print the packet sent, in hex');
 }
 
-async function run(options: CommonOptions, body: RequestBody): Promise<void> {
+async function run(options: CommonOptions, cmd: Command, body: RequestBody): Promise<void> {
+  const profile = sendProfile(options, cmd, process.env);
+  // a --url names one endpoint whatever the hosts
+  const hosts = options.transport === 'http' && profile.url ? profile.hosts.slice(0, 1) : profile.hosts;
+  for (const [i, host] of hosts.entries()) {
+    if (i > 0) console.error(`no reply from ${hosts[i - 1]}: trying ${host}`);
+    if (await sendTo(profile, host, options, body)) return;
+  }
+  console.error(`no reply within ${options.timeout} ms (rejected packets are never answered)`);
+  process.exitCode = 2;
+}
+
+/** Knocks (if asked), sends one request to `host`; true when a reply came back. */
+async function sendTo(profile: SendProfile, host: string, options: CommonOptions, body: RequestBody) {
   const client = new PhoneClient(
-    { deviceId: options.device, secret: options.key, keyId: options.keyId, ownKey: options.ownKey ?? false },
+    profile.identity,
     {
-      host: options.host,
-      port: options.port,
+      host,
+      port: profile.port,
       transport: options.transport,
-      ...(options.url ? { url: options.url } : {}),
+      ...(profile.url ? { url: profile.url } : {}),
     },
+    profile.counterStore ? { counterStore: profile.counterStore } : {},
   );
-  if (options.knock) {
-    await knock({
-      host: options.host,
-      ports: parseKnockPorts(options.knock),
-      protocol: options.knockProto,
-      delayMs: options.knockDelay,
-    });
+  if (profile.knock.length > 0) {
+    await knock({ host, ports: profile.knock, protocol: options.knockProto, delayMs: options.knockDelay });
   }
   const result = await client.send(body, {
     ...(options.counter !== undefined ? { counter: options.counter } : {}),
@@ -105,10 +119,7 @@ async function run(options: CommonOptions, body: RequestBody): Promise<void> {
   for (const reply of result.replies) {
     console.log(JSON.stringify(v1.PhoneReply.toObject(reply, { enums: String, longs: Number })));
   }
-  if (result.replies.length === 0) {
-    console.error(`no reply within ${options.timeout} ms (rejected packets are never answered)`);
-    process.exitCode = 2;
-  }
+  return result.replies.length > 0;
 }
 
 function parseNetwork(spec: string): { ssid: string; bssid: string; rssiDbm: number } {
@@ -119,8 +130,10 @@ function parseNetwork(spec: string): { ssid: string; bssid: string; rssiDbm: num
 
 const program = new Command('sa-phone').description('Smart Assistant reference phone (docs/protocol.md)');
 
-withCommon(program.command('ping').description('check the key and the link')).action((o: CommonOptions) =>
-  run(o, { ping: {} }),
+registerEnrolmentCommands(program);
+
+withCommon(program.command('ping').description('check the key and the link')).action(
+  (o: CommonOptions, c: Command) => run(o, c, { ping: {} }),
 );
 
 withCommon(program.command('presence').description('report the Wi-Fi seen now'))
@@ -132,8 +145,8 @@ withCommon(program.command('presence').description('report the Wi-Fi seen now'))
     [],
   )
   .option('--battery <pct>', 'battery percentage', int('battery'))
-  .action((o: CommonOptions & { connected?: object; visible: object[]; battery?: number }) =>
-    run(o, {
+  .action((o: CommonOptions & { connected?: object; visible: object[]; battery?: number }, c: Command) =>
+    run(o, c, {
       presence: {
         ...(o.connected ? { connected: o.connected } : {}),
         visible: o.visible,
@@ -146,19 +159,23 @@ withCommon(program.command('choose').description('choose (or clear) a scenario e
   .option('--scenario <id>', 'scenario id', '')
   .option('--expires <ms>', 'epoch ms when the choice ends (0 = until cleared)', int('expires'), 0)
   .option('--clear', 'clear the explicit choice')
-  .action((o: CommonOptions & { scenario: string; expires: number; clear?: boolean }) =>
-    run(o, { chooseScenario: { scenarioId: o.scenario, expiresAtMs: o.expires, clear: o.clear ?? false } }),
+  .action((o: CommonOptions & { scenario: string; expires: number; clear?: boolean }, c: Command) =>
+    run(o, c, {
+      chooseScenario: { scenarioId: o.scenario, expiresAtMs: o.expires, clear: o.clear ?? false },
+    }),
   );
 
 withCommon(program.command('list').description('list the targets this device may use'))
   .option('--offset <n>', 'first target wanted (pagination)', int('offset'), 0)
-  .action((o: CommonOptions & { offset: number }) => run(o, { listTargets: { offset: o.offset } }));
+  .action((o: CommonOptions & { offset: number }, c: Command) =>
+    run(o, c, { listTargets: { offset: o.offset } }),
+  );
 
 withCommon(program.command('create').description('create a target (if licence and admin allow)'))
   .requiredOption('--name <name>', 'target name')
   .requiredOption('--dial <dial>', 'dial string')
-  .action((o: CommonOptions & { name: string; dial: string }) =>
-    run(o, { createTarget: { name: o.name, dial: o.dial } }),
+  .action((o: CommonOptions & { name: string; dial: string }, c: Command) =>
+    run(o, c, { createTarget: { name: o.name, dial: o.dial } }),
   );
 
 program.parseAsync().catch((err: unknown) => {

@@ -20,6 +20,19 @@ export interface PhoneIdentity {
   readonly ownKey?: boolean;
 }
 
+/** Where the highest counter used so far is kept (the reference CLI: its state file). */
+export interface CounterStore {
+  /** the highest counter used so far (0: none) */
+  last(): number;
+  /** records `counter` as used; called before the packet leaves, so a crash never reuses it */
+  used(counter: number): void;
+}
+
+export interface PhoneClientOptions {
+  /** default: in memory only (a fresh client starts at the clock) */
+  readonly counterStore?: CounterStore;
+}
+
 export type RequestBody = SealRequestInput['body'];
 
 export interface SendOptions {
@@ -55,13 +68,20 @@ export class PhoneClient {
   constructor(
     private readonly identity: PhoneIdentity,
     private readonly endpoint: Endpoint,
+    private readonly options: PhoneClientOptions = {},
   ) {
     this.key = deriveEnvelopeKey(identity.secret, identity.ownKey ? identity.deviceId : '');
   }
 
-  /** Counter = current time in ms, forced strictly increasing: survives restarts without storage. */
+  /**
+   * Counter = max(current time in ms, last counter + 1) (docs/protocol.md section 6): strictly
+   * increasing, across runs too when a counter store keeps the last one.
+   */
   nextCounter(): number {
-    this.lastCounter = Math.max(Date.now(), this.lastCounter + 1);
+    const store = this.options.counterStore;
+    const last = Math.max(this.lastCounter, store?.last() ?? 0);
+    this.lastCounter = Math.max(Date.now(), last + 1);
+    store?.used(this.lastCounter);
     return this.lastCounter;
   }
 
