@@ -79,8 +79,15 @@ async function run(options: CommonOptions, cmd: Command, body: RequestBody): Pro
   // a --url names one endpoint whatever the hosts
   const hosts = options.transport === 'http' && profile.url ? profile.hosts.slice(0, 1) : profile.hosts;
   for (const [i, host] of hosts.entries()) {
-    if (i > 0) console.error(`no reply from ${hosts[i - 1]}: trying ${host}`);
-    if (await sendTo(profile, host, options, body)) return;
+    try {
+      if (await sendTo(profile, host, options, body)) return;
+      if (i < hosts.length - 1) console.error(`no reply from ${host}: trying ${hosts[i + 1]}`);
+    } catch (err) {
+      // this host unreachable (HTTP connection refused...): the next one may answer
+      if (i === hosts.length - 1) throw err;
+      const why = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : err;
+      console.error(`${host}: ${String(why)}: trying ${hosts[i + 1]}`);
+    }
   }
   console.error(`no reply within ${options.timeout} ms (rejected packets are never answered)`);
   process.exitCode = 2;
