@@ -1,22 +1,77 @@
 // The JetStream stream and KV buckets shared by services. Every service calls these idempotent
-// helpers with the same settings, so whichever starts first creates them.
+// helpers with the same settings, so whichever starts first creates them. On a bus with permissions
+// (deploy/nats/smartassistant-auth.conf) only their owner may create them (admin the buckets, ingest the
+// phone stream): the others wait, up to CREATE_WAIT_MS, for it to do so.
 import { type JetStreamManager, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { BusNames } from '@sa/proto';
+import { AppError } from './errors.js';
 
 export interface PhoneStreamOptions {
   /** How long presence stays replayable (a router down this long loses nothing). */
   readonly maxAgeMs?: number;
   readonly replicas?: number;
+  /** How long to wait for ingest to create the stream when this user may not (default CREATE_WAIT_MS). */
+  readonly createWaitMs?: number;
 }
 
 const NS_PER_MS = 1_000_000;
+
+/** How long a service that may not create a stream or bucket waits for its owner to create it. */
+export const CREATE_WAIT_MS = 120_000;
+
+function isPermissionViolation(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause)
+    if (e.name === 'PermissionViolationError' || /permissions violation/i.test(e.message)) return true;
+  return false;
+}
+
+/**
+ * Runs `open` (bind, creating when missing) again every 500 ms while this bus user may not create the
+ * missing stream; other errors, and still missing after `waitMs`, are thrown.
+ */
+async function openOrAwaitOwner<T>(
+  what: string,
+  owner: string,
+  open: () => Promise<T>,
+  waitMs: number,
+): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await open();
+    } catch (err) {
+      if (!isPermissionViolation(err)) throw err;
+      if (Date.now() >= deadline)
+        throw new AppError(
+          'PLATFORM_BUS_NOT_CREATED',
+          `${what} does not exist and this bus user may not create it: start ${owner}, which creates it`,
+          { what, owner },
+          { cause: err },
+        );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
 
 export async function ensurePhoneStream(
   nc: NatsConnection,
   names: BusNames,
   options: PhoneStreamOptions = {},
+): Promise<JetStreamManager> {
+  return openOrAwaitOwner(
+    `stream ${names.phoneStream}`,
+    'ingest',
+    () => bindOrCreatePhoneStream(nc, names, options),
+    options.createWaitMs ?? CREATE_WAIT_MS,
+  );
+}
+
+async function bindOrCreatePhoneStream(
+  nc: NatsConnection,
+  names: BusNames,
+  options: PhoneStreamOptions,
 ): Promise<JetStreamManager> {
   const jsm = await jetstreamManager(nc);
   const config = {
@@ -55,14 +110,33 @@ export async function openSnapshotBuckets(
   names: BusNames,
   replicas = 1,
 ): Promise<SnapshotBuckets> {
-  const kvm = new Kvm(nc);
-  const open = (name: string) => kvm.create(name, { history: 1, replicas });
+  const open = (name: string) => openBucket(nc, name, replicas);
   const [devices, keys, users] = await Promise.all([
     open(names.devicesBucket),
     open(names.keysBucket),
     open(names.usersBucket),
   ]);
   return { devices, keys, users };
+}
+
+/** Opens (creating if needed) the users bucket alone: router may read no other bucket. */
+export async function openUsersBucket(nc: NatsConnection, names: BusNames, replicas = 1): Promise<KV> {
+  return openBucket(nc, names.usersBucket, replicas);
+}
+
+/** Binds to a KV bucket, creating it when missing; a user that may not create buckets waits for admin. */
+function openBucket(
+  nc: NatsConnection,
+  name: string,
+  replicas: number,
+  waitMs = CREATE_WAIT_MS,
+): Promise<KV> {
+  return openOrAwaitOwner(
+    `KV bucket ${name}`,
+    'admin',
+    () => new Kvm(nc).create(name, { history: 1, replicas }),
+    waitMs,
+  );
 }
 
 /**

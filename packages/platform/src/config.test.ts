@@ -45,3 +45,29 @@ test('given an int out of its bounds, when loaded, then the message names the ra
   assert.throws(() => loadConfig(bounded, { BATCH: '0' }), /BATCH: must be 1\.\.100 \(got "0"\)/);
   assert.throws(() => loadConfig(bounded, { BATCH: '1.5' }), /BATCH: must be a whole number/);
 });
+
+test('given NATS credentials, when loaded, then both are kept; a user without a password (or the reverse) is one clear problem each, the password never echoed', () => {
+  const nats = schema.omit({ ADMIN_PASSWORD: true });
+  const both = loadConfig(nats, { NATS_USER: 'router', NATS_PASSWORD: 'p0123456789abcdef' });
+  assert.equal(both.NATS_USER, 'router');
+  assert.equal(both.NATS_PASSWORD, 'p0123456789abcdef');
+  assert.equal(loadConfig(nats, {}).NATS_USER, undefined);
+  assert.throws(
+    () => loadConfig(nats, { NATS_USER: 'router' }),
+    /NATS_PASSWORD: required when NATS_USER is set \(missing\)/,
+  );
+  assert.throws(
+    () => loadConfig(nats, { NATS_PASSWORD: 'p0123456789abcdef' }),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      /NATS_USER: required when NATS_PASSWORD is set/.test(err.message) &&
+      !err.message.includes('p0123456789abcdef'),
+  );
+  assert.throws(
+    () => loadConfig(nats, { NATS_USER: 'router', NATS_PASSWORD: 'short' }),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      /NATS_PASSWORD: must be at least 8/.test(err.message) &&
+      !err.message.includes('"short"'),
+  );
+});

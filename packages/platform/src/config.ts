@@ -13,16 +13,32 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: Env = process.
     picked[key] = value === '' ? undefined : value;
   }
   const parsed = schema.safeParse(picked);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = issue.path.join('.') || '(env)';
-      const raw = picked[name];
-      const shown = raw === undefined ? 'missing' : `got "${looksSecret(name) ? '***' : raw}"`;
-      return `${name}: ${issue.message} (${shown})`;
-    });
-    throw new ConfigError(problems);
-  }
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.') || '(env)';
+        const raw = picked[name];
+        const shown = raw === undefined ? 'missing' : `got "${looksSecret(name) ? '***' : raw}"`;
+        return `${name}: ${issue.message} (${shown})`;
+      });
+  problems.push(...unpairedProblems(keys, picked));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(parsed.data);
+}
+
+/** Settings that only make sense together: each names the one it needs. */
+const PAIRED: readonly (readonly [string, string])[] = [['NATS_USER', 'NATS_PASSWORD']];
+
+function unpairedProblems(keys: readonly string[], picked: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  for (const [a, b] of PAIRED) {
+    if (!keys.includes(a) || !keys.includes(b)) continue;
+    if (picked[a] !== undefined && picked[b] === undefined)
+      problems.push(`${b}: required when ${a} is set (missing)`);
+    if (picked[b] !== undefined && picked[a] === undefined)
+      problems.push(`${a}: required when ${b} is set (missing)`);
+  }
+  return problems;
 }
 
 function looksSecret(name: string): boolean {
@@ -92,6 +108,15 @@ export const env = {
 /** Variables every service shares. */
 export const commonEnv = {
   NATS_URL: env.url(['nats', 'tls', 'ws', 'wss'], 'nats://127.0.0.1:4222'),
+  /**
+   * This service's bus user and password (deploy/nats/smartassistant-auth.conf). Unset: connect without
+   * credentials (a NATS without authorization, as in the tests); one without the other is an error.
+   */
+  NATS_USER: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+    .optional(),
+  NATS_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   SA_BUS_PREFIX: env.busPrefix(),
   LOG_LEVEL: env.logLevel(),
   OPS_HOST: env.host('127.0.0.1'),

@@ -1,7 +1,9 @@
 export {
+  CREATE_WAIT_MS,
   deleteBusStreams,
   ensurePhoneStream,
   openSnapshotBuckets,
+  openUsersBucket,
   type PhoneStreamOptions,
   type SnapshotBuckets,
 } from './bus-setup.js';
@@ -10,7 +12,14 @@ export { AppError, ConfigError, DependencyUnavailableError, dependencyHint, reda
 export { type HealthCheck, HealthRegistry, type HealthReport, type HealthStatus } from './health.js';
 export { createLogger, type Logger } from './logger.js';
 export { Counter, createMetricsRegistry, Gauge, Histogram, type Registry } from './metrics.js';
-export { connectNats, type NatsClient, type NatsConnection } from './nats.js';
+export {
+  connectionInbox,
+  connectNats,
+  inboxPrefixFor,
+  type NatsClient,
+  type NatsConnection,
+  type NatsSettings,
+} from './nats.js';
 export { buildOpsApp, type OpsServer, type OpsServerOptions, startOpsServer } from './ops-server.js';
 export { connectPostgres, type Pool, type PoolClient, type PostgresClient } from './postgres.js';
 export { connectRedis, Redis, type RedisClient } from './redis.js';

@@ -1,6 +1,6 @@
 // NATS connection factory: fails fast with a named error at start-up, then reconnects forever and
 // logs every status transition.
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
 import { DependencyUnavailableError, redactUrl } from './errors.js';
 import type { HealthReport } from './health.js';
 import type { Logger } from './logger.js';
@@ -19,13 +19,44 @@ export interface NatsClient {
   close(): Promise<void>;
 }
 
-export async function connectNats(url: string, name: string, logger: Logger): Promise<NatsClient> {
+/**
+ * Where and as whom to connect (commonEnv). With NATS_USER the client logs in with that user and password
+ * and takes `_INBOX.<user>` as its inbox prefix: the shipped permissions (deploy/nats/smartassistant-auth.conf)
+ * let each user subscribe to its own inboxes only, so no service reads another's replies.
+ */
+export interface NatsSettings {
+  readonly NATS_URL: string;
+  readonly NATS_USER?: string | undefined;
+  readonly NATS_PASSWORD?: string | undefined;
+}
+
+/** The inbox prefix a connection as `user` uses (and the shipped permissions allow it). */
+export function inboxPrefixFor(user: string | undefined): string {
+  return user ? `_INBOX.${user}` : '_INBOX';
+}
+
+/** A new inbox subject under this connection's inbox prefix (use it instead of a bare `createInbox()`). */
+export function connectionInbox(nc: NatsConnection): string {
+  return createInbox((nc as NatsConnection & { options?: { inboxPrefix?: string } }).options?.inboxPrefix);
+}
+
+export async function connectNats(
+  settings: string | NatsSettings,
+  name: string,
+  logger: Logger,
+): Promise<NatsClient> {
+  const {
+    NATS_URL: url,
+    NATS_USER: user,
+    NATS_PASSWORD: pass,
+  } = typeof settings === 'string' ? { NATS_URL: settings } : settings;
   const log = logger.child({ component: 'nats' });
   let nc: NatsConnection;
   try {
     nc = await connect({
       servers: url,
       name,
+      ...(user ? { user, pass, inboxPrefix: inboxPrefixFor(user) } : {}),
       timeout: 3000,
       reconnect: true,
       maxReconnectAttempts: -1,
@@ -35,9 +66,11 @@ export async function connectNats(url: string, name: string, logger: Logger): Pr
       maxPingOut: 3,
     });
   } catch (cause) {
+    // a refused login names the credential settings, never their values
+    const refused = /authoriz|authentication/i.test(String(cause));
     throw new DependencyUnavailableError(
       'NATS',
-      'NATS_URL',
+      refused ? 'NATS_USER / NATS_PASSWORD' : 'NATS_URL',
       redactUrl(url),
       'start it with `nats-server -js` or point NATS_URL at a running server',
       { cause },
@@ -45,7 +78,7 @@ export async function connectNats(url: string, name: string, logger: Logger): Pr
   }
   let state: 'connected' | 'reconnecting' | 'closed' = 'connected';
   const reconnectListeners: (() => void)[] = [];
-  log.info({ server: nc.getServer() }, 'nats connected');
+  log.info({ server: nc.getServer(), user: user ?? null }, 'nats connected');
   void (async () => {
     for await (const s of nc.status()) {
       switch (s.type) {

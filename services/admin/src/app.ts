@@ -75,7 +75,7 @@ export async function buildAdmin(
     await pg.close();
     throw err;
   });
-  const nats = await connectNats(config.NATS_URL, 'admin', logger).catch(async (err) => {
+  const nats = await connectNats(config, 'admin', logger).catch(async (err) => {
     await pg.close();
     throw err;
   });

@@ -26,7 +26,7 @@ export interface AmiBridgeApp {
 
 export async function buildAmiBridgeApp(config: AmiBridgeConfig, logger: Logger): Promise<AmiBridgeApp> {
   const names = busNames(config.SA_BUS_PREFIX);
-  const nats = await connectNats(config.NATS_URL, 'ami-bridge', logger);
+  const nats = await connectNats(config, 'ami-bridge', logger);
   const amiLog = logger.child({ component: 'ami' });
   const ami = new AmiClient({
     host: config.AMI_HOST,

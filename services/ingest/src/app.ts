@@ -54,7 +54,7 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
   const metrics = createMetricsRegistry('ingest');
   const nowMs = () => Date.now();
 
-  const nats = await connectNats(config.NATS_URL, 'ingest', logger);
+  const nats = await connectNats(config, 'ingest', logger);
   health.add('nats', () => nats.health());
   let redis: Awaited<ReturnType<typeof connectRedis>>;
   try {

@@ -10,7 +10,7 @@ import {
   HealthRegistry,
   Histogram,
   type Logger,
-  openSnapshotBuckets,
+  openUsersBucket,
   type ServiceApp,
 } from '@sa/platform';
 import { busNames, v1 } from '@sa/proto';
@@ -79,17 +79,18 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
     registers: [metrics],
   });
 
-  const nats = await connectNats(config.NATS_URL, `router-${config.instanceId}`, logger);
+  const nats = await connectNats(config, `router-${config.instanceId}`, logger);
   const redis = await connectRedis(config.REDIS_URL, logger);
   // Calls, AMI commands and ScenarioChanged use a second connection: on the consumer's
   // connection they queued behind thousands of JetStream deliveries (head-of-line blocking on one
   // TCP stream), which is what call latency measured while a backlog drained.
-  const live = await connectNats(config.NATS_URL, `router-${config.instanceId}-live`, logger);
+  const live = await connectNats(config, `router-${config.instanceId}-live`, logger);
   health.add('nats', nats.health);
   health.add('nats-live', live.health);
   health.add('redis', redis.health);
   await ensurePhoneStream(nats.nc, names);
-  const buckets = await openSnapshotBuckets(nats.nc, names);
+  // the users bucket alone: router's bus user may read no other (never the key material)
+  const buckets = { users: await openUsersBucket(nats.nc, names) };
 
   const keys = routerKeys(config.redisKeyPrefix);
   const store = new RedisUserStateStore(redis.redis, keys, {

@@ -2,9 +2,12 @@
 // smart-set-secret NEWKEY [--overlap 3600]: the original add-on's command to change the server key.
 // Validates the key (16 ASCII letters/digits) and asks admin over NATS (names.setSecret); admin adds
 // it as the active key and keeps the previous ones working for --overlap seconds.
-// Env: NATS_URL (default nats://127.0.0.1:4222), SA_BUS_PREFIX (default "sa").
+// Env: NATS_URL (default nats://127.0.0.1:4222), SA_BUS_PREFIX (default "sa"), and on a bus with users
+// (deploy/nats/smartassistant-auth.conf) NATS_USER=set-secret with its NATS_PASSWORD: that user may only ask
+// admin for this.
 import { userInfo } from 'node:os';
 import { connect } from '@nats-io/transport-node';
+import { inboxPrefixFor, redactUrl } from '@sa/platform';
 import { busNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import { Command, InvalidArgumentError } from 'commander';
 import { SERVER_KEY } from '../domain/naming.js';
@@ -30,8 +33,17 @@ const program = new Command('smart-set-secret')
   .action(async (newKey: string, opts: { overlap: number; timeout: number }) => {
     const url = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
     const names = busNames(process.env.SA_BUS_PREFIX ?? 'sa');
-    const nc = await connect({ servers: url, timeout: 3000 }).catch((err: unknown) => {
-      throw new Error(`cannot reach NATS at ${url} (NATS_URL): ${String(err)}`);
+    const user = process.env.NATS_USER || undefined;
+    const pass = process.env.NATS_PASSWORD || undefined;
+    if (user && !pass) throw new Error('NATS_PASSWORD: required when NATS_USER is set (missing)');
+    const nc = await connect({
+      servers: url,
+      timeout: 3000,
+      ...(user ? { user, pass, inboxPrefix: inboxPrefixFor(user) } : {}),
+    }).catch((err: unknown) => {
+      throw new Error(
+        `cannot reach NATS at ${redactUrl(url)} (NATS_URL${user ? ', NATS_USER, NATS_PASSWORD' : ''}): ${String(err)}`,
+      );
     });
     try {
       const request = v1.SetSecretRequest.create({

@@ -6,7 +6,8 @@
 // Publishes are handed to the connection once per event-loop turn (setImmediate), after every
 // datagram read in that turn was handled: the client then writes them to the socket in one write
 // instead of one small write per packet.
-import { createInbox, headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { connectionInbox } from '@sa/platform';
 import { type BusNames, encodeMessage, v1 } from '@sa/proto';
 import type { PhoneEventPublisher, PresenceReported, ScenarioChosen } from '../../domain/ports.js';
 import { IngestError } from '../../errors.js';
@@ -45,7 +46,7 @@ export class NatsPhoneEventPublisher implements PhoneEventPublisher {
     private readonly names: BusNames,
     private readonly options: PublisherOptions,
   ) {
-    this.inbox = createInbox();
+    this.inbox = connectionInbox(nc); // ingest's bus user may subscribe to its own inboxes only
     this.sub = nc.subscribe(`${this.inbox}.*`, {
       callback: (err, msg) => {
         if (err) return;

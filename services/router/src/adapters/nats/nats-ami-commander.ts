@@ -10,8 +10,7 @@
 // the largest single cost when every presence event changed a target. Timeouts are checked by one
 // timer; replies are matched by subject; a "no responders" status fails the request at once.
 // Commands issued in one event-loop turn leave in one socket write (CoalescingPublisher).
-import { createInbox } from '@nats-io/transport-node';
-import type { NatsConnection } from '@sa/platform';
+import { connectionInbox, type NatsConnection } from '@sa/platform';
 import { type BusNames, decodeMessage, encodeMessage, type smartassistant, v1 } from '@sa/proto';
 import type { AstDbEntry } from '../../domain/ampuser-snapshot.js';
 import { type AstDbWrite, targetWritePlan } from '../../domain/followme.js';
@@ -51,7 +50,8 @@ interface Pending {
 
 export class NatsAmiCommander implements AstDbWriter, AstDbReader {
   private seq = 0;
-  private readonly inbox = createInbox();
+  /** under the connection's inbox prefix: router's bus user may subscribe to its own inboxes only */
+  private readonly inbox: string;
   private readonly pending = new Map<string, Pending>();
   private readonly sub: { unsubscribe(): void };
   private timer: NodeJS.Timeout | null = null;
@@ -63,6 +63,7 @@ export class NatsAmiCommander implements AstDbWriter, AstDbReader {
     private readonly timeoutMs: number,
     private readonly plan: WritePlanner = ownKeysOnly,
   ) {
+    this.inbox = connectionInbox(nc);
     this.out = new CoalescingPublisher(nc);
     const prefixLength = this.inbox.length + 1;
     this.sub = nc.subscribe(`${this.inbox}.*`, {
