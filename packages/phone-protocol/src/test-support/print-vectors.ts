@@ -48,6 +48,18 @@ const vectors: Vector[] = [
     },
   },
   {
+    name: 'first ping of the enrolled device (section 3.5)',
+    direction: 'request',
+    secret: 'Qx7vR2mT9kLp4Wz8',
+    keyOwner: 'phone-0042',
+    keyId: 17,
+    deviceId: 'phone-0042',
+    counter: 1700000120000,
+    timestampMs: 1700000120000,
+    nonce: '101112131415161718191a1b',
+    message: { ping: {} },
+  },
+  {
     name: 'reply to the ping',
     direction: 'reply',
     secret: '1234567890123456',
