@@ -34,11 +34,11 @@ import { runMigrations } from './adapters/pg/migrate.js';
 import { PhoneRepo } from './adapters/pg/phone-repo.js';
 import { UsersRepo } from './adapters/pg/users-repo.js';
 import { type AdminConfig, trustedProxies } from './config.js';
-import { generatePassword } from './domain/credentials.js';
 import { FollowMeBoard } from './domain/followme-board.js';
 import { parseIssuerKeys } from './domain/licence.js';
 import { PresenceBoard } from './domain/presence-board.js';
 import { SecretBox } from './domain/secret-box.js';
+import { ensureFirstAdmin } from './first-admin.js';
 
 export interface AdminApp extends ServiceApp {
   readonly http: AdminHttp;
@@ -52,7 +52,7 @@ export interface AdminApp extends ServiceApp {
 
 export interface BuildOptions {
   readonly publicDir?: string;
-  /** Where the one-time generated admin password is written (stderr by default). */
+  /** Where the one-time generated admin password is shown (default: stderr if a TTY, else a 0600 file). */
   readonly announce?: (line: string) => void;
   readonly snapshotOnEmpty?: boolean;
 }
@@ -218,23 +218,4 @@ export async function buildAdmin(
       await pg.close();
     },
   };
-}
-
-async function ensureFirstAdmin(
-  accounts: AccountsRepo,
-  config: AdminConfig,
-  logger: Logger,
-  announce: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
-): Promise<void> {
-  if (await accounts.hasAccounts()) return;
-  const generated = config.ADMIN_PASSWORD ? null : generatePassword();
-  const created = await accounts.ensureFirstAdmin(config.ADMIN_PASSWORD ?? generated!);
-  if (!created) return;
-  if (generated) {
-    announce(`admin: created account "admin" with generated password ${generated} (shown once; change it)`);
-  }
-  logger.info(
-    { event: 'admin_account_created', generated: generated !== null },
-    'created the first admin account "admin"',
-  );
 }

@@ -8,6 +8,21 @@ export const ERRORS = {
   ADMIN_AUTH_REQUIRED: { status: 401, text: 'no valid session or API token' },
   ADMIN_AUTH_FAILED: { status: 401, text: 'wrong username or password' },
   ADMIN_AUTH_RATE_LIMITED: { status: 429, text: 'too many requests; retry later' },
+  ADMIN_FORBIDDEN: {
+    status: 403,
+    text: "the account's role does not allow this route (helpdesk: devices and the board only)",
+  },
+  ADMIN_CROSS_ORIGIN: {
+    status: 403,
+    text: 'a browser request from another origin (Origin / Sec-Fetch-Site) may not change anything',
+  },
+  ADMIN_ACCOUNT_NOT_FOUND: { status: 404, text: 'no admin account with that username' },
+  ADMIN_ACCOUNT_EXISTS: { status: 409, text: 'an admin account with that username exists' },
+  ADMIN_ACCOUNT_LAST_ADMINISTRATOR: {
+    status: 409,
+    text: 'the last enabled administrator cannot be deleted, disabled or demoted',
+  },
+  ADMIN_PASSWORD_WRONG: { status: 422, text: 'the current password is wrong' },
   ADMIN_ROUTE_NOT_FOUND: { status: 404, text: 'no such route' },
   ADMIN_DEVICE_NOT_FOUND: { status: 404, text: 'no device with that id' },
   ADMIN_DEVICE_EXISTS: { status: 409, text: 'a device with that id is already registered' },
@@ -29,6 +44,10 @@ export const ERRORS = {
   },
   ADMIN_LICENCE_WRONG_DEVICE: { status: 422, text: 'the licence was issued for another device' },
   ADMIN_LICENCE_EXPIRED: { status: 422, text: 'the licence has expired' },
+  ADMIN_LICENCE_ISSUED_IN_FUTURE: {
+    status: 422,
+    text: "the licence's issuedAt is more than 5 minutes after the server's clock",
+  },
   ADMIN_LICENCE_NO_ISSUER_KEYS: { status: 503, text: 'LICENCE_PUBLIC_KEYS is not configured' },
   ADMIN_KEY_INVALID: { status: 422, text: 'a server key is 16 ASCII letters or digits' },
   ADMIN_KEY_NOT_FOUND: { status: 404, text: 'no server key with that id' },

@@ -41,6 +41,9 @@ export function hashToken(token: string): Buffer {
   return createHash('sha256').update(token).digest();
 }
 
+/** Shortest password an account may get (the same rule as ADMIN_PASSWORD). */
+export const PASSWORD_MIN_LENGTH = 8;
+
 export function generatePassword(): string {
   return randomBytes(15).toString('base64url');
 }

@@ -66,3 +66,25 @@ test('given issuer keys as PEM or base64 DER, when parsed, then both forms load'
   assert.equal(parseIssuerKeys(`${b64}, ${b64}`).length, 2);
   assert.deepEqual(parseIssuerKeys(''), []);
 });
+
+test('given a licence issued more than 5 minutes after now, when verified, then ADMIN_LICENCE_ISSUED_IN_FUTURE names issuedAt; within the allowance it is accepted', () => {
+  const issuedAt = (ms: number) =>
+    signLicence(
+      {
+        deviceId: 'DEV12345',
+        tier: 'standard',
+        issuedAt: new Date(now.getTime() + ms).toISOString(),
+        expiresAt: '2027-12-31',
+        issuerKeyId: issuerKeyId(issuer.publicKey),
+      },
+      issuer.privateKey,
+    );
+  assert.throws(
+    () => verifyLicence(issuedAt(5 * 60_000 + 1000), 'DEV12345', [issuer.publicKey], now),
+    (err: unknown) =>
+      err instanceof LicenceError &&
+      err.code === 'ADMIN_LICENCE_ISSUED_IN_FUTURE' &&
+      err.message.includes('issuedAt 2026-06-01T00:05:01.000Z'),
+  );
+  assert.equal(verifyLicence(issuedAt(4 * 60_000), 'DEV12345', [issuer.publicKey], now).tier, 'standard');
+});

@@ -25,7 +25,11 @@ export type LicenceProblem =
   | 'ADMIN_LICENCE_INVALID'
   | 'ADMIN_LICENCE_BAD_SIGNATURE'
   | 'ADMIN_LICENCE_WRONG_DEVICE'
-  | 'ADMIN_LICENCE_EXPIRED';
+  | 'ADMIN_LICENCE_EXPIRED'
+  | 'ADMIN_LICENCE_ISSUED_IN_FUTURE';
+
+/** How far a licence's issuedAt may lie ahead of admin's clock (the issuer's clock may run fast). */
+export const LICENCE_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 export class LicenceError extends Error {
   override readonly name = 'LicenceError';
@@ -119,11 +123,13 @@ export function verifyLicence(
     !DEVICE_ID.test(payload.deviceId) ||
     !TIERS.includes(payload.tier) ||
     typeof payload.expiresAt !== 'string' ||
-    parseExpiry(payload.expiresAt) === null
+    parseExpiry(payload.expiresAt) === null ||
+    typeof payload.issuedAt !== 'string' ||
+    Number.isNaN(Date.parse(payload.issuedAt))
   ) {
     throw new LicenceError(
       'ADMIN_LICENCE_INVALID',
-      'signed licence payload lacks deviceId, tier or expiresAt',
+      'signed licence payload lacks deviceId, tier, issuedAt or expiresAt',
     );
   }
   if (payload.deviceId !== expectedDeviceId) {
@@ -132,9 +138,22 @@ export function verifyLicence(
       `licence is for device ${payload.deviceId}, not for device ${expectedDeviceId}`,
     );
   }
+  const issued = new Date(payload.issuedAt);
+  if (issued.getTime() > now.getTime() + LICENCE_CLOCK_SKEW_MS) {
+    throw new LicenceError(
+      'ADMIN_LICENCE_ISSUED_IN_FUTURE',
+      `licence issuedAt ${issued.toISOString()} is in the future (server time ${now.toISOString()}, ${LICENCE_CLOCK_SKEW_MS / 60_000} min allowed): check the issuer's and this server's clocks`,
+    );
+  }
   const expires = parseExpiry(payload.expiresAt)!;
   if (expires.getTime() < now.getTime()) {
     throw new LicenceError('ADMIN_LICENCE_EXPIRED', `licence expired on ${expires.toISOString()}`);
   }
-  return { ...payload, expiresAt: expires.toISOString(), signature: env.signature, raw };
+  return {
+    ...payload,
+    issuedAt: issued.toISOString(),
+    expiresAt: expires.toISOString(),
+    signature: env.signature,
+    raw,
+  };
 }

@@ -1,11 +1,13 @@
 // Authentication: password login -> session token (JSON body + HttpOnly SameSite=Strict cookie),
 // API tokens for automation; both accepted as `Authorization: Bearer <token>`. Every /api route
-// requires one, except routes marked `config: { public: true }` (health, login).
+// requires one, except routes marked `config: { public: true }` (health, login). A disabled account
+// cannot log in and its sessions and tokens stop working; role-check.ts decides what a role may call.
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DUMMY_HASH, verifyPassword } from '../../domain/credentials.js';
+import { DUMMY_HASH, PASSWORD_MIN_LENGTH, verifyPassword } from '../../domain/credentials.js';
 import { AdminError } from '../../errors.js';
 import type { AccountsRepo, Principal } from '../pg/accounts-repo.js';
+import { Role } from './account-schemas.js';
 import { errors } from './schemas.js';
 import { transportOf } from './security-headers.js';
 
@@ -72,7 +74,12 @@ export function registerAuth(
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ token: Type.String(), expiresAt: Type.String(), username: Type.String() }),
+          200: Type.Object({
+            token: Type.String(),
+            expiresAt: Type.String(),
+            username: Type.String(),
+            role: Role,
+          }),
           ...errors,
         },
       },
@@ -81,7 +88,7 @@ export function registerAuth(
       const { username, password } = request.body;
       const account = await deps.accounts.findByUsername(username);
       const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
-      if (!account || !ok) {
+      if (!account || !ok || !account.enabled) {
         // fail2ban matches this line: keep event, src and msg stable.
         request.log.warn({ event: 'login_failed', src: request.ip }, `admin login failed from ${request.ip}`);
         throw new AdminError('ADMIN_AUTH_FAILED', 'wrong username or password');
@@ -95,7 +102,7 @@ export function registerAuth(
         maxAge: options.sessionTtlSeconds,
       });
       request.log.info({ event: 'login', src: request.ip, username }, `admin ${username} logged in`);
-      return { token: session.token, expiresAt: session.expiresAt, username };
+      return { token: session.token, expiresAt: session.expiresAt, username, role: account.role };
     },
   );
 
@@ -122,9 +129,57 @@ export function registerAuth(
       schema: {
         tags: ['auth'],
         summary: 'Who is calling',
-        response: { 200: Type.Object({ username: Type.String(), via: Type.String() }), ...errors },
+        response: {
+          200: Type.Object({ username: Type.String(), via: Type.String(), role: Role }),
+          ...errors,
+        },
       },
     },
-    async (request) => ({ username: request.principal!.username, via: request.principal!.via }),
+    async (request) => ({
+      username: request.principal!.username,
+      via: request.principal!.via,
+      role: request.principal!.role,
+    }),
+  );
+
+  typed.post(
+    '/api/v1/auth/password',
+    {
+      config: { rateLimit: { max: options.loginRateMax, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary:
+          "Change the caller's own password (needs the current one); the account's other sessions end, this one stays",
+        body: Type.Object(
+          {
+            currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+            newPassword: Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: 256 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ sessionsEnded: Type.Integer() }), ...errors },
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      const account = await deps.accounts.findByUsername(principal.username);
+      const ok = await verifyPassword(request.body.currentPassword, account?.passwordHash ?? DUMMY_HASH);
+      if (!account || !ok)
+        throw new AdminError('ADMIN_PASSWORD_WRONG', 'currentPassword: the current password is wrong', {
+          field: 'currentPassword',
+        });
+      const result = await deps.accounts.setPassword(
+        actorOf(request),
+        principal.username,
+        request.body.newPassword,
+        'change_password',
+        principal.via === 'session' ? (tokenOf(request) ?? undefined) : undefined,
+      );
+      request.log.info(
+        { event: 'password_changed', username: principal.username, sessionsEnded: result.sessionsEnded },
+        `admin ${principal.username} changed their password`,
+      );
+      return result;
+    },
   );
 }

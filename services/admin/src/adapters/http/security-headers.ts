@@ -3,7 +3,8 @@
 // console's scripts and styles over https, which admin does not serve, and the page stays blank.
 // Over HTTPS (a TLS socket, or `X-Forwarded-Proto: https` from a proxy in ADMIN_TRUSTED_PROXIES,
 // which Fastify's trustProxy turns into request.protocol) both are sent. The rest of the policy is
-// the same strict one either way.
+// the same strict one either way. Every /api response is `Cache-Control: no-store`: API answers
+// (device lists, generated passwords and secrets) must not stay in a browser's or proxy's cache.
 import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import type { FastifyInstance, FastifyRequest, onSendHookHandler } from 'fastify';
 
@@ -51,6 +52,7 @@ export async function registerSecurityHeaders(app: FastifyInstance): Promise<voi
   await app.register(helmet, { ...plain, global: false });
   app.addHook('onRequest', async (request, reply) => {
     reply.helmet(transportOf(request) === 'https' ? secure : plain);
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
   // A plugin's own CSP (swagger-ui sets one in its onSend, after ours) must not upgrade either:
   // route-level onSend hooks run after every instance-level one.

@@ -20,6 +20,8 @@ import Fastify, {
 import { AdminError, ERRORS, invalid } from '../../errors.js';
 import { type AuthDeps, registerAuth } from './auth.js';
 import { type RouteDeps, registerRoutes } from './routes/index.js';
+import { registerOriginCheck } from './origin-check.js';
+import { registerRoleCheck } from './role-check.js';
 import { ErrorBody } from './schemas.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
@@ -137,7 +139,9 @@ export async function buildHttpApp(options: HttpOptions, deps: RouteDeps & AuthD
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
+  registerOriginCheck(app);
   registerAuth(app, options, deps);
+  registerRoleCheck(app);
   await app.register(async (api) => registerRoutes(api, deps), { prefix: '/api/v1' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

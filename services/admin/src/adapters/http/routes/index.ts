@@ -10,6 +10,7 @@ import type { DevicesRepo } from '../../pg/devices-repo.js';
 import type { KeysRepo } from '../../pg/keys-repo.js';
 import type { LocationsRepo } from '../../pg/locations-repo.js';
 import type { UsersRepo } from '../../pg/users-repo.js';
+import { registerAccountRoutes } from './accounts.js';
 import { registerBulkRoutes } from './bulk.js';
 import { registerCatalogRoutes } from './catalog.js';
 import { registerDeviceRoutes } from './devices.js';
@@ -59,4 +60,5 @@ export async function registerRoutes(api: FastifyInstance, deps: RouteDeps): Pro
   registerKeyRoutes(api, deps);
   registerBulkRoutes(api, deps);
   registerReplayRoutes(api, deps);
+  registerAccountRoutes(api, deps);
 }
