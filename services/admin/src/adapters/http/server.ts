@@ -19,9 +19,9 @@ import Fastify, {
 } from 'fastify';
 import { AdminError, ERRORS, invalid } from '../../errors.js';
 import { type AuthDeps, registerAuth } from './auth.js';
-import { type RouteDeps, registerRoutes } from './routes/index.js';
 import { registerOriginCheck } from './origin-check.js';
 import { registerRoleCheck } from './role-check.js';
+import { type RouteDeps, registerRoutes } from './routes/index.js';
 import { ErrorBody } from './schemas.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
