@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { PhoneClient } from '@sa/phone-client';
 import { formatEnrolment, parseEnrolment } from '@sa/phone-protocol';
 import { deleteBusStreams, openSnapshotBuckets, Redis } from '@sa/platform';
 import { type BusNames, busNames, encodeMessage, v1 } from '@sa/proto';
@@ -109,8 +110,14 @@ describe('sa-phone enrol from a QR code image, then ping with the stored enrolme
     });
     port = Number(String(ingest.addresses.udp).split(':').pop());
     assert.ok(port > 0, `ingest addresses: ${JSON.stringify(ingest.addresses)}`);
-    await waitFor(() => ingest.logs.some((l) => l.event === 'ready' || l.event === 'listening'), {
-      what: 'ingest ready',
+    // ingest answers the device once it has read its own key from the bus
+    const phone = new PhoneClient(
+      { deviceId: DEVICE, secret: OWN_SECRET, keyId: OWN_KEY_ID, ownKey: true },
+      { host: '127.0.0.1', port, transport: 'udp' },
+    );
+    await waitFor(async () => (await phone.send({ ping: {} }, { timeoutMs: 300 })).replies.length === 1, {
+      timeoutMs: 15_000,
+      what: 'ingest to accept the device own key',
     });
   });
 
@@ -162,7 +169,7 @@ describe('sa-phone enrol from a QR code image, then ping with the stored enrolme
     assert.deepEqual(stored.enrolment, parseEnrolment(payload));
     assert.equal(stored.lastCounter, 0);
 
-    const udp = await saPhone(['ping', '--timeout', '700', '--knock-delay', '5']);
+    const udp = await saPhone(['ping', '--knock-delay', '5']);
     assert.equal(udp.code, 0, udp.stderr);
     assert.equal(JSON.parse(udp.stdout.trim()).status, 'REPLY_STATUS_OK');
     assert.match(udp.stderr, /no reply from 127\.0\.0\.2: trying 127\.0\.0\.1/);
