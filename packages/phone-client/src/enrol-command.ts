@@ -73,7 +73,9 @@ function payloadText(argument: string): string {
     bytes = readFileSync(argument === '-' ? 0 : argument);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new Error(`${argument} is neither a smartassistant://enrol?... text nor a readable file (${code})`);
+    // a mangled payload may hold the secret: name the argument only when it cannot
+    const shown = /secret/i.test(argument) ? 'the argument' : argument;
+    throw new Error(`${shown} is neither a smartassistant://enrol?... text nor a readable file (${code})`);
   }
   return imageKind(bytes) ? readQrImage(bytes) : Buffer.from(bytes).toString('utf8');
 }
