@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import {
@@ -122,7 +125,7 @@ describe('deploy/compose.yaml', () => {
       );
     assert.ok(mounts('postgres').includes('postgres:/var/lib/postgresql/data'), mounts('postgres').join());
     assert.ok(mounts('nats').includes('jetstream:/data'), mounts('nats').join());
-    assert.ok(config.services.nats?.command?.includes('--jetstream'));
+    assert.match(String(config.services.nats?.command), /nats-server .*--jetstream/);
     assert.ok(config.volumes && 'postgres' in config.volumes && 'jetstream' in config.volumes);
   });
 
@@ -134,6 +137,66 @@ describe('deploy/compose.yaml', () => {
         .map((v) => `${name}: ${v}`),
     );
     assert.deepEqual(missing, [], 'variables read by services but missing from deploy/.env.example');
+  });
+
+  it('given passwords in the env file, when resolved, then NATS runs the shipped auth config with them, each service logs in as its own bus user, and Redis and Postgres URLs carry their passwords', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sa-compose-'));
+    const envFile = join(dir, '.env');
+    const secrets: Record<string, string> = {
+      SA_NATS_ADMIN_PASSWORD: 'pAdmin1',
+      SA_NATS_INGEST_PASSWORD: 'pIngest1',
+      SA_NATS_ROUTER_PASSWORD: 'pRouter1',
+      SA_NATS_AMI_BRIDGE_PASSWORD: 'pBridge1',
+      SA_NATS_SET_SECRET_PASSWORD: 'pCli1',
+      REDIS_PASSWORD: 'pRedis1',
+      POSTGRES_PASSWORD: 'pPostgres1',
+    };
+    writeFileSync(
+      envFile,
+      Object.entries(secrets)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
+    try {
+      const config = resolvedConfig(['--env-file', envFile]);
+      const nats = config.services.nats as ComposeService;
+      assert.match(String(nats.command), /nats-server -c \/etc\/nats\/nats-server\.conf/);
+      assert.ok(
+        (nats.volumes ?? []).some((v) => typeof v === 'string' && /deploy\/nats:\/etc\/nats:ro$/.test(v)),
+        'deploy/nats/ mounted read-only',
+      );
+      for (const [name, value] of Object.entries(secrets).filter(([k]) => k.startsWith('SA_NATS_'))) {
+        assert.equal(nats.environment?.[name], value, `nats gets ${name}`);
+        assert.match(
+          String(nats.command),
+          new RegExp(`\\$\\$?\\{${name}:\\?`),
+          `nats refuses an empty ${name}`,
+        );
+      }
+      const users: Record<string, [string, string]> = {
+        admin: ['admin', 'pAdmin1'],
+        ingest: ['ingest', 'pIngest1'],
+        router: ['router', 'pRouter1'],
+        'ami-bridge': ['ami-bridge', 'pBridge1'],
+      };
+      for (const [service, [user, password]] of Object.entries(users)) {
+        const env = config.services[service]?.environment ?? {};
+        assert.equal(env.NATS_USER, user, service);
+        assert.equal(env.NATS_PASSWORD, password, service);
+        if (env.REDIS_URL) assert.equal(env.REDIS_URL, 'redis://:pRedis1@redis:6379', service);
+      }
+      assert.match(
+        config.services.admin?.environment?.DATABASE_URL ?? '',
+        /^postgres:\/\/smartassistant:pPostgres1@postgres:5432\//,
+      );
+      const redis = config.services.redis as ComposeService;
+      assert.match(String(redis.command), /requirepass/);
+      assert.match(String(redis.command), /\{REDIS_PASSWORD:\?/);
+      assert.equal(redis.environment?.REDISCLI_AUTH, 'pRedis1');
+      assert.equal(config.services.postgres?.environment?.POSTGRES_PASSWORD, 'pPostgres1');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('given the Dockerfile, when read, then it builds with npm ci and turbo and runs as an unprivileged user', () => {

@@ -63,7 +63,15 @@ export function listFiles(dir: string, suffix: string): string[] {
  * services/<name>/src/config.ts (UPPER_CASE keys), plus the shared ones from @sa/platform's commonEnv.
  */
 export function envVarsReadBy(service: ServiceName): string[] {
-  const common = ['NATS_URL', 'SA_BUS_PREFIX', 'LOG_LEVEL', 'OPS_HOST', 'OPS_PORT'];
+  const common = [
+    'NATS_URL',
+    'NATS_USER',
+    'NATS_PASSWORD',
+    'SA_BUS_PREFIX',
+    'LOG_LEVEL',
+    'OPS_HOST',
+    'OPS_PORT',
+  ];
   const file = join(repoRoot, 'services', service, 'src', 'config.ts');
   if (!existsSync(file)) throw new Error(`services/${service}/src/config.ts does not exist yet`);
   const source = readFileSync(file, 'utf8');

@@ -91,7 +91,12 @@ describe('deploy/kubernetes', () => {
         name === 'ingest'
           ? [{ name: 'NODE_OPTIONS', value: '--max-semi-space-size=8 --max-old-space-size=384' }]
           : [];
-      assert.deepEqual(container.env, [{ name: 'OPS_PORT', value: String(opsPorts[name]) }, ...extra]);
+      // (the credentials, NATS_USER/NATS_PASSWORD and REDIS_URL, are checked in their own test below)
+      const credentials = ['NATS_USER', 'NATS_PASSWORD', 'REDIS_URL'];
+      assert.deepEqual(
+        container.env.filter((e: { name: string }) => !credentials.includes(e.name)),
+        [{ name: 'OPS_PORT', value: String(opsPorts[name]) }, ...extra],
+      );
       assert.deepEqual(container.livenessProbe.httpGet, { path: '/healthz', port: 'ops' });
       assert.deepEqual(container.readinessProbe.httpGet, { path: '/readyz', port: 'ops' });
       for (const k of ['requests', 'limits']) {
@@ -138,5 +143,41 @@ describe('deploy/kubernetes', () => {
         if (ref.secretRef) assert.equal(ref.secretRef.name, 'smartassistant-secrets');
       }
     }
+  });
+
+  it('given each service, when deployed, then it logs in to NATS as its own bus user with only its own password from the Secret smartassistant-nats, and Redis URLs (with password) come from a Secret', () => {
+    const documented = documentedEnvVars();
+    const nats = named('Secret', 'smartassistant-nats');
+    const secrets = named('Secret', 'smartassistant-secrets');
+    assert.deepEqual(
+      Object.keys(nats.stringData ?? {}).filter((k) => !documented.has(k)),
+      [],
+      'smartassistant-nats keys are documented variables',
+    );
+    const config = named('ConfigMap', 'smartassistant-config');
+    assert.deepEqual(
+      Object.keys(config.data ?? {}).filter((k) => /PASSWORD|REDIS_URL|DATABASE_URL/.test(k)),
+      [],
+      'no password-carrying setting in the ConfigMap',
+    );
+    for (const service of serviceNames) {
+      const container = named('Deployment', `smartassistant-${service}`).spec.template.spec.containers[0];
+      const env = new Map<
+        string,
+        { value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }
+      >(container.env.map((e: { name: string }) => [e.name, e]));
+      assert.equal(env.get('NATS_USER')?.value, service, `${service} NATS_USER`);
+      const ref = env.get('NATS_PASSWORD')?.valueFrom?.secretKeyRef;
+      assert.deepEqual(ref, {
+        name: 'smartassistant-nats',
+        key: `SA_NATS_${service.toUpperCase().replace('-', '_')}_PASSWORD`,
+      });
+      assert.ok(ref && ref.key in (nats.stringData ?? {}), `${service}: ${ref?.key} exists`);
+      const refs = (container.envFrom ?? []).map((r: { secretRef?: { name: string } }) => r.secretRef?.name);
+      assert.ok(!refs.includes('smartassistant-nats'), `${service} does not get every bus password`);
+      const redis = env.get('REDIS_URL')?.valueFrom?.secretKeyRef;
+      if (redis) assert.deepEqual(redis, { name: 'smartassistant-secrets', key: 'REDIS_URL' });
+    }
+    assert.match(secrets.stringData?.REDIS_URL ?? '', /^rediss?:\/\/:[^@]+@/);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -28,6 +28,15 @@ function directives(file: string): Map<string, string[]> {
     map.set(key, [...(map.get(key) ?? []), value]);
   }
   return map;
+}
+
+/** NAME=value lines of an env file. */
+function envFile(file: string): Map<string, string> {
+  return new Map(
+    [...readFileSync(file, 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map(
+      (m) => [m[1], m[2]] as [string, string],
+    ),
+  );
 }
 
 describe('deploy/systemd', () => {
@@ -71,5 +80,32 @@ describe('deploy/systemd', () => {
     const target = directives(join(unitDir, 'smartassistant.target'));
     const wants = (target.get('Wants') ?? []).join(' ').split(/\s+/).sort();
     assert.deepEqual(wants, serviceNames.map((s) => `smartassistant-${s}.service`).sort());
+  });
+
+  it('given /etc/nats-server.conf and the shipped auth file installed beside it as docs/install.md says, when nats-server checks it with the passwords of nats-server.env, then it is valid, and each service logs in as its own bus user', () => {
+    const etc = join(scratch, 'etc');
+    mkdirSync(join(etc, 'nats-server.d'), { recursive: true });
+    copyFileSync(join(unitDir, 'nats-server.conf'), join(etc, 'nats-server.conf'));
+    copyFileSync(
+      join(deployDir, 'nats', 'smartassistant-auth.conf'),
+      join(etc, 'nats-server.d', 'smartassistant-auth.conf'),
+    );
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      ...Object.fromEntries(envFile(join(unitDir, 'env', 'nats-server.env'))),
+    };
+    assert.equal(Object.keys(env).filter((k) => k.startsWith('SA_NATS_')).length, 5);
+    const nats = requireTool('nats-server', 'nats-server');
+    const checked = run(nats, ['-c', join(etc, 'nats-server.conf'), '-t'], { env });
+    assert.equal(checked.status, 0, `${checked.stdout}${checked.stderr}`);
+    const dropIn = directives(join(unitDir, 'nats-server.service.d', 'smartassistant.conf'));
+    assert.deepEqual(dropIn.get('EnvironmentFile'), ['/etc/smartassistant/nats-server.env']);
+    for (const service of serviceNames) {
+      const e = envFile(join(unitDir, 'env', `${service}.env`));
+      assert.equal(e.get('NATS_USER'), service, service);
+      assert.ok(e.get('NATS_PASSWORD'), `${service} NATS_PASSWORD`);
+    }
+    assert.equal(envFile(join(unitDir, 'env', 'set-secret.env')).get('NATS_USER'), 'set-secret');
+    assert.match(envFile(join(unitDir, 'env', 'common.env')).get('REDIS_URL') ?? '', /^redis:\/\/:[^@]+@/);
   });
 });
