@@ -15,7 +15,11 @@ export const OFFICE_SCENARIO = {
 
 export type WifiNetwork = { readonly ssid: string; readonly bssid: string; readonly rssiDbm: number };
 
-/** Registers the device (with a premium licence), destinations, locations and scenarios through the admin API. */
+/**
+ * Registers the device (with a premium licence), destinations, locations and scenarios through the
+ * admin API. The device stays on the server key (the original model, `keyMode: 'server_key'`): the
+ * tests of enrolled devices enrol their own (packages/e2e/test/enrolment.test.ts).
+ */
 export async function provisionOfficeScenario(s: Stack): Promise<void> {
   const o = OFFICE_SCENARIO;
   const licence = s.signLicence(o.deviceId, 'premium');
@@ -24,6 +28,7 @@ export async function provisionOfficeScenario(s: Stack): Promise<void> {
     extension: o.extension,
     allowCreateTargets: true,
     licence,
+    keyMode: 'server_key',
   });
   const destination = (name: string, dial: string) =>
     s.admin.request<{ id: string }>('POST', '/destinations', { name, dial });

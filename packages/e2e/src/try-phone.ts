@@ -235,6 +235,8 @@ async function provision(api: AdminApi): Promise<{ changed: string[]; tier: stri
       deviceId: DEVICE_ID,
       extension: EXTENSION,
       label: 'npm run try',
+      // the try-out phone uses the server key admin shows (GET /keys); real phones get their own
+      keyMode: 'server_key',
     });
     changed.push(`created device ${DEVICE_ID} on extension ${EXTENSION}`);
   } else if (device.extension !== EXTENSION || !device.enabled) {

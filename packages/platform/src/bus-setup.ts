@@ -28,26 +28,37 @@ function isPermissionViolation(err: unknown): boolean {
 }
 
 /**
- * Runs `open` (bind, creating when missing) again every 500 ms while this bus user may not create the
- * missing stream; other errors, and still missing after `waitMs`, are thrown.
+ * Runs `open` (bind, creating when missing). When this bus user may not create the missing stream, polls
+ * (every 500 ms, with the stream-info call it may make, so the server logs one refusal only) until the owner
+ * has created it, then runs `open` again; other errors, and still missing after `waitMs`, are thrown.
  */
 async function openOrAwaitOwner<T>(
-  what: string,
+  nc: NatsConnection,
+  stream: string,
   owner: string,
   open: () => Promise<T>,
   waitMs: number,
 ): Promise<T> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      return await open();
-    } catch (err) {
-      if (!isPermissionViolation(err)) throw err;
+  try {
+    return await open();
+  } catch (err) {
+    if (!isPermissionViolation(err)) throw err;
+    const jsm = await jetstreamManager(nc);
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const exists = await jsm.streams.info(stream).then(
+        () => true,
+        (e: unknown) => {
+          if (e instanceof Error && /stream not found/i.test(e.message)) return false;
+          throw e;
+        },
+      );
+      if (exists) return open();
       if (Date.now() >= deadline)
         throw new AppError(
           'PLATFORM_BUS_NOT_CREATED',
-          `${what} does not exist and this bus user may not create it: start ${owner}, which creates it`,
-          { what, owner },
+          `stream ${stream} does not exist and this bus user may not create it: start ${owner}, which creates it`,
+          { stream, owner },
           { cause: err },
         );
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -61,7 +72,8 @@ export async function ensurePhoneStream(
   options: PhoneStreamOptions = {},
 ): Promise<JetStreamManager> {
   return openOrAwaitOwner(
-    `stream ${names.phoneStream}`,
+    nc,
+    names.phoneStream,
     'ingest',
     () => bindOrCreatePhoneStream(nc, names, options),
     options.createWaitMs ?? CREATE_WAIT_MS,
@@ -119,6 +131,14 @@ export async function openSnapshotBuckets(
   return { devices, keys, users };
 }
 
+/**
+ * Opens (creating if needed) the per-device keys bucket (DeviceKeys by device id). Secrets: only
+ * admin (writes) and ingest (reads) open it, so it is not among the snapshot buckets every service opens.
+ */
+export async function openDeviceKeysBucket(nc: NatsConnection, names: BusNames, replicas = 1): Promise<KV> {
+  return openBucket(nc, names.deviceKeysBucket, replicas);
+}
+
 /** Opens (creating if needed) the users bucket alone: router may read no other bucket. */
 export async function openUsersBucket(nc: NatsConnection, names: BusNames, replicas = 1): Promise<KV> {
   return openBucket(nc, names.usersBucket, replicas);
@@ -132,7 +152,8 @@ function openBucket(
   waitMs = CREATE_WAIT_MS,
 ): Promise<KV> {
   return openOrAwaitOwner(
-    `KV bucket ${name}`,
+    nc,
+    `KV_${name}`,
     'admin',
     () => new Kvm(nc).create(name, { history: 1, replicas }),
     waitMs,
@@ -147,7 +168,9 @@ export async function deleteBusStreams(nc: NatsConnection, names: BusNames): Pro
   const jsm = await jetstreamManager(nc);
   for (const stream of [
     names.phoneStream,
-    ...[names.devicesBucket, names.keysBucket, names.usersBucket].map((b) => `KV_${b}`),
+    ...[names.devicesBucket, names.keysBucket, names.deviceKeysBucket, names.usersBucket].map(
+      (b) => `KV_${b}`,
+    ),
   ])
     await jsm.streams.delete(stream).catch(() => {});
 }

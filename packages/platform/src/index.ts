@@ -2,6 +2,7 @@ export {
   CREATE_WAIT_MS,
   deleteBusStreams,
   ensurePhoneStream,
+  openDeviceKeysBucket,
   openSnapshotBuckets,
   openUsersBucket,
   type PhoneStreamOptions,

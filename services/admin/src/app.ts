@@ -9,6 +9,7 @@ import {
   HealthRegistry,
   type Logger,
   type OpsServer,
+  openDeviceKeysBucket,
   openSnapshotBuckets,
   type ServiceApp,
   startOpsServer,
@@ -27,6 +28,7 @@ import { listAudit } from './adapters/pg/audit-repo.js';
 import { BulkRepo } from './adapters/pg/bulk-repo.js';
 import { ChangeRunner } from './adapters/pg/change-set.js';
 import { DestinationsRepo } from './adapters/pg/destinations-repo.js';
+import { DeviceKeysRepo } from './adapters/pg/device-keys-repo.js';
 import { DevicesRepo } from './adapters/pg/devices-repo.js';
 import { KeysRepo } from './adapters/pg/keys-repo.js';
 import { LocationsRepo } from './adapters/pg/locations-repo.js';
@@ -81,12 +83,14 @@ export async function buildAdmin(
   });
   const names = busNames(config.SA_BUS_PREFIX);
   const buckets = await openSnapshotBuckets(nats.nc, names);
+  const deviceKeysBucket = await openDeviceKeysBucket(nats.nc, names);
 
   const changes = new ChangeRunner(pg.pool, box);
   const accounts = new AccountsRepo(pg.pool, changes);
   const keys = new KeysRepo(pg.pool, changes, box);
   const destinations = new DestinationsRepo(pg.pool, changes);
-  const devices = new DevicesRepo(pg.pool, changes, () => issuerKeys);
+  const deviceKeys = new DeviceKeysRepo(pg.pool, changes, box);
+  const devices = new DevicesRepo(pg.pool, changes, () => issuerKeys, deviceKeys);
   const locations = new LocationsRepo(pg.pool, changes);
   const users = new UsersRepo(pg.pool, changes);
   const presence = new PresenceBoard();
@@ -96,6 +100,7 @@ export async function buildAdmin(
     nc: nats.nc,
     names,
     buckets,
+    deviceKeys: deviceKeysBucket,
     box,
     logger,
     pollMs: config.ADMIN_OUTBOX_POLL_MS,
@@ -149,12 +154,13 @@ export async function buildAdmin(
     },
     {
       devices,
+      deviceKeys,
       destinations,
       locations,
       users,
       keys,
       accounts,
-      bulk: new BulkRepo(pg.pool, changes),
+      bulk: new BulkRepo(pg.pool, changes, deviceKeys),
       presence,
       followMe,
       freepbx: new MysqlFreepbxImport(config.FREEPBX_DB_URL, changes, destinations, logger),
@@ -166,6 +172,7 @@ export async function buildAdmin(
       provisioning: {
         publicHost: config.PUBLIC_HOST,
         publicPort: config.PUBLIC_PORT,
+        alternateHosts: config.PUBLIC_HOST_ALTERNATES ? config.PUBLIC_HOST_ALTERNATES.split(',') : [],
         knockSequence: config.KNOCK_SEQUENCE ? config.KNOCK_SEQUENCE.split(',').map(Number) : [],
       },
     },

@@ -28,6 +28,11 @@ export const adminEnvSchema = z.object({
   FREEPBX_DB_URL: env.url(['mysql'], 'mysql://127.0.0.1/asterisk').optional(),
   PUBLIC_HOST: env.host('127.0.0.1'),
   PUBLIC_PORT: env.port(8080),
+  /** More addresses of ingest that enrolment QR codes list after PUBLIC_HOST, e.g. "pbx.example.com,2001:db8::5". */
+  PUBLIC_HOST_ALTERNATES: z
+    .string()
+    .regex(/^([A-Za-z0-9.:-]+(,[A-Za-z0-9.:-]+)*)?$/, 'must be comma-separated host names or addresses')
+    .default(''),
   /** Port-knock sequence shown in provisioning QR codes, e.g. "30000,30500,31000" (empty = none). */
   KNOCK_SEQUENCE: z
     .string()

@@ -51,6 +51,14 @@ export const ERRORS = {
   ADMIN_LICENCE_NO_ISSUER_KEYS: { status: 503, text: 'LICENCE_PUBLIC_KEYS is not configured' },
   ADMIN_KEY_INVALID: { status: 422, text: 'a server key is 16 ASCII letters or digits' },
   ADMIN_KEY_NOT_FOUND: { status: 404, text: 'no server key with that id' },
+  ADMIN_SERVER_KEYS_DISABLED: {
+    status: 409,
+    text: 'the server keys are turned off for good; devices must be enrolled with their own keys',
+  },
+  ADMIN_SERVER_KEY_IN_USE: {
+    status: 409,
+    text: 'devices still use the server key; enrol them first or force it',
+  },
   ADMIN_TOKEN_EXISTS: { status: 409, text: 'an API token with that name exists' },
   ADMIN_TOKEN_NOT_FOUND: { status: 404, text: 'no API token with that id' },
   ADMIN_PHONE_DEVICE_UNKNOWN: { status: 404, text: 'phone request from an unregistered device' },

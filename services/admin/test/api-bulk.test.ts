@@ -190,6 +190,8 @@ test('given users, destinations and devices files, when imported, then they are 
       'admin:admin import bulk_import destinations',
       'admin:admin create device PHONE0001',
       'admin:admin create device PHONE0002',
+      'admin:admin enrol device PHONE0001',
+      'admin:admin enrol device PHONE0002',
       'admin:admin import bulk_import devices',
     ],
   );

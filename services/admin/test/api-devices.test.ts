@@ -162,13 +162,18 @@ test('given changes, when the audit log is read, then it lists who did what with
   assert.equal(audit.json.items[0].actor, 'admin:admin');
   assert.equal(audit.json.items[0].before.enabled, true);
   assert.equal(audit.json.items[0].after.enabled, false);
-  const next = await h.call('GET', `/api/v1/audit?entity=device&limit=1&cursor=${audit.json.nextCursor}`);
-  assert.equal(next.json.items[0].action, 'create');
+  const next = await h.call('GET', `/api/v1/audit?entity=device&limit=2&cursor=${audit.json.nextCursor}`);
+  assert.deepEqual(
+    next.json.items.map((a: { action: string }) => a.action),
+    ['enrol', 'create'],
+    'a new device is enrolled with its own key in the same change',
+  );
+  assert.deepEqual(Object.keys(next.json.items[0].after).sort(), ['keyId', 'overlapSeconds'], 'no secret');
 });
 
 test('given a device, when its QR code is requested, then it carries server, port, key id and knock sequence but no key', async () => {
   await using h = await startHarness({ PUBLIC_HOST: 'pbx.example.org', PUBLIC_PORT: '8080' });
-  await h.call('POST', '/api/v1/devices', { deviceId: DEV, extension: '230' });
+  await h.call('POST', '/api/v1/devices', { deviceId: DEV, extension: '230', keyMode: 'server_key' });
   const json = await h.call('GET', `/api/v1/devices/${DEV}/qr?format=json`);
   assert.equal(json.status, 200, json.body);
   const url = new URL(json.json.payload);

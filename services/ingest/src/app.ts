@@ -10,6 +10,7 @@ import {
   HealthRegistry,
   type Logger,
   type OpsServer,
+  openDeviceKeysBucket,
   openSnapshotBuckets,
   type Registry,
   type ServiceApp,
@@ -27,6 +28,7 @@ import { readUdpDrops, udpDropsReadable } from './adapters/udp/udp-receive-drops
 import { startUdpServer, type UdpServer } from './adapters/udp/udp-server.js';
 import type { IngestConfig } from './config.js';
 import { InMemoryDeviceDirectory } from './domain/device-directory.js';
+import { DeviceKeyTable } from './domain/device-keys.js';
 import { KeyRing } from './domain/key-ring.js';
 import { PacketHandler } from './domain/packet-handler.js';
 import { SlotTokenBuckets, TokenBucketTable } from './domain/token-bucket-table.js';
@@ -65,9 +67,13 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
   }
   health.add('redis', () => redis.health());
   await ensurePhoneStream(nats.nc, names);
-  const buckets = await openSnapshotBuckets(nats.nc, names);
+  const buckets = {
+    ...(await openSnapshotBuckets(nats.nc, names)),
+    deviceKeys: await openDeviceKeysBucket(nats.nc, names),
+  };
 
   const keyRing = new KeyRing();
+  const deviceKeys = new DeviceKeyTable();
   const deviceLimits = new SlotTokenBuckets({
     perSecond: config.RATE_LIMIT_DEVICE_PER_SEC,
     burst: config.RATE_LIMIT_DEVICE_BURST,
@@ -91,6 +97,7 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
   });
   const handler = new PacketHandler({
     keyRing,
+    deviceKeys,
     devices,
     replay,
     publisher,
@@ -130,7 +137,9 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
       defaultKeyInUse: s.defaultKeyInUse,
       keyRingSource: s.source,
       acceptedKeyIds: s.keyIds,
+      serverKeysDisabled: s.serverKeysDisabled,
       devicesKnown: devices.size,
+      devicesWithOwnKeys: deviceKeys.size,
       ...(s.defaultKeyInUse
         ? { warning: 'the default phone key 1234567890123456 is accepted: set a new one' }
         : {}),
@@ -217,7 +226,12 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
       port: udp?.port ?? 0,
     }),
     async start() {
-      watcher = await watchSnapshots(buckets, devices, keyRing, logger, warnIfDefault);
+      watcher = await watchSnapshots(
+        buckets,
+        { directory: devices, keyRing, deviceKeys },
+        logger,
+        warnIfDefault,
+      );
       const timeout = new Promise<'timeout'>((resolve) =>
         setTimeout(resolve, config.SNAPSHOT_WAIT_MS, 'timeout').unref(),
       );

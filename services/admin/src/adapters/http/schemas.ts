@@ -74,6 +74,12 @@ export const Device = Type.Object({
     }),
     Type.Null(),
   ]),
+  keyMode: Type.Union([Type.Literal('device_key'), Type.Literal('server_key')], {
+    description: 'device_key: enrolled, accepted only under its own keys; server_key: the shared server key',
+  }),
+  activeKeyId: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'newest active own key (null: server-key device, or every key revoked)',
+  }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   lastSeenAt: Type.Union([Type.String(), Type.Null()], {
@@ -192,3 +198,14 @@ export const FollowMeProblem = Type.Object({
 
 /** Standard error responses every route documents. */
 export const errors = { '4xx': ErrorBody, '5xx': ErrorBody };
+
+/** A device's enrolment, in the one answer that issued its secret (docs/protocol.md "Enrolment"). */
+export const Enrolment = Type.Object({
+  deviceId: Type.String(),
+  extension: Type.String(),
+  keyId: Type.Integer(),
+  payload: Type.String({
+    description: 'smartassistant://enrol?... : what the QR code carries, secret included',
+  }),
+  dataUrl: Type.String({ description: 'the QR code as a PNG data: URL' }),
+});

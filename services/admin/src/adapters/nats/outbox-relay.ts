@@ -4,6 +4,7 @@
 // delivery and a second admin instance never reorders it.
 // Delivery is at-least-once: a crash between publish and commit repeats the row (revision = seq lets
 // consumers drop duplicates).
+import type { KV } from '@nats-io/kv';
 import type { Logger, NatsConnection, Pool, SnapshotBuckets } from '@sa/platform';
 import { type BusNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import type { SecretBox } from '../../domain/secret-box.js';
@@ -11,7 +12,7 @@ import { OUTBOX_LOCK } from '../pg/change-set.js';
 
 interface OutboxRow {
   seq: string;
-  subject_kind: 'device' | 'keyring' | 'user' | 'destination';
+  subject_kind: 'device' | 'keyring' | 'user' | 'destination' | 'device_keys';
   kv_key: string | null;
   kv_delete: boolean;
   sealed: boolean;
@@ -23,6 +24,8 @@ export interface OutboxRelayOptions {
   readonly nc: NatsConnection;
   readonly names: BusNames;
   readonly buckets: SnapshotBuckets;
+  /** per-device keys (DeviceKeys by device id), kept apart from the snapshot buckets: secrets */
+  readonly deviceKeys: KV;
   readonly box: SecretBox;
   readonly logger: Logger;
   readonly pollMs: number;
@@ -166,6 +169,11 @@ export class OutboxRelay {
         break;
       case 'destination':
         nc.publish(names.destinationChanged, event);
+        break;
+      // secrets: only in the device-keys bucket (no event subject), which only ingest may read
+      case 'device_keys':
+        if (row.kv_delete) await this.o.deviceKeys.delete(row.kv_key!);
+        else await this.o.deviceKeys.put(row.kv_key!, event);
         break;
     }
   }

@@ -17,6 +17,7 @@ import { isNameProblem, parseDestinationName } from '../../domain/naming.js';
 import type { AuditEntry, ChangeRunner, Tx } from './change-set.js';
 import type { Sql } from './db.js';
 import { type DestinationView, destinationView } from './destinations-repo.js';
+import type { DeviceKeysRepo, IssuedKey } from './device-keys-repo.js';
 import type { DestinationRow } from './snapshots.js';
 
 const CHUNK = 5000;
@@ -33,6 +34,8 @@ export interface ImportCounts {
 
 export interface ImportOutcome extends ImportCounts {
   problems: CsvProblem[];
+  /** devices the import created, each enrolled with a new own key: their secrets, shown this once */
+  enrolments?: IssuedKey[];
 }
 
 type Values = Readonly<Record<string, Cell>>;
@@ -85,6 +88,7 @@ export class BulkRepo {
   constructor(
     private readonly pool: Pool,
     private readonly changes: ChangeRunner,
+    private readonly deviceKeys: DeviceKeysRepo,
   ) {}
 
   /** Every row of a kind in export order (users by extension, devices by extension then id, destinations by name). */
@@ -129,9 +133,12 @@ export class BulkRepo {
         const result = outcome(plan, earlier, rowCount);
         if (result.problems.length > 0) throw new ImportRefused(result);
         if (kind === 'users') await applyUsers(tx, plan as Plan<UserValues>);
-        else if (kind === 'devices') await applyDevices(tx, plan as Plan<DeviceValues>);
-        else await applyDestinations(tx, plan as Plan<DestinationValues>);
-        const { problems: _none, ...counts } = result;
+        else if (kind === 'devices') {
+          const created = await applyDevices(tx, plan as Plan<DeviceValues>);
+          // new devices are enrolled, as when registered one by one
+          result.enrolments = await this.deviceKeys.issueIn(tx, created, 0);
+        } else await applyDestinations(tx, plan as Plan<DestinationValues>);
+        const { problems: _none, enrolments: _secrets, ...counts } = result;
         if (plan.creates.length + plan.updates.length > 0) {
           await tx.audit('import', 'bulk_import', kind, null, { kind, ...counts });
         }
@@ -308,7 +315,8 @@ function pick<T extends Cell>(cell: Cell | undefined, stored: T | undefined, fal
   return stored ?? fallback;
 }
 
-async function applyDevices(tx: Tx, plan: Plan<DeviceValues>): Promise<void> {
+/** Writes the plan; returns the ids of the devices it created. */
+async function applyDevices(tx: Tx, plan: Plan<DeviceValues>): Promise<string[]> {
   for (const part of chunks(plan.extensionsToCreate)) {
     await tx.client.query('INSERT INTO extensions (extension) SELECT * FROM unnest($1::text[])', [part]);
   }
@@ -359,6 +367,7 @@ async function applyDevices(tx: Tx, plan: Plan<DeviceValues>): Promise<void> {
     tx.userChanged(c.after.extension);
   }
   for (const c of plan.updates) tx.deviceChanged(c.after.deviceId);
+  return plan.creates.map((c) => c.after.deviceId);
 }
 
 // ---- destinations ----

@@ -10,6 +10,7 @@ import type { SecretBox } from '../../domain/secret-box.js';
 import { inTransaction } from './db.js';
 import {
   type DestinationRow,
+  deviceKeysSnapshots,
   deviceSnapshots,
   keyRingSnapshot,
   targetMessage,
@@ -28,7 +29,7 @@ export interface AuditEntry {
   readonly after: unknown;
 }
 
-type SubjectKind = 'device' | 'keyring' | 'user' | 'destination';
+type SubjectKind = 'device' | 'keyring' | 'user' | 'destination' | 'device_keys';
 
 interface PendingEvent {
   readonly kind: SubjectKind;
@@ -47,6 +48,8 @@ export interface Tx {
   deviceChanged(deviceId: string): void;
   userChanged(extension: string): void;
   keyRingChanged(): void;
+  /** the device's own keys changed (issued, retiring, revoked, or the device deleted) */
+  deviceKeysChanged(deviceId: string): void;
   destinationChanged(row: DestinationRow, deleted: boolean): void;
 }
 
@@ -78,6 +81,10 @@ export class ChangeRunner {
         'SELECT extension FROM extensions ORDER BY extension',
       );
       for (const d of devices.rows) tx.deviceChanged(d.device_id);
+      const keyed = await tx.client.query<{ device_id: string }>(
+        `SELECT DISTINCT device_id FROM server_keys WHERE device_id IS NOT NULL AND state <> 'retired'`,
+      );
+      for (const d of keyed.rows) tx.deviceKeysChanged(d.device_id);
       for (const u of users.rows) tx.userChanged(u.extension);
       tx.keyRingChanged();
       return { devices: devices.rowCount ?? 0, users: users.rowCount ?? 0 };
@@ -89,6 +96,7 @@ export class ChangeRunner {
       const devices = new Set<string>();
       const users = new Set<string>();
       const destinations = new Map<string, { row: DestinationRow; deleted: boolean }>();
+      const deviceKeys = new Set<string>();
       let keyRing = false;
       const tx: Tx = {
         client,
@@ -122,10 +130,11 @@ export class ChangeRunner {
         keyRingChanged: () => {
           keyRing = true;
         },
+        deviceKeysChanged: (id) => void deviceKeys.add(id),
         destinationChanged: (row, deleted) => void destinations.set(row.id, { row, deleted }),
       };
       const result = await fn(tx);
-      if (devices.size + users.size + destinations.size === 0 && !keyRing) return result;
+      if (devices.size + users.size + destinations.size + deviceKeys.size === 0 && !keyRing) return result;
       await client.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
       wrote();
       const events: PendingEvent[] = [];
@@ -197,6 +206,22 @@ export class ChangeRunner {
             return this.box.seal(encodeMessage(v1.KeyRingChanged, ring, 'KeyRingChanged'));
           },
         });
+      }
+      for (const ids of chunks([...deviceKeys])) {
+        const snapshots = await deviceKeysSnapshots(client, this.box, ids);
+        for (const id of ids) {
+          const keys = snapshots.get(id);
+          events.push({
+            kind: 'device_keys',
+            kvKey: id,
+            kvDelete: keys === undefined,
+            sealed: true,
+            encode: () =>
+              this.box.seal(
+                encodeMessage(v1.DeviceKeys, keys ?? v1.DeviceKeys.create({ deviceId: id }), 'DeviceKeys'),
+              ),
+          });
+        }
       }
       for (const batch of chunks(events)) await this.write(client, batch);
       return result;

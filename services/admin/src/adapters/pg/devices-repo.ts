@@ -6,6 +6,10 @@ import { effectiveTier, permissionsFor, type Tier } from '../../domain/permissio
 import { AdminError } from '../../errors.js';
 import type { ChangeRunner, Tx } from './change-set.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import type { DeviceKeysRepo, IssuedKey } from './device-keys-repo.js';
+
+/** How a device's packets are keyed: its own enrolled key, or the shared server key (the original). */
+export type KeyMode = 'device_key' | 'server_key';
 
 export interface DeviceView {
   deviceId: string;
@@ -16,6 +20,9 @@ export interface DeviceView {
   tier: Tier;
   permissions: { genericDestinations: boolean; specificDestinations: boolean; createTargets: boolean };
   licence: { tier: Tier; issuedAt: string; expiresAt: string; issuerKeyId: string } | null;
+  keyMode: KeyMode;
+  /** the newest active own key (null: server-key device, or enrolled with every key revoked) */
+  activeKeyId: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -32,10 +39,14 @@ interface Row {
   issued_at: Date | null;
   expires_at: Date | null;
   issuer_key_id: string | null;
+  enrolled: boolean;
+  active_key_id: number | null;
 }
 
 const SELECT = `SELECT d.device_id, d.extension, d.enabled, d.allow_create_targets, d.label, d.created_at, d.updated_at,
-  l.tier, l.issued_at, l.expires_at, l.issuer_key_id FROM devices d LEFT JOIN licences l ON l.id = d.licence_id`;
+  l.tier, l.issued_at, l.expires_at, l.issuer_key_id, d.enrolled,
+  (SELECT max(k.key_id) FROM server_keys k WHERE k.device_id = d.device_id AND k.state = 'active') AS active_key_id
+  FROM devices d LEFT JOIN licences l ON l.id = d.licence_id`;
 
 function view(r: Row, nowMs = Date.now()): DeviceView {
   const licence = r.tier && r.expires_at ? { tier: r.tier, expiresAtMs: r.expires_at.getTime() } : null;
@@ -57,6 +68,8 @@ function view(r: Row, nowMs = Date.now()): DeviceView {
             issuerKeyId: r.issuer_key_id ?? '',
           }
         : null,
+    keyMode: r.enrolled ? 'device_key' : 'server_key',
+    activeKeyId: r.active_key_id,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };
@@ -74,6 +87,8 @@ export interface DeviceInput {
   allowCreateTargets?: boolean;
   label?: string;
   licence?: string;
+  /** default device_key: enrolled with a new own key, whose secret the answer carries once */
+  keyMode?: KeyMode;
 }
 
 export class DevicesRepo {
@@ -81,9 +96,16 @@ export class DevicesRepo {
     private readonly pool: Pool,
     private readonly changes: ChangeRunner,
     private readonly issuerKeys: () => readonly KeyObject[],
+    private readonly deviceKeys: DeviceKeysRepo,
   ) {}
 
-  async list(q: { limit: number; cursor?: string; offset?: number; extensionPrefix?: string }): Promise<{
+  async list(q: {
+    limit: number;
+    cursor?: string;
+    offset?: number;
+    extensionPrefix?: string;
+    keyMode?: KeyMode;
+  }): Promise<{
     items: DeviceView[];
     nextCursor: string | null;
   }> {
@@ -93,6 +115,7 @@ export class DevicesRepo {
       params.push(q.extensionPrefix, prefixUpperBound(q.extensionPrefix));
       where.push(`d.extension >= $${params.length - 1} AND d.extension < $${params.length}`);
     }
+    if (q.keyMode) where.push(q.keyMode === 'device_key' ? 'd.enrolled' : 'NOT d.enrolled');
     if (q.cursor) {
       const [ext, id] = decodeCursor(q.cursor, 2);
       params.push(ext, id);
@@ -115,8 +138,17 @@ export class DevicesRepo {
     return view(rows[0]);
   }
 
-  create(actor: string, input: DeviceInput): Promise<DeviceView> {
+  /** Registers a device; enrolled by default, and then `issued` carries its new secret (once). */
+  create(actor: string, input: DeviceInput): Promise<{ device: DeviceView; issued: IssuedKey | null }> {
     return this.changes.run(actor, async (tx) => {
+      const keyMode = input.keyMode ?? 'device_key';
+      if (keyMode === 'server_key' && (await this.deviceKeys.status()).serverKeysDisabled) {
+        throw new AdminError(
+          'ADMIN_SERVER_KEYS_DISABLED',
+          'keyMode: server_key is turned off for good; register the device with its own key (device_key)',
+          { field: 'keyMode' },
+        );
+      }
       const ext = await tx.client.query(
         'INSERT INTO extensions (extension) VALUES ($1) ON CONFLICT DO NOTHING RETURNING extension',
         [input.extension],
@@ -134,11 +166,15 @@ export class DevicesRepo {
         ],
       );
       if (input.licence !== undefined) await this.attachLicence(tx, input.deviceId, input.licence);
-      const after = await this.getIn(tx, input.deviceId);
-      await tx.audit('create', 'device', input.deviceId, null, after);
+      const created = await this.getIn(tx, input.deviceId);
+      await tx.audit('create', 'device', input.deviceId, null, created);
+      const issued =
+        keyMode === 'device_key'
+          ? ((await this.deviceKeys.issueIn(tx, [input.deviceId], 0))[0] ?? null)
+          : null;
       tx.deviceChanged(input.deviceId);
       tx.userChanged(input.extension);
-      return after;
+      return { device: issued ? await this.getIn(tx, input.deviceId) : created, issued };
     });
   }
 

@@ -5,6 +5,7 @@ import { SERVER_KEY } from '../../domain/naming.js';
 import type { SecretBox } from '../../domain/secret-box.js';
 import { AdminError } from '../../errors.js';
 import type { ChangeRunner } from './change-set.js';
+import { SERVER_KEYS_DISABLED } from './snapshots.js';
 
 export const DEFAULT_SERVER_KEY = '1234567890123456';
 
@@ -44,7 +45,7 @@ export class KeysRepo {
 
   async list(): Promise<KeyView[]> {
     const { rows } = await this.pool.query<Row>(
-      'SELECT key_id, state, not_after, is_default, created_at, created_by FROM server_keys ORDER BY key_id',
+      'SELECT key_id, state, not_after, is_default, created_at, created_by FROM server_keys WHERE device_id IS NULL ORDER BY key_id',
     );
     return rows.map(view);
   }
@@ -53,7 +54,11 @@ export class KeysRepo {
   async ensureDefault(): Promise<boolean> {
     return this.changes.run('system', async (tx) => {
       await tx.client.query('LOCK TABLE server_keys IN EXCLUSIVE MODE');
-      const { rowCount } = await tx.client.query('SELECT 1 FROM server_keys LIMIT 1');
+      const { rowCount } = await tx.client.query(
+        `SELECT 1 FROM server_keys WHERE device_id IS NULL
+         UNION ALL SELECT 1 FROM settings WHERE name = $1 LIMIT 1`,
+        [SERVER_KEYS_DISABLED],
+      );
       if (rowCount) return false;
       await tx.client.query(
         `INSERT INTO server_keys (secret_sealed, state, is_default, created_by) VALUES ($1, 'active', true, 'system')`,
@@ -67,7 +72,7 @@ export class KeysRepo {
 
   async defaultKeyActive(): Promise<boolean> {
     const { rowCount } = await this.pool.query(
-      `SELECT 1 FROM server_keys WHERE is_default AND state <> 'retired'`,
+      `SELECT 1 FROM server_keys WHERE is_default AND state <> 'retired' AND device_id IS NULL`,
     );
     return (rowCount ?? 0) > 0;
   }
@@ -80,9 +85,18 @@ export class KeysRepo {
     }
     return this.changes.run(actor, async (tx) => {
       await tx.client.query('LOCK TABLE server_keys IN EXCLUSIVE MODE');
+      const off = await tx.client.query("SELECT 1 FROM settings WHERE name = $1 AND value = 'true'", [
+        SERVER_KEYS_DISABLED,
+      ]);
+      if (off.rowCount) {
+        throw new AdminError(
+          'ADMIN_SERVER_KEYS_DISABLED',
+          'the server keys are turned off for good: enrol devices instead (POST /devices/:deviceId/enrol)',
+        );
+      }
       const retiring = await tx.client.query<Row>(
         `UPDATE server_keys SET state = 'retiring', not_after = now() + make_interval(secs => $1)
-          WHERE state = 'active' RETURNING key_id, state, not_after, is_default, created_at, created_by`,
+          WHERE state = 'active' AND device_id IS NULL RETURNING key_id, state, not_after, is_default, created_at, created_by`,
         [overlapSeconds],
       );
       const { rows } = await tx.client.query<Row>(
@@ -99,15 +113,25 @@ export class KeysRepo {
     });
   }
 
-  /** Retires keys whose overlap ended; returns how many changed (the ring is republished if any). */
+  /**
+   * Retires keys whose overlap ended, server keys and devices' own keys; returns how many changed
+   * (the ring, or that device's keys, is republished).
+   */
   sweep(): Promise<number> {
     return this.changes.run('system', async (tx) => {
-      const { rows } = await tx.client.query<Row>(
+      const { rows } = await tx.client.query<Row & { device_id: string | null }>(
         `UPDATE server_keys SET state = 'retired' WHERE state = 'retiring' AND not_after <= now()
-         RETURNING key_id, state, not_after, is_default, created_at, created_by`,
+         RETURNING key_id, state, not_after, is_default, created_at, created_by, device_id`,
       );
-      for (const r of rows) await tx.audit('retire', 'server_key', String(r.key_id), null, view(r));
-      if (rows.length) tx.keyRingChanged();
+      for (const r of rows) {
+        if (r.device_id === null) {
+          await tx.audit('retire', 'server_key', String(r.key_id), null, view(r));
+          tx.keyRingChanged();
+        } else {
+          await tx.audit('retire_key', 'device', r.device_id, null, { keyId: r.key_id });
+          tx.deviceKeysChanged(r.device_id);
+        }
+      }
       return rows.length;
     });
   }

@@ -23,12 +23,13 @@ export interface DeviceRow {
   device_id: string;
   extension: string;
   enabled: boolean;
+  enrolled: boolean;
   allow_create_targets: boolean;
   tier: Tier | null;
   expires_at: Date | null;
 }
 
-export const DEVICE_SNAPSHOT_SQL = `SELECT d.device_id, d.extension, d.enabled, d.allow_create_targets, l.tier, l.expires_at
+export const DEVICE_SNAPSHOT_SQL = `SELECT d.device_id, d.extension, d.enabled, d.enrolled, d.allow_create_targets, l.tier, l.expires_at
   FROM devices d LEFT JOIN licences l ON l.id = d.licence_id WHERE d.device_id = $1`;
 
 export function deviceMessage(row: DeviceRow, nowMs = Date.now()): smartassistant.v1.Device {
@@ -40,6 +41,7 @@ export function deviceMessage(row: DeviceRow, nowMs = Date.now()): smartassistan
     deviceId: row.device_id,
     extension: row.extension,
     enabled: row.enabled,
+    enrolled: row.enrolled,
     allowCreateTargets: row.allow_create_targets,
     tier: TIER_ENUM[tier],
     licenceExpiresAtMs: licence?.expiresAtMs ?? 0,
@@ -62,7 +64,7 @@ export async function deviceSnapshots(
   deviceIds: readonly string[],
 ): Promise<Map<string, smartassistant.v1.Device>> {
   const { rows } = await sql.query<DeviceRow>(
-    `SELECT d.device_id, d.extension, d.enabled, d.allow_create_targets, l.tier, l.expires_at
+    `SELECT d.device_id, d.extension, d.enabled, d.enrolled, d.allow_create_targets, l.tier, l.expires_at
        FROM devices d LEFT JOIN licences l ON l.id = d.licence_id WHERE d.device_id = ANY($1::text[])`,
     [deviceIds],
   );
@@ -213,28 +215,63 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
   return groups;
 }
 
-export async function keyRingSnapshot(sql: Sql, box: SecretBox): Promise<smartassistant.v1.KeyRingChanged> {
-  const { rows } = await sql.query<{
-    key_id: number;
-    secret_sealed: Buffer;
-    state: string;
-    not_after: Date | null;
-    is_default: boolean;
-    device_id: string | null;
-  }>(
-    `SELECT key_id, secret_sealed, state, not_after, is_default, device_id
-       FROM server_keys WHERE state <> 'retired' ORDER BY key_id`,
-  );
-  return v1.KeyRingChanged.create({
-    keys: rows.map((k) =>
-      v1.ServerKey.create({
-        keyId: k.key_id,
-        secret: box.open(k.secret_sealed),
-        state: KEY_STATE[k.state],
-        notAfterMs: k.not_after?.getTime() ?? 0,
-        isDefault: k.is_default,
-        deviceId: k.device_id ?? '',
-      }),
-    ),
+export const SERVER_KEYS_DISABLED = 'server_keys_disabled';
+
+interface KeyRow {
+  key_id: number;
+  secret_sealed: Buffer;
+  state: string;
+  not_after: Date | null;
+  is_default: boolean;
+  device_id: string | null;
+}
+
+const keyMessage = (box: SecretBox, k: KeyRow): smartassistant.v1.ServerKey =>
+  v1.ServerKey.create({
+    keyId: k.key_id,
+    secret: box.open(k.secret_sealed),
+    state: KEY_STATE[k.state],
+    notAfterMs: k.not_after?.getTime() ?? 0,
+    isDefault: k.is_default,
+    deviceId: k.device_id ?? '',
   });
+
+/** The server-wide keys (device keys are in deviceKeysSnapshots) and whether they are turned off. */
+export async function keyRingSnapshot(sql: Sql, box: SecretBox): Promise<smartassistant.v1.KeyRingChanged> {
+  const { rows } = await sql.query<KeyRow>(
+    `SELECT key_id, secret_sealed, state, not_after, is_default, device_id
+       FROM server_keys WHERE state <> 'retired' AND device_id IS NULL ORDER BY key_id`,
+  );
+  const disabled = await sql.query('SELECT 1 FROM settings WHERE name = $1 AND value = $2', [
+    SERVER_KEYS_DISABLED,
+    'true',
+  ]);
+  return v1.KeyRingChanged.create({
+    keys: rows.map((k) => keyMessage(box, k)),
+    serverKeysDisabled: (disabled.rowCount ?? 0) > 0,
+  });
+}
+
+/** Each device's keys that ingest may still accept; a device without any has no entry. */
+export async function deviceKeysSnapshots(
+  sql: Sql,
+  box: SecretBox,
+  deviceIds: readonly string[],
+): Promise<Map<string, smartassistant.v1.DeviceKeys>> {
+  const { rows } = await sql.query<KeyRow>(
+    `SELECT key_id, secret_sealed, state, not_after, is_default, device_id
+       FROM server_keys WHERE state <> 'retired' AND device_id = ANY($1::text[]) ORDER BY key_id`,
+    [deviceIds],
+  );
+  const out = new Map<string, smartassistant.v1.DeviceKeys>();
+  for (const k of rows) {
+    const id = k.device_id!;
+    let entry = out.get(id);
+    if (!entry) {
+      entry = v1.DeviceKeys.create({ deviceId: id, keys: [] });
+      out.set(id, entry);
+    }
+    entry.keys.push(keyMessage(box, k));
+  }
+  return out;
 }

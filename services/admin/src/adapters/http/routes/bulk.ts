@@ -17,7 +17,8 @@ import { AdminError, invalid } from '../../../errors.js';
 import type { ImportOutcome } from '../../pg/bulk-repo.js';
 import { actorOf } from '../auth.js';
 import { DestinationName, DeviceId, Dial, Extension, errors, Label } from '../schemas.js';
-import type { RouteDeps } from './index.js';
+import { enrolmentPayload } from './enrolment.js';
+import type { Provisioning, RouteDeps } from './index.js';
 
 /** Room for the multipart envelope around a file of MAX_CSV_BYTES. */
 export const UPLOAD_LIMIT = MAX_CSV_BYTES + 64 * 1024;
@@ -57,6 +58,17 @@ const Report = Type.Object({
   extensionsCreated: Type.Optional(Type.Integer()),
   problems: Type.Array(Type.Object({ line: Type.Integer(), column: Type.String(), message: Type.String() })),
   problemCount: Type.Integer(),
+  enrolments: Type.Optional(
+    Type.Array(
+      Type.Object({
+        deviceId: Type.String(),
+        extension: Type.String(),
+        keyId: Type.Integer(),
+        payload: Type.String({ description: 'the enrolment payload, secret included: shown this once' }),
+      }),
+      { description: 'devices this import created, each enrolled with a new own key' },
+    ),
+  ),
 });
 
 const tooLarge = (bytes: number) =>
@@ -141,7 +153,7 @@ export function registerBulkRoutes(app: FastifyInstance, deps: RouteDeps): void 
             table.rowCount,
             dryRun,
           );
-          const report = toReport(kind, dryRun, outcome);
+          const report = toReport(kind, dryRun, outcome, deps.provisioning);
           if (report.problemCount > 0) {
             throw new AdminError(
               'ADMIN_IMPORT_ROWS_INVALID',
@@ -177,7 +189,7 @@ function cellCheck(request: FastifyRequest): CellCheck {
   };
 }
 
-function toReport(kind: BulkKind, dryRun: boolean, o: ImportOutcome) {
+function toReport(kind: BulkKind, dryRun: boolean, o: ImportOutcome, p: Provisioning) {
   return {
     kind,
     dryRun,
@@ -188,6 +200,16 @@ function toReport(kind: BulkKind, dryRun: boolean, o: ImportOutcome) {
     ...(o.extensionsCreated !== undefined ? { extensionsCreated: o.extensionsCreated } : {}),
     problems: o.problems.slice(0, MAX_REPORTED_PROBLEMS),
     problemCount: o.problems.length,
+    ...(o.enrolments?.length
+      ? {
+          enrolments: o.enrolments.map((k) => ({
+            deviceId: k.deviceId,
+            extension: k.extension,
+            keyId: k.keyId,
+            payload: enrolmentPayload(k, p),
+          })),
+        }
+      : {}),
   };
 }
 

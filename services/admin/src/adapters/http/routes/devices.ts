@@ -12,6 +12,7 @@ import {
   Cursor,
   Device,
   DeviceId,
+  Enrolment,
   Extension,
   ExtensionPrefix,
   errors,
@@ -19,13 +20,18 @@ import {
   Limit,
   Offset,
 } from '../schemas.js';
+import { enrolmentOf, KeyMode } from './enrolment.js';
 import type { RouteDeps } from './index.js';
 
 const Params = Type.Object({ deviceId: DeviceId });
-type DeviceSeenFields = { lastSeenAt: string | null; presence: DevicePresence };
+export type DeviceSeenFields = { lastSeenAt: string | null; presence: DevicePresence };
 const MAX_LICENCE = 16 * 1024;
 
-export function registerDeviceRoutes(app: FastifyInstance, deps: RouteDeps): void {
+/** Registers /devices; returns how a device is answered (with last seen), for the enrolment routes. */
+export function registerDeviceRoutes(
+  app: FastifyInstance,
+  deps: RouteDeps,
+): (d: DeviceView) => DeviceView & DeviceSeenFields {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['devices'];
   // One literal of a fixed shape: spreading the view ({ ...d, ...seen }) cost ~100x more per device.
@@ -40,6 +46,8 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: RouteDeps): voi
       tier: d.tier,
       permissions: d.permissions,
       licence: d.licence,
+      keyMode: d.keyMode,
+      activeKeyId: d.activeKeyId,
       createdAt: d.createdAt,
       updatedAt: d.updatedAt,
       lastSeenAt: seen.lastSeenAt,
@@ -59,6 +67,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: RouteDeps): voi
             cursor: Type.Optional(Cursor),
             offset: Type.Optional(Offset),
             extension: Type.Optional(ExtensionPrefix),
+            keyMode: Type.Optional(KeyMode),
           },
           { additionalProperties: false },
         ),
@@ -78,6 +87,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: RouteDeps): voi
         ...(q.cursor ? { cursor: q.cursor } : {}),
         ...(q.offset ? { offset: q.offset } : {}),
         ...(q.extension ? { extensionPrefix: q.extension } : {}),
+        ...(q.keyMode ? { keyMode: q.keyMode } : {}),
       });
       return { ...page, items: page.items.map(withSeen) };
     },
@@ -88,7 +98,8 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: RouteDeps): voi
     {
       schema: {
         tags,
-        summary: 'Register a device (its extension is created if new); optional licence file text',
+        summary:
+          'Register a device (its extension is created if new); optional licence file text. Enrolled by default: the answer carries its enrolment (secret and QR code) once',
         body: Type.Object(
           {
             deviceId: DeviceId,
@@ -97,14 +108,21 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: RouteDeps): voi
             allowCreateTargets: Type.Optional(Type.Boolean()),
             label: Type.Optional(Label),
             licence: Type.Optional(Type.String({ maxLength: MAX_LICENCE })),
+            keyMode: Type.Optional(KeyMode),
           },
           { additionalProperties: false },
         ),
-        response: { 201: Device, ...errors },
+        response: {
+          201: Type.Intersect([Device, Type.Object({ enrolment: Type.Optional(Enrolment) })]),
+          ...errors,
+        },
       },
     },
-    async (request, reply) =>
-      reply.code(201).send(withSeen(await deps.devices.create(actorOf(request), request.body))),
+    async (request, reply) => {
+      const { device, issued } = await deps.devices.create(actorOf(request), request.body);
+      const enrolment = issued ? await enrolmentOf(issued, deps.provisioning) : undefined;
+      return reply.code(201).send({ ...withSeen(device), ...(enrolment ? { enrolment } : {}) });
+    },
   );
 
   api.get(
@@ -239,4 +257,5 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: RouteDeps): voi
       return reply.type('image/png').send(await QRCode.toBuffer(payload, { errorCorrectionLevel: 'M' }));
     },
   );
+  return withSeen;
 }

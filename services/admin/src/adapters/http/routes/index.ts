@@ -6,14 +6,16 @@ import type { ReplayReset } from '../../nats/replay-reset.js';
 import type { AccountsRepo } from '../../pg/accounts-repo.js';
 import type { BulkRepo } from '../../pg/bulk-repo.js';
 import type { DestinationsRepo } from '../../pg/destinations-repo.js';
-import type { DevicesRepo } from '../../pg/devices-repo.js';
+import type { DeviceKeysRepo } from '../../pg/device-keys-repo.js';
+import type { DevicesRepo, DeviceView } from '../../pg/devices-repo.js';
 import type { KeysRepo } from '../../pg/keys-repo.js';
 import type { LocationsRepo } from '../../pg/locations-repo.js';
 import type { UsersRepo } from '../../pg/users-repo.js';
 import { registerAccountRoutes } from './accounts.js';
 import { registerBulkRoutes } from './bulk.js';
 import { registerCatalogRoutes } from './catalog.js';
-import { registerDeviceRoutes } from './devices.js';
+import { type DeviceSeenFields, registerDeviceRoutes } from './devices.js';
+import { registerEnrolmentRoutes } from './enrolment.js';
 import { registerKeyRoutes } from './keys.js';
 import { registerOpsRoutes } from './ops.js';
 import { registerReplayRoutes } from './replay.js';
@@ -22,6 +24,8 @@ import { registerUserRoutes } from './users.js';
 export interface Provisioning {
   readonly publicHost: string;
   readonly publicPort: number;
+  /** more addresses of ingest that enrolment payloads list after publicHost (PUBLIC_HOST_ALTERNATES) */
+  readonly alternateHosts?: readonly string[];
   readonly knockSequence: readonly number[];
 }
 
@@ -36,6 +40,7 @@ export interface ImportResult {
 
 export interface RouteDeps {
   readonly devices: DevicesRepo;
+  readonly deviceKeys: DeviceKeysRepo;
   readonly destinations: DestinationsRepo;
   readonly locations: LocationsRepo;
   readonly users: UsersRepo;
@@ -52,9 +57,15 @@ export interface RouteDeps {
   readonly replay: ReplayReset;
 }
 
+/** What the enrolment routes add to RouteDeps: the device as the device routes answer it. */
+export interface EnrolmentDeps extends RouteDeps {
+  readonly deviceWithSeen: (d: DeviceView) => DeviceView & DeviceSeenFields;
+}
+
 export async function registerRoutes(api: FastifyInstance, deps: RouteDeps): Promise<void> {
   registerOpsRoutes(api, deps);
-  registerDeviceRoutes(api, deps);
+  const deviceWithSeen = registerDeviceRoutes(api, deps);
+  registerEnrolmentRoutes(api, { ...deps, deviceWithSeen });
   registerCatalogRoutes(api, deps);
   registerUserRoutes(api, deps);
   registerKeyRoutes(api, deps);
