@@ -1,9 +1,12 @@
 // Console entrypoint: session check, hash router, navigation. Each view lives in views/<name>.js and
 // exports render(root, ctx) returning an optional cleanup function (closing streams, timers).
+// A helpdesk account sees only the navigation entries marked data-helpdesk in index.html (the API
+// refuses the rest with 403 ADMIN_FORBIDDEN; a view opened by its address shows that refusal).
 
 import { createApiClient } from './api-client.js';
 import { createEndpoints } from './endpoints.js';
 import { createNotifier } from './ui/notify.js';
+import * as accounts from './views/accounts.js';
 import * as audit from './views/audit.js';
 import * as automation from './views/automation.js';
 import * as board from './views/board.js';
@@ -13,10 +16,24 @@ import * as devices from './views/devices.js';
 import * as keys from './views/keys.js';
 import * as locations from './views/locations.js';
 import { renderLogin } from './views/login.js';
+import * as password from './views/password.js';
 import * as scenarios from './views/scenarios.js';
 import * as users from './views/users.js';
 
-const ROUTES = { devices, users, destinations, locations, scenarios, board, keys, audit, automation, bulk };
+const ROUTES = {
+  devices,
+  users,
+  destinations,
+  locations,
+  scenarios,
+  board,
+  keys,
+  audit,
+  automation,
+  bulk,
+  accounts,
+  password,
+};
 const DEFAULT_ROUTE = 'devices';
 
 const shell = document.getElementById('shell');
@@ -24,6 +41,7 @@ const loginScreen = document.getElementById('login-screen');
 const main = document.getElementById('main');
 const nav = document.getElementById('main-nav');
 const menuToggle = document.getElementById('menu-toggle');
+const whoami = document.getElementById('whoami');
 
 const client = createApiClient({
   onUnauthorized: () => showLogin('Your session has ended. Please sign in again.'),
@@ -31,16 +49,22 @@ const client = createApiClient({
 const api = createEndpoints(client);
 const notify = createNotifier(document.getElementById('toasts'));
 let cleanup = null;
+/** The signed-in account: { username, role } (GET /auth/me). */
+let session = null;
 
 function showLogin(notice) {
   cleanup?.();
   cleanup = null;
   shell.hidden = true;
   loginScreen.hidden = false;
-  renderLogin(loginScreen, { api, notice, onSignedIn: showShell });
+  renderLogin(loginScreen, { api, notice, onSignedIn: () => start() });
 }
 
-function showShell() {
+function showShell(me) {
+  session = { username: me.username, role: me.role };
+  const helpdesk = session.role === 'helpdesk';
+  for (const link of nav.querySelectorAll('a')) link.hidden = helpdesk && !link.hasAttribute('data-helpdesk');
+  if (whoami) whoami.textContent = `${me.username} (${helpdesk ? 'Helpdesk' : 'Administrator'})`;
   loginScreen.hidden = true;
   loginScreen.replaceChildren();
   shell.hidden = false;
@@ -63,7 +87,7 @@ function renderRoute() {
   }
   setMenuOpen(false);
   main.replaceChildren();
-  const result = ROUTES[name].render(main, { api, notify });
+  const result = ROUTES[name].render(main, { api, notify, session });
   cleanup = typeof result === 'function' ? result : null;
 }
 
@@ -84,12 +108,14 @@ document.getElementById('logout').addEventListener('click', async () => {
 });
 
 async function start() {
+  let me;
   try {
-    await api.auth.me();
-    showShell();
+    me = await api.auth.me();
   } catch {
     showLogin();
+    return;
   }
+  showShell(me);
 }
 
 start();

@@ -18,6 +18,14 @@ export function createEndpoints(client) {
         }
       },
       me: () => client.get('/auth/me'),
+      changePassword: (body) => client.post('/auth/password', body),
+    },
+    accounts: {
+      list: () => client.get('/accounts'),
+      create: (body) => client.post('/accounts', body),
+      update: (username, body) => client.patch(`/accounts/${enc(username)}`, body),
+      remove: (username) => client.delete(`/accounts/${enc(username)}`),
+      resetPassword: (username) => client.post(`/accounts/${enc(username)}/reset-password`),
     },
     extensions: {
       list: (query) => client.get('/extensions', { query }),

@@ -53,7 +53,15 @@ export function registerOriginCheck(app: FastifyInstance): void {
     });
     if (reason) {
       request.log.warn(
-        { event: 'cross_origin_refused', src: request.ip, origin: header('origin')?.slice(0, 100) },
+        {
+          event: 'cross_origin_refused',
+          src: request.ip,
+          url: request.url.split('?')[0],
+          origin: header('origin')?.slice(0, 100),
+          secFetchSite: header('sec-fetch-site'),
+          // whether the browser attached a session cookie (never its value)
+          sessionCookie: /(^|;\s*)sa_session=/.test(header('cookie') ?? ''),
+        },
         'cross-origin request refused',
       );
       throw new AdminError('ADMIN_CROSS_ORIGIN', reason, {
