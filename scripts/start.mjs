@@ -2,6 +2,8 @@
 // `npm start`: checks NATS, Redis and Postgres are reachable (naming the one that is not and how to
 // start it), then runs the four services as separate processes and prints where each listens.
 // Ctrl-C / SIGTERM stops them gracefully.
+// Without NATS_URL it runs its own NATS with the shipped users and permissions (local-nats.mjs): each
+// service logs in as its own bus user, as in every shipped deployment.
 import { spawn } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -10,8 +12,10 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
+// NATS_URL given: that server, with whatever NATS_USER/NATS_PASSWORD are given (one for all services).
+// Otherwise: a private nats-server started below with deploy/nats/nats-server.conf.
+const ownNats = !process.env.NATS_URL;
 const env = {
-  NATS_URL: 'nats://127.0.0.1:4222',
   REDIS_URL: 'redis://127.0.0.1:6379',
   DATABASE_URL: 'postgres://root@127.0.0.1:5432/test',
   ...process.env,
@@ -46,6 +50,7 @@ function reachable(url, defaultPort) {
 
 let missing = 0;
 for (const s of servers) {
+  if (s.variable === 'NATS_URL' && ownNats) continue;
   if (!(await reachable(env[s.variable], s.defaultPort))) {
     console.error(
       `✗ ${s.name} is not reachable at ${env[s.variable]} (${s.variable}). Start it with: ${s.start}`,
@@ -54,6 +59,31 @@ for (const s of servers) {
   }
 }
 if (missing > 0) process.exit(69);
+
+// The private NATS: deploy/nats/nats-server.conf (the shipped users and permissions) on a loopback port,
+// JetStream data and the generated passwords (once, mode 0600) under .sa-local/.
+let localNats;
+const natsUsers = {};
+if (ownNats && (env.SA_BUS_PREFIX ?? 'sa') !== 'sa') {
+  console.error(
+    `✗ SA_BUS_PREFIX=${env.SA_BUS_PREFIX}: npm start's own NATS has the shipped permissions, written for the prefix "sa"; unset SA_BUS_PREFIX or set NATS_URL to a NATS of yours`,
+  );
+  process.exit(78);
+}
+if (ownNats) {
+  const { startLocalNats } = await import('./local-nats.mjs');
+  try {
+    localNats = await startLocalNats(root, env);
+  } catch (err) {
+    console.error(`✗ ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(69);
+  }
+  env.NATS_URL = localNats.url;
+  Object.assign(natsUsers, localNats.serviceEnv);
+  console.log(
+    `NATS: own server on ${localNats.url} with the shipped users and permissions (deploy/nats/); passwords in ${localNats.passwordsFileShown}`,
+  );
+}
 
 // Without a PBX configured, run the Asterisk simulator (the AMI test server that replays recorded
 // Asterisk behaviour) so the whole system runs and can be tried out; say so loudly.
@@ -96,6 +126,7 @@ const configLoaders = {
 let badConfigs = 0;
 for (const svc of services) {
   const config = await import(pathToFileURL(join(root, 'services', svc.name, 'dist', 'config.js')).href);
+  Object.assign(svc.env, natsUsers[svc.name]);
   try {
     config[configLoaders[svc.name]]({ ...env, ...svc.env });
   } catch (err) {
@@ -105,6 +136,7 @@ for (const svc of services) {
 }
 if (badConfigs > 0) {
   await simulator?.stop();
+  await localNats?.stop();
   console.error('nothing was started: fix the settings above (deploy/.env.example lists every variable)');
   process.exit(78);
 }
@@ -219,14 +251,15 @@ function stopAll(reason, exitCode = 0) {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   const deadline = setTimeout(() => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    localNats?.kill();
     process.exit(1);
   }, 10_000);
-  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(
-    () => {
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r)))))
+    .then(() => localNats?.stop())
+    .then(() => {
       clearTimeout(deadline);
       process.exit(exitCode);
-    },
-  );
+    });
 }
 process.on('SIGINT', () => stopAll('SIGINT'));
 process.on('SIGTERM', () => stopAll('SIGTERM'));

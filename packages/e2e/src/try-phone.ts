@@ -17,7 +17,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { PhoneClient } from '@sa/phone-client';
-import { connectNats, createLogger, type NatsClient } from '@sa/platform';
+import { connectNats, createLogger, type NatsClient, type NatsSettings } from '@sa/platform';
 import { busNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import { type AdminApi, AdminApiError, adminApi, loginAdmin } from './admin-api.js';
 import { OFFICE_SCENARIO, type WifiNetwork } from './office-scenario.js';
@@ -73,10 +73,26 @@ const where = {
       variable: 'AMI_BRIDGE_OPS_PORT',
     },
   },
-  nats: env.NATS_URL || 'nats://127.0.0.1:4222',
+  nats: natsSettings(),
   prefix: env.SA_BUS_PREFIX || 'sa',
   tokenFile: resolve(repoRoot, env.SA_TRY_TOKEN_FILE || '.sa-local/admin-token'),
 };
+/**
+ * NATS_URL (and NATS_USER/NATS_PASSWORD) when given; otherwise npm start's own NATS (scripts/local-nats.mjs)
+ * as router's bus user, the one allowed to send ami-bridge commands, with the password from .sa-local/nats.env.
+ */
+function natsSettings(): NatsSettings {
+  if (env.NATS_URL)
+    return { NATS_URL: env.NATS_URL, NATS_USER: env.NATS_USER, NATS_PASSWORD: env.NATS_PASSWORD };
+  const passwords = resolve(repoRoot, env.SA_LOCAL_NATS_DIR || '.sa-local', 'nats.env');
+  if (!existsSync(passwords)) return { NATS_URL: 'nats://127.0.0.1:4222' };
+  const router = /^SA_NATS_ROUTER_PASSWORD=(.*)$/m.exec(readFileSync(passwords, 'utf8'))?.[1];
+  return {
+    NATS_URL: `nats://127.0.0.1:${env.SA_LOCAL_NATS_PORT || 4223}`,
+    NATS_USER: 'router',
+    NATS_PASSWORD: router,
+  };
+}
 const START_HINT =
   'start the system first with `npm start` in another terminal, then run `npm run try` again';
 
