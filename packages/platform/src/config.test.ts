@@ -71,3 +71,16 @@ test('given NATS credentials, when loaded, then both are kept; a user without a 
       !err.message.includes('"short"'),
   );
 });
+
+test('given a wrong URL carrying a password, when loaded, then the problem names the variable without the password', () => {
+  const urls = z.object({ REDIS_URL: env.url(['redis', 'rediss'], 'redis://127.0.0.1:6379') });
+  assert.throws(
+    () => loadConfig(urls, { REDIS_URL: 'http://:hunter2secret@redis:6379' }),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL with a host \(got "http:\/\/:\*\*\*@redis:6379"\)/.test(
+        err.message,
+      ) &&
+      !err.message.includes('hunter2secret'),
+  );
+});

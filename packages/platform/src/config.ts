@@ -1,7 +1,7 @@
 // Configuration comes from environment variables only, is validated once at start-up (all problems
 // reported in one line, each naming its variable) and is frozen afterwards.
 import { z } from 'zod';
-import { ConfigError } from './errors.js';
+import { ConfigError, redactUrl } from './errors.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -18,7 +18,8 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: Env = process.
     : parsed.error.issues.map((issue) => {
         const name = issue.path.join('.') || '(env)';
         const raw = picked[name];
-        const shown = raw === undefined ? 'missing' : `got "${looksSecret(name) ? '***' : raw}"`;
+        // a URL's password (REDIS_URL, DATABASE_URL...) is hidden like a secret variable
+        const shown = raw === undefined ? 'missing' : `got "${looksSecret(name) ? '***' : redactUrl(raw)}"`;
         return `${name}: ${issue.message} (${shown})`;
       });
   problems.push(...unpairedProblems(keys, picked));
