@@ -9,6 +9,7 @@ import { repoRoot } from '@sa/testkit';
 for (const [command, usage] of [
   ['sa-phone', /^Usage: sa-phone /],
   ['sa-licence', /^Usage: sa-licence /],
+  ['sa-admin', /^Usage: sa-admin /],
   ['smart-set-secret', /^Usage: smart-set-secret /],
 ] as const) {
   test(`given the repository installed and built, when ${command} --help runs as a command, then it prints its usage`, () => {
