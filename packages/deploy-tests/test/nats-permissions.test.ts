@@ -115,11 +115,11 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
     const admin = as('admin');
     const targets = admin.subscribe(names.phoneTargets, {
       queue: 'admin',
-      callback: (_e, m) => m.respond(bytes('targets')),
+      callback: (_e, m) => void m.respond(bytes('targets')),
     });
     const reset = ingest.subscribe(names.replayReset, {
       queue: 'ingest',
-      callback: (_e, m) => m.respond(bytes('reset')),
+      callback: (_e, m) => void m.respond(bytes('reset')),
     });
     await admin.flush();
     await ingest.flush();
@@ -173,15 +173,15 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
     const bridge = as('ami-bridge');
     bridge.subscribe(names.amiCommand, {
       queue: 'ami-bridge',
-      callback: (_e, msg) => msg.respond(bytes('done')),
+      callback: (_e, msg) => void msg.respond(bytes('done')),
     });
     bridge.subscribe(names.amiStatus, {
       queue: 'ami-bridge',
-      callback: (_e, msg) => msg.respond(bytes('up')),
+      callback: (_e, msg) => void msg.respond(bytes('up')),
     });
     router.subscribe(names.callArrived, {
       queue: 'router',
-      callback: (_e, msg) => msg.respond(bytes('route')),
+      callback: (_e, msg) => void msg.respond(bytes('route')),
     });
     const lifecycle = router.subscribe(names.callLifecycleAll, { max: 1 });
     const connected = router.subscribe(names.amiConnected, { max: 1 });
@@ -273,7 +273,7 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
     const cli = as('set-secret');
     const sub = admin.subscribe(names.setSecret, {
       queue: 'admin',
-      callback: (_e, m) => m.respond(bytes('ok')),
+      callback: (_e, m) => void m.respond(bytes('ok')),
     });
     await admin.flush();
     assert.equal(text((await cli.request(names.setSecret, bytes('NEWKEY'), { timeout: 3000 })).data), 'ok');
