@@ -24,9 +24,8 @@ export async function ensureFirstAdmin(
   accounts: AccountsRepo,
   config: Pick<AdminConfig, 'ADMIN_PASSWORD' | 'ADMIN_KEK_FILE'>,
   logger: Logger,
-  announce: Announce | undefined = process.stderr.isTTY
-    ? (line) => process.stderr.write(`${line}\n`)
-    : undefined,
+  /** null: never on a terminal, always the file */
+  announce: Announce | null = process.stderr.isTTY ? (line) => process.stderr.write(`${line}\n`) : null,
 ): Promise<void> {
   if (await accounts.hasAccounts()) return checkLaterPassword(accounts, config, logger);
   const generated = config.ADMIN_PASSWORD ? null : generatePassword();

@@ -183,6 +183,24 @@ describe('console accounts, roles and cross-origin refusal in headless Chromium'
     await session.shot(page, 'accounts-05-helpdesk-refused');
     await page.goto(`${baseUrl}/#/accounts`);
     await page.getByText(/Could not load: account desk1 \(helpdesk\)/).waitFor();
+  });
+
+  it('given a 375 px wide phone screen, when the accounts and password pages are shown, then nothing scrolls sideways', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInAs('admin', NEW_PASSWORD);
+    await page.setViewportSize({ width: 375, height: 812 });
+    const overflow = async () =>
+      Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+    for (const [route, ready] of [
+      ['devices', page.getByRole('row').filter({ hasText: DEVICE })],
+      ['accounts', page.getByRole('row').filter({ hasText: 'desk1' })],
+      ['password', page.getByLabel('Current password')],
+    ] as const) {
+      await page.goto(`${baseUrl}/#/${route}`);
+      await ready.waitFor();
+      assert.equal(await overflow(), 0, `${route} overflows horizontally at 375 px`);
+    }
+    await session.shot(page, 'accounts-06-phone-accounts');
     assert.deepEqual(scriptProblems, []);
   });
 });
