@@ -5,7 +5,7 @@
 // Without NATS_URL it runs its own NATS with the shipped users and permissions (local-nats.mjs): each
 // service logs in as its own bus user, as in every shipped deployment.
 import { spawn } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -146,8 +146,9 @@ const children = [];
 let stopping = false;
 
 // `npm run try` (packages/e2e/src/try-phone.ts) needs admin access without anyone typing a password.
-// When admin generates the first admin password (ADMIN_PASSWORD unset, empty database), admin prints
-// it once; we do not store that password anywhere. Instead, once admin listens, we sign in with it
+// When admin generates the first admin password (ADMIN_PASSWORD unset, empty database), admin (its
+// stderr is no terminal here) leaves it in a 0600 file and logs only the file's path
+// (admin_password_file); we show it on this terminal once and store it nowhere else. Instead, once admin listens, we sign in with it
 // once and create a named, revocable API token ("npm-run-try", listed in the console's Automation page
 // and in the audit log as token:npm-run-try), kept for the try command in SA_TRY_TOKEN_FILE (default
 // .sa-local/admin-token: git-ignored, directory 0700, file 0600). The token opens the whole admin API,
@@ -208,6 +209,18 @@ for (const svc of services) {
       entry = JSON.parse(line);
     } catch {
       console.log(`${tag} ${line}`);
+      return;
+    }
+    if (svc.name === 'admin' && entry.event === 'admin_password_file' && typeof entry.file === 'string') {
+      try {
+        firstAdmin.password = readFileSync(entry.file, 'utf8').trim();
+        console.error(
+          `${tag} created account "admin" with generated password ${firstAdmin.password} (shown once; change it; also in ${entry.file})`,
+        );
+        void saveTryToken();
+      } catch (err) {
+        console.log(`${tag} ! cannot read ${entry.file}: ${err instanceof Error ? err.message : err}`);
+      }
       return;
     }
     if (entry.event === 'listening') {
