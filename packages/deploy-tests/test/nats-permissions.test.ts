@@ -8,7 +8,13 @@ import { after, before, describe, it } from 'node:test';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { ensurePhoneStream, openDeviceKeysBucket, openSnapshotBuckets, openUsersBucket } from '@sa/platform';
+import {
+  BusNotCreatedError,
+  ensurePhoneStream,
+  openDeviceKeysBucket,
+  openSnapshotBuckets,
+  openUsersBucket,
+} from '@sa/platform';
 import { busNames } from '@sa/proto';
 import { type BusUser, type ShippedNats, startShippedNats } from './shipped-nats.js';
 
@@ -70,6 +76,16 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
     await assert.rejects(
       connect({ servers: nats.url, user: 'nobody', pass: nats.passwords.admin, timeout: 3000 }),
       /authoriz/i,
+    );
+  });
+
+  it('given router before ingest created the phone stream, when router sets up, then it may not create it, waits for it, and gives up naming ingest', async () => {
+    await assert.rejects(
+      ensurePhoneStream(as('router'), names, { createWaitMs: 1200 }),
+      (err: unknown) =>
+        err instanceof BusNotCreatedError &&
+        err.code === 'PLATFORM_BUS_NOT_CREATED' &&
+        /stream SA_PHONE does not exist .* start ingest/.test(err.message),
     );
   });
 

@@ -6,7 +6,7 @@ import { type JetStreamManager, jetstreamManager, RetentionPolicy, StorageType }
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { BusNames } from '@sa/proto';
-import { AppError } from './errors.js';
+import { BusNotCreatedError } from './errors.js';
 
 export interface PhoneStreamOptions {
   /** How long presence stays replayable (a router down this long loses nothing). */
@@ -54,13 +54,7 @@ async function openOrAwaitOwner<T>(
         },
       );
       if (exists) return open();
-      if (Date.now() >= deadline)
-        throw new AppError(
-          'PLATFORM_BUS_NOT_CREATED',
-          `stream ${stream} does not exist and this bus user may not create it: start ${owner}, which creates it`,
-          { stream, owner },
-          { cause: err },
-        );
+      if (Date.now() >= deadline) throw new BusNotCreatedError(stream, owner, { cause: err });
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }

@@ -44,6 +44,26 @@ export class DependencyUnavailableError extends AppError {
   }
 }
 
+/**
+ * A stream or KV bucket this bus user may not create is still missing after the wait for its owner
+ * (admin creates the buckets, ingest the phone stream: deploy/nats/smartassistant-auth.conf).
+ */
+export class BusNotCreatedError extends AppError {
+  override readonly name = 'BusNotCreatedError';
+  constructor(
+    readonly stream: string,
+    readonly owner: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'PLATFORM_BUS_NOT_CREATED',
+      `stream ${stream} does not exist and this bus user may not create it: start ${owner}, which creates it`,
+      { stream, owner },
+      options,
+    );
+  }
+}
+
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** The likeliest fix for a failed connection, from what the cause says. */

@@ -9,7 +9,14 @@ export {
   type SnapshotBuckets,
 } from './bus-setup.js';
 export { commonEnv, type Env, env, loadConfig } from './config.js';
-export { AppError, ConfigError, DependencyUnavailableError, dependencyHint, redactUrl } from './errors.js';
+export {
+  AppError,
+  BusNotCreatedError,
+  ConfigError,
+  DependencyUnavailableError,
+  dependencyHint,
+  redactUrl,
+} from './errors.js';
 export { type HealthCheck, HealthRegistry, type HealthReport, type HealthStatus } from './health.js';
 export { createLogger, type Logger } from './logger.js';
 export { Counter, createMetricsRegistry, Gauge, Histogram, type Registry } from './metrics.js';
