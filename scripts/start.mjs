@@ -148,11 +148,12 @@ let stopping = false;
 // `npm run try` (packages/e2e/src/try-phone.ts) needs admin access without anyone typing a password.
 // When admin generates the first admin password (ADMIN_PASSWORD unset, empty database), admin (its
 // stderr is no terminal here) leaves it in a 0600 file and logs only the file's path
-// (admin_password_file); we show it on this terminal once and store it nowhere else. Instead, once admin listens, we sign in with it
-// once and create a named, revocable API token ("npm-run-try", listed in the console's Automation page
-// and in the audit log as token:npm-run-try), kept for the try command in SA_TRY_TOKEN_FILE (default
-// .sa-local/admin-token: git-ignored, directory 0700, file 0600). The token opens the whole admin API,
-// like the password; delete the file and revoke the token when you stop trying things out.
+// (admin_password_file); we show it on this terminal once and store it nowhere else. Once admin
+// listens, we sign in with it once and create a named, revocable API token ("npm-run-try", listed in
+// the console's Automation page and in the audit log as token:npm-run-try), kept for the try
+// command in SA_TRY_TOKEN_FILE (default .sa-local/admin-token: git-ignored, directory 0700, file
+// 0600). The token opens the whole admin API, like the password; delete the file and revoke the
+// token when you stop trying things out.
 const tryTokenFile = resolve(root, env.SA_TRY_TOKEN_FILE ?? join('.sa-local', 'admin-token'));
 const firstAdmin = { password: null, url: null, done: false };
 async function saveTryToken() {
