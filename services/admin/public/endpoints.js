@@ -39,6 +39,12 @@ export function createEndpoints(client) {
       remove: (id) => client.delete(`/devices/${enc(id)}`),
       uploadLicence: (id, licence) => client.put(`/devices/${enc(id)}/licence`, { licence }),
       qrCode: (id) => client.get(`/devices/${enc(id)}/qr`, { query: { format: 'json' } }),
+      /** New own key (re-enrol, or enrol a server-key device): the answer carries its secret once. */
+      enrol: (id, overlapSeconds) => client.post(`/devices/${enc(id)}/enrol`, { overlapSeconds }),
+      revokeKeys: (id) => client.post(`/devices/${enc(id)}/revoke-keys`),
+      /** Re-issues the keys of these devices: one enrolment QR code each, shown once. */
+      enrolmentSheet: (deviceIds, overlapSeconds) =>
+        client.post('/devices/enrolment-sheet', { deviceIds, overlapSeconds }),
     },
     destinations: {
       list: (query) => client.get('/destinations', { query }),
@@ -59,6 +65,8 @@ export function createEndpoints(client) {
     keys: {
       list: () => client.get('/keys'),
       rotate: (body) => client.post('/keys/rotate', body),
+      serverKeys: () => client.get('/keys/server-keys'),
+      disableServerKeys: (body) => client.post('/keys/server-keys/disable', body),
     },
     board: {
       current: () => client.get('/presence'),

@@ -3,7 +3,8 @@
 import { h } from '../dom.js';
 
 /**
- * columns: [{ label, render(row) -> Node|string, className? }]
+ * columns: [{ label, render(row) -> Node|string, className?, header? }]: `header` (a Node, e.g. a
+ * "select all" checkbox) replaces the label in the header row; the label still names the cells.
  */
 export function dataTable({ caption, columns, rows, empty = 'Nothing here yet.' }) {
   if (rows.length === 0) return h('p', { class: 'empty' }, empty);
@@ -20,7 +21,7 @@ export function dataTable({ caption, columns, rows, empty = 'Nothing here yet.' 
         h(
           'tr',
           {},
-          columns.map((col) => h('th', { scope: 'col' }, col.label)),
+          columns.map((col) => h('th', { scope: 'col' }, col.header ?? col.label)),
         ),
       ),
       h(

@@ -9,9 +9,10 @@ import { checkRequired, formAlert, showFormError } from './form-errors.js';
 /**
  * onSubmit(data: FormData, form) does the request (and any notify / reload). When it returns content,
  * e.g. a secret shown once, that content replaces the form, with a "Done" button; otherwise the dialog closes.
- * Returns { form, dialog } for views whose fields react to each other.
+ * Returns { form, dialog } for views whose fields react to each other. onClose runs once the dialog has
+ * closed (whichever way), e.g. to open the next dialog.
  */
-export function formDialog({ title, fields, submitLabel, onSubmit, wide = false }) {
+export function formDialog({ title, fields, submitLabel, onSubmit, wide = false, onClose }) {
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, submitLabel);
   const form = h(
     'form',
@@ -25,7 +26,7 @@ export function formDialog({ title, fields, submitLabel, onSubmit, wide = false 
       submit,
     ),
   );
-  const dialog = openDialog({ title, content: form, wide });
+  const dialog = openDialog({ title, content: form, wide, onClose });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (!checkRequired(form)) return;

@@ -1,13 +1,19 @@
 // Add / edit a device: Device ID (as the phone app shows it), extension, "allow creating targets",
 // enabled, and an optional licence file (lic-<deviceid>.lic) uploaded after the device is saved.
+// A new device gets its own key by default: its enrolment (QR code and text) is shown once, right
+// after it is added; the shared server key (the original model) is the alternative.
 
 import { ApiError } from '../api-client.js';
+import { h } from '../dom.js';
 import { checkboxField, textField } from '../ui/fields.js';
 import { formDialog } from '../ui/form-dialog.js';
+import { openEnrolmentDialog } from './enrolment-dialog.js';
 
 export function openDeviceForm({ api, notify, device, onSaved }) {
   const editing = Boolean(device);
   let savedId = device?.deviceId ?? null;
+  /** The enrolment the API answered for a device just added: shown once the form has closed. */
+  let enrolment = null;
   const licenceInput = textField({
     label: 'Licence file',
     name: 'licence',
@@ -58,7 +64,7 @@ export function openDeviceForm({ api, notify, device, onSaved }) {
       }),
       editing
         ? checkboxField({ label: 'Enabled', name: 'enabled', checked: device.enabled !== false })
-        : null,
+        : keyModeChoice(),
       licenceInput,
     ],
     onSubmit: async (data, form) => {
@@ -78,14 +84,46 @@ export function openDeviceForm({ api, notify, device, onSaved }) {
         const created = await api.devices.create({
           deviceId: String(data.get('deviceId')).trim(),
           ...body,
+          keyMode: data.get('keyMode') === 'server_key' ? 'server_key' : 'device_key',
           licence,
         });
         savedId = created.deviceId;
+        enrolment = created.enrolment ?? null;
       }
       notify(editing ? `Device ${savedId} saved` : `Device ${savedId} added`);
       onSaved();
     },
+    onClose: () => {
+      if (enrolment) openEnrolmentDialog({ enrolment, notify });
+      enrolment = null;
+    },
   });
+}
+
+function keyModeChoice() {
+  return h(
+    'fieldset',
+    { class: 'field segmented' },
+    h('legend', {}, 'Key'),
+    keyModeOption('device_key', 'Own key (enrolment QR code)', true),
+    keyModeOption('server_key', 'Shared server key (original model)', false),
+    h(
+      'p',
+      { class: 'hint' },
+      'Own key: the phone scans a code, shown once after adding, that holds a key for this phone only. ',
+      'Shared server key: every such phone uses the same key.',
+    ),
+  );
+}
+
+function keyModeOption(value, label, checked) {
+  const id = `key-mode-${value}`;
+  return h(
+    'div',
+    { class: 'segment' },
+    h('input', { type: 'radio', id, name: 'keyMode', value, checked }),
+    h('label', { for: id }, label),
+  );
 }
 
 async function uploadLicence(api, deviceId, licence) {

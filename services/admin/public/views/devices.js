@@ -1,18 +1,24 @@
-// Devices: list (paged, filtered by extension), add, edit, enable/disable, delete, provisioning QR.
-// Each row shows when the phone last reported and whether it is online (reported within router's
-// presence timeout).
+// Devices: list (paged, filtered by extension or "on the server key"), add, edit, enable/disable,
+// delete. Each row shows when the phone last reported and whether it is online (reported within
+// router's presence timeout), and its key: own key, revoked, or the shared server key (enrol,
+// re-enrol, revoke keys; the provisioning QR code for a server-key device). Selected devices get a
+// printed enrolment sheet. A banner counts the devices still on the shared server key.
 
-import { formatDate, formatDateTime, h } from '../dom.js';
+import { fill, formatDate, formatDateTime, h, uniqueId } from '../dom.js';
 import { actions, badge, rowButton } from '../ui/data-table.js';
 import { filterInput, listView } from '../ui/list-view.js';
 import { openDeviceForm } from './device-form.js';
+import { keyCell, keyStateOf, openEnrol, requestEnrolmentSheet, revokeKeys } from './device-keys.js';
 import { openDeviceQr } from './device-qr.js';
+import { deviceSelection } from './device-selection.js';
+import { renderEnrolmentSheet } from './enrolment-sheet.js';
 import { pageFrame } from './page.js';
 
 const PAGE_SIZE = 25;
 const TIER_TONES = { free: 'neutral', standard: 'info', premium: 'accent' };
 
-export function render(root, { api, notify }) {
+export function render(root, context) {
+  const { api, notify } = context;
   const body = pageFrame(root, {
     title: 'Devices',
     description: 'Phones registered with the server, their extension and licence.',
@@ -22,21 +28,42 @@ export function render(root, { api, notify }) {
         {
           type: 'button',
           class: 'btn btn-primary',
-          onclick: () => openDeviceForm({ api, notify, onSaved: list.reload }),
+          onclick: () => openDeviceForm({ api, notify, onSaved: refresh }),
         },
         'Add device',
       ),
     ],
   });
+  const banner = h('div', { class: 'server-key-status' });
+  const serverKeyId = uniqueId('server-key-only');
+  const serverKeyBox = h('input', {
+    id: serverKeyId,
+    name: 'keyMode',
+    type: 'checkbox',
+    value: 'server_key',
+    onchange: () => list.firstPage(),
+  });
+  const serverKeyOnly = h(
+    'span',
+    { class: 'toolbar-check' },
+    serverKeyBox,
+    h('label', { for: serverKeyId }, 'On the server key only'),
+  );
+  const selection = deviceSelection({
+    onPrint: (deviceIds) => requestEnrolmentSheet({ api, notify, deviceIds, onSheet: showSheet }),
+  });
   const list = listView({
     filter: {
       label: 'Filter devices',
-      controls: filterInput({
-        id: 'device-filter',
-        name: 'extension',
-        label: 'Filter by extension',
-        placeholder: 'e.g. 23',
-      }),
+      controls: [
+        filterInput({
+          id: 'device-filter',
+          name: 'extension',
+          label: 'Filter by extension',
+          placeholder: 'e.g. 23',
+        }),
+        serverKeyOnly,
+      ],
     },
     pageSize: PAGE_SIZE,
     // Offset paging until the API hands out a cursor, then the cursor alone.
@@ -46,13 +73,65 @@ export function render(root, { api, notify }) {
     caption: 'Devices',
     columns: columns(),
     empty: (filters) =>
-      filters.extension
-        ? `No device on an extension starting with ${filters.extension}.`
-        : 'No devices yet. Add the first one.',
+      filters.keyMode
+        ? 'No device uses the shared server key.'
+        : filters.extension
+          ? `No device on an extension starting with ${filters.extension}.`
+          : 'No devices yet. Add the first one.',
   });
+
+  function refresh() {
+    list.reload();
+    loadServerKeyBanner();
+  }
+
+  /** The devices still on the shared server key, with a button that lists only them. */
+  async function loadServerKeyBanner() {
+    let status;
+    try {
+      status = await api.keys.serverKeys();
+    } catch {
+      return fill(banner); // helpdesk accounts may not see it; the list says what matters
+    }
+    const n = status.devicesOnServerKey;
+    if (!n) return fill(banner);
+    const devices = n === 1 ? '1 device still uses' : `${n} devices still use`;
+    fill(
+      banner,
+      h(
+        'div',
+        { class: 'warning-banner server-key-banner', role: 'status' },
+        status.serverKeysDisabled
+          ? `${n === 1 ? '1 device is' : `${n} devices are`} on the shared server key, which is turned off: they are refused until enrolled. `
+          : `${devices} the shared server key. Enrol ${n === 1 ? 'it' : 'them'} so each phone has its own key. `,
+        h(
+          'button',
+          { type: 'button', class: 'btn btn-small', onclick: () => showServerKeyDevices() },
+          'Show them',
+        ),
+      ),
+    );
+  }
+
+  function showServerKeyDevices() {
+    serverKeyBox.checked = true;
+    list.firstPage();
+  }
+
+  function showSheet(items) {
+    selection.clear();
+    renderEnrolmentSheet(root, {
+      items,
+      onBack: () => {
+        root.replaceChildren();
+        render(root, context);
+      },
+    });
+  }
 
   function columns() {
     return [
+      selection.column,
       {
         label: 'Device ID',
         render: (d) =>
@@ -68,6 +147,10 @@ export function render(root, { api, notify }) {
         label: 'Status',
         render: (d) => (d.enabled === false ? badge('Disabled', 'muted') : badge('Enabled', 'success')),
       },
+      {
+        label: 'Key',
+        render: (d) => h('span', { class: 'stack' }, keyCell(d), actions(keyActions(d))),
+      },
       { label: 'Last seen', render: lastSeenCell },
       { label: 'Licence', render: licenceCell },
       { label: 'Create targets', render: (d) => (d.allowCreateTargets ? 'Allowed' : 'No') },
@@ -77,11 +160,7 @@ export function render(root, { api, notify }) {
           actions(
             rowButton('Edit', {
               label: `Edit ${d.deviceId}`,
-              onClick: () => openDeviceForm({ api, notify, device: d, onSaved: list.reload }),
-            }),
-            rowButton('QR code', {
-              label: `QR code for ${d.deviceId}`,
-              onClick: () => openDeviceQr({ api, device: d }),
+              onClick: () => openDeviceForm({ api, notify, device: d, onSaved: refresh }),
             }),
             h(
               'button',
@@ -99,6 +178,30 @@ export function render(root, { api, notify }) {
     ];
   }
 
+  function keyActions(d) {
+    const state = keyStateOf(d);
+    const enrol = () => openEnrol({ api, notify, device: d, onDone: refresh });
+    if (state === 'server') {
+      return [
+        rowButton('QR code', {
+          label: `QR code for ${d.deviceId}`,
+          onClick: () => openDeviceQr({ api, device: d }),
+        }),
+        rowButton('Enrol', { label: `Enrol ${d.deviceId}`, onClick: enrol }),
+      ];
+    }
+    return [
+      rowButton('Re-enrol', { label: `Re-enrol ${d.deviceId}`, onClick: enrol }),
+      state === 'own'
+        ? rowButton('Revoke keys', {
+            label: `Revoke keys of ${d.deviceId}`,
+            onClick: () => revokeKeys({ api, notify, device: d, onDone: refresh }),
+            danger: true,
+          })
+        : null,
+    ];
+  }
+
   function toggle(device) {
     return list.change(
       () => api.devices.update(device.deviceId, { enabled: device.enabled === false }),
@@ -107,19 +210,21 @@ export function render(root, { api, notify }) {
   }
 
   function remove(device) {
-    return list.confirmChange(
-      {
-        title: 'Delete device?',
-        message: `Device ${device.deviceId} (extension ${device.extension}) will stop working immediately.`,
-        confirmLabel: 'Delete device',
-      },
-      () => api.devices.remove(device.deviceId),
-      `Device ${device.deviceId} deleted`,
-    );
+    return list
+      .confirmChange(
+        {
+          title: 'Delete device?',
+          message: `Device ${device.deviceId} (extension ${device.extension}) will stop working immediately.`,
+          confirmLabel: 'Delete device',
+        },
+        () => api.devices.remove(device.deviceId),
+        `Device ${device.deviceId} deleted`,
+      )
+      .then(loadServerKeyBanner);
   }
 
-  body.append(list.filter, list.results);
-  list.reload();
+  body.append(banner, list.filter, selection.bar, list.results);
+  refresh();
 }
 
 const PRESENCE = {
