@@ -1,5 +1,7 @@
 // Server keys: the key ring with its rotation overlap (active / retiring until not-after / retired).
-// A secret is shown once, right after it is generated, and never again.
+// A secret is shown once, right after it is generated, and never again. The status card says whether
+// the server keys are on and how many devices still use them, and turns them off for good
+// (server-keys-off.js); after that rotating is refused, so the Rotate button is gone.
 
 import { fill, formatDateTime, h } from '../dom.js';
 import { badge, dataTable } from '../ui/data-table.js';
@@ -7,26 +9,35 @@ import { textField } from '../ui/fields.js';
 import { formDialog, secretOnce } from '../ui/form-dialog.js';
 import { listItems } from '../ui/pager.js';
 import { loadError, pageFrame, resultsRegion } from './page.js';
+import { serverKeyStatusCard } from './server-keys-off.js';
 
 const STATE_TONES = { active: 'success', retiring: 'warning', retired: 'muted' };
 
 export function render(root, { api, notify }) {
+  const rotateButton = h(
+    'button',
+    { type: 'button', class: 'btn btn-primary', onclick: () => openRotate() },
+    'Rotate key',
+  );
   const body = pageFrame(root, {
     title: 'Server keys',
     description:
       'Phones encrypt with the active key. During a rotation the previous key keeps working until its end time.',
-    actions: [
-      h('button', { type: 'button', class: 'btn btn-primary', onclick: () => openRotate() }, 'Rotate key'),
-    ],
+    actions: [rotateButton],
   });
+  const status = h('div', { class: 'server-key-status' });
   const results = resultsRegion();
-  body.append(results);
+  body.append(status, results);
 
   async function load() {
     try {
-      const response = await api.keys.list();
+      const [response, serverKeys] = await Promise.all([api.keys.list(), api.keys.serverKeys()]);
       const keys = listItems(response);
-      const usesDefault = response.defaultKeyActive ?? keys.some((k) => k.isDefault && k.state !== 'retired');
+      const off = serverKeys.serverKeysDisabled;
+      rotateButton.hidden = off;
+      fill(status, serverKeyStatusCard({ api, notify, status: serverKeys, onChanged: load }));
+      const usesDefault =
+        !off && (response.defaultKeyActive ?? keys.some((k) => k.isDefault && k.state !== 'retired'));
       fill(
         results,
         usesDefault
