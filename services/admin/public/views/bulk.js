@@ -1,10 +1,13 @@
 // Import and export (#/bulk): CSV files of users, devices and destinations for onboarding many at once. A file
 // is checked first (dry run: every bad row by line and column, nothing written); Import is enabled
 // only after a clean check of that very file and kind. Everything the server or the file says is
-// shown as text nodes.
+// shown as text nodes. Devices an import created are enrolled: their codes are offered once, as a CSV
+// download or a printed sheet (import-enrolments.js).
 
 import { fill, h, uniqueId } from '../dom.js';
 import { dataTable } from '../ui/data-table.js';
+import { renderEnrolmentSheet } from './enrolment-sheet.js';
+import { enrolmentsNotice } from './import-enrolments.js';
 import { pageFrame } from './page.js';
 
 const KINDS = [
@@ -25,13 +28,22 @@ const KINDS = [
   },
 ];
 
-export function render(root, { api, notify }) {
+export function render(root, context) {
+  const { api, notify } = context;
   const body = pageFrame(root, {
     title: 'Import and export',
     description:
       'Onboard many users at once: export a CSV file, edit it in a spreadsheet, check it, import it.',
   });
-  body.append(exportSection(api), importSection(api, notify));
+  const showSheet = (items) =>
+    renderEnrolmentSheet(root, {
+      items,
+      onBack: () => {
+        root.replaceChildren();
+        render(root, context);
+      },
+    });
+  body.append(exportSection(api), importSection(api, notify, showSheet));
 }
 
 function exportSection(api) {
@@ -63,7 +75,7 @@ function exportSection(api) {
   );
 }
 
-function importSection(api, notify) {
+function importSection(api, notify, showSheet) {
   const kindId = uniqueId('import-kind');
   const fileId = uniqueId('import-file');
   const columnsHint = h('p', { class: 'hint', id: uniqueId('import-columns') });
@@ -118,7 +130,13 @@ function importSection(api, notify) {
         fill(result, summary(report, `${file.name} is ready to import.`));
       } else {
         checked = null;
-        fill(result, summary(report, `${file.name} imported.`));
+        fill(
+          result,
+          summary(report, `${file.name} imported.`),
+          report.enrolments?.length
+            ? enrolmentsNotice({ api, notify, enrolments: report.enrolments, onSheet: showSheet })
+            : null,
+        );
         notify(`Imported ${file.name}`);
       }
     } catch (error) {
