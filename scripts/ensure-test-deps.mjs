@@ -46,7 +46,8 @@ const DEBIAN_PACKAGES = {
   iproute2: 'ip netns, for the network namespace tests',
   'docker-compose': 'docker-compose config, for the deploy/compose.yaml test',
   systemd: 'systemd-analyze verify, for the systemd unit test',
-  'nats-server': 'a NATS with the shipped users and permissions, for the bus permission tests (and npm start)',
+  'nats-server':
+    'a NATS with the shipped users and permissions, for the bus permission tests (and npm start)',
 };
 
 function say(line) {
