@@ -19,6 +19,8 @@ const TIER_TONES = { free: 'neutral', standard: 'info', premium: 'accent' };
 
 export function render(root, context) {
   const { api, notify } = context;
+  // Keys are the administrator's: a helpdesk account sees the Key column only (the API refuses it the rest).
+  const managesKeys = context.session?.role !== 'helpdesk';
   const body = pageFrame(root, {
     title: 'Devices',
     description: 'Phones registered with the server, their extension and licence.',
@@ -87,11 +89,12 @@ export function render(root, context) {
 
   /** The devices still on the shared server key, with a button that lists only them. */
   async function loadServerKeyBanner() {
+    if (!managesKeys) return;
     let status;
     try {
       status = await api.keys.serverKeys();
     } catch {
-      return fill(banner); // helpdesk accounts may not see it; the list says what matters
+      return fill(banner); // the list says what matters
     }
     const n = status.devicesOnServerKey;
     if (!n) return fill(banner);
@@ -131,7 +134,7 @@ export function render(root, context) {
 
   function columns() {
     return [
-      selection.column,
+      managesKeys ? selection.column : null,
       {
         label: 'Device ID',
         render: (d) =>
@@ -149,7 +152,9 @@ export function render(root, context) {
       },
       {
         label: 'Key',
-        render: (d) => h('span', { class: 'stack' }, keyCell(d), actions(keyActions(d))),
+        className: 'key-cell',
+        render: (d) =>
+          managesKeys ? h('span', { class: 'stack' }, keyCell(d), actions(keyActions(d))) : keyCell(d),
       },
       { label: 'Last seen', render: lastSeenCell },
       { label: 'Licence', render: licenceCell },
@@ -175,7 +180,7 @@ export function render(root, context) {
             rowButton('Delete', { label: `Delete ${d.deviceId}`, onClick: () => remove(d), danger: true }),
           ),
       },
-    ];
+    ].filter(Boolean);
   }
 
   function keyActions(d) {
@@ -223,7 +228,9 @@ export function render(root, context) {
       .then(loadServerKeyBanner);
   }
 
-  body.append(banner, list.filter, selection.bar, list.results);
+  body.append(banner, list.filter);
+  if (managesKeys) body.append(selection.bar);
+  body.append(list.results);
   refresh();
 }
 
