@@ -297,3 +297,33 @@ test("given router announces a user without a saved Follow Me, when the API is a
     (await h.call('GET', '/api/v1/followme-status')).json.items.length === 0 ? true : undefined,
   );
 });
+
+test('given a key rotation, when the KeyRingChanged event is published, then it names the keys without their secrets, which only the key bucket holds', async () => {
+  await using h = await startHarness();
+  const c = await h.nats();
+  const names = busNames(h.prefix);
+  const events: InstanceType<typeof v1.KeyRingChanged>[] = [];
+  const sub = c.nc.subscribe(names.keyRingChanged);
+  void (async () => {
+    for await (const m of sub) events.push(decodeMessage(v1.KeyRingChanged, m.data, 'KeyRingChanged'));
+  })();
+  await c.nc.flush();
+  const secret = 'NoSecretOnSubj42';
+  assert.equal((await h.call('POST', '/api/v1/keys/rotate', { secret, overlapSeconds: 60 })).status, 201);
+  const event = await eventually(async () => events.find((e) => e.keys.length === 2));
+  assert.deepEqual(
+    event.keys.map((k) => [k.keyId, k.state, Buffer.from(k.secret ?? []).length]),
+    [
+      [1, v1.KeyState.KEY_STATE_RETIRING, 0],
+      [2, v1.KeyState.KEY_STATE_ACTIVE, 0],
+    ],
+  );
+  const buckets = await openSnapshotBuckets(c.nc, names);
+  const ring = await eventually(async () => {
+    const e = await buckets.keys.get('ring');
+    const r = e?.value.length ? decodeMessage(v1.KeyRingChanged, e.value, 'KeyRingChanged') : undefined;
+    return r?.keys.length === 2 ? r : undefined;
+  });
+  assert.equal(Buffer.from(ring.keys[1]!.secret!).toString(), secret);
+  sub.unsubscribe();
+});

@@ -165,7 +165,9 @@ export class OutboxRelay {
       }
       case 'keyring':
         await buckets.keys.put('ring', event);
-        nc.publish(names.keyRingChanged, event);
+        // the event says which keys changed, never their secrets: those stay in the bucket only
+        // ingest and admin may read
+        nc.publish(names.keyRingChanged, withoutSecrets(event));
         break;
       case 'destination':
         nc.publish(names.destinationChanged, event);
@@ -177,4 +179,11 @@ export class OutboxRelay {
         break;
     }
   }
+}
+
+/** The KeyRingChanged event as published on the subject: key ids, states and ends, no secrets. */
+export function withoutSecrets(ring: Uint8Array): Uint8Array {
+  const msg = decodeMessage(v1.KeyRingChanged, ring, 'KeyRingChanged');
+  for (const key of msg.keys) key.secret = new Uint8Array(0);
+  return encodeMessage(v1.KeyRingChanged, msg, 'KeyRingChanged');
 }

@@ -323,8 +323,8 @@ async function applyDevices(tx: Tx, plan: Plan<DeviceValues>): Promise<string[]>
   for (const part of chunks(plan.creates)) {
     const v = part.map((c) => c.after);
     await tx.client.query(
-      `INSERT INTO devices (device_id, extension, label, enabled, allow_create_targets)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::boolean[])`,
+      `INSERT INTO devices (device_id, extension, label, enabled, allow_create_targets, enrolled)
+       SELECT *, true FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::boolean[])`,
       [
         v.map((d) => d.deviceId),
         v.map((d) => d.extension),
