@@ -32,7 +32,17 @@ export function keyCell(device) {
   return badge(`Own key #${device.activeKeyId}`, 'success');
 }
 
-function overlapField(hint) {
+/** What (re-)enrolling does, by the device's key state. */
+const ENROL_TEXT = {
+  server: (id) =>
+    `Device ${id} gets its own key. From now on it is accepted only under that key: the phone must scan the new enrolment code before it works again.`,
+  own: (id) =>
+    `Device ${id} gets a new own key and enrolment code; the phone must scan the new code. Its current key is revoked now or stays accepted for a while, so the phone keeps working until then.`,
+  revoked: (id) =>
+    `Device ${id} gets a new own key and enrolment code. Its keys are revoked: it is refused until the phone scans the new code.`,
+};
+
+function overlapField(hint = 'A lost or stolen phone: revoke the old key now.') {
   return selectField({
     label: 'Old key',
     name: 'overlapSeconds',
@@ -47,31 +57,15 @@ function overlapField(hint) {
  * onDone runs after the key changed (reload the list).
  */
 export function openEnrol({ api, notify, device, onDone }) {
-  const serverKey = keyStateOf(device) === 'server';
+  const state = keyStateOf(device);
+  const serverKey = state === 'server';
   let enrolment = null;
   formDialog({
     title: serverKey ? `Enrol device ${device.deviceId}` : `Re-enrol device ${device.deviceId}`,
     submitLabel: serverKey ? 'Enrol device' : 'Re-enrol device',
-    fields: serverKey
-      ? [
-          h(
-            'p',
-            {},
-            `Device ${device.deviceId} gets its own key. From now on it is accepted only under that key: `,
-            'the phone must scan the new enrolment code before it works again.',
-          ),
-        ]
-      : [
-          h(
-            'p',
-            {},
-            `Device ${device.deviceId} gets a new own key and enrolment code; the phone must scan the new code. `,
-            'Its current key is revoked now or stays accepted for a while, so the phone keeps working until then.',
-          ),
-          overlapField('A lost or stolen phone: revoke the old key now.'),
-        ],
+    fields: [h('p', {}, ENROL_TEXT[state](device.deviceId)), state === 'own' ? overlapField() : null],
     onSubmit: async (data) => {
-      const overlapSeconds = serverKey ? 0 : Number(data.get('overlapSeconds'));
+      const overlapSeconds = state === 'own' ? Number(data.get('overlapSeconds')) : 0;
       const result = await api.devices.enrol(device.deviceId, overlapSeconds);
       enrolment = result.enrolment;
       notify(`Device ${device.deviceId} has a new key (#${enrolment.keyId})`);

@@ -206,8 +206,12 @@ describe('console per-device enrolment in headless Chromium', () => {
     await confirm.getByRole('button', { name: 'Revoke keys' }).click();
     await waitFor(async () => (await keyCellOf(OWN)) === 'Revoked — re-enrol', { what: 'revoked' });
     assert.equal(await page.getByRole('button', { name: `Revoke keys of ${OWN}` }).count(), 0);
-    await page.getByRole('button', { name: `Re-enrol ${OWN}` }).waitFor();
     await session.shot(page, 'enrolment-04-revoked');
+    await page.getByRole('button', { name: `Re-enrol ${OWN}` }).click();
+    const form = page.getByRole('dialog', { name: `Re-enrol device ${OWN}` });
+    assert.match(await session.textOf(form), /it is refused until the phone scans the new code/);
+    assert.equal(await form.getByLabel('Old key').count(), 0, 'no old key to keep');
+    await form.getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('given a device added on the shared server key, then no enrolment is shown, the banner counts it and "Show them" filters the list to it', async () => {
