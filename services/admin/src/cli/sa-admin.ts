@@ -6,7 +6,6 @@
 // Every session of the account ends; the audit log records reset_password by cli:<os user>.
 // Env (the same as admin's): DATABASE_URL, DATABASE_SCHEMA.
 import { randomBytes } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { connectPostgres, createLogger, loadConfig } from '@sa/platform';
 import { Command, InvalidArgumentError } from 'commander';
@@ -15,7 +14,7 @@ import { ChangeRunner } from '../adapters/pg/change-set.js';
 import { adminEnvSchema } from '../config.js';
 import { generatePassword, PASSWORD_MIN_LENGTH } from '../domain/credentials.js';
 import { SecretBox } from '../domain/secret-box.js';
-import { AdminError } from '../errors.js';
+import { osUser, runCli } from './cli-support.js';
 
 const USERNAME = /^[A-Za-z0-9_.@-]{1,64}$/;
 
@@ -68,20 +67,4 @@ async function firstLineOfStdin(): Promise<string> {
   throw new Error('--password-stdin: stdin is empty');
 }
 
-function osUser(): string {
-  try {
-    return (
-      userInfo()
-        .username.replace(/[^A-Za-z0-9_.@-]/g, '')
-        .slice(0, 64) || 'unknown'
-    );
-  } catch {
-    return 'unknown';
-  }
-}
-
-program.parseAsync(process.argv).catch((err: unknown) => {
-  const message = err instanceof AdminError || err instanceof Error ? err.message : String(err);
-  process.stderr.write(`sa-admin: ${message}\n`);
-  process.exit(1);
-});
+runCli(program, 'sa-admin');

@@ -11,6 +11,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { issuerKeyId, parseExpiry, signLicence } from '../domain/licence.js';
 import { DEVICE_ID } from '../domain/naming.js';
 import { TIERS, type Tier } from '../domain/permissions.js';
+import { runCli } from './cli-support.js';
 
 const program = new Command('sa-licence').description(
   'Create Smart Assistant licence issuer keys and sign licences',
@@ -64,7 +65,4 @@ program
     process.stdout.write(`${file}\n`);
   });
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`sa-licence: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runCli(program, 'sa-licence');

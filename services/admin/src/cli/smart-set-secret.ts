@@ -5,12 +5,12 @@
 // Env: NATS_URL (default nats://127.0.0.1:4222), SA_BUS_PREFIX (default "sa"), and on a bus with users
 // (deploy/nats/smartassistant-auth.conf) NATS_USER=set-secret with its NATS_PASSWORD: that user may only ask
 // admin for this.
-import { userInfo } from 'node:os';
 import { connect } from '@nats-io/transport-node';
 import { inboxPrefixFor, redactUrl } from '@sa/platform';
 import { busNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import { Command, InvalidArgumentError } from 'commander';
 import { SERVER_KEY } from '../domain/naming.js';
+import { osUser, runCli } from './cli-support.js';
 
 const program = new Command('smart-set-secret')
   .description('Set a new Smart Assistant server key (16 letters or digits)')
@@ -49,7 +49,7 @@ const program = new Command('smart-set-secret')
       const request = v1.SetSecretRequest.create({
         secret: newKey,
         overlapSeconds: opts.overlap,
-        requestedBy: safeUser(),
+        requestedBy: osUser(),
       });
       const msg = await nc
         .request(names.setSecret, encodeMessage(v1.SetSecretRequest, request, 'SetSecretRequest'), {
@@ -68,19 +68,4 @@ const program = new Command('smart-set-secret')
     }
   });
 
-function safeUser(): string {
-  try {
-    return (
-      userInfo()
-        .username.replace(/[^A-Za-z0-9_.@-]/g, '')
-        .slice(0, 64) || 'unknown'
-    );
-  } catch {
-    return 'unknown';
-  }
-}
-
-program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`smart-set-secret: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runCli(program, 'smart-set-secret');
