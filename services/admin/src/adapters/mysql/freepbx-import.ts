@@ -5,7 +5,7 @@ import type { Logger } from '@sa/platform';
 import mysql from 'mysql2/promise';
 import { DIAL, isNameProblem, parseDestinationName } from '../../domain/naming.js';
 import { AdminError } from '../../errors.js';
-import type { FreepbxImport, ImportResult } from '../http/routes/index.js';
+import type { FreepbxImport, ImportResult } from '../http/routes/route-deps.js';
 import type { ChangeRunner } from '../pg/change-set.js';
 import type { DestinationsRepo } from '../pg/destinations-repo.js';
 

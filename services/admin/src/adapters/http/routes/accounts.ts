@@ -8,7 +8,7 @@ import { generatePassword } from '../../../domain/credentials.js';
 import { Account, NewPassword, Role, Username } from '../account-schemas.js';
 import { actorOf } from '../auth.js';
 import { errors } from '../schemas.js';
-import type { RouteDeps } from './index.js';
+import type { RouteDeps } from './route-deps.js';
 
 const Params = Type.Object({ username: Username });
 

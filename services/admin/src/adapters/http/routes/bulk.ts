@@ -18,7 +18,7 @@ import type { ImportOutcome } from '../../pg/bulk-repo.js';
 import { actorOf } from '../auth.js';
 import { DestinationName, DeviceId, Dial, Extension, errors, Label } from '../schemas.js';
 import { enrolmentPayload } from './enrolment.js';
-import type { Provisioning, RouteDeps } from './index.js';
+import type { Provisioning, RouteDeps } from './route-deps.js';
 
 /** Room for the multipart envelope around a file of MAX_CSV_BYTES. */
 export const UPLOAD_LIMIT = MAX_CSV_BYTES + 64 * 1024;

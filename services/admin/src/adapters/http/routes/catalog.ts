@@ -16,7 +16,7 @@ import {
   Ssid,
   Uuid,
 } from '../schemas.js';
-import type { RouteDeps } from './index.js';
+import type { RouteDeps } from './route-deps.js';
 
 const IdParams = Type.Object({ id: Uuid });
 const page = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>

@@ -4,7 +4,6 @@
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import QRCode from 'qrcode';
-import type { DevicePresence } from '../../../domain/presence-board.js';
 import { AdminError, invalid } from '../../../errors.js';
 import type { DeviceView } from '../../pg/devices-repo.js';
 import { actorOf } from '../auth.js';
@@ -21,10 +20,9 @@ import {
   Offset,
 } from '../schemas.js';
 import { enrolmentOf, KeyMode } from './enrolment.js';
-import type { RouteDeps } from './index.js';
+import type { DeviceSeenFields, RouteDeps } from './route-deps.js';
 
 const Params = Type.Object({ deviceId: DeviceId });
-export type DeviceSeenFields = { lastSeenAt: string | null; presence: DevicePresence };
 const MAX_LICENCE = 16 * 1024;
 
 /** Registers /devices; returns how a device is answered (with last seen), for the enrolment routes. */

@@ -10,7 +10,7 @@ import type { IssuedKey } from '../../pg/device-keys-repo.js';
 import { MAX_SHEET_DEVICES } from '../../pg/device-keys-repo.js';
 import { actorOf } from '../auth.js';
 import { Device, DeviceId, Enrolment, errors } from '../schemas.js';
-import type { EnrolmentDeps, Provisioning } from './index.js';
+import type { EnrolmentDeps, Provisioning } from './route-deps.js';
 
 export const KeyMode = Type.Union([Type.Literal('device_key'), Type.Literal('server_key')]);
 

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { generateServerKey } from '../../../domain/credentials.js';
 import { actorOf } from '../auth.js';
 import { errors, ServerKey } from '../schemas.js';
-import type { RouteDeps } from './index.js';
+import type { RouteDeps } from './route-deps.js';
 
 export function registerKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();

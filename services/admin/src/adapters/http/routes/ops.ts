@@ -6,7 +6,7 @@ import type { PresenceEntry } from '../../../domain/presence-board.js';
 import { AdminError } from '../../../errors.js';
 import { actorOf } from '../auth.js';
 import { Cursor, errors, FollowMeProblem, Limit, Presence } from '../schemas.js';
-import type { RouteDeps } from './index.js';
+import type { RouteDeps } from './route-deps.js';
 
 const AuditEntry = Type.Object({
   id: Type.Integer(),

@@ -12,7 +12,7 @@ import {
   Scenario,
   ScenarioIn,
 } from '../schemas.js';
-import type { RouteDeps } from './index.js';
+import type { RouteDeps } from './route-deps.js';
 
 const ExtParams = Type.Object({ extension: Extension });
 /** what a user picker types: digits of the extension or a part of the name */
