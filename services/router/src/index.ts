@@ -2,6 +2,6 @@
 
 export { ASTDB_FAMILY } from './adapters/nats/nats-ami-commander.js';
 export { routerKeys } from './adapters/redis/keys.js';
-export { decodeState } from './adapters/redis/state-codec.js';
 export { buildRouterApp, engineSettings } from './app.js';
 export { loadRouterConfig, type RouterConfig } from './config.js';
+export { decodeState } from './routing/state-codec.js';

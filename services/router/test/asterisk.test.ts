@@ -13,9 +13,10 @@ import { createLogger, ensurePhoneStream, openSnapshotBuckets, Redis, type Servi
 import { busNames, decodeMessage, encodeMessage, type smartassistant, v1 } from '@sa/proto';
 import { AmiTestServer } from '@sa/testkit/ami';
 import { routerKeys } from '../src/adapters/redis/keys.js';
-import { type CallRecord, RedisUserStateStore } from '../src/adapters/redis/redis-user-state-store.js';
+import { RedisUserStateStore } from '../src/adapters/redis/redis-user-state-store.js';
 import { buildRouterApp } from '../src/app.js';
 import { loadRouterConfig } from '../src/config.js';
+import type { CallRecord } from '../src/routing/ports.js';
 import {
   CONF_AP,
   NATS_URL,

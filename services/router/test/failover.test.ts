@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { decodeState } from '../src/adapters/redis/state-codec.js';
+import { decodeState } from '../src/routing/state-codec.js';
 import { CONF_AP, Harness, OFFICE_AP, waitFor } from './harness.js';
 
 const USERS = Array.from({ length: 20 }, (_, i) => String(400 + i));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { decodeState } from '../src/adapters/redis/state-codec.js';
+import { decodeState } from '../src/routing/state-codec.js';
 import { CONF_AP, Harness, OFFICE_AP, waitFor } from './harness.js';
 
 describe('router with real NATS JetStream and Redis', () => {

@@ -12,7 +12,6 @@
 // committed). If the earlier batch failed, the later one fails for that user too (never applies
 // newer events over a gap); the consumer then retries both, and counters make that idempotent.
 import type { Logger } from '@sa/platform';
-import { encodeState } from '../adapters/redis/state-codec.js';
 import { step } from '../domain/scenario-engine.js';
 import {
   type DeviceRecord,
@@ -31,6 +30,7 @@ import type {
   UserStateStore,
 } from './ports.js';
 import type { OwnedStateCache } from './state-cache.js';
+import { encodeState } from './state-codec.js';
 
 export interface ProcessResult {
   readonly fenced: boolean;

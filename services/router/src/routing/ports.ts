@@ -1,10 +1,40 @@
 // Roles the routing core depends on; adapters implement them (Redis*, Nats*).
-import type { CallRecord, CommitOutcome, UserCommit } from '../adapters/redis/redis-user-state-store.js';
-import type { StoredUser } from '../adapters/redis/state-codec.js';
 import type { AstDbEntry, FollowMeUserStatus } from '../domain/ampuser-snapshot.js';
-import type { Decision, DeviceRecord, UserRules } from '../domain/types.js';
+import type { Decision, DeviceRecord, UserRules, UserState } from '../domain/types.js';
+import type { StoredUser } from './state-codec.js';
 
-export type { CallRecord, CommitOutcome, StoredUser, UserCommit };
+export type { StoredUser };
+
+/** A committed call decision, as recorded for "why did my call go there?". */
+export interface CallRecord {
+  readonly callId: string;
+  readonly extension: string;
+  readonly callerIdNum: string;
+  readonly targetDial: string;
+  readonly scenarioId: string;
+  readonly reason: string;
+  readonly decidedAtMs: number;
+  readonly fallback: boolean;
+  readonly version: number;
+  /** set when a still-ringing call was moved to a new target (reason says why) */
+  readonly redirectedFrom?: string;
+}
+
+export interface UserCommit {
+  readonly extension: string;
+  readonly partition: number;
+  /** the rev read by load() (0 when the user had no state) */
+  readonly expectedRev: number;
+  readonly epoch: number;
+  readonly state: UserState;
+  readonly nextDeadlineMs: number;
+  /** the decision changed and must be written to AstDB */
+  readonly changed: boolean;
+  /** `encodeState(expectedRev + 1, epoch, state)` when the caller already has it (it caches it) */
+  readonly encoded?: string;
+}
+
+export type CommitOutcome = 'committed' | 'conflict' | 'fenced';
 
 export interface UserStateStore {
   load(extensions: readonly string[]): Promise<Map<string, StoredUser>>;

@@ -7,9 +7,9 @@
 // Entries are kept in the compact form written to Redis ("<rev>:<epoch>:<json>", about half the
 // heap of the decoded objects) and decoded on use: a few µs per event, ~60 MB less at 100k users.
 
-import { decodeState, encodeState } from '../adapters/redis/state-codec.js';
 import { partitionOf } from './partitioning.js';
 import type { StoredUser } from './ports.js';
+import { decodeState, encodeState } from './state-codec.js';
 
 const revOf = (raw: string | null | undefined): number =>
   raw == null ? 0 : Number(raw.slice(0, raw.indexOf(':')));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { confNet, officeNet, officeStep, presence, T0 } from '../../test-support/engine-fixtures.js';
+import { confNet, officeNet, officeStep, presence, T0 } from '../test-support/engine-fixtures.js';
 import { decodeState, encodeState } from './state-codec.js';
 
 const twoDevices = officeStep(

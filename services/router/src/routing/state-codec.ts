@@ -2,7 +2,7 @@
 // Stored as "<rev>:<epoch>:<json>" so the commit script reads rev and epoch without JSON parsing.
 // Devices are a list of rows that start with the device id; states written before that change hold
 // an object keyed by device id instead, and are still read.
-import type { ChoiceRecord, Decision, DeviceRecord, Evidence, Net, UserState } from '../../domain/types.js';
+import type { ChoiceRecord, Decision, DeviceRecord, Evidence, Net, UserState } from '../domain/types.js';
 
 type NetRow = [string, string, number];
 /** the device's fields in DeviceRecord order, without its id */

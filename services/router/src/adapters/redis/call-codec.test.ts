@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { CallRecord } from '../../routing/ports.js';
 import { decodeCall, encodeCall } from './call-codec.js';
-import type { CallRecord } from './redis-user-state-store.js';
 
 const record: CallRecord = {
   callId: '1732700000.42',

@@ -2,7 +2,7 @@
 // A positional JSON array without the extension (it is in the key) and with times in base 36:
 // ~40% of the size of the object it replaced, so a log of CALL_LOG_LENGTH entries plus the
 // state stays under 1 KB of Redis per user. Entries written before (JSON objects) still decode.
-import type { CallRecord } from './redis-user-state-store.js';
+import type { CallRecord } from '../../routing/ports.js';
 
 type CallRow =
   | [1, string, string, string, string, string, string, number, 0 | 1]

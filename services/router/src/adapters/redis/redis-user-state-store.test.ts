@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from '@sa/platform';
 import { testUrls, uniqueName } from '@sa/testkit';
+import type { CallRecord, UserCommit } from '../../routing/ports.js';
 import { confNet, officeNet, officeStep, presence, T0 } from '../../test-support/engine-fixtures.js';
 import { routerKeys } from './keys.js';
-import { type CallRecord, RedisUserStateStore, type UserCommit } from './redis-user-state-store.js';
+import { RedisUserStateStore } from './redis-user-state-store.js';
 
 const office = officeStep([presence(T0, officeNet)], T0);
 const conference = officeStep([presence(T0 + 1000, confNet)], T0 + 1000, office.state);

@@ -6,41 +6,11 @@
 // store falls back to one call per user (keys are hash-tagged per user for that), auto-pipelined
 // into one write per batch.
 import type { Redis } from '@sa/platform';
-import type { Decision, UserState } from '../../domain/types.js';
+import type { Decision } from '../../domain/types.js';
+import type { CallRecord, CommitOutcome, UserCommit } from '../../routing/ports.js';
+import { decodeState, encodeState, type StoredUser } from '../../routing/state-codec.js';
 import { decodeCall, encodeCall } from './call-codec.js';
 import type { RouterKeys } from './keys.js';
-import { decodeState, encodeState, type StoredUser } from './state-codec.js';
-
-/** A committed call decision, as recorded for "why did my call go there?". */
-export interface CallRecord {
-  readonly callId: string;
-  readonly extension: string;
-  readonly callerIdNum: string;
-  readonly targetDial: string;
-  readonly scenarioId: string;
-  readonly reason: string;
-  readonly decidedAtMs: number;
-  readonly fallback: boolean;
-  readonly version: number;
-  /** set when a still-ringing call was moved to a new target (reason says why) */
-  readonly redirectedFrom?: string;
-}
-
-export interface UserCommit {
-  readonly extension: string;
-  readonly partition: number;
-  /** the rev read by load() (0 when the user had no state) */
-  readonly expectedRev: number;
-  readonly epoch: number;
-  readonly state: UserState;
-  readonly nextDeadlineMs: number;
-  /** the decision changed and must be written to AstDB */
-  readonly changed: boolean;
-  /** `encodeState(expectedRev + 1, epoch, state)` when the caller already has it (it caches it) */
-  readonly encoded?: string;
-}
-
-export type CommitOutcome = 'committed' | 'conflict' | 'fenced';
 
 // Commits a chunk of users in one script call: nothing is written if any of them carries a newer
 // epoch (the partition has a new owner: -1), otherwise each user is compare-and-set on its rev
