@@ -3,7 +3,8 @@
 // recorded reaction is played (recorded-scripts.ts, script-player.ts) so call event sequences are
 // exactly Asterisk's; otherwise the generic handlers below answer with a minimal channel model.
 import type { AmiMessage } from '@sa/ami';
-import type { AmiSession, AmiTestServer } from './ami-test-server.js';
+import type { AmiServerCore } from './ami-server-core.js';
+import type { AmiSession } from './ami-session.js';
 import { amiTimestamp, eventTv, frame, response, type WireHeaders } from './ami-wire.js';
 import { astDbCliOutput } from './astdb-cli.js';
 import { GENERIC_ACTIONS, RecordedScripts } from './recorded-scripts.js';
@@ -15,13 +16,13 @@ type Handler = (session: AmiSession, m: AmiMessage, id: string | undefined) => v
 const PRE_AUTH = new Set(['login', 'challenge', 'logoff']);
 
 export class ActionHandlers {
-  readonly #s: AmiTestServer;
+  readonly #s: AmiServerCore;
   readonly #table: Record<string, Handler>;
   #uniqueSeq = 0;
   #localSeq: number;
   readonly #player: ScriptPlayer | undefined;
 
-  constructor(server: AmiTestServer) {
+  constructor(server: AmiServerCore) {
     this.#s = server;
     this.#localSeq = server.options.localChannelSeq;
     this.#player = server.options.recordedScripts

@@ -4,12 +4,18 @@
 // `database showkey` through the Command action) and a minimal channel model, can inject faults,
 // and has hooks for what FreePBX does to the Follow-Me keys behind router's back (freepbxReload,
 // followMePageSave).
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
-import { setImmediate as tick } from 'node:timers/promises';
-import { AmiFrameParser, type AmiMessage } from '@sa/ami';
+import type { AmiMessage } from '@sa/ami';
 import { ActionHandlers } from './action-handlers.js';
+import type {
+  AmiServerCore,
+  AmiTestServerOptions,
+  DialplanHooks,
+  ReceivedAction,
+} from './ami-server-core.js';
+import { AmiSession, type SplitMode } from './ami-session.js';
 import { frame, response, type WireHeaders } from './ami-wire.js';
 import {
   addFreePbxExtension,
@@ -21,94 +27,15 @@ import {
 } from './freepbx-followme.js';
 import { channelHeaders, type SimulatedChannel } from './simulated-channel.js';
 
-export interface AmiTestServerOptions {
-  readonly port?: number;
-  readonly username?: string;
-  readonly secret?: string;
-  readonly banner?: string;
-  /** First Local channel sequence number (Asterisk numbers Local pairs -00000000, -00000001 ...). */
-  readonly localChannelSeq?: number;
-  /** Whether an extension exists (Originate/Redirect); default: numeric or `s`, in any context but `nowhere`. */
-  readonly extensionExists?: (context: string, exten: string) => boolean;
-  /** Output lines for the Command action (`database show`/`showkey ...` are answered from the AstDB). */
-  readonly commandOutput?: (command: string) => readonly string[];
-  readonly now?: () => number;
-  /**
-   * Play Asterisk's recorded reaction when an action and the call state match a recorded situation
-   * (see recorded-scripts.ts); default true. False: only the generic handlers answer.
-   */
-  readonly recordedScripts?: boolean;
-}
+export type {
+  AmiServerCore,
+  AmiTestServerOptions,
+  DialplanHooks,
+  ReceivedAction,
+} from './ami-server-core.js';
+export { AmiSession, type SplitMode } from './ami-session.js';
 
-export interface DialplanHooks {
-  exists(context: string, exten: string): boolean;
-  /** A channel was redirected: its context/exten/priority already name where it goes. */
-  redirected(channel: SimulatedChannel): void;
-  /** A channel was hung up by the Hangup action. */
-  hungUp(channel: SimulatedChannel): void;
-}
-
-export interface ReceivedAction {
-  readonly session: number;
-  readonly message: AmiMessage;
-  readonly at: number;
-}
-
-export type SplitMode = { readonly at: readonly number[] } | { readonly random: number } | undefined;
-
-export class AmiSession {
-  readonly id: number;
-  readonly socket: Socket;
-  readonly parser = new AmiFrameParser({ expectBanner: false });
-  readonly sessionId = `0x${randomBytes(6).toString('hex')}`;
-  authenticated = false;
-  /** 'on', 'off' or the set of event classes asked for (`call,user`). */
-  events: 'on' | 'off' | ReadonlySet<string> = 'on';
-  challenge: string | undefined;
-  #writes: Promise<void> = Promise.resolve();
-  readonly #server: AmiTestServer;
-
-  constructor(id: number, socket: Socket, server: AmiTestServer) {
-    this.id = id;
-    this.socket = socket;
-    this.#server = server;
-  }
-
-  send(bytes: Buffer): void {
-    if (this.#server.stalled || this.socket.destroyed) return;
-    const pieces = this.#server.splitOutgoing(bytes);
-    if (pieces.length === 1 && this.#server.split === undefined) {
-      this.#writes = this.#writes.then(() => {
-        if (!this.socket.destroyed) this.socket.write(bytes);
-      });
-      return;
-    }
-    this.#writes = this.#writes.then(async () => {
-      for (const piece of pieces) {
-        if (this.socket.destroyed) return;
-        await new Promise<void>((resolve) => this.socket.write(piece, () => resolve()));
-        await tick();
-      }
-    });
-  }
-
-  /** Sends everything queued, then closes the socket (what Asterisk does after Logoff or a failed login). */
-  end(): void {
-    this.#writes = this.#writes.then(() => {
-      this.socket.end();
-    });
-  }
-
-  wantsEvent(privilege: string | undefined): boolean {
-    if (!this.authenticated || this.events === 'off') return false;
-    if (this.events === 'on' || privilege === undefined) return true;
-    const classes = privilege.split(',');
-    for (const c of classes) if (c !== 'all' && this.events.has(c)) return true;
-    return false;
-  }
-}
-
-export class AmiTestServer {
+export class AmiTestServer implements AmiServerCore {
   readonly options: Required<Omit<AmiTestServerOptions, 'port'>>;
   readonly db = new Map<string, string>();
   readonly channels = new Map<string, SimulatedChannel>();

@@ -5,7 +5,8 @@
 // event mask lets them through) and keeps the server's channel model in step.
 import { randomUUID } from 'node:crypto';
 import type { AmiMessage } from '@sa/ami';
-import type { AmiSession, AmiTestServer } from './ami-test-server.js';
+import type { AmiServerCore } from './ami-server-core.js';
+import type { AmiSession } from './ami-session.js';
 import { amiTimestamp, eventTv } from './ami-wire.js';
 import { LOCAL_SEQ_RE, type RecordedReaction, type RecordedScripts, scriptKey } from './recorded-scripts.js';
 import { newChannel, type SimulatedChannel } from './simulated-channel.js';
@@ -19,7 +20,7 @@ export interface ScriptAllocators {
 }
 
 export class ScriptPlayer {
-  readonly #server: AmiTestServer;
+  readonly #server: AmiServerCore;
   readonly #scripts: RecordedScripts;
   readonly #alloc: ScriptAllocators;
   readonly #seqToRuntime = new Map<string, string>();
@@ -29,7 +30,7 @@ export class ScriptPlayer {
   /** Recorded ActionID -> the one the client used here (events of an action can come later). */
   readonly #actionIds = new Map<string, string | undefined>();
 
-  constructor(server: AmiTestServer, scripts: RecordedScripts, alloc: ScriptAllocators) {
+  constructor(server: AmiServerCore, scripts: RecordedScripts, alloc: ScriptAllocators) {
     this.#server = server;
     this.#scripts = scripts;
     this.#alloc = alloc;
