@@ -49,6 +49,8 @@ export interface BusNames {
   readonly keysBucket: string;
   /** per-device keys (DeviceKeys, key = device id): secrets, so only admin and ingest may read it */
   readonly deviceKeysBucket: string;
+  /** RADIUS accounting clients (AccountingClients, key "clients"): shared secrets, admin and ingest only */
+  readonly radiusClientsBucket: string;
   readonly usersBucket: string;
 }
 
@@ -89,6 +91,7 @@ export function busNames(prefix = 'sa'): BusNames {
     devicesBucket: `${bucket}_devices`,
     keysBucket: `${bucket}_keys`,
     deviceKeysBucket: `${bucket}_device_keys`,
+    radiusClientsBucket: `${bucket}_radius_clients`,
     usersBucket: `${bucket}_users`,
   };
 }
