@@ -133,6 +133,18 @@ export async function openDeviceKeysBucket(nc: NatsConnection, names: BusNames, 
   return openBucket(nc, names.deviceKeysBucket, replicas);
 }
 
+/**
+ * Opens (creating if needed) the RADIUS accounting clients bucket (AccountingClients under key
+ * "clients"). Secrets: only admin (writes) and ingest (reads) open it.
+ */
+export async function openRadiusClientsBucket(
+  nc: NatsConnection,
+  names: BusNames,
+  replicas = 1,
+): Promise<KV> {
+  return openBucket(nc, names.radiusClientsBucket, replicas);
+}
+
 /** Opens (creating if needed) the users bucket alone: router may read no other bucket. */
 export async function openUsersBucket(nc: NatsConnection, names: BusNames, replicas = 1): Promise<KV> {
   return openBucket(nc, names.usersBucket, replicas);
@@ -162,9 +174,13 @@ export async function deleteBusStreams(nc: NatsConnection, names: BusNames): Pro
   const jsm = await jetstreamManager(nc);
   for (const stream of [
     names.phoneStream,
-    ...[names.devicesBucket, names.keysBucket, names.deviceKeysBucket, names.usersBucket].map(
-      (b) => `KV_${b}`,
-    ),
+    ...[
+      names.devicesBucket,
+      names.keysBucket,
+      names.deviceKeysBucket,
+      names.usersBucket,
+      names.radiusClientsBucket,
+    ].map((b) => `KV_${b}`),
   ])
     await jsm.streams.delete(stream).catch(() => {});
 }

@@ -3,6 +3,7 @@ export {
   deleteBusStreams,
   ensurePhoneStream,
   openDeviceKeysBucket,
+  openRadiusClientsBucket,
   openSnapshotBuckets,
   openUsersBucket,
   type PhoneStreamOptions,
