@@ -142,11 +142,26 @@ export function userPicker({ api, label = 'User', value = '', onPick }) {
     }
   });
 
-  /** The user whose extension is exactly `text` (what was typed), or null. */
+  /**
+   * The user whose extension is exactly `text` (what was typed), or null. Its own lookup, not
+   * search(): a search started by typing or focus while this one runs would otherwise supersede it
+   * and the button would do nothing. Searches still in flight are dropped once a user is chosen.
+   */
   async function pick(text) {
-    const found = (await search(text)) ?? [];
-    const user = found.find((u) => u.extension === text.trim());
-    if (user) choose(user);
+    clearTimeout(timer);
+    const q = text.trim();
+    let response;
+    try {
+      response = await api.extensions.list({ limit: MATCHES, ...(q ? { q } : {}) });
+    } catch {
+      fill(status, 'Users could not be loaded.');
+      return null;
+    }
+    const user = listItems(response).find((u) => u.extension === q);
+    if (user) {
+      asked++;
+      choose(user);
+    }
     return user ?? null;
   }
 

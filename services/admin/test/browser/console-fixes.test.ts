@@ -248,6 +248,21 @@ describe('console fixes of issue 15 in headless Chromium', () => {
       await session.textOf(page.locator('.field-error')),
       /No user has the extension “9999”: pick one from the list/,
     );
+
+    // typed and sent at once while the server is slow (the button's lookup held back 600 ms, longer
+    // than the typing search's 200 ms debounce): the user is shown. Before, the typing search that
+    // started meanwhile superseded the button's lookup and the click did nothing.
+    await page.getByRole('link', { name: 'Devices' }).click();
+    await page.getByRole('link', { name: 'Scenarios' }).click();
+    let heldBack = 0;
+    await page.route(/\/api\/v1\/extensions\?.*q=231/, async (route) => {
+      if (heldBack++ === 0) await new Promise((r) => setTimeout(r, 600));
+      await route.continue();
+    });
+    await search.fill('231');
+    await page.getByRole('button', { name: 'Show scenarios' }).click();
+    await page.getByText('Extension 231 has no scenarios yet.').waitFor();
+    await page.unroute(/\/api\/v1\/extensions\?.*q=231/);
   });
 
   it('given an empty required field, when each form is sent, then it says "<field>: required" and sends nothing', async () => {
