@@ -103,4 +103,19 @@ describe('DeviceReported (issue 15)', () => {
     assert.equal(office.locationName, 'Office');
     assert.equal(reported.slice(before).filter((x) => x.deviceId === 'D240HOME').length, 0);
   });
+
+  test('given a report from the Wi-Fi network (RADIUS accounting), then its DeviceReported names the device itself and that source', async () => {
+    const WIFI = v1.PresenceSource.PRESENCE_SOURCE_WIFI_ACCOUNTING;
+    await h.presence('240', 'D240OFFICE', Date.now(), 'aa:bb:cc:00:00:01', Date.now(), WIFI);
+    const r = await waitFor(
+      () => reported.find((x) => x.deviceId === 'D240OFFICE' && x.source === WIFI),
+      'DeviceReported of D240OFFICE from the Wi-Fi network',
+    );
+    assert.equal(r.locationName, 'Office');
+    assert.equal(
+      reported.some((x) => x.deviceId.includes('~')),
+      false,
+      'the record suffix never leaves router',
+    );
+  });
 });

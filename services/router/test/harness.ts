@@ -11,7 +11,7 @@ import {
   Redis,
   type ServiceApp,
 } from '@sa/platform';
-import { busNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
+import { busNames, decodeMessage, encodeMessage, type smartassistant, v1 } from '@sa/proto';
 import { deleteRedisKeys } from '@sa/testkit';
 import { buildRouterApp } from '../src/app.js';
 import { loadRouterConfig } from '../src/config.js';
@@ -76,7 +76,15 @@ export function officeConfig(extension: string): Uint8Array {
 export async function publishPresence(
   nc: NatsConnection,
   names: ReturnType<typeof busNames>,
-  p: { extension: string; deviceId: string; counter: number; bssid: string; atMs?: number; msgId: string },
+  p: {
+    extension: string;
+    deviceId: string;
+    counter: number;
+    bssid: string;
+    atMs?: number;
+    msgId: string;
+    source?: smartassistant.v1.PresenceSource;
+  },
 ): Promise<void> {
   const atMs = p.atMs ?? Date.now();
   const msg = v1.PresenceReported.create({
@@ -86,6 +94,7 @@ export async function publishPresence(
     sentAtMs: atMs,
     receivedAtMs: atMs,
     connected: { ssid: 'Corp', bssid: p.bssid, rssiDbm: -50 },
+    source: p.source ?? v1.PresenceSource.PRESENCE_SOURCE_APP,
   });
   await jetstream(nc).publish(
     names.presence(p.extension),
@@ -176,14 +185,22 @@ export class Harness {
     await users.put(extension, officeConfig(extension));
   }
 
-  async presence(extension: string, deviceId: string, counter: number, bssid: string, atMs = Date.now()) {
+  async presence(
+    extension: string,
+    deviceId: string,
+    counter: number,
+    bssid: string,
+    atMs = Date.now(),
+    source: smartassistant.v1.PresenceSource = v1.PresenceSource.PRESENCE_SOURCE_APP,
+  ) {
     await publishPresence(this.nc, this.names, {
       extension,
       deviceId,
       counter,
       bssid,
       atMs,
-      msgId: `${deviceId}:${counter}:${randomBytes(2).toString('hex')}`,
+      source,
+      msgId: `${deviceId}:${source}:${counter}:${randomBytes(2).toString('hex')}`,
     });
   }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { v1 } from '@sa/proto';
 import { decodeState } from '../src/routing/state-codec.js';
 import { CONF_AP, Harness, OFFICE_AP, waitFor } from './harness.js';
 
@@ -7,7 +8,7 @@ describe('router with real NATS JetStream and Redis', () => {
   let h: Harness;
   before(async () => {
     h = await new Harness().setup();
-    for (const ext of ['230', '231', '232', '233', '234']) await h.putConfig(ext);
+    for (const ext of ['230', '231', '232', '233', '234', '235']) await h.putConfig(ext);
     await h.startRouter({ PRESENCE_TIMEOUT_S: '2', HYSTERESIS_REPORTS: '2' });
   });
   after(() => h.teardown());
@@ -73,5 +74,29 @@ describe('router with real NATS JetStream and Redis', () => {
     assert.notEqual(h.lastAstDb('234'), '234');
     h.amiUp = true;
     await waitFor(() => h.lastAstDb('234') === '234', 'write delivered after ami-bridge returns');
+  });
+
+  test('given one device reporting through the app and through the Wi-Fi network (RADIUS accounting), then each source is a record of its own and the fresher one places the user', async () => {
+    const WIFI = v1.PresenceSource.PRESENCE_SOURCE_WIFI_ACCOUNTING;
+    const t0 = Date.now();
+    await h.presence('235', 'D235', 1, OFFICE_AP, t0);
+    await h.presence('235', 'D235', 2, OFFICE_AP, t0 + 1);
+    await waitFor(() => h.lastAstDb('235') === '235', 'the app places the user at the desk');
+    // the Wi-Fi reports count in ingest's clock (far above the app's 1, 2): a record of their own
+    await h.presence('235', 'D235', t0 + 1000, CONF_AP, t0 + 1000, WIFI);
+    await h.presence('235', 'D235', t0 + 1001, CONF_AP, t0 + 1001, WIFI);
+    await waitFor(
+      () => h.lastAstDb('235') === '299',
+      'the fresher Wi-Fi report moves the user to the conference room',
+    );
+    const state = decodeState((await h.storedState('235'))!);
+    assert.deepEqual(state.state.devices.map((d) => d.id).sort(), ['D235', 'D235~wifi']);
+    // the app's counter 3 is below the Wi-Fi record's, yet it is applied: the sources never order each other
+    await h.presence('235', 'D235', 3, OFFICE_AP, t0 + 2000);
+    await h.presence('235', 'D235', 4, OFFICE_AP, t0 + 2001);
+    await waitFor(
+      () => h.lastAstDb('235') === '235',
+      'the fresher app report places the user at the desk again',
+    );
   });
 });

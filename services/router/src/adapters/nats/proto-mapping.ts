@@ -60,11 +60,40 @@ const toNet = (n: { ssid?: string | null; bssid?: string | null; rssiDbm?: numbe
   rssiDbm: n.rssiDbm ?? -127,
 });
 
+/**
+ * A device's reports from the company's Wi-Fi (RADIUS accounting) are kept as a record of their own,
+ * `<device id>~wifi` ('~' is never in a device id), beside its app's: so the fresher of the two
+ * sources places the user, exactly as between two devices, and neither's counter orders the other.
+ */
+const WIFI_RECORD_SUFFIX = '~wifi';
+
+export function recordIdOf(
+  deviceId: string,
+  source: smartassistant.v1.PresenceSource | null | undefined,
+): string {
+  return source === v1.PresenceSource.PRESENCE_SOURCE_WIFI_ACCOUNTING
+    ? `${deviceId}${WIFI_RECORD_SUFFIX}`
+    : deviceId;
+}
+
+/** The device id and source behind a record id (recordIdOf backwards). */
+export function sourceOfRecord(recordId: string): {
+  deviceId: string;
+  source: smartassistant.v1.PresenceSource;
+} {
+  return recordId.endsWith(WIFI_RECORD_SUFFIX)
+    ? {
+        deviceId: recordId.slice(0, -WIFI_RECORD_SUFFIX.length),
+        source: v1.PresenceSource.PRESENCE_SOURCE_WIFI_ACCOUNTING,
+      }
+    : { deviceId: recordId, source: v1.PresenceSource.PRESENCE_SOURCE_APP };
+}
+
 export function toPresenceEvent(m: smartassistant.v1.IPresenceReported): PresenceEvent {
   const connected = m.connected && (m.connected.ssid || m.connected.bssid) ? toNet(m.connected) : null;
   return {
     kind: 'presence',
-    deviceId: m.deviceId ?? '',
+    deviceId: recordIdOf(m.deviceId ?? '', m.source),
     counter: Number(m.counter),
     atMs: Number(m.receivedAtMs) || Number(m.sentAtMs),
     connected,
@@ -105,8 +134,10 @@ export function toDeviceReported(
 ): InstanceType<Proto['DeviceReported']> {
   const d = r.decision;
   const device = r.device;
+  const { deviceId, source } = sourceOfRecord(device.id);
   return v1.DeviceReported.create({
-    deviceId: device.id,
+    deviceId,
+    source,
     extension: r.extension,
     counter: device.counter,
     reportedAtMs: device.seenAtMs,
