@@ -4,7 +4,7 @@
 //   1. Node.js satisfies package.json "engines" (the one place the Node version is stated);
 //   2. node_modules matches package-lock.json, else `npm ci` (a fresh clone needs no separate install);
 //   3. the Debian packages whose tools the tests run (browser, fail2ban-regex, knockd, firewall tools,
-//      docker-compose, systemd-analyze) are installed: as root it installs the missing ones with apt-get;
+//      docker-compose, systemd-analyze, radclient) are installed: as root it installs the missing ones with apt-get;
 //      as any other user it stops with one line naming them and the apt-get command;
 //   4. `docker compose` works where a Docker CLI exists: Debian bookworm has no Compose v2 plugin, so the
 //      shim deploy/ci/docker-compose-cli-plugin.sh is installed as the user's CLI plugin.
@@ -48,6 +48,7 @@ const DEBIAN_PACKAGES = {
   systemd: 'systemd-analyze verify, for the systemd unit test',
   'nats-server':
     'a NATS with the shipped users and permissions, for the bus permission tests (and npm start)',
+  'freeradius-utils': 'radclient, the RADIUS accounting client of the ingest RADIUS tests',
 };
 
 function say(line) {

@@ -23,6 +23,7 @@ import { NatsPhoneEventPublisher } from './adapters/nats/phone-publisher.js';
 import { serveReplayResets } from './adapters/nats/replay-reset-responder.js';
 import { type SnapshotWatcher, watchSnapshots } from './adapters/nats/snapshot-watcher.js';
 import { NatsTargetsGateway } from './adapters/nats/targets-gateway.js';
+import { createRadiusListener } from './adapters/radius/radius-listener.js';
 import { RedisReplayGuard } from './adapters/redis/replay-guard.js';
 import { readUdpDrops, udpDropsReadable } from './adapters/udp/udp-receive-drops.js';
 import { startUdpServer, type UdpServer } from './adapters/udp/udp-server.js';
@@ -32,6 +33,7 @@ import { DeviceKeyTable } from './domain/device-keys.js';
 import { KeyRing } from './domain/key-ring.js';
 import { PacketHandler } from './domain/packet-handler.js';
 import { SlotTokenBuckets, TokenBucketTable } from './domain/token-bucket-table.js';
+import { WifiMacIndex } from './domain/wifi-mac-index.js';
 import { IngestError } from './errors.js';
 import { MetricsIngestObserver } from './ingest-observer.js';
 
@@ -40,6 +42,8 @@ export interface IngestAddresses {
   readonly http: string;
   readonly ops: string;
   readonly port: number;
+  /** the RADIUS accounting socket, '' when RADIUS_PORT is unset */
+  readonly radius: string;
 }
 
 export interface IngestApp extends ServiceApp {
@@ -114,6 +118,19 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
     monotonicSeconds: () => performance.now() / 1000,
   });
 
+  const wifiMacs = new WifiMacIndex();
+  const radius = createRadiusListener({
+    config,
+    nc: nats.nc,
+    names,
+    devices,
+    wifiMacs,
+    publisher,
+    observer,
+    metrics,
+    logger: logger.child({ component: 'radius' }),
+  });
+
   new Gauge({
     name: 'sa_ingest_devices_known',
     help: 'Devices in the snapshot cache',
@@ -140,6 +157,7 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
       serverKeysDisabled: s.serverKeysDisabled,
       devicesKnown: devices.size,
       devicesWithOwnKeys: deviceKeys.size,
+      ...radius?.readiness(),
       ...(s.defaultKeyInUse
         ? { warning: 'the default phone key 1234567890123456 is accepted: set a new one' }
         : {}),
@@ -224,11 +242,12 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
       http: http?.address ?? '',
       ops: ops?.address ?? '',
       port: udp?.port ?? 0,
+      radius: radius?.address() ?? '',
     }),
     async start() {
       watcher = await watchSnapshots(
         buckets,
-        { directory: devices, keyRing, deviceKeys },
+        { directory: devices, keyRing, deviceKeys, wifiMacs },
         logger,
         warnIfDefault,
       );
@@ -244,6 +263,7 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
       warnIfDefault();
       replayResets = serveReplayResets(nats.nc, names, replay, logger);
       await startIntake();
+      await radius?.start();
       ops = await startOpsServer({
         host: config.OPS_HOST,
         port: config.OPS_PORT,
@@ -253,13 +273,20 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
         readinessDetails: readiness,
       });
       logger.info(
-        { event: 'listening', ops: ops.address, udp: udp!.address, http: http!.address },
+        {
+          event: 'listening',
+          ops: ops.address,
+          udp: udp!.address,
+          http: http!.address,
+          radius: radius?.address(),
+        },
         `ingest listening on udp ${udp!.address} and ${http!.address}`,
       );
     },
     async stop(reason: string) {
       await udp?.close();
       await http?.close();
+      await radius?.stop();
       const deadline = Date.now() + 2000; // let accepted packets get their ack
       while (publisher.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       publisher.close();

@@ -43,6 +43,22 @@ export const ingestEnvSchema = z.object({
   /** bound on the per-address log limiter's table (last half of it in distinct addresses remembered) */
   REJECT_LOG_TABLE_SIZE: env.positiveInt(10_000),
   UDP_RECV_BUFFER_BYTES: env.positiveInt(8 * 1024 * 1024),
+  /** RADIUS accounting (RFC 2866) listener, docs/radius.md: UDP port (usually 1813); unset or empty = off */
+  RADIUS_PORT: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce
+      .number({ message: 'must be a port number' })
+      .int('must be a whole number')
+      .min(0, 'must be 0..65535')
+      .max(65535, 'must be 0..65535')
+      .optional(),
+  ),
+  RADIUS_HOST: env.host('0.0.0.0'),
+  /** authenticated accounting requests per second per source address (an AP, or a controller for all its APs), burst below */
+  RADIUS_RATE_LIMIT_PER_SEC: env.positiveInt(200),
+  RADIUS_RATE_LIMIT_BURST: env.positiveInt(1000),
+  /** how long an answered accounting request is remembered to recognise its retransmissions */
+  RADIUS_DEDUPE_MS: env.positiveInt(60_000),
   /** how long start() waits for the first devices/keys snapshot */
   SNAPSHOT_WAIT_MS: env.positiveInt(30_000),
 });

@@ -7,9 +7,18 @@
 // from forged addresses never eats the HTTP budget (the lines the shipped jail bans on).
 import { Counter, Histogram, type Logger, type Registry } from '@sa/platform';
 import {
+  ACCOUNTING_STATUSES,
+  type AccountingStatus,
   DROP_REASONS,
   type DropReason,
   type IngestObserver,
+  RADIUS_DROP_REASONS,
+  RADIUS_IGNORE_REASONS,
+  RADIUS_REJECTION_REASONS,
+  type RadiusDropReason,
+  type RadiusIgnoreReason,
+  type RadiusObserver,
+  type RadiusRejectionReason,
   REJECTION_REASONS,
   type RejectionReason,
   type Transport,
@@ -28,14 +37,25 @@ export interface ObserverOptions {
 
 const SUMMARY_EVERY_MS = 1000;
 
-export class MetricsIngestObserver implements IngestObserver {
+/** where a rejection came from, as the log line's "transport" says: RADIUS accounting is UDP too */
+type LogTransport = Transport | 'radius';
+
+export class MetricsIngestObserver implements IngestObserver, RadiusObserver {
   private readonly rejectedChildren: Record<string, { inc(): void }> = {};
   private readonly droppedChildren: Record<string, { inc(): void }> = {};
   private readonly acceptedTotal: Counter<'kind'>;
   private readonly acceptedChildren = new Map<string, { inc(): void }>();
   private readonly publishLatency: Histogram;
   private readonly perSource: TokenBucketTable;
-  private readonly perTransport: Record<Transport, TokenBucketTable>;
+  private readonly perTransport: Record<LogTransport, TokenBucketTable>;
+  private readonly radius: {
+    readonly rejected: Record<string, { inc(): void }>;
+    readonly dropped: Record<string, { inc(): void }>;
+    readonly ignored: Record<string, { inc(): void }>;
+    readonly accepted: Record<string, { inc(): void }>;
+    readonly duplicates: { inc(): void };
+    readonly answered: { inc(): void };
+  };
   private suppressed = 0;
   private summaryAtMs = 0;
 
@@ -81,7 +101,81 @@ export class MetricsIngestObserver implements IngestObserver {
         burst: 2 * options.rejectLogTotalPerSec,
         maxEntries: 2,
       });
-    this.perTransport = { udp: total(), http: total() };
+    this.perTransport = { udp: total(), http: total(), radius: total() };
+    this.radius = {
+      rejected: children(
+        registry,
+        'sa_ingest_radius_rejected_total',
+        'RADIUS accounting requests dropped without an answer (docs/radius.md), by reason',
+        'reason',
+        RADIUS_REJECTION_REASONS,
+      ),
+      dropped: children(
+        registry,
+        'sa_ingest_radius_dropped_total',
+        'Valid RADIUS accounting requests not answered because ingest could not store them, by reason',
+        'reason',
+        RADIUS_DROP_REASONS,
+      ),
+      ignored: children(
+        registry,
+        'sa_ingest_radius_ignored_total',
+        'Valid RADIUS accounting requests answered without publishing, by reason (unknown_mac: not a registered device)',
+        'reason',
+        RADIUS_IGNORE_REASONS,
+      ),
+      accepted: children(
+        registry,
+        'sa_ingest_radius_accepted_total',
+        'RADIUS accounting requests from a known client with a valid authenticator, by Acct-Status-Type (retransmissions not counted)',
+        'status',
+        ACCOUNTING_STATUSES,
+      ),
+      duplicates: new Counter({
+        name: 'sa_ingest_radius_duplicates_total',
+        help: 'RADIUS accounting retransmissions answered again without a second publish',
+        registers: [registry],
+      }),
+      answered: new Counter({
+        name: 'sa_ingest_radius_answered_total',
+        help: 'Accounting-Responses sent',
+        registers: [registry],
+      }),
+    };
+  }
+
+  radiusRejected(reason: RadiusRejectionReason, src: string): void {
+    this.radius.rejected[reason]!.inc();
+    if (!this.mayLog(src, 'radius')) return;
+    this.logger.warn(
+      { event: 'packet_rejected', reason, src, transport: 'radius' },
+      `rejected packet from ${src}: ${reason}`,
+    );
+  }
+
+  radiusDropped(reason: RadiusDropReason, src: string, err?: unknown): void {
+    this.radius.dropped[reason]!.inc();
+    if (!this.mayLog(src, 'radius')) return;
+    this.logger.error(
+      { event: 'packet_dropped', reason, src, transport: 'radius', err },
+      `dropped accounting request: ${reason}`,
+    );
+  }
+
+  radiusAccepted(status: AccountingStatus): void {
+    this.radius.accepted[status]!.inc();
+  }
+
+  radiusIgnored(reason: RadiusIgnoreReason): void {
+    this.radius.ignored[reason]!.inc();
+  }
+
+  radiusDuplicate(): void {
+    this.radius.duplicates.inc();
+  }
+
+  radiusAnswered(): void {
+    this.radius.answered.inc();
   }
 
   rejected(reason: RejectionReason, src: string, transport: Transport): void {
@@ -116,7 +210,7 @@ export class MetricsIngestObserver implements IngestObserver {
   }
 
   /** Says whether this line may be written; counts the ones it skips and, at most once a second, says how many. */
-  private mayLog(src: string, transport: Transport): boolean {
+  private mayLog(src: string, transport: LogTransport): boolean {
     const now = this.options.nowMs();
     const ok = this.perSource.take(`${transport} ${src}`, now) && this.perTransport[transport].take('', now);
     if (!ok) this.suppressed++;
@@ -130,4 +224,15 @@ export class MetricsIngestObserver implements IngestObserver {
     }
     return ok;
   }
+}
+
+function children(
+  registry: Registry,
+  name: string,
+  help: string,
+  label: string,
+  values: readonly string[],
+): Record<string, { inc(): void }> {
+  const counter = new Counter({ name, help, labelNames: [label], registers: [registry] });
+  return Object.fromEntries(values.map((v) => [v, counter.labels(v)]));
 }

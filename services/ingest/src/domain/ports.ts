@@ -78,3 +78,37 @@ export interface IngestObserver {
   /** datagram received -> publish acknowledged */
   published(seconds: number): void;
 }
+
+/** RADIUS accounting requests dropped without an answer (docs/radius.md): logged like packet rejections. */
+export const RADIUS_REJECTION_REASONS = [
+  'malformed',
+  'not_accounting',
+  'unknown_client',
+  'rate_limited',
+  'bad_authenticator',
+] as const;
+export type RadiusRejectionReason = (typeof RADIUS_REJECTION_REASONS)[number];
+
+/** Valid accounting requests answered without publishing anything. */
+export const RADIUS_IGNORE_REASONS = ['unknown_mac', 'no_mac', 'disabled_device', 'no_extension'] as const;
+export type RadiusIgnoreReason = (typeof RADIUS_IGNORE_REASONS)[number];
+
+/** Valid accounting requests ingest could not serve (not answered, so the client retransmits). */
+export const RADIUS_DROP_REASONS = ['publish_failed', 'overloaded'] as const;
+export type RadiusDropReason = (typeof RADIUS_DROP_REASONS)[number];
+
+export const ACCOUNTING_STATUSES = ['start', 'interim', 'stop', 'on', 'off', 'other'] as const;
+export type AccountingStatus = (typeof ACCOUNTING_STATUSES)[number];
+
+export interface RadiusObserver {
+  radiusRejected(reason: RadiusRejectionReason, src: string): void;
+  radiusDropped(reason: RadiusDropReason, src: string, err?: unknown): void;
+  /** authenticated, from a known client */
+  radiusAccepted(status: AccountingStatus): void;
+  radiusIgnored(reason: RadiusIgnoreReason): void;
+  /** a retransmission of a request already handled (or in progress): answered, not published again */
+  radiusDuplicate(): void;
+  radiusAnswered(): void;
+  /** datagram received -> publish acknowledged */
+  published(seconds: number): void;
+}

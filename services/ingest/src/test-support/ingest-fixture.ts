@@ -9,6 +9,7 @@ import {
   deleteBusStreams,
   ensurePhoneStream,
   openDeviceKeysBucket,
+  openRadiusClientsBucket,
   openSnapshotBuckets,
   Redis,
 } from '@sa/platform';
@@ -26,6 +27,14 @@ export interface DeviceSeed {
   readonly enabled?: boolean;
   readonly tier?: number;
   readonly enrolled?: boolean;
+  readonly wifiMacs?: readonly string[];
+}
+
+export interface AccountingClientSeed {
+  readonly id: string;
+  readonly network: string;
+  readonly secret: string;
+  readonly enabled?: boolean;
 }
 
 export interface KeySeed {
@@ -42,6 +51,8 @@ export interface IngestInstance {
   readonly logLines: string[];
   rejected(reason: string): Promise<number>;
   accepted(): Promise<number>;
+  /** sum of a metric's values, or of those with one label value */
+  metric(name: string, label?: [string, string]): Promise<number>;
 }
 
 const KEY_STATE = {
@@ -102,6 +113,7 @@ export class IngestFixture {
       tier: seed.tier ?? v1.Tier.TIER_STANDARD,
       permissions: { genericDestinations: true },
       enrolled: seed.enrolled ?? false,
+      wifiMacs: [...(seed.wifiMacs ?? [])],
     });
     await this.devices.put(seed.deviceId, encodeMessage(v1.Device, device, 'Device'));
   }
@@ -124,6 +136,22 @@ export class IngestFixture {
     }
     const message = v1.DeviceKeys.create({ deviceId, keys: keys.map((k) => serverKey({ ...k, deviceId })) });
     await this.deviceKeys.put(deviceId, encodeMessage(v1.DeviceKeys, message, 'DeviceKeys'));
+  }
+
+  /** What admin does: put every RADIUS accounting client under "clients". */
+  async seedAccountingClients(clients: readonly AccountingClientSeed[]): Promise<void> {
+    const bucket = await openRadiusClientsBucket(this.nc, this.names);
+    const message = v1.AccountingClients.create({
+      revision: Date.now(),
+      clients: clients.map((c) => ({
+        id: c.id,
+        name: c.id,
+        network: c.network,
+        secret: Buffer.from(c.secret, 'utf8'),
+        enabled: c.enabled ?? true,
+      })),
+    });
+    await bucket.put('clients', encodeMessage(v1.AccountingClients, message, 'AccountingClients'));
   }
 
   async startInstance(env: Record<string, string> = {}): Promise<IngestInstance> {
@@ -161,6 +189,7 @@ export class IngestFixture {
       logLines,
       rejected: (reason) => metricSum('sa_ingest_packets_rejected_total', ['reason', reason]),
       accepted: () => metricSum('sa_ingest_packets_accepted_total'),
+      metric: metricSum,
     };
     this.instances.push(instance);
     return instance;

@@ -8,6 +8,7 @@ import type { InMemoryDeviceDirectory } from '../../domain/device-directory.js';
 import type { DeviceKeyTable } from '../../domain/device-keys.js';
 import type { KeyRing } from '../../domain/key-ring.js';
 import type { Device } from '../../domain/ports.js';
+import type { WifiMacIndex } from '../../domain/wifi-mac-index.js';
 
 export type SnapshotState = 'loading' | 'ready' | 'stopped';
 
@@ -22,11 +23,13 @@ export interface SnapshotTargets {
   readonly directory: InMemoryDeviceDirectory;
   readonly keyRing: KeyRing;
   readonly deviceKeys: DeviceKeyTable;
+  /** the devices' Wi-Fi MACs, for RADIUS accounting */
+  readonly wifiMacs: WifiMacIndex;
 }
 
 export async function watchSnapshots(
   buckets: { devices: KV; keys: KV; deviceKeys: KV },
-  { directory, keyRing, deviceKeys }: SnapshotTargets,
+  { directory, keyRing, deviceKeys, wifiMacs }: SnapshotTargets,
   logger: Logger,
   onKeyRingChanged: () => void,
 ): Promise<SnapshotWatcher> {
@@ -68,11 +71,14 @@ export async function watchSnapshots(
   const devicesLoaded = follow(devicesWatch, buckets.devices, (e) => {
     if (e.operation !== 'PUT') {
       directory.remove(e.key);
+      wifiMacs.remove(e.key);
       return;
     }
     const device = decodeMessage(v1.Device, e.value, 'Device') as Device;
     if (device.deviceId !== e.key) throw new Error(`device_id "${device.deviceId}" does not match its key`);
     directory.put(device);
+    for (const problem of wifiMacs.put(device.deviceId, device.wifiMacs ?? []))
+      log.warn({ event: 'wifi_mac_problem' }, problem);
   });
   const keysLoaded = follow(keysWatch, buckets.keys, (e) => {
     const ring = e.operation === 'PUT' ? v1.KeyRingChanged.decode(e.value) : null;
