@@ -2,14 +2,20 @@
 // from its own loopback address) plus normal phone traffic; admin gets failed and successful logins.
 // Debian's fail2ban-regex must match every attack line with the sender's address and nothing else.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { deriveEnvelopeKey, sealRequest } from '@sa/phone-protocol';
-import { ensurePhoneStream, openDeviceKeysBucket, openSnapshotBuckets, Redis } from '@sa/platform';
+import {
+  ensurePhoneStream,
+  openDeviceKeysBucket,
+  openRadiusClientsBucket,
+  openSnapshotBuckets,
+  Redis,
+} from '@sa/platform';
 import { busNames, encodeMessage, v1 } from '@sa/proto';
 import pg from 'pg';
 import { fail2banJailCommands, fail2banMatches } from './fail2ban-regex.js';
@@ -125,10 +131,42 @@ function rejectionLines(lines: readonly string[]) {
   return lines.filter((l) => l.includes('"event":"packet_rejected"'));
 }
 
+/**
+ * An RFC 2866 Accounting-Request signed with `secret` (built here: this package has no RADIUS codec),
+ * attributes as [type, value] pairs (strings or 4-octet integers).
+ */
+function accountingRequest(secret: string, attributes: Array<[number, string | number]>, id = 1): Buffer {
+  const attrs = Buffer.concat(
+    attributes.map(([type, value]) => {
+      const v = typeof value === 'number' ? Buffer.alloc(4) : Buffer.from(value);
+      if (typeof value === 'number') v.writeUInt32BE(value);
+      return Buffer.concat([Buffer.from([type, v.length + 2]), v]);
+    }),
+  );
+  const packet = Buffer.concat([Buffer.from([4, id, 0, 0]), Buffer.alloc(16), attrs]);
+  packet.writeUInt16BE(packet.length, 2);
+  createHash('md5').update(packet).update(secret).digest().copy(packet, 4);
+  return packet;
+}
+
 /** Seeds a bus prefix with the test key and devices, and starts the real ingest on it. */
-async function startIngest(devices: readonly string[], env: Record<string, string>) {
+async function startIngest(
+  devices: readonly string[],
+  env: Record<string, string>,
+  radiusClients?: { network: string; secret: string },
+) {
   const prefix = newPrefix();
   const names = busNames(prefix);
+  if (radiusClients) {
+    const bucket = await openRadiusClientsBucket(nc, names);
+    const clients = v1.AccountingClients.create({
+      revision: 1,
+      clients: [
+        { id: 'ap', name: 'ap', ...radiusClients, secret: Buffer.from(radiusClients.secret), enabled: true },
+      ],
+    });
+    await bucket.put('clients', encodeMessage(v1.AccountingClients, clients, 'AccountingClients'));
+  }
   await ensurePhoneStream(nc, names);
   const buckets = await openSnapshotBuckets(nc, names);
   const ring = v1.KeyRingChanged.create({
@@ -181,6 +219,11 @@ async function startIngest(devices: readonly string[], env: Record<string, strin
   return {
     ingest,
     port: Number(String(ingest.listening.udp).split(':').pop()),
+    radiusPort: Number(
+      String(ingest.listening.radius ?? '')
+        .split(':')
+        .pop(),
+    ),
     ops: String(ingest.listening.ops),
   };
 }
@@ -378,7 +421,90 @@ describe('deploy/fail2ban', () => {
     }
   });
 
-  it('given the shipped jails, when fail2ban-client reads them, then the UDP jail is off, the ingest jail bans only on HTTP rejections, and the UDP jail switched on bans UDP only without sharing a chain', () => {
+  it('given the real ingest refusing RADIUS accounting for every reason and answering a client, when fail2ban-regex applies the filters, then only smartassistant-radius matches, and only unknown_client lines, each with its sender', async () => {
+    const client = '127.0.0.50';
+    const stranger = '127.0.2.1';
+    const secret = 'radius-secret';
+    const { ingest, radiusPort, ops } = await startIngest(
+      ['phone-ok'],
+      {
+        RADIUS_PORT: '0',
+        RADIUS_HOST: '127.0.0.1',
+        RADIUS_RATE_LIMIT_PER_SEC: '1',
+        RADIUS_RATE_LIMIT_BURST: '2',
+      },
+      { network: '127.0.0.48/29', secret },
+    );
+    try {
+      const start = (id: number, session = `S${id}`) =>
+        accountingRequest(
+          secret,
+          [
+            [40, 1],
+            [44, session],
+            [31, 'AA-BB-CC-DD-EE-FF'],
+          ],
+          id,
+        );
+      const rejected = 'sa_ingest_radius_rejected_total';
+      await sendUdp(client, radiusPort, start(1)); // a valid request (unknown MAC): answered
+      await waitForMetric(ops, 'sa_ingest_radius_answered_total', undefined, 1);
+      for (let i = 0; i < 3; i++) await sendUdp(stranger, radiusPort, start(10 + i));
+      await waitForMetric(ops, rejected, 'unknown_client', 3);
+      await sendUdp(
+        client,
+        radiusPort,
+        accountingRequest('wrong-secret', [
+          [40, 1],
+          [44, 'X'],
+        ]),
+      );
+      await waitForMetric(ops, rejected, 'bad_authenticator', 1);
+      const overrun = start(20);
+      overrun[21] = 250; // the first attribute runs past the end
+      await sendUdp(client, radiusPort, overrun);
+      await waitForMetric(ops, rejected, 'malformed', 1);
+      const access = start(21);
+      access[0] = 1; // Access-Request on the accounting port
+      await sendUdp(client, radiusPort, access);
+      await waitForMetric(ops, rejected, 'not_accounting', 1);
+      for (let i = 0; i < 4; i++) await sendUdp(client, radiusPort, start(30 + i));
+      await waitForMetric(ops, rejected, 'rate_limited', 1);
+      await waitFor(
+        'the RADIUS rejection lines',
+        () => rejectionLines(ingest.lines).filter((l) => l.includes('"transport":"radius"')).length >= 7,
+      );
+
+      const lines = [...ingest.lines];
+      const radiusLines = rejectionLines(lines).filter((l) => l.includes('"transport":"radius"'));
+      const reasons = new Set(radiusLines.map((l) => JSON.parse(l).reason as string));
+      assert.deepEqual([...reasons].sort(), [
+        'bad_authenticator',
+        'malformed',
+        'not_accounting',
+        'rate_limited',
+        'unknown_client',
+      ]);
+      const radiusJail = fail2banMatches('smartassistant-radius', lines);
+      for (const line of radiusLines) {
+        const { reason, src } = JSON.parse(line) as { reason: string; src: string };
+        if (reason === 'unknown_client') {
+          assert.equal(src, stranger);
+          assert.equal(radiusJail.get(line), stranger, `the radius filter matches:\n${line}`);
+        } else {
+          assert.equal(src, client, `${reason} comes from the client's address`);
+          assert.equal(radiusJail.has(line), false, `never ban a client's address:\n${line}`);
+        }
+      }
+      assert.equal([...radiusJail.keys()].filter((l) => !radiusLines.includes(l)).length, 0, 'no other line');
+      for (const filter of ['smartassistant', 'smartassistant-udp'])
+        assert.equal(fail2banMatches(filter, lines).size, 0, `${filter} matches no RADIUS line`);
+    } finally {
+      await ingest.stop();
+    }
+  });
+
+  it('given the shipped jails, when fail2ban-client reads them, then the UDP and RADIUS jails are off, the ingest jail bans only on HTTP rejections, the UDP jail switched on bans UDP only without sharing a chain, and the RADIUS jail switched on bans unknown clients on the RADIUS port over UDP only', () => {
     const shipped = fail2banJailCommands();
     const started = shipped.filter((l) => l.startsWith("['start',"));
     assert.deepEqual(started, ["['start', 'smartassistant']", "['start', 'smartassistant-admin']"]);
@@ -406,6 +532,20 @@ describe('deploy/fail2ban', () => {
       !chains('smartassistant').some((c) => udpChains.includes(c)),
       'no chain shared with the ingest jail',
     );
+
+    const withRadius = fail2banJailCommands(['smartassistant-radius']);
+    assert.ok(withRadius.includes("['start', 'smartassistant-radius']"));
+    assert.match(
+      regex('smartassistant-radius', withRadius)[0]!,
+      /"reason":"unknown_client".*"transport":"radius"/,
+    );
+    const radiusActions = withRadius.filter((l) =>
+      l.startsWith("['multi-set', 'smartassistant-radius', 'action'"),
+    );
+    assert.equal(radiusActions.length, 1, 'one ban action');
+    assert.match(radiusActions[0]!, /\['protocol', 'udp'\]/);
+    assert.match(radiusActions[0]!, /\['port', '1813'\]/);
+    assert.match(radiusActions[0]!, /\['name', 'smartassistant-radius'\]/);
   });
 
   it('given the real admin with failed and successful logins, when fail2ban-regex applies the admin filter, then only the failures match, each with its client address', async () => {

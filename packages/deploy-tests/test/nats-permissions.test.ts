@@ -1,8 +1,8 @@
 // The shipped NATS authorization (deploy/nats/smartassistant-auth.conf) against a real nats-server started
 // with the shipped configuration: nobody gets in without credentials, each service's user can do what that
 // service does on the bus (the @sa/platform set-up calls, its publishes, subscriptions and requests), and the
-// key material (KV sa_keys, sa_device_keys, sa.v1.admin.keys.changed) is written by admin only and read by
-// ingest (and admin) only.
+// key material (KV sa_keys, sa_device_keys, sa.v1.admin.keys.changed) and the RADIUS shared secrets (KV
+// sa_radius_clients) are written by admin only and read by ingest (and admin) only.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -12,6 +12,7 @@ import {
   BusNotCreatedError,
   ensurePhoneStream,
   openDeviceKeysBucket,
+  openRadiusClientsBucket,
   openSnapshotBuckets,
   openUsersBucket,
 } from '@sa/platform';
@@ -93,6 +94,9 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
     const admin = as('admin');
     const buckets = await openSnapshotBuckets(admin, names);
     const deviceKeys = await openDeviceKeysBucket(admin, names);
+    const radiusClients = await openRadiusClientsBucket(admin, names);
+    await radiusClients.put('clients', bytes('radius-secrets'));
+    assert.equal(text((await radiusClients.get('clients'))?.value ?? new Uint8Array()), 'radius-secrets');
     await buckets.keys.put('ring', bytes('ring-with-secrets'));
     await deviceKeys.put('dev-1', bytes('device-key-secret'));
     await buckets.devices.put('dev-1', bytes('device'));
@@ -109,12 +113,15 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
     await ensurePhoneStream(ingest, names);
     const buckets = await openSnapshotBuckets(ingest, names);
     const deviceKeys = await openDeviceKeysBucket(ingest, names);
+    const radiusClients = await openRadiusClientsBucket(ingest, names);
     assert.equal(text((await buckets.keys.get('ring'))?.value ?? new Uint8Array()), 'ring-with-secrets');
+    assert.equal(text((await radiusClients.get('clients'))?.value ?? new Uint8Array()), 'radius-secrets');
     assert.equal(text((await deviceKeys.get('dev-1'))?.value ?? new Uint8Array()), 'device-key-secret');
     for (const [bucket, key, want] of [
       [buckets.keys, 'ring', 'ring-with-secrets'],
       [deviceKeys, 'dev-1', 'device-key-secret'],
       [buckets.devices, 'dev-1', 'device'],
+      [radiusClients, 'clients', 'radius-secrets'],
     ] as const) {
       const watch = await bucket.watch({ key });
       for await (const e of watch) {
@@ -156,6 +163,9 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
     );
     await refused('put device key', async () =>
       (await kvm.open(names.deviceKeysBucket)).put('dev-1', bytes('forged')),
+    );
+    await refused('put RADIUS clients', async () =>
+      (await kvm.open(names.radiusClientsBucket)).put('clients', bytes('forged')),
     );
     await refused('put device', async () =>
       (await kvm.open(names.devicesBucket)).put('dev-2', bytes('forged')),
@@ -220,10 +230,10 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
     for await (const msg of board) assert.equal(text(msg.data), 'scenario');
   });
 
-  it('given router, when it tries to read key material in any way, then every attempt is refused', async () => {
+  it('given router, when it tries to read key material or RADIUS secrets in any way, then every attempt is refused', async () => {
     const router = as('router');
     const kvm = new Kvm(router);
-    for (const bucket of [names.keysBucket, names.deviceKeysBucket]) {
+    for (const bucket of [names.keysBucket, names.deviceKeysBucket, names.radiusClientsBucket]) {
       await refused(`open ${bucket} as the services do`, () => kvm.create(bucket));
       await refused(`get from ${bucket}`, async () => (await kvm.open(bucket)).get('ring'));
       await refused(`get dev-1 from ${bucket}`, async () => (await kvm.open(bucket)).get('dev-1'));
@@ -282,6 +292,8 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
       as('router').request(names.presence('100'), bytes('x')),
     );
     await refused('ami-bridge uses JetStream', () => jetstreamManager(as('ami-bridge')));
+    for (const user of ['ami-bridge', 'set-secret'] as const)
+      await subscribeRefused(as(user), `$KV.${names.radiusClientsBucket}.>`);
   });
 
   it('given the set-secret user (smart-set-secret), when it asks admin for a new key, then admin answers; anything else is refused', async () => {
