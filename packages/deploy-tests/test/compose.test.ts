@@ -117,6 +117,28 @@ describe('deploy/compose.yaml', () => {
     );
   });
 
+  it('given ingest, when resolved, then RADIUS accounting is off and its UDP port published on 127.0.0.1 only, unless the env file says otherwise', () => {
+    const ingest = resolvedConfig().services.ingest as ComposeService;
+    assert.equal(ingest.environment?.RADIUS_PORT ?? '', '');
+    assert.ok(
+      portStrings(ingest).some((p) => /^127\.0\.0\.1:1813:1813\/udp$/.test(p)),
+      portStrings(ingest).join(','),
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'sa-compose-'));
+    try {
+      const envFile = join(dir, '.env');
+      writeFileSync(envFile, 'RADIUS_PORT=1814\nRADIUS_BIND=192.0.2.10\n');
+      const on = resolvedConfig(['--env-file', envFile]).services.ingest as ComposeService;
+      assert.equal(on.environment?.RADIUS_PORT, '1814');
+      assert.ok(
+        portStrings(on).some((p) => /^192\.0\.2\.10:1814:1814\/udp$/.test(p)),
+        portStrings(on).join(','),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('given the stateful servers, when resolved, then Postgres and JetStream keep their data in named volumes', () => {
     const config = resolvedConfig();
     const mounts = (name: string) =>

@@ -127,6 +127,20 @@ describe('deploy/kubernetes', () => {
     assert.deepEqual(ports, ['8080/TCP', '8080/UDP']);
   });
 
+  it('given ingest, when RADIUS accounting is exposed, then its own LoadBalancer carries UDP 1813 only and keeps client addresses, and the ConfigMap leaves it off', () => {
+    const service = named('Service', 'smartassistant-ingest-radius');
+    assert.equal(service.spec.type, 'LoadBalancer');
+    assert.equal(service.spec.externalTrafficPolicy, 'Local');
+    assert.deepEqual(
+      service.spec.ports.map((p: { port: number; protocol: string; targetPort: string }) => [
+        `${p.port}/${p.protocol}`,
+        p.targetPort,
+      ]),
+      [['1813/UDP', 'radius-acct']],
+    );
+    assert.equal(named('ConfigMap', 'smartassistant-config').data.RADIUS_PORT, '');
+  });
+
   it('given the ConfigMap and example Secret, when compared with deploy/.env.example, then every key is a documented variable and every reference resolves', () => {
     const documented = documentedEnvVars();
     const config = named('ConfigMap', 'smartassistant-config');
