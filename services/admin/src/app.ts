@@ -10,6 +10,7 @@ import {
   type Logger,
   type OpsServer,
   openDeviceKeysBucket,
+  openRadiusClientsBucket,
   openSnapshotBuckets,
   type ServiceApp,
   startOpsServer,
@@ -23,6 +24,7 @@ import { subscribeAll } from './adapters/nats/handlers.js';
 import { OutboxRelay } from './adapters/nats/outbox-relay.js';
 import { PhoneRequests } from './adapters/nats/phone-requests.js';
 import { NatsReplayReset } from './adapters/nats/replay-reset.js';
+import { AccountingClientsRepo } from './adapters/pg/accounting-clients-repo.js';
 import { AccountsRepo } from './adapters/pg/accounts-repo.js';
 import { listAudit } from './adapters/pg/audit-repo.js';
 import { BulkRepo } from './adapters/pg/bulk-repo.js';
@@ -84,6 +86,7 @@ export async function buildAdmin(
   const names = busNames(config.SA_BUS_PREFIX);
   const buckets = await openSnapshotBuckets(nats.nc, names);
   const deviceKeysBucket = await openDeviceKeysBucket(nats.nc, names);
+  const radiusClientsBucket = await openRadiusClientsBucket(nats.nc, names);
 
   const changes = new ChangeRunner(pg.pool, box);
   const accounts = new AccountsRepo(pg.pool, changes);
@@ -101,6 +104,7 @@ export async function buildAdmin(
     names,
     buckets,
     deviceKeys: deviceKeysBucket,
+    radiusClients: radiusClientsBucket,
     box,
     logger,
     pollMs: config.ADMIN_OUTBOX_POLL_MS,
@@ -160,6 +164,7 @@ export async function buildAdmin(
       users,
       keys,
       accounts,
+      accountingClients: new AccountingClientsRepo(pg.pool, changes, box),
       bulk: new BulkRepo(pg.pool, changes, deviceKeys),
       presence,
       followMe,

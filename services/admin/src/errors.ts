@@ -59,6 +59,23 @@ export const ERRORS = {
     status: 409,
     text: 'devices still use the server key; enrol them first or force it',
   },
+  ADMIN_WIFI_MAC_INVALID: {
+    status: 422,
+    text: 'a Wi-Fi MAC address is malformed, multicast or broadcast (details: field, index, value)',
+  },
+  ADMIN_WIFI_MAC_IN_USE: {
+    status: 409,
+    text: 'a Wi-Fi MAC address already belongs to another device (details: mac, deviceId)',
+  },
+  ADMIN_ACCOUNTING_CLIENT_NOT_FOUND: {
+    status: 404,
+    text: 'no accounting client (access point) with that id',
+  },
+  ADMIN_ACCOUNTING_CLIENT_EXISTS: { status: 409, text: 'an accounting client with that name exists' },
+  ADMIN_NETWORK_INVALID: {
+    status: 422,
+    text: "an accounting client's network is not an IP address or CIDR block",
+  },
   ADMIN_TOKEN_EXISTS: { status: 409, text: 'an API token with that name exists' },
   ADMIN_TOKEN_NOT_FOUND: { status: 404, text: 'no API token with that id' },
   ADMIN_PHONE_DEVICE_UNKNOWN: { status: 404, text: 'phone request from an unregistered device' },

@@ -267,7 +267,7 @@ test('given users, destinations and devices, when exported and imported again, t
   assert.equal(exported.destinations, "name,dial\n230-Mobile,'+49170123\nSMART-Desk,230\n");
   assert.equal(
     exported.devices,
-    "deviceId,extension,label,enabled,allowCreateTargets\nPHONE0001,230,'-front desk-,false,true\n",
+    "deviceId,extension,label,enabled,allowCreateTargets,wifiMacs\nPHONE0001,230,'-front desk-,false,true,\n",
   );
 
   // into an empty installation: the same data

@@ -118,6 +118,6 @@ test('given devices with booleans and a comma in a label, when exported, then th
   ]);
   assert.equal(
     csv,
-    'deviceId,extension,label,enabled,allowCreateTargets\nAAAA1,230,"Doe, John",true,false\n',
+    'deviceId,extension,label,enabled,allowCreateTargets,wifiMacs\nAAAA1,230,"Doe, John",true,false,\n',
   );
 });

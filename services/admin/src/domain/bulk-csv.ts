@@ -44,6 +44,8 @@ export const COLUMNS: Readonly<Record<BulkKind, readonly ColumnSpec[]>> = {
     text('label', false),
     flag('enabled', true),
     flag('allowCreateTargets', false),
+    // Wi-Fi MACs separated by spaces or ';' (blank: none; column left out: the stored ones stay)
+    text('wifiMacs', false),
   ],
   destinations: [text('name', true), text('dial', true)],
 };

@@ -58,3 +58,17 @@ export function generateServerKey(): string {
   }
   return out + generateServerKey().slice(0, 16 - out.length);
 }
+
+/** Length of a generated RADIUS shared secret: letters and digits (~143 bits), which every AP takes. */
+export const RADIUS_SECRET_LENGTH = 24;
+
+/** A RADIUS shared secret for an accounting client (access point), uniformly over letters and digits. */
+export function generateRadiusSecret(): string {
+  let out = '';
+  while (out.length < RADIUS_SECRET_LENGTH) {
+    for (const b of randomBytes(32)) {
+      if (b < 248 && out.length < RADIUS_SECRET_LENGTH) out += ALNUM[b % 62];
+    }
+  }
+  return out;
+}

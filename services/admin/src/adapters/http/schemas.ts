@@ -30,6 +30,12 @@ export const PlaceName = Type.String({
 });
 export const Ssid = Type.String({ minLength: 1, maxLength: 32, pattern: '^[^\\x00-\\x1f\\x7f]+$' });
 export const Bssid = Type.String({ pattern: '^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$' });
+/** Wi-Fi MACs as sent: any accepted spelling, checked and normalised by domain/wifi-mac.ts. */
+export const WifiMacs = Type.Array(Type.String({ minLength: 1, maxLength: 40 }), {
+  maxItems: 64,
+  description:
+    'Wi-Fi MAC addresses: aa:bb:cc:dd:ee:ff, AA-BB-CC-DD-EE-FF, aabbccddeeff or AABB.CCDD.EEFF; stored lower-case with colons',
+});
 export const Cursor = Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' });
 export const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 50 });
 export const Offset = Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 });
@@ -79,6 +85,9 @@ export const Device = Type.Object({
   }),
   activeKeyId: Type.Union([Type.Integer(), Type.Null()], {
     description: 'newest active own key (null: server-key device, or every key revoked)',
+  }),
+  wifiMacs: Type.Array(Type.String(), {
+    description: 'Wi-Fi MAC addresses (aa:bb:cc:dd:ee:ff) RADIUS accounting names the device by',
   }),
   createdAt: Type.String(),
   updatedAt: Type.String(),

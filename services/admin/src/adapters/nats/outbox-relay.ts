@@ -8,11 +8,11 @@ import type { KV } from '@nats-io/kv';
 import type { Logger, NatsConnection, Pool, SnapshotBuckets } from '@sa/platform';
 import { type BusNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import type { SecretBox } from '../../domain/secret-box.js';
-import { OUTBOX_LOCK } from '../pg/change-set.js';
+import { OUTBOX_LOCK, type SubjectKind } from '../pg/change-set.js';
 
 interface OutboxRow {
   seq: string;
-  subject_kind: 'device' | 'keyring' | 'user' | 'destination' | 'device_keys';
+  subject_kind: SubjectKind;
   kv_key: string | null;
   kv_delete: boolean;
   sealed: boolean;
@@ -26,6 +26,8 @@ export interface OutboxRelayOptions {
   readonly buckets: SnapshotBuckets;
   /** per-device keys (DeviceKeys by device id), kept apart from the snapshot buckets: secrets */
   readonly deviceKeys: KV;
+  /** RADIUS accounting clients (AccountingClients under "clients"), apart too: shared secrets */
+  readonly radiusClients: KV;
   readonly box: SecretBox;
   readonly logger: Logger;
   readonly pollMs: number;
@@ -176,6 +178,10 @@ export class OutboxRelay {
       case 'device_keys':
         if (row.kv_delete) await this.o.deviceKeys.delete(row.kv_key!);
         else await this.o.deviceKeys.put(row.kv_key!, event);
+        break;
+      // the whole AccountingClients with their shared secrets: bucket only, no event subject
+      case 'radius_clients':
+        await this.o.radiusClients.put(row.kv_key!, event);
         break;
     }
   }

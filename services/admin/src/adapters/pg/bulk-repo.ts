@@ -14,6 +14,7 @@ import {
   KEY_COLUMN,
 } from '../../domain/bulk-csv.js';
 import { isNameProblem, parseDestinationName } from '../../domain/naming.js';
+import { normaliseMacList, splitMacCell } from '../../domain/wifi-mac.js';
 import type { AuditEntry, ChangeRunner, Tx } from './change-set.js';
 import type { Sql } from './db.js';
 import { type DestinationView, destinationView } from './destinations-repo.js';
@@ -64,6 +65,8 @@ type DeviceValues = {
   label: string;
   enabled: boolean;
   allowCreateTargets: boolean;
+  /** normalised, sorted, joined by one space (the export's form) */
+  wifiMacs: string;
 };
 interface DestinationValues {
   name: string;
@@ -101,7 +104,7 @@ export class BulkRepo {
     }
     if (kind === 'devices') {
       const { rows } = await this.pool.query<DeviceDb>(
-        'SELECT device_id, extension, label, enabled, allow_create_targets FROM devices ORDER BY extension, device_id',
+        `SELECT ${DEVICE_COLUMNS} FROM devices d ORDER BY extension, device_id`,
       );
       return rows.map(deviceValues);
     }
@@ -176,7 +179,10 @@ async function lockTables(tx: Tx, kind: BulkKind): Promise<void> {
     await tx.client.query('LOCK TABLE destinations IN EXCLUSIVE MODE');
   } else {
     await tx.client.query('LOCK TABLE extensions IN EXCLUSIVE MODE');
-    if (kind === 'devices') await tx.client.query('LOCK TABLE devices IN EXCLUSIVE MODE');
+    if (kind === 'devices') {
+      await tx.client.query('LOCK TABLE devices IN EXCLUSIVE MODE');
+      await tx.client.query('LOCK TABLE device_wifi_macs IN EXCLUSIVE MODE');
+    }
   }
 }
 
@@ -253,7 +259,11 @@ interface DeviceDb {
   label: string;
   enabled: boolean;
   allow_create_targets: boolean;
+  wifi_macs: string[];
 }
+
+const DEVICE_COLUMNS = `d.device_id, d.extension, d.label, d.enabled, d.allow_create_targets,
+  ARRAY(SELECT m.mac FROM device_wifi_macs m WHERE m.device_id = d.device_id ORDER BY m.mac) AS wifi_macs`;
 
 const deviceValues = (r: DeviceDb): DeviceValues => ({
   deviceId: r.device_id,
@@ -261,11 +271,20 @@ const deviceValues = (r: DeviceDb): DeviceValues => ({
   label: r.label,
   enabled: r.enabled,
   allowCreateTargets: r.allow_create_targets,
+  wifiMacs: r.wifi_macs.join(' '),
 });
+
+/** A wifiMacs cell as stored (the cell was checked when the file was read). */
+function macCell(cell: string): string {
+  const r = normaliseMacList(splitMacCell(cell));
+  return 'macs' in r ? r.macs.join(' ') : cell;
+}
+
+const macsIn = (values: DeviceValues): string[] => (values.wifiMacs ? values.wifiMacs.split(' ') : []);
 
 async function planDevices(sql: Sql, rows: readonly CsvRow[]): Promise<Plan<DeviceValues>> {
   const { rows: stored } = await sql.query<DeviceDb>(
-    'SELECT device_id, extension, label, enabled, allow_create_targets FROM devices WHERE device_id = ANY($1::text[])',
+    `SELECT ${DEVICE_COLUMNS} FROM devices d WHERE device_id = ANY($1::text[])`,
     [keysOf(rows, 'devices')],
   );
   const byId = new Map(stored.map((s) => [s.device_id, deviceValues(s)]));
@@ -292,6 +311,7 @@ async function planDevices(sql: Sql, rows: readonly CsvRow[]): Promise<Plan<Devi
       label: pick(cells.label, before?.label, ''),
       enabled: pick(cells.enabled, before?.enabled, true),
       allowCreateTargets: pick(cells.allowCreateTargets, before?.allowCreateTargets, false),
+      wifiMacs: cells.wifiMacs === undefined ? (before?.wifiMacs ?? '') : macCell(cells.wifiMacs as string),
     };
     classify(
       line,
@@ -299,14 +319,61 @@ async function planDevices(sql: Sql, rows: readonly CsvRow[]): Promise<Plan<Devi
       after,
       plan,
       (a, b) =>
-        a.label === b.label && a.enabled === b.enabled && a.allowCreateTargets === b.allowCreateTargets,
+        a.label === b.label &&
+        a.enabled === b.enabled &&
+        a.allowCreateTargets === b.allowCreateTargets &&
+        a.wifiMacs === b.wifiMacs,
     );
   }
+  await planMacs(sql, plan);
   const newExtensions = new Set(
     plan.creates.map((c) => c.after.extension).filter((e) => !knownExtensions.has(e)),
   );
   plan.extensionsToCreate.push(...newExtensions);
   return plan;
+}
+
+/**
+ * A MAC may name one device: one the file gives two devices is a problem on the later line, and so
+ * is one stored on a device the file does not give it up from.
+ */
+async function planMacs(sql: Sql, plan: Plan<DeviceValues>): Promise<void> {
+  const changes = [...plan.creates, ...plan.updates];
+  const wanted = changes.flatMap((c) => macsIn(c.after));
+  if (wanted.length === 0) return;
+  const { rows: stored } = await sql.query<{ mac: string; device_id: string }>(
+    'SELECT mac, device_id FROM device_wifi_macs WHERE mac = ANY($1::text[])',
+    [wanted],
+  );
+  const afterOf = new Map(changes.map((c) => [c.after.deviceId, c.after]));
+  const ownerOf = new Map<string, { deviceId: string; line: number | null }>();
+  for (const s of stored) {
+    const moved = afterOf.get(s.device_id);
+    // a device the file changes keeps only the MACs its row gives it
+    if (!moved || macsIn(moved).includes(s.mac)) ownerOf.set(s.mac, { deviceId: s.device_id, line: null });
+  }
+  const refused = new Set<Change<DeviceValues>>();
+  for (const c of [...changes].sort((a, b) => a.line - b.line)) {
+    for (const mac of macsIn(c.after)) {
+      const owner = ownerOf.get(mac);
+      if (owner && owner.deviceId !== c.after.deviceId) {
+        plan.problems.push({
+          line: c.line,
+          column: 'wifiMacs',
+          message:
+            owner.line === null
+              ? `${mac} already belongs to device ${owner.deviceId}`
+              : `${mac} is given to ${owner.deviceId} on line ${owner.line} too`,
+        });
+        refused.add(c);
+      } else if (!owner) ownerOf.set(mac, { deviceId: c.after.deviceId, line: c.line });
+    }
+  }
+  if (refused.size === 0) return;
+  for (const list of [plan.creates, plan.updates]) {
+    const kept = list.filter((c) => !refused.has(c));
+    list.splice(0, list.length, ...kept);
+  }
 }
 
 /** The file's value; else the stored one (column left out); else the default (new row). */
@@ -367,6 +434,23 @@ async function applyDevices(tx: Tx, plan: Plan<DeviceValues>): Promise<string[]>
     tx.userChanged(c.after.extension);
   }
   for (const c of plan.updates) tx.deviceChanged(c.after.deviceId);
+  // MACs last: every changed device drops the ones it no longer has before any gets new ones (a MAC
+  // may move between two devices of the file)
+  const macChanges = [...plan.creates, ...plan.updates].filter(
+    (c) => (c.before?.wifiMacs ?? '') !== c.after.wifiMacs,
+  );
+  for (const part of chunks(macChanges)) {
+    await tx.client.query('DELETE FROM device_wifi_macs WHERE device_id = ANY($1::text[])', [
+      part.map((c) => c.after.deviceId),
+    ]);
+  }
+  for (const part of chunks(macChanges)) {
+    const pairs = part.flatMap((c) => macsIn(c.after).map((mac) => [c.after.deviceId, mac] as const));
+    await tx.client.query(
+      'INSERT INTO device_wifi_macs (device_id, mac) SELECT * FROM unnest($1::text[], $2::text[])',
+      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    );
+  }
   return plan.creates.map((c) => c.after.deviceId);
 }
 

@@ -9,6 +9,7 @@ import { encodeMessage, type smartassistant, v1 } from '@sa/proto';
 import type { SecretBox } from '../../domain/secret-box.js';
 import { inTransaction } from './db.js';
 import {
+  accountingClientsSnapshot,
   type DestinationRow,
   deviceKeysSnapshots,
   deviceSnapshots,
@@ -29,7 +30,7 @@ export interface AuditEntry {
   readonly after: unknown;
 }
 
-type SubjectKind = 'device' | 'keyring' | 'user' | 'destination' | 'device_keys';
+export type SubjectKind = 'device' | 'keyring' | 'user' | 'destination' | 'device_keys' | 'radius_clients';
 
 interface PendingEvent {
   readonly kind: SubjectKind;
@@ -51,6 +52,8 @@ export interface Tx {
   /** the device's own keys changed (issued, retiring, revoked, or the device deleted) */
   deviceKeysChanged(deviceId: string): void;
   destinationChanged(row: DestinationRow, deleted: boolean): void;
+  /** an accounting client (access point) was added, changed or removed: one snapshot of them all */
+  radiusClientsChanged(): void;
 }
 
 export class ChangeRunner {
@@ -87,6 +90,7 @@ export class ChangeRunner {
       for (const d of keyed.rows) tx.deviceKeysChanged(d.device_id);
       for (const u of users.rows) tx.userChanged(u.extension);
       tx.keyRingChanged();
+      tx.radiusClientsChanged();
       return { devices: devices.rowCount ?? 0, users: users.rowCount ?? 0 };
     });
   }
@@ -98,6 +102,7 @@ export class ChangeRunner {
       const destinations = new Map<string, { row: DestinationRow; deleted: boolean }>();
       const deviceKeys = new Set<string>();
       let keyRing = false;
+      let radiusClients = false;
       const tx: Tx = {
         client,
         actor,
@@ -132,9 +137,13 @@ export class ChangeRunner {
         },
         deviceKeysChanged: (id) => void deviceKeys.add(id),
         destinationChanged: (row, deleted) => void destinations.set(row.id, { row, deleted }),
+        radiusClientsChanged: () => {
+          radiusClients = true;
+        },
       };
       const result = await fn(tx);
-      if (devices.size + users.size + destinations.size + deviceKeys.size === 0 && !keyRing) return result;
+      if (devices.size + users.size + destinations.size + deviceKeys.size === 0 && !keyRing && !radiusClients)
+        return result;
       await client.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
       wrote();
       const events: PendingEvent[] = [];
@@ -222,6 +231,20 @@ export class ChangeRunner {
               ),
           });
         }
+      }
+      if (radiusClients) {
+        // every client with its secret opened, sealed again as a whole: one event, no subject
+        const clients = await accountingClientsSnapshot(client, this.box);
+        events.push({
+          kind: 'radius_clients',
+          kvKey: 'clients',
+          kvDelete: false,
+          sealed: true,
+          encode: (seq) => {
+            clients.revision = seq;
+            return this.box.seal(encodeMessage(v1.AccountingClients, clients, 'AccountingClients'));
+          },
+        });
       }
       for (const batch of chunks(events)) await this.write(client, batch);
       return result;

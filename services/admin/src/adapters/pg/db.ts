@@ -45,6 +45,16 @@ export function translatePgError(err: unknown): unknown {
       return new AdminError('ADMIN_EXTENSION_EXISTS', 'this extension already exists', {
         field: 'extension',
       });
+    if (c === 'accounting_clients_name_key')
+      return new AdminError('ADMIN_ACCOUNTING_CLIENT_EXISTS', 'an accounting client with this name exists', {
+        field: 'name',
+      });
+    if (c === 'device_wifi_macs_mac_key')
+      return new AdminError(
+        'ADMIN_WIFI_MAC_IN_USE',
+        'a Wi-Fi MAC address was just given to another device at the same time',
+        { field: 'wifiMacs' },
+      );
     if (c === 'api_tokens_name_key')
       return new AdminError('ADMIN_TOKEN_EXISTS', 'an API token with this name exists', { field: 'name' });
     if (c.startsWith('scenarios_'))

@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Pool } from '@sa/platform';
 import { LicenceError, verifyLicence } from '../../domain/licence.js';
 import { effectiveTier, permissionsFor, type Tier } from '../../domain/permissions.js';
+import { normaliseMacList } from '../../domain/wifi-mac.js';
 import { AdminError } from '../../errors.js';
 import type { ChangeRunner, Tx } from './change-set.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -23,6 +24,8 @@ export interface DeviceView {
   keyMode: KeyMode;
   /** the newest active own key (null: server-key device, or enrolled with every key revoked) */
   activeKeyId: number | null;
+  /** Wi-Fi MAC addresses (lower-case aa:bb:cc:dd:ee:ff, sorted) RADIUS accounting names it by */
+  wifiMacs: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -41,11 +44,13 @@ interface Row {
   issuer_key_id: string | null;
   enrolled: boolean;
   active_key_id: number | null;
+  wifi_macs: string[];
 }
 
 const SELECT = `SELECT d.device_id, d.extension, d.enabled, d.allow_create_targets, d.label, d.created_at, d.updated_at,
   l.tier, l.issued_at, l.expires_at, l.issuer_key_id, d.enrolled,
-  (SELECT max(k.key_id) FROM server_keys k WHERE k.device_id = d.device_id AND k.state = 'active') AS active_key_id
+  (SELECT max(k.key_id) FROM server_keys k WHERE k.device_id = d.device_id AND k.state = 'active') AS active_key_id,
+  ARRAY(SELECT m.mac FROM device_wifi_macs m WHERE m.device_id = d.device_id ORDER BY m.mac) AS wifi_macs
   FROM devices d LEFT JOIN licences l ON l.id = d.licence_id`;
 
 function view(r: Row, nowMs = Date.now()): DeviceView {
@@ -70,6 +75,7 @@ function view(r: Row, nowMs = Date.now()): DeviceView {
         : null,
     keyMode: r.enrolled ? 'device_key' : 'server_key',
     activeKeyId: r.active_key_id,
+    wifiMacs: r.wifi_macs,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };
@@ -89,6 +95,58 @@ export interface DeviceInput {
   licence?: string;
   /** default device_key: enrolled with a new own key, whose secret the answer carries once */
   keyMode?: KeyMode;
+  /** any accepted spelling (domain/wifi-mac.ts); stored normalised */
+  wifiMacs?: readonly string[];
+}
+
+export interface DevicePatch {
+  extension?: string;
+  enabled?: boolean;
+  allowCreateTargets?: boolean;
+  label?: string;
+  /** replaces the device's MACs ([] removes them all) */
+  wifiMacs?: readonly string[];
+}
+
+/** The MACs normalised, or ADMIN_WIFI_MAC_INVALID naming the one that is wrong. */
+function macsOf(inputs: readonly string[]): string[] {
+  const r = normaliseMacList(inputs);
+  if ('problem' in r) {
+    throw new AdminError('ADMIN_WIFI_MAC_INVALID', `wifiMacs[${r.index}]: ${r.problem}`, {
+      field: 'wifiMacs',
+      index: r.index,
+      value: inputs[r.index] ?? null,
+    });
+  }
+  return r.macs;
+}
+
+/**
+ * Inside `tx`: makes `macs` (normalised) the device's MACs. A MAC of another device is
+ * ADMIN_WIFI_MAC_IN_USE naming that device.
+ */
+async function setWifiMacs(tx: Tx, deviceId: string, macs: readonly string[]): Promise<void> {
+  const taken = await tx.client.query<{ mac: string; device_id: string }>(
+    `SELECT mac, device_id FROM device_wifi_macs WHERE mac = ANY($1::text[]) AND device_id <> $2 ORDER BY mac LIMIT 1`,
+    [macs, deviceId],
+  );
+  const other = taken.rows[0];
+  if (other) {
+    throw new AdminError(
+      'ADMIN_WIFI_MAC_IN_USE',
+      `wifiMacs: ${other.mac} already belongs to device ${other.device_id}; remove it there first`,
+      { field: 'wifiMacs', mac: other.mac, deviceId: other.device_id },
+    );
+  }
+  await tx.client.query('DELETE FROM device_wifi_macs WHERE device_id = $1 AND NOT (mac = ANY($2::text[]))', [
+    deviceId,
+    macs,
+  ]);
+  await tx.client.query(
+    `INSERT INTO device_wifi_macs (device_id, mac) SELECT $1, m FROM unnest($2::text[]) AS m
+     ON CONFLICT (device_id, mac) DO NOTHING`,
+    [deviceId, macs],
+  );
 }
 
 export class DevicesRepo {
@@ -140,6 +198,7 @@ export class DevicesRepo {
 
   /** Registers a device; enrolled by default, and then `issued` carries its new secret (once). */
   create(actor: string, input: DeviceInput): Promise<{ device: DeviceView; issued: IssuedKey | null }> {
+    const macs = input.wifiMacs === undefined ? [] : macsOf(input.wifiMacs);
     return this.changes.run(actor, async (tx) => {
       const keyMode = input.keyMode ?? 'device_key';
       if (keyMode === 'server_key' && (await this.deviceKeys.status()).serverKeysDisabled) {
@@ -165,6 +224,7 @@ export class DevicesRepo {
           input.label ?? '',
         ],
       );
+      if (macs.length > 0) await setWifiMacs(tx, input.deviceId, macs);
       if (input.licence !== undefined) await this.attachLicence(tx, input.deviceId, input.licence);
       const created = await this.getIn(tx, input.deviceId);
       await tx.audit('create', 'device', input.deviceId, null, created);
@@ -178,11 +238,8 @@ export class DevicesRepo {
     });
   }
 
-  update(
-    actor: string,
-    deviceId: string,
-    patch: { extension?: string; enabled?: boolean; allowCreateTargets?: boolean; label?: string },
-  ): Promise<DeviceView> {
+  update(actor: string, deviceId: string, patch: DevicePatch): Promise<DeviceView> {
+    const macs = patch.wifiMacs === undefined ? null : macsOf(patch.wifiMacs);
     return this.changes.run(actor, async (tx) => {
       const before = await this.getIn(tx, deviceId, true);
       if (patch.extension !== undefined && patch.extension !== before.extension) {
@@ -211,6 +268,7 @@ export class DevicesRepo {
           patch.label ?? null,
         ],
       );
+      if (macs !== null) await setWifiMacs(tx, deviceId, macs);
       const after = await this.getIn(tx, deviceId);
       await tx.audit('update', 'device', deviceId, before, after);
       tx.deviceChanged(deviceId);

@@ -27,9 +27,14 @@ export interface DeviceRow {
   allow_create_targets: boolean;
   tier: Tier | null;
   expires_at: Date | null;
+  /** lower-case aa:bb:cc:dd:ee:ff, sorted */
+  wifi_macs: string[];
 }
 
-export const DEVICE_SNAPSHOT_SQL = `SELECT d.device_id, d.extension, d.enabled, d.enrolled, d.allow_create_targets, l.tier, l.expires_at
+const DEVICE_COLUMNS = `d.device_id, d.extension, d.enabled, d.enrolled, d.allow_create_targets, l.tier, l.expires_at,
+  ARRAY(SELECT m.mac FROM device_wifi_macs m WHERE m.device_id = d.device_id ORDER BY m.mac) AS wifi_macs`;
+
+export const DEVICE_SNAPSHOT_SQL = `SELECT ${DEVICE_COLUMNS}
   FROM devices d LEFT JOIN licences l ON l.id = d.licence_id WHERE d.device_id = $1`;
 
 export function deviceMessage(row: DeviceRow, nowMs = Date.now()): smartassistant.v1.Device {
@@ -50,6 +55,7 @@ export function deviceMessage(row: DeviceRow, nowMs = Date.now()): smartassistan
       specificDestinations: p.specificDestinations,
       createTargets: p.createTargets,
     },
+    wifiMacs: row.wifi_macs ?? [],
   });
 }
 
@@ -64,7 +70,7 @@ export async function deviceSnapshots(
   deviceIds: readonly string[],
 ): Promise<Map<string, smartassistant.v1.Device>> {
   const { rows } = await sql.query<DeviceRow>(
-    `SELECT d.device_id, d.extension, d.enabled, d.enrolled, d.allow_create_targets, l.tier, l.expires_at
+    `SELECT ${DEVICE_COLUMNS}
        FROM devices d LEFT JOIN licences l ON l.id = d.licence_id WHERE d.device_id = ANY($1::text[])`,
     [deviceIds],
   );
@@ -274,4 +280,29 @@ export async function deviceKeysSnapshots(
     entry.keys.push(keyMessage(box, k));
   }
   return out;
+}
+
+/** Every accounting client (access point), secrets opened: the radius-clients bucket's one value. */
+export async function accountingClientsSnapshot(
+  sql: Sql,
+  box: SecretBox,
+): Promise<smartassistant.v1.AccountingClients> {
+  const { rows } = await sql.query<{
+    id: string;
+    name: string;
+    network: string;
+    secret_sealed: Buffer;
+    enabled: boolean;
+  }>('SELECT id, name, network, secret_sealed, enabled FROM accounting_clients ORDER BY name');
+  return v1.AccountingClients.create({
+    clients: rows.map((r) =>
+      v1.AccountingClient.create({
+        id: r.id,
+        name: r.name,
+        network: r.network,
+        secret: box.open(r.secret_sealed),
+        enabled: r.enabled,
+      }),
+    ),
+  });
 }

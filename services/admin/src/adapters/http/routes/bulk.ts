@@ -13,6 +13,7 @@ import {
   readCsvTable,
   writeCsv,
 } from '../../../domain/bulk-csv.js';
+import { normaliseMacList, splitMacCell } from '../../../domain/wifi-mac.js';
 import { AdminError, invalid } from '../../../errors.js';
 import type { ImportOutcome } from '../../pg/bulk-repo.js';
 import { actorOf } from '../auth.js';
@@ -180,6 +181,10 @@ function csvText(body: unknown): string {
 /** Checks a cell with the route schemas, compiled by the validator the routes use. */
 function cellCheck(request: FastifyRequest): CellCheck {
   return (kind, column, value) => {
+    if (kind === 'devices' && column === 'wifiMacs') {
+      const r = normaliseMacList(splitMacCell(value));
+      return 'problem' in r ? r.problem : null;
+    }
     const rule = RULES[kind][column];
     if (!rule) return null;
     const validate = request.compileValidationSchema(rule.schema);

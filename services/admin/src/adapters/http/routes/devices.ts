@@ -18,6 +18,7 @@ import {
   Label,
   Limit,
   Offset,
+  WifiMacs,
 } from '../schemas.js';
 import { enrolmentOf, KeyMode } from './enrolment.js';
 import type { DeviceSeenFields, RouteDeps } from './route-deps.js';
@@ -46,6 +47,7 @@ export function registerDeviceRoutes(
       licence: d.licence,
       keyMode: d.keyMode,
       activeKeyId: d.activeKeyId,
+      wifiMacs: d.wifiMacs,
       createdAt: d.createdAt,
       updatedAt: d.updatedAt,
       lastSeenAt: seen.lastSeenAt,
@@ -66,6 +68,7 @@ export function registerDeviceRoutes(
             offset: Type.Optional(Offset),
             extension: Type.Optional(ExtensionPrefix),
             keyMode: Type.Optional(KeyMode),
+            wifiMacs: Type.Optional(WifiMacs),
           },
           { additionalProperties: false },
         ),
@@ -97,7 +100,7 @@ export function registerDeviceRoutes(
       schema: {
         tags,
         summary:
-          'Register a device (its extension is created if new); optional licence file text. Enrolled by default: the answer carries its enrolment (secret and QR code) once',
+          'Register a device (its extension is created if new); optional licence file text and Wi-Fi MACs. Enrolled by default: the answer carries its enrolment (secret and QR code) once',
         body: Type.Object(
           {
             deviceId: DeviceId,
@@ -107,6 +110,7 @@ export function registerDeviceRoutes(
             label: Type.Optional(Label),
             licence: Type.Optional(Type.String({ maxLength: MAX_LICENCE })),
             keyMode: Type.Optional(KeyMode),
+            wifiMacs: Type.Optional(WifiMacs),
           },
           { additionalProperties: false },
         ),
@@ -134,7 +138,8 @@ export function registerDeviceRoutes(
     {
       schema: {
         tags,
-        summary: 'Change extension (must exist), enabled, allowCreateTargets or label',
+        summary:
+          'Change extension (must exist), enabled, allowCreateTargets, label or wifiMacs (replaces them all; helpdesk: enabled only)',
         params: Params,
         body: Type.Object(
           {
@@ -142,6 +147,7 @@ export function registerDeviceRoutes(
             enabled: Type.Optional(Type.Boolean()),
             allowCreateTargets: Type.Optional(Type.Boolean()),
             label: Type.Optional(Label),
+            wifiMacs: Type.Optional(WifiMacs),
           },
           { additionalProperties: false, minProperties: 1 },
         ),

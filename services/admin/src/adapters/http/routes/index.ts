@@ -1,5 +1,6 @@
 // Every /api/v1 route, one registration per feature.
 import type { FastifyInstance } from 'fastify';
+import { registerAccountingClientRoutes } from './accounting-clients.js';
 import { registerAccountRoutes } from './accounts.js';
 import { registerBulkRoutes } from './bulk.js';
 import { registerCatalogRoutes } from './catalog.js';
@@ -23,4 +24,5 @@ export async function registerRoutes(api: FastifyInstance, deps: RouteDeps): Pro
   registerBulkRoutes(api, deps);
   registerReplayRoutes(api, deps);
   registerAccountRoutes(api, deps);
+  registerAccountingClientRoutes(api, deps);
 }

@@ -5,6 +5,7 @@
 import type { FollowMeBoard } from '../../../domain/followme-board.js';
 import type { DevicePresence, PresenceBoard } from '../../../domain/presence-board.js';
 import type { ReplayReset } from '../../nats/replay-reset.js';
+import type { AccountingClientsRepo } from '../../pg/accounting-clients-repo.js';
 import type { AccountsRepo } from '../../pg/accounts-repo.js';
 import type { BulkRepo } from '../../pg/bulk-repo.js';
 import type { DestinationsRepo } from '../../pg/destinations-repo.js';
@@ -42,6 +43,8 @@ export interface RouteDeps {
   readonly users: UsersRepo;
   readonly keys: KeysRepo;
   readonly accounts: AccountsRepo;
+  /** access points allowed to send RADIUS accounting */
+  readonly accountingClients: AccountingClientsRepo;
   readonly bulk: BulkRepo;
   readonly audit: (q: { limit: number; cursor?: string; entity?: string }) => Promise<unknown>;
   readonly ping: () => Promise<void>;
