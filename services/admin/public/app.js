@@ -6,6 +6,7 @@
 import { createApiClient } from './api-client.js';
 import { createEndpoints } from './endpoints.js';
 import { createNotifier } from './ui/notify.js';
+import * as accessPoints from './views/access-points.js';
 import * as accounts from './views/accounts.js';
 import * as audit from './views/audit.js';
 import * as automation from './views/automation.js';
@@ -25,6 +26,7 @@ const ROUTES = {
   users,
   destinations,
   locations,
+  'access-points': accessPoints,
   scenarios,
   board,
   keys,

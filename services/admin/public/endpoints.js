@@ -68,6 +68,14 @@ export function createEndpoints(client) {
       serverKeys: () => client.get('/keys/server-keys'),
       disableServerKeys: (body) => client.post('/keys/server-keys/disable', body),
     },
+    /** RADIUS accounting clients (access points): a secret comes back once, as generatedSecret. */
+    accountingClients: {
+      list: () => client.get('/accounting-clients'),
+      create: (body) => client.post('/accounting-clients', body),
+      update: (id, body) => client.patch(`/accounting-clients/${enc(id)}`, body),
+      rotateSecret: (id) => client.post(`/accounting-clients/${enc(id)}/rotate-secret`),
+      remove: (id) => client.delete(`/accounting-clients/${enc(id)}`),
+    },
     board: {
       current: () => client.get('/presence'),
       streamUrl: () => client.url('/presence/stream'),

@@ -1,11 +1,13 @@
 // Add / edit a device: Device ID (as the phone app shows it), extension, "allow creating targets",
 // enabled, and an optional licence file (lic-<deviceid>.lic) uploaded after the device is saved.
 // A new device gets its own key by default: its enrolment (QR code and text) is shown once, right
-// after it is added; the shared server key (the original model) is the alternative.
+// after it is added; the shared server key (the original model) is the alternative. Its Wi-Fi MAC
+// addresses let RADIUS accounting from the access points report it present without the app (a
+// device with MACs only simply never uses its key).
 
 import { ApiError } from '../api-client.js';
 import { h } from '../dom.js';
-import { checkboxField, textField } from '../ui/fields.js';
+import { checkboxField, textareaField, textField } from '../ui/fields.js';
 import { formDialog } from '../ui/form-dialog.js';
 import { openEnrolmentDialog } from './enrolment-dialog.js';
 
@@ -56,6 +58,15 @@ export function openDeviceForm({ api, notify, device, onSaved }) {
         autocomplete: 'off',
         hint: 'Helps you recognise the phone, e.g. Alice, work phone (letters, digits, spaces, . , : ( ) / -).',
       }),
+      textareaField({
+        label: 'Wi-Fi MAC addresses (optional)',
+        name: 'wifiMacs',
+        value: (device?.wifiMacs ?? []).join('\n'),
+        rows: 2,
+        spellcheck: 'false',
+        autocomplete: 'off',
+        hint: 'The phone’s Wi-Fi address, one per line (aa:bb:cc:dd:ee:ff, AA-BB-CC-DD-EE-FF or aabbccddeeff). The access points’ accounting then shows it present, even without the app. Use the phone’s own (not randomised) address for your network.',
+      }),
       checkboxField({
         label: 'Allow creating targets from the app',
         name: 'allowCreateTargets',
@@ -72,6 +83,7 @@ export function openDeviceForm({ api, notify, device, onSaved }) {
         extension: String(data.get('extension')).trim(),
         allowCreateTargets: data.get('allowCreateTargets') === 'on',
         label: String(data.get('label')).trim(),
+        wifiMacs: macsOf(data.get('wifiMacs')),
       };
       if (editing) body.enabled = data.get('enabled') === 'on';
       const file = form.querySelector('input[name=licence]').files?.[0];
@@ -98,6 +110,13 @@ export function openDeviceForm({ api, notify, device, onSaved }) {
       enrolment = null;
     },
   });
+}
+
+/** The MACs typed: one per line, or separated by spaces, commas or semicolons. */
+function macsOf(text) {
+  return String(text ?? '')
+    .split(/[\s,;]+/)
+    .filter(Boolean);
 }
 
 function keyModeChoice() {

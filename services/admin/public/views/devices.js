@@ -143,6 +143,7 @@ export function render(root, context) {
             { class: 'stack' },
             h('span', { class: 'mono' }, d.deviceId),
             d.label ? h('small', { class: 'muted' }, d.label) : null,
+            macsLine(d),
           ),
       },
       { label: 'Extension', render: (d) => d.extension },
@@ -250,6 +251,19 @@ function lastSeenCell(device) {
     { class: 'stack' },
     badge(text, tone),
     h('small', { class: 'muted' }, formatDateTime(device.lastSeenAt)),
+  );
+}
+
+/** Under the device id, compact: its Wi-Fi MACs (two at most, then "+n more"; all in the title). */
+function macsLine(device) {
+  const macs = device.wifiMacs ?? [];
+  if (macs.length === 0) return null;
+  return h(
+    'span',
+    { class: 'stack wifi-macs', title: `Wi-Fi MAC addresses:\n${macs.join('\n')}` },
+    h('span', { class: 'visually-hidden' }, 'Wi-Fi MAC addresses: '),
+    macs.slice(0, 2).map((mac) => h('small', { class: 'muted mono' }, mac)),
+    macs.length > 2 ? h('small', { class: 'muted' }, `+${macs.length - 2} more`) : null,
   );
 }
 

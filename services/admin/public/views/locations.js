@@ -10,7 +10,8 @@ import { pageFrame } from './page.js';
 export function render(root, { api, notify }) {
   const body = pageFrame(root, {
     title: 'Locations',
-    description: 'Places a phone recognises by the Wi-Fi it sees. Scenarios use them in rules.',
+    description:
+      'Places a phone recognises by the Wi-Fi it sees (or its access points report, see Access points). Scenarios use them in rules.',
     actions: [
       h('button', { type: 'button', class: 'btn btn-primary', onclick: () => openForm() }, 'New location'),
     ],
@@ -58,7 +59,7 @@ export function render(root, { api, notify }) {
           label: 'Access points (BSSIDs)',
           name: 'bssids',
           value: (location?.bssids ?? []).join('\n'),
-          hint: 'One per line, like aa:bb:cc:dd:ee:ff. At least one SSID or BSSID.',
+          hint: 'One per line, like aa:bb:cc:dd:ee:ff. At least one SSID or BSSID. With RADIUS accounting (Access points page), these may be the access points’ MAC addresses the accounting carries (Called-Station-Id).',
           spellcheck: 'false',
         }),
       ],
