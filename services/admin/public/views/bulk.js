@@ -24,7 +24,7 @@ const KINDS = [
   {
     kind: 'devices',
     label: 'Devices',
-    columns: 'deviceId, extension, label, enabled, allowCreateTargets',
+    columns: 'deviceId, extension, label, enabled, allowCreateTargets, wifiMacs (several: spaces or ;)',
   },
 ];
 

@@ -109,10 +109,10 @@ describe('console Import and export page in headless Chromium', () => {
     assert.equal(
       readFileSync(file, 'utf8'),
       [
-        'deviceId,extension,label,enabled,allowCreateTargets',
-        'BULKPHONE0001,230,Reception,true,false',
-        'BULKPHONE0002,230,Lobby,true,false',
-        'BULKPHONE0003,231,"Desk, 2nd floor",false,false',
+        'deviceId,extension,label,enabled,allowCreateTargets,wifiMacs',
+        'BULKPHONE0001,230,Reception,true,false,',
+        'BULKPHONE0002,230,Lobby,true,false,',
+        'BULKPHONE0003,231,"Desk, 2nd floor",false,false,',
         '',
       ].join('\n'),
     );
