@@ -23,3 +23,11 @@ CREATE TABLE device_wifi_macs (
 ALTER TABLE outbox DROP CONSTRAINT outbox_subject_kind_check;
 ALTER TABLE outbox ADD CONSTRAINT outbox_subject_kind_check
   CHECK (subject_kind IN ('device', 'keyring', 'user', 'destination', 'device_keys', 'radius_clients'));
+
+-- Down Migration
+DELETE FROM outbox WHERE subject_kind = 'radius_clients';
+ALTER TABLE outbox DROP CONSTRAINT outbox_subject_kind_check;
+ALTER TABLE outbox ADD CONSTRAINT outbox_subject_kind_check
+  CHECK (subject_kind IN ('device', 'keyring', 'user', 'destination', 'device_keys'));
+DROP TABLE device_wifi_macs;
+DROP TABLE accounting_clients;
