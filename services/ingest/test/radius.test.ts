@@ -24,7 +24,8 @@ function radclient(
   packets: readonly string[],
   options: { secret?: string; count?: number; parallel?: number; timeoutS?: number; ipv6?: boolean } = {},
 ): Promise<RadclientResult> {
-  const args = ['-x', '-r', '1', '-t', String(options.timeoutS ?? 0.5)];
+  // -r 1: one attempt (no retransmission); a loaded machine may take a while for the first answer
+  const args = ['-x', '-r', '1', '-t', String(options.timeoutS ?? 3)];
   if (options.count) args.push('-c', String(options.count));
   if (options.parallel) args.push('-p', String(options.parallel));
   if (options.ipv6) args.push('-6');
@@ -237,6 +238,7 @@ describe('RADIUS accounting', () => {
     expectRefused('bad_authenticator', () =>
       radclient(server, [acct('Start', 'S-6', { 'Calling-Station-Id': PHONE_MAC })], {
         secret: 'not-the-secret',
+        timeoutS: 0.5,
       }),
     ));
 
@@ -247,15 +249,18 @@ describe('RADIUS accounting', () => {
         [acct('Start', 'S-7', { 'Calling-Station-Id': PHONE_MAC })],
         {
           ipv6: true,
+          timeoutS: 0.5,
         },
       ),
     ));
 
   it('given an integer attribute two octets long, when sent, then malformed', () =>
     expectRefused('malformed', () =>
-      radclient(server, [
-        'Attr-40 = 0x0001\nAcct-Session-Id = "S-8"\nCalling-Station-Id = "aa:bb:cc:00:00:01"',
-      ]),
+      radclient(
+        server,
+        ['Attr-40 = 0x0001\nAcct-Session-Id = "S-8"\nCalling-Station-Id = "aa:bb:cc:00:00:01"'],
+        { timeoutS: 0.5 },
+      ),
     ));
 
   it('given a flood from one client, when sent, then beyond the limit rate_limited: no answer, counted, logged, only answered ones published', async () => {
@@ -265,7 +270,7 @@ describe('RADIUS accounting', () => {
     const packets = Array.from({ length: 20 }, (_, i) =>
       acct('Interim-Update', `F-${i}`, { 'Calling-Station-Id': PHONE_MAC, 'Acct-Session-Time': i }),
     );
-    const r = await radclient(`127.0.0.1:${port}`, packets, { parallel: 20 });
+    const r = await radclient(`127.0.0.1:${port}`, packets, { parallel: 20, timeoutS: 1 });
     const limited = (await rejected('rate_limited', tight)) - before;
     assert.ok(r.answered >= 5 && r.answered < 20, `answered ${r.answered}`);
     assert.equal(r.answered + limited, 20);

@@ -1,7 +1,9 @@
 // What a valid RADIUS accounting request (RFC 2866) means for presence: Start and Interim-Update for
 // a registered Wi-Fi MAC become a PresenceReported (source WIFI_ACCOUNTING), published before the
 // request is answered; Stop, Accounting-On/Off and unknown MACs are answered and publish nothing.
-// Retransmissions are recognised by their fingerprint and answered again without a second publish.
+// Retransmissions of a published report are recognised by their fingerprint and answered again
+// without a second publish. Nothing is remembered about a request that publishes nothing (privacy:
+// an unknown station's MAC, even as a digest, is forgotten as soon as it is answered).
 // Pure apart from the injected ports; the RADIUS adapter authenticates and decodes before this.
 import { v1 } from '@sa/proto';
 import { normalizeMac, parseCalledStationId } from './mac-address.js';
@@ -41,6 +43,7 @@ export interface AccountingHandlerDeps {
 }
 
 const EXTENSION = /^[0-9A-Za-z*#+_-]{1,32}$/;
+const ANSWER = Promise.resolve(true);
 
 export class AccountingHandler {
   private readonly recent: RecentOutcomes<Promise<boolean>>;
@@ -65,23 +68,7 @@ export class AccountingHandler {
       return earlier;
     }
     d.observer.radiusAccepted(request.status);
-    const outcome = this.serve(request, key, src, startedAt, now);
-    this.recent.set(key, outcome, now);
-    outcome.then((answered) => {
-      if (!answered) this.recent.delete(key); // let the retransmission try again
-    });
-    return outcome;
-  }
-
-  private async serve(
-    request: AccountingRequest,
-    msgId: string,
-    src: string,
-    startedAt: number,
-    now: number,
-  ): Promise<boolean> {
-    const d = this.deps;
-    if (request.status !== 'start' && request.status !== 'interim') return true;
+    if (request.status !== 'start' && request.status !== 'interim') return ANSWER;
     const mac = request.callingStationId === undefined ? null : normalizeMac(request.callingStationId);
     if (!mac) return this.ignore('no_mac');
     const deviceId = d.macs.deviceOf(mac);
@@ -90,12 +77,30 @@ export class AccountingHandler {
     if (!device) return this.ignore('unknown_mac');
     if (!device.enabled) return this.ignore('disabled_device');
     if (!EXTENSION.test(device.extension)) return this.ignore('no_extension');
+    const outcome = this.publish(request, deviceId, device.extension, key, src, startedAt, now);
+    this.recent.set(key, outcome, now);
+    outcome.then((answered) => {
+      if (!answered) this.recent.delete(key); // let the retransmission try again
+    });
+    return outcome;
+  }
+
+  private async publish(
+    request: AccountingRequest,
+    deviceId: string,
+    extension: string,
+    msgId: string,
+    src: string,
+    startedAt: number,
+    now: number,
+  ): Promise<boolean> {
+    const d = this.deps;
     const station = request.calledStationId ? parseCalledStationId(request.calledStationId) : null;
     const counter = Math.max(now, (this.lastCounter.get(deviceId) ?? 0) + 1);
     this.lastCounter.set(deviceId, counter);
     const event = v1.PresenceReported.create({
       deviceId,
-      extension: device.extension,
+      extension,
       counter,
       sentAtMs:
         request.eventTimestampS !== undefined ? request.eventTimestampS * 1000 : now - request.delayS * 1000,
@@ -114,13 +119,8 @@ export class AccountingHandler {
     return true;
   }
 
-  /** A device left the snapshot: forget its counter (a new device under the id starts from now). */
-  forgetDevice(deviceId: string): void {
-    this.lastCounter.delete(deviceId);
-  }
-
-  private ignore(reason: Parameters<RadiusObserver['radiusIgnored']>[0]): boolean {
+  private ignore(reason: Parameters<RadiusObserver['radiusIgnored']>[0]): Promise<boolean> {
     this.deps.observer.radiusIgnored(reason);
-    return true;
+    return ANSWER;
   }
 }
