@@ -82,4 +82,18 @@ describe('MetricsIngestObserver rejection log', () => {
     assert.equal(o.from('203.0.113.50', 'http').length, 10);
     assert.equal(o.from('203.0.113.50', 'udp').length, 40);
   });
+
+  it('given a RADIUS flood from many addresses, when UDP and HTTP rejections follow, then RADIUS lines have their own total budget and the others are all logged', () => {
+    const o = observer({ totalPerSec: 10 });
+    for (let i = 0; i < 1000; i++) o.obs.radiusRejected('unknown_client', `198.51.100.${i % 250}`);
+    o.obs.rejected('bad_tag', '203.0.113.1', 'http');
+    o.obs.rejected('bad_tag', '203.0.113.2', 'udp');
+    const radius = o.lines.filter((l) => l.transport === 'radius');
+    assert.equal(radius.length, 20, 'radius lines within their own total (burst 2x)');
+    assert.equal(o.from('203.0.113.1', 'http').length, 1);
+    assert.equal(o.from('203.0.113.2', 'udp').length, 1);
+    const line = radius[0] as unknown as Record<string, unknown>;
+    assert.equal(line.reason, 'unknown_client');
+    assert.equal(line.msg, 'rejected packet from 198.51.100.0: unknown_client');
+  });
 });

@@ -4,7 +4,9 @@
 // (`rejectLogPerSec`, burst 2x; the bounded two-generation table of the per-address rate limiter),
 // so a flood from one address never hides another address's lines; then per transport in total
 // (`rejectLogTotalPerSec`, burst 2x), which only many addresses at once can reach, and a UDP flood
-// from forged addresses never eats the HTTP budget (the lines the shipped jail bans on).
+// from forged addresses never eats the HTTP budget (the lines the shipped jail bans on). RADIUS
+// accounting rejections (docs/radius.md) write the same line with "transport":"radius", under a
+// budget of their own.
 import { Counter, Histogram, type Logger, type Registry } from '@sa/platform';
 import {
   ACCOUNTING_STATUSES,
