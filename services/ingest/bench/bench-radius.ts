@@ -204,9 +204,9 @@ interface StepResult {
   readonly cpuUsPerRequest: number;
 }
 
-/** Steps the rate up until a step loses a request; returns the last step without loss. */
+/** Steps the rate up until a step loses a request; returns every step run. */
 async function steps(label: string, pid: number, port: number, makeLoad: (n: number) => Load) {
-  let best: StepResult | undefined;
+  const done: StepResult[] = [];
   await offer(port, makeLoad(1000), 1); // warm-up (JIT, connections), not reported
   for (const rate of STEPS) {
     const load = makeLoad(Math.round(rate * STEP_S));
@@ -223,11 +223,13 @@ async function steps(label: string, pid: number, port: number, makeLoad: (n: num
       cpuUsPerRequest: Math.round((cpu1 - cpu0) / Math.max(1, replies)),
     };
     log(`${label} step ${JSON.stringify(step)}`);
+    done.push(step);
     if (step.lossPct > 0) break;
-    best = step;
   }
-  return best;
+  return done;
 }
+
+const lossless = (all: readonly StepResult[]) => all.filter((s) => s.lossPct === 0);
 
 let children: ChildProcess[] = [];
 
@@ -333,13 +335,23 @@ async function main(): Promise<void> {
   };
 
   const published0 = await metricSum(ingest.listening.ops!, 'sa_ingest_publish_latency_seconds_count');
-  const radiusBest = await steps('radius', ingest.child.pid!, radiusPort, radiusLoad);
+  const radiusSteps = await steps('radius', ingest.child.pid!, radiusPort, radiusLoad);
   const answered = await metricSum(ingest.listening.ops!, 'sa_ingest_radius_answered_total');
   const published =
     (await metricSum(ingest.listening.ops!, 'sa_ingest_publish_latency_seconds_count')) - published0;
-  const appBest = await steps('app', ingest.child.pid!, appPort, appLoad);
-  const echoBest = await steps('echo', echo.child.pid!, echoPort, echoLoad);
+  const appSteps = await steps('app', ingest.child.pid!, appPort, appLoad);
+  const echoSteps = await steps('echo', echo.child.pid!, echoPort, echoLoad);
   await cleanUp();
+
+  const radiusBest = lossless(radiusSteps).at(-1);
+  const appBest = lossless(appSteps).at(-1);
+  const echoBest = lossless(echoSteps).at(-1);
+  // CPU per request falls as the rate rises (fixed costs spread): compare at one rate both held
+  const sameRate = lossless(radiusSteps)
+    .map((r) => r.offered)
+    .filter((rate) => lossless(appSteps).some((a) => a.offered === rate))
+    .at(-1);
+  const at = (all: readonly StepResult[]) => all.find((s) => s.offered === sameRate)?.cpuUsPerRequest ?? null;
 
   const result = {
     radiusPps: radiusBest?.pps ?? 0,
@@ -353,10 +365,10 @@ async function main(): Promise<void> {
     appCpuUsPerRequest: appBest?.cpuUsPerRequest ?? null,
     echoPps: echoBest?.pps ?? 0,
     echoCpuUsPerRequest: echoBest?.cpuUsPerRequest ?? null,
-    radiusVsAppCpu:
-      radiusBest && appBest
-        ? Number((radiusBest.cpuUsPerRequest / appBest.cpuUsPerRequest).toFixed(2))
-        : null,
+    sameRatePps: sameRate ?? null,
+    radiusCpuUsAtSameRate: at(radiusSteps),
+    appCpuUsAtSameRate: at(appSteps),
+    echoCpuUsAtSameRate: at(echoSteps),
     devices: DEVICES,
     steps: STEPS,
     stepS: STEP_S,
