@@ -50,6 +50,9 @@ describe('the real services on the shipped NATS configuration', () => {
         REDIS_KEY_PREFIX: `${id}:ingest:`,
         INGEST_HOST: '127.0.0.1',
         INGEST_PORT: '0',
+        // RADIUS accounting on: ingest also reads and watches the RADIUS clients bucket (secrets)
+        RADIUS_HOST: '127.0.0.1',
+        RADIUS_PORT: '0',
       }),
     ];
     await new Promise((r) => setTimeout(r, 1000));
@@ -99,7 +102,7 @@ describe('the real services on the shipped NATS configuration', () => {
     // once (router: the phone stream and the users bucket; ingest: the buckets), then waited for it.
     const expected: Record<string, RegExp> = {
       router: /STREAM\.CREATE\.(SA_PHONE|KV_sa_users)\\"/,
-      ingest: /STREAM\.CREATE\.KV_sa_(devices|keys|device_keys|users)\\"/,
+      ingest: /STREAM\.CREATE\.KV_sa_(devices|keys|device_keys|users|radius_clients)\\"/,
     };
     for (const [name, service] of running) {
       const lines = service.lines.filter((l) => /permission|authoriz/i.test(l));

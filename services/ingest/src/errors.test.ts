@@ -21,6 +21,8 @@ describe('ingest error catalogue', () => {
       'adapters/redis/replay-guard.ts',
       'adapters/nats/phone-publisher.ts',
       'adapters/nats/replay-reset-responder.ts',
+      'adapters/nats/accounting-clients-watcher.ts',
+      'adapters/radius/radius-listener.ts',
     ].map((f) => readFileSync(new URL(f, import.meta.url), 'utf8'));
     for (const src of sources) {
       for (const m of src.matchAll(/'(INGEST_[A-Z_]+)'/g)) assert.ok(m[1]! in INGEST_ERRORS, m[1]);

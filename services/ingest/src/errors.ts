@@ -10,6 +10,10 @@ export const INGEST_ERRORS = {
     message: 'a bus request to ingest could not be decoded or names no valid device id',
     status: 400,
   },
+  INGEST_RADIUS_LISTEN_FAILED: {
+    message: 'the RADIUS accounting port (RADIUS_PORT) could not be bound',
+    status: 500,
+  },
   INGEST_PUBLISH_OVERLOADED: { message: 'too many publishes awaiting acknowledgement', status: 503 },
 } as const;
 

@@ -9,6 +9,7 @@ import { AccountingHandler } from '../../domain/accounting-handler.js';
 import type { DeviceDirectory, PhoneEventPublisher, RadiusObserver } from '../../domain/ports.js';
 import { TokenBucketTable } from '../../domain/token-bucket-table.js';
 import type { WifiMacIndex } from '../../domain/wifi-mac-index.js';
+import { IngestError } from '../../errors.js';
 import { type AccountingClientsWatcher, watchAccountingClients } from '../nats/accounting-clients-watcher.js';
 import { startUdpServer, type UdpServer } from '../udp/udp-server.js';
 import { AccountingClientTable } from './accounting-client-table.js';
@@ -84,16 +85,21 @@ export function createRadiusListener(deps: RadiusListenerDeps): RadiusListener |
       watcher = await watchAccountingClients(bucket, clients, deps.logger);
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.SNAPSHOT_WAIT_MS).unref());
       await Promise.race([watcher.loaded, timeout]);
-      udp = await startUdpServer(
-        {
-          host: config.RADIUS_HOST,
-          port,
-          recvBufferBytes: config.UDP_RECV_BUFFER_BYTES,
-          maxPending: config.MAX_PENDING_PACKETS,
-          onOverload: (src) => deps.observer.radiusDropped('overloaded', src),
-        },
-        (packet, src) => intake.handle(packet, src),
-      );
+      try {
+        udp = await startUdpServer(
+          {
+            host: config.RADIUS_HOST,
+            port,
+            recvBufferBytes: config.UDP_RECV_BUFFER_BYTES,
+            maxPending: config.MAX_PENDING_PACKETS,
+            onOverload: (src) => deps.observer.radiusDropped('overloaded', src),
+          },
+          (packet, src) => intake.handle(packet, src),
+        );
+      } catch (cause) {
+        watcher.stop();
+        throw new IngestError('INGEST_RADIUS_LISTEN_FAILED', { host: config.RADIUS_HOST, port }, { cause });
+      }
     },
     async stop() {
       await udp?.close();
