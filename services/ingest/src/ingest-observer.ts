@@ -105,32 +105,40 @@ export class MetricsIngestObserver implements IngestObserver, RadiusObserver {
       });
     this.perTransport = { udp: total(), http: total(), radius: total() };
     this.radius = {
-      rejected: children(
-        registry,
-        'sa_ingest_radius_rejected_total',
-        'RADIUS accounting requests dropped without an answer (docs/radius.md), by reason',
-        'reason',
+      rejected: labelled(
+        new Counter({
+          name: 'sa_ingest_radius_rejected_total',
+          help: 'RADIUS accounting requests dropped without an answer (docs/radius.md), by reason',
+          labelNames: ['reason'],
+          registers: [registry],
+        }),
         RADIUS_REJECTION_REASONS,
       ),
-      dropped: children(
-        registry,
-        'sa_ingest_radius_dropped_total',
-        'Valid RADIUS accounting requests not answered because ingest could not store them, by reason',
-        'reason',
+      dropped: labelled(
+        new Counter({
+          name: 'sa_ingest_radius_dropped_total',
+          help: 'Valid RADIUS accounting requests not answered because ingest could not store them, by reason',
+          labelNames: ['reason'],
+          registers: [registry],
+        }),
         RADIUS_DROP_REASONS,
       ),
-      ignored: children(
-        registry,
-        'sa_ingest_radius_ignored_total',
-        'Valid RADIUS accounting requests answered without publishing, by reason (unknown_mac: not a registered device)',
-        'reason',
+      ignored: labelled(
+        new Counter({
+          name: 'sa_ingest_radius_ignored_total',
+          help: 'Valid RADIUS accounting requests answered without publishing, by reason (unknown_mac: not a registered device)',
+          labelNames: ['reason'],
+          registers: [registry],
+        }),
         RADIUS_IGNORE_REASONS,
       ),
-      accepted: children(
-        registry,
-        'sa_ingest_radius_accepted_total',
-        'RADIUS accounting requests from a known client with a valid authenticator, by Acct-Status-Type (retransmissions not counted)',
-        'status',
+      accepted: labelled(
+        new Counter({
+          name: 'sa_ingest_radius_accepted_total',
+          help: 'RADIUS accounting requests from a known client with a valid authenticator, by Acct-Status-Type (retransmissions not counted)',
+          labelNames: ['status'],
+          registers: [registry],
+        }),
         ACCOUNTING_STATUSES,
       ),
       duplicates: new Counter({
@@ -228,13 +236,7 @@ export class MetricsIngestObserver implements IngestObserver, RadiusObserver {
   }
 }
 
-function children(
-  registry: Registry,
-  name: string,
-  help: string,
-  label: string,
-  values: readonly string[],
-): Record<string, { inc(): void }> {
-  const counter = new Counter({ name, help, labelNames: [label], registers: [registry] });
+/** One child per label value, created up front so every value shows as 0 from the start. */
+function labelled(counter: Counter<string>, values: readonly string[]): Record<string, { inc(): void }> {
   return Object.fromEntries(values.map((v) => [v, counter.labels(v)]));
 }
