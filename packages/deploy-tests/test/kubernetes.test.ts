@@ -138,7 +138,7 @@ describe('deploy/kubernetes', () => {
       ]),
       [['1813/UDP', 'radius-acct']],
     );
-    assert.equal(named('ConfigMap', 'smartassistant-config').data.RADIUS_PORT, '');
+    assert.equal(named('ConfigMap', 'smartassistant-config').data?.RADIUS_PORT, '');
   });
 
   it('given the ConfigMap and example Secret, when compared with deploy/.env.example, then every key is a documented variable and every reference resolves', () => {
