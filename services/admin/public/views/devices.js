@@ -19,22 +19,26 @@ const TIER_TONES = { free: 'neutral', standard: 'info', premium: 'accent' };
 
 export function render(root, context) {
   const { api, notify } = context;
-  // Keys are the administrator's: a helpdesk account sees the Key column only (the API refuses it the rest).
+  // Registering, editing, deleting and keys are the administrator's: a helpdesk account sees the
+  // devices and may enable or disable them, nothing it would only be refused (docs/api.md, roles).
   const managesKeys = context.session?.role !== 'helpdesk';
+  const managesDevices = managesKeys;
   const body = pageFrame(root, {
     title: 'Devices',
     description: 'Phones registered with the server, their extension and licence.',
-    actions: [
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'btn btn-primary',
-          onclick: () => openDeviceForm({ api, notify, onSaved: refresh }),
-        },
-        'Add device',
-      ),
-    ],
+    actions: managesDevices
+      ? [
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn btn-primary',
+              onclick: () => openDeviceForm({ api, notify, onSaved: refresh }),
+            },
+            'Add device',
+          ),
+        ]
+      : [],
   });
   const banner = h('div', { class: 'server-key-status' });
   const serverKeyId = uniqueId('server-key-only');
@@ -164,10 +168,12 @@ export function render(root, context) {
         label: 'Actions',
         render: (d) =>
           actions(
-            rowButton('Edit', {
-              label: `Edit ${d.deviceId}`,
-              onClick: () => openDeviceForm({ api, notify, device: d, onSaved: refresh }),
-            }),
+            managesDevices
+              ? rowButton('Edit', {
+                  label: `Edit ${d.deviceId}`,
+                  onClick: () => openDeviceForm({ api, notify, device: d, onSaved: refresh }),
+                })
+              : null,
             h(
               'button',
               {
@@ -178,7 +184,9 @@ export function render(root, context) {
               },
               d.enabled === false ? 'Enable' : 'Disable',
             ),
-            rowButton('Delete', { label: `Delete ${d.deviceId}`, onClick: () => remove(d), danger: true }),
+            managesDevices
+              ? rowButton('Delete', { label: `Delete ${d.deviceId}`, onClick: () => remove(d), danger: true })
+              : null,
           ),
       },
     ].filter(Boolean);

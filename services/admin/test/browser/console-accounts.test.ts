@@ -172,6 +172,10 @@ describe('console accounts, roles and cross-origin refusal in headless Chromium'
     await row.getByRole('button', { name: `Disable ${DEVICE}` }).click();
     await page.getByText(`Device ${DEVICE} disabled`).waitFor();
     await row.getByText('Disabled').waitFor();
+    // nothing the API would refuse it is offered: no Add device, Edit or Delete
+    assert.equal(await page.getByRole('button', { name: 'Add device' }).count(), 0);
+    assert.equal(await row.getByRole('button', { name: `Edit ${DEVICE}` }).count(), 0);
+    assert.equal(await row.getByRole('button', { name: `Delete ${DEVICE}` }).count(), 0);
 
     await page.getByRole('link', { name: 'Who is where' }).click();
     await page.getByRole('heading', { name: 'Who is where', level: 1 }).waitFor();
