@@ -4,17 +4,10 @@
 import type { Logger } from '@sa/platform';
 import { evaluate } from '../domain/scenario-engine.js';
 import { type EngineSettings, emptyUserState } from '../domain/types.js';
-import type { RulesSource, StoredUser, UserStateStore } from './ports.js';
+import type { CallAnswer, RulesSource, StoredUser, UserStateStore } from './ports.js';
 import type { OwnedStateCache } from './state-cache.js';
 
-export interface CallAnswer {
-  readonly targetDial: string;
-  readonly scenarioId: string;
-  readonly reason: string;
-  readonly decidedAtMs: number;
-  readonly fallback: boolean;
-  readonly version: number;
-}
+export type { CallAnswer };
 
 export class CallDesk {
   constructor(

@@ -5,17 +5,21 @@ import type { StoredUser } from './state-codec.js';
 
 export type { StoredUser };
 
-/** A committed call decision, as recorded for "why did my call go there?". */
-export interface CallRecord {
-  readonly callId: string;
-  readonly extension: string;
-  readonly callerIdNum: string;
+/** Where a call goes and why: router's answer to ami-bridge, and what the call log keeps of it. */
+export interface CallAnswer {
   readonly targetDial: string;
   readonly scenarioId: string;
   readonly reason: string;
   readonly decidedAtMs: number;
   readonly fallback: boolean;
   readonly version: number;
+}
+
+/** A committed call decision, as recorded for "why did my call go there?". */
+export interface CallRecord extends CallAnswer {
+  readonly callId: string;
+  readonly extension: string;
+  readonly callerIdNum: string;
   /** set when a still-ringing call was moved to a new target (reason says why) */
   readonly redirectedFrom?: string;
 }
