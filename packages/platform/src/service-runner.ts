@@ -56,7 +56,7 @@ export async function runService<C extends { LOG_LEVEL: string }>(
         process.exit(0);
       },
       (err: unknown) => {
-        logger.error({ event: 'stop_failed', err: String(err) }, 'stop failed');
+        logger.error({ event: 'stop_failed', err }, 'stop failed');
         process.exit(1);
       },
     );

@@ -198,7 +198,7 @@ export async function buildAdmin(
       subs = subscribeAll(nats.nc, names, { phone, presence, followMe, logger });
       relay.start();
       sweeper = setInterval(() => {
-        keys.sweep().catch((err: unknown) => logger.warn({ err: String(err) }, 'key sweep failed'));
+        keys.sweep().catch((err: unknown) => logger.warn({ err }, 'key sweep failed'));
       }, config.ADMIN_KEY_SWEEP_MS);
       sweeper.unref();
       ops = await startOpsServer({

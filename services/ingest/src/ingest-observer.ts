@@ -200,10 +200,7 @@ export class MetricsIngestObserver implements IngestObserver, RadiusObserver {
   dropped(reason: DropReason, src: string, transport: Transport, err?: unknown): void {
     this.droppedChildren[reason]!.inc();
     if (!this.mayLog(src, transport)) return;
-    this.logger.error(
-      { event: 'packet_dropped', reason, src, transport, err: err ? String(err) : undefined },
-      `dropped packet: ${reason}`,
-    );
+    this.logger.error({ event: 'packet_dropped', reason, src, transport, err }, `dropped packet: ${reason}`);
   }
 
   accepted(kind: string): void {

@@ -159,8 +159,7 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
   const cache = new OwnedStateCache(config.ROUTER_PARTITIONS);
   const rules = new KvUserConfigWatcher(buckets.users, logger.child({ component: 'users' }), (ext) => {
     const runner = runners.get(partitionOf(ext, config.ROUTER_PARTITIONS));
-    if (runner)
-      void runner.reevaluate([ext]).catch((err) => logger.warn({ err: String(err) }, 're-evaluate failed'));
+    if (runner) void runner.reevaluate([ext]).catch((err) => logger.warn({ err }, 're-evaluate failed'));
   });
   const processor = new DecisionProcessor({
     store,

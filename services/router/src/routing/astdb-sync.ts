@@ -160,7 +160,7 @@ export class AstDbSync {
           this.deps.options.retryBaseMs * 2 ** (failures - 1),
         );
         if (failures === 1 || failures % 10 === 0) {
-          this.deps.logger.warn({ extension, failures, err: String(err) }, 'AstDB write failed, retrying');
+          this.deps.logger.warn({ extension, failures, err }, 'AstDB write failed, retrying');
         }
         await new Promise((r) => setTimeout(r, delay + Math.random() * delay * 0.2));
       }

@@ -47,10 +47,7 @@ export class CallDesk {
         version: d.version,
       };
     } catch (err) {
-      this.deps.logger.warn(
-        { extension, err: String(err), code: 'ROUTER_STATE_UNAVAILABLE' },
-        'call decided as fallback',
-      );
+      this.deps.logger.warn({ extension, err, code: 'ROUTER_STATE_UNAVAILABLE' }, 'call decided as fallback');
       answer = {
         targetDial: '',
         scenarioId: '',
@@ -68,7 +65,7 @@ export class CallDesk {
       );
     void this.deps.store
       .recordCall({ callId, extension, callerIdNum, ...answer })
-      .catch((err) => this.deps.logger.warn({ err: String(err) }, 'call decision not recorded'));
+      .catch((err) => this.deps.logger.warn({ err }, 'call decision not recorded'));
     return answer;
   }
 }

@@ -117,7 +117,7 @@ export class FollowMeGuard {
   private tick(): void {
     if (this.running || this.stopped) return;
     this.running = this.check()
-      .catch((err) => this.deps.logger.warn({ err: String(err) }, 'Follow-Me check failed'))
+      .catch((err) => this.deps.logger.warn({ err }, 'Follow-Me check failed'))
       .finally(() => {
         this.running = null;
       });
@@ -142,7 +142,7 @@ export class FollowMeGuard {
             event: 'followme_read_failed',
             code: 'ROUTER_FOLLOWME_READ_FAILED',
             failures: this.failures,
-            err: String(err),
+            err,
           },
           `Follow-Me check: cannot read ${FAMILY} from AstDB (${String(err)}); ` +
             (this.knownExtensions

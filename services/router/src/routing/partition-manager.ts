@@ -79,7 +79,7 @@ export class PartitionManager {
         await leases.release(p);
       }
     } catch (err) {
-      logger.warn({ err: String(err) }, 'partition ownership check failed');
+      logger.warn({ err }, 'partition ownership check failed');
     }
   }
 

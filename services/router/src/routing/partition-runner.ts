@@ -107,7 +107,7 @@ export class PartitionRunner {
         if (due.length < CHUNK) return;
       }
     } catch (err) {
-      this.deps.logger.warn({ partition: this.partition, err: String(err) }, 'sweep failed, will retry');
+      this.deps.logger.warn({ partition: this.partition, err }, 'sweep failed, will retry');
     }
   }
 
@@ -124,10 +124,7 @@ export class PartitionRunner {
     try {
       await work();
     } catch (err) {
-      this.deps.logger.warn(
-        { partition: this.partition, err: String(err) },
-        'partition start-up work failed',
-      );
+      this.deps.logger.warn({ partition: this.partition, err }, 'partition start-up work failed');
     }
   }
 

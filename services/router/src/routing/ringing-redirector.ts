@@ -83,13 +83,13 @@ export class RingingRedirector {
             this.deps.onRedirected?.(false);
             this.deps.calls.ended(call.callId);
             this.deps.logger.warn(
-              { event: 'call_redirect_failed', callId: call.callId, extension, to, err: String(err) },
+              { event: 'call_redirect_failed', callId: call.callId, extension, to, err },
               `ringing call ${call.callId} for ${extension} not redirected to ${to}`,
             );
           },
         )
         .catch((err: unknown) =>
-          this.deps.logger.warn({ err: String(err), callId: call.callId }, 'call redirect not recorded'),
+          this.deps.logger.warn({ err, callId: call.callId }, 'call redirect not recorded'),
         );
     }
   }

@@ -50,7 +50,7 @@ export function subscribeAll(
   void (async () => {
     for await (const msg of secret) {
       const reply = await deps.phone.setSecret(msg.data).catch((err: unknown) => {
-        log.error({ err: err instanceof Error ? err.message : 'error' }, 'set-secret request failed');
+        log.error({ err }, 'set-secret request failed');
         return v1.SetSecretReply.create({
           ok: false,
           errorCode: 'ADMIN_INTERNAL',
@@ -76,10 +76,7 @@ export function subscribeAll(
           version: Number(e.version),
         });
       } catch (err) {
-        log.warn(
-          { err: err instanceof Error ? err.message : String(err), subject: msg.subject },
-          'bad ScenarioChanged dropped',
-        );
+        log.warn({ err, subject: msg.subject }, 'bad ScenarioChanged dropped');
       }
     }
   })();
@@ -110,10 +107,7 @@ export function subscribeAll(
           presenceTimeoutMs: Number(e.presenceTimeoutMs),
         });
       } catch (err) {
-        log.warn(
-          { err: err instanceof Error ? err.message : String(err), subject: msg.subject },
-          'bad DeviceReported dropped',
-        );
+        log.warn({ err, subject: msg.subject }, 'bad DeviceReported dropped');
       }
     }
   })();
@@ -131,10 +125,7 @@ export function subscribeAll(
           republishMs: Number(e.republishMs) || 0,
         });
       } catch (err) {
-        log.warn(
-          { err: err instanceof Error ? err.message : String(err), subject: msg.subject },
-          'bad FollowMeStatusChanged dropped',
-        );
+        log.warn({ err, subject: msg.subject }, 'bad FollowMeStatusChanged dropped');
       }
     }
   })();

@@ -45,7 +45,7 @@ async function answer(data: Uint8Array, replay: Pick<ReplayGuard, 'forget'>, log
   try {
     highest = await replay.forget(deviceId);
   } catch (err) {
-    log.error({ event: 'replay_reset_failed', deviceId, err: String(err) }, 'replay reset failed');
+    log.error({ event: 'replay_reset_failed', deviceId, err }, 'replay reset failed');
     return failed('INGEST_REPLAY_STORE_UNAVAILABLE', 'the replay store did not answer');
   }
   log.info(

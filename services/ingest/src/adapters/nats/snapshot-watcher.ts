@@ -59,7 +59,7 @@ export async function watchSnapshots(
             event: 'snapshot_bad_value',
             code: 'INGEST_SNAPSHOT_BAD_VALUE',
             key: e.key,
-            err: String(err),
+            err,
           });
         }
         if (e.isUpdate || e.delta === 0) done();

@@ -21,10 +21,7 @@ export class NatsTargetsGateway implements TargetsGateway {
       );
       return decodeMessage(v1.PhoneTargetsReply, msg.data, 'PhoneTargetsReply') as PhoneTargetsReply;
     } catch (err) {
-      this.logger.warn(
-        { event: 'admin_unavailable', err: String(err) },
-        'admin did not answer a targets request',
-      );
+      this.logger.warn({ event: 'admin_unavailable', err }, 'admin did not answer a targets request');
       return undefined;
     }
   }

@@ -38,7 +38,7 @@ export function subscribe(nc: NatsConnection, names: BusNames, h: BusHandlers, l
           try {
             onLifecycle(decodeMessage(v1.CallLifecycle, m.data, 'CallLifecycle'));
           } catch (err) {
-            logger.warn({ err: String(err) }, 'undecodable CallLifecycle skipped');
+            logger.warn({ err }, 'undecodable CallLifecycle skipped');
           }
         },
       }),
@@ -76,7 +76,7 @@ function answerCall(
   try {
     call = decodeMessage(v1.CallArrived, m.data, 'CallArrived');
   } catch (err) {
-    logger.warn({ err: String(err), code: 'ROUTER_CALL_UNDECODABLE' }, 'undecodable CallArrived');
+    logger.warn({ err, code: 'ROUTER_CALL_UNDECODABLE' }, 'undecodable CallArrived');
     m.respond(encodeMessage(v1.RouteDecision, v1.RouteDecision.create({ fallback: true }), 'RouteDecision'));
     return;
   }

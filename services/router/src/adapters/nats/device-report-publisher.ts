@@ -22,7 +22,7 @@ export class NatsDeviceReportPublisher implements DeviceReportPublisher {
   /** Never throws: the device's next report replaces a lost one. */
   deviceReported(r: DeviceReport): void {
     const onError = (err: unknown) =>
-      this.logger.warn({ err: String(err), extension: r.extension }, 'DeviceReported not published');
+      this.logger.warn({ err, extension: r.extension }, 'DeviceReported not published');
     try {
       this.out.publish(
         this.names.deviceReported(r.extension),

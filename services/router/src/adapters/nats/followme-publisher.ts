@@ -19,7 +19,7 @@ export class NatsFollowMePublisher implements FollowMeStatusPublisher {
   /** Never throws: a lost problem is announced again while it lasts, and the console forgets one not repeated. */
   followMeStatusChanged(extension: string, a: FollowMeAnnouncement): void {
     const onError = (err: unknown) =>
-      this.logger.warn({ err: String(err), extension }, 'FollowMeStatusChanged not published');
+      this.logger.warn({ err, extension }, 'FollowMeStatusChanged not published');
     try {
       const msg = toFollowMeStatusChanged(extension, a);
       this.out.publish(

@@ -153,7 +153,7 @@ export class PhonePartitionConsumer {
         dispatched = 0;
         failures++;
         const delay = Math.min(5000, 100 * 2 ** Math.min(failures, 6));
-        this.logger.warn({ err: String(err), failures, delay }, 'batch not committed, retrying (not acked)');
+        this.logger.warn({ err, failures, delay }, 'batch not committed, retrying (not acked)');
         await new Promise((r) => setTimeout(r, delay));
       }
     }
@@ -193,10 +193,7 @@ export class PhonePartitionConsumer {
           : toChoiceEvent(decodeMessage(v1.ScenarioChosen, m.data, 'ScenarioChosen'));
       } catch (err) {
         this.onDecodeError();
-        this.logger.warn(
-          { subject: m.subject, seq: m.seq, err: String(err) },
-          'undecodable phone event skipped',
-        );
+        this.logger.warn({ subject: m.subject, seq: m.seq, err }, 'undecodable phone event skipped');
         continue;
       }
       const list = byUser.get(ext);

@@ -57,7 +57,7 @@ export class KvUserConfigWatcher implements RulesSource {
             if (cfg.deleted) this.remove(ext);
             else this.put(ext, toUserRules(cfg));
           } catch (err) {
-            this.logger.warn({ extension: ext, err: String(err) }, 'undecodable UserConfig ignored');
+            this.logger.warn({ extension: ext, err }, 'undecodable UserConfig ignored');
           }
         }
         if (loaded) this.onChange(ext);
