@@ -12,7 +12,7 @@ import {
   type ServiceApp,
 } from '@sa/platform';
 import { busNames, decodeMessage, encodeMessage, type smartassistant, v1 } from '@sa/proto';
-import { deleteRedisKeys } from '@sa/testkit';
+import { deleteRedisKeys, waitFor as waitUntil } from '@sa/testkit';
 import { buildRouterApp } from '../src/app.js';
 import { loadRouterConfig } from '../src/config.js';
 
@@ -27,18 +27,12 @@ export interface AstDbCommand {
   readonly at: number;
 }
 
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined | null | false> | T,
+export function waitFor<T>(
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   what: string,
   ms = 15_000,
-) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+): Promise<T> {
+  return waitUntil(probe, { what, timeoutMs: ms, intervalMs: 20 });
 }
 
 export function officeConfig(extension: string): Uint8Array {

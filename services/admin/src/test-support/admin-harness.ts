@@ -4,6 +4,7 @@ import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { connectNats, createLogger, type NatsClient, openSnapshotBuckets } from '@sa/platform';
 import { busNames } from '@sa/proto';
+import { waitFor } from '@sa/testkit';
 import pg from 'pg';
 import { type AdminApp, buildAdmin } from '../app.js';
 import { loadAdminConfig } from '../config.js';
@@ -141,22 +142,17 @@ export async function startHarness(
   return h;
 }
 
-/** Polls until `check` returns a value (not undefined) or the deadline passes. */
+/** Polls until `check` returns a value (not undefined: 0, false and [] count) or the deadline passes. */
 export async function eventually<T>(
   check: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 5000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
+  const found = await waitFor(
+    async () => {
       const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+      return value === undefined ? undefined : { value };
+    },
+    { timeoutMs, what: 'the condition' },
+  );
+  return found.value;
 }

@@ -14,7 +14,7 @@ import {
   Redis,
 } from '@sa/platform';
 import { type BusNames, busNames, encodeMessage, v1 } from '@sa/proto';
-import { deleteRedisKeys } from '@sa/testkit';
+import { deleteRedisKeys, waitFor } from '@sa/testkit';
 import { createIngestApp, type IngestApp } from '../app.js';
 import { loadIngestConfig } from '../config.js';
 
@@ -215,10 +215,5 @@ export async function eventually(
   timeoutMs = 5000,
   what = 'condition',
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  await waitFor(check, { timeoutMs, what, intervalMs: 20 });
 }
