@@ -10,6 +10,7 @@ export {
   type SnapshotBuckets,
 } from './bus-setup.js';
 export { commonEnv, type Env, env, loadConfig } from './config.js';
+export { catalogueProblems, codesUsedIn, defineErrors, type ErrorSpec } from './error-catalogue.js';
 export {
   AppError,
   BusNotCreatedError,

@@ -1,8 +1,8 @@
 // Admin's error catalogue: every code, its HTTP status and what it means. errors.test.ts checks that
 // each code is documented in docs/api.md.
-import { AppError } from '@sa/platform';
+import { AppError, defineErrors } from '@sa/platform';
 
-export const ERRORS = {
+export const ERRORS = defineErrors('ADMIN', {
   ADMIN_REQUEST_INVALID: { status: 400, text: 'a field of the request is missing or malformed' },
   ADMIN_REQUEST_TOO_LARGE: { status: 413, text: 'the request body exceeds the size limit' },
   ADMIN_AUTH_REQUIRED: { status: 401, text: 'no valid session or API token' },
@@ -96,7 +96,7 @@ export const ERRORS = {
     text: 'ingest did not answer or could not do it (not running, or its Redis is down); nothing changed',
   },
   ADMIN_INTERNAL: { status: 500, text: 'unexpected server error' },
-} as const;
+});
 
 export type AdminErrorCode = keyof typeof ERRORS;
 
