@@ -13,13 +13,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { deriveEnvelopeKey, sealRequest } from '@sa/phone-protocol';
 import { deleteBusStreams, ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
 import { busNames, encodeMessage, v1 } from '@sa/proto';
 import { deleteRedisKeys } from '@sa/testkit';
+import { cpuMicros, quantile, rssMb } from './process-stats.js';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -115,25 +116,6 @@ async function metric(ops: string, name: string): Promise<Map<string, number>> {
     if (m) out.set(`${m[1]}${m[2] ?? ''}`, Number(m[3]));
   }
   return out;
-}
-
-/** p-quantile of exact samples, in ms with 0.01 ms resolution */
-function quantile(samples: Float64Array, count: number, q: number): number {
-  if (count === 0) return Number.NaN;
-  const sorted = samples.slice(0, count).sort();
-  return Math.round(sorted[Math.min(count - 1, Math.floor(q * count))]! * 100) / 100;
-}
-
-/** user + system CPU of a process in microseconds (clock ticks of 10 ms) */
-function cpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
 /** Sends `packets` (counters firstCounter, firstCounter + 1, ...) paced over `seconds`, times replies. */

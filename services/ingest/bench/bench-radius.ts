@@ -12,7 +12,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
 import { deriveEnvelopeKey, sealRequest } from '@sa/phone-protocol';
 import {
@@ -25,6 +25,7 @@ import {
 import { busNames, encodeMessage, v1 } from '@sa/proto';
 import { deleteRedisKeys } from '@sa/testkit';
 import radius from 'radius';
+import { cpuMicros, quantile } from './process-stats.js';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -128,19 +129,6 @@ function startIngest() {
 function startEcho() {
   const code = `const s=require('node:dgram').createSocket({type:'udp4',recvBufferSize:8<<20});s.on('message',(m,r)=>s.send(m,r.port,r.address));s.bind(0,'127.0.0.1',()=>console.log(JSON.stringify({event:'listening',udp:'127.0.0.1:'+s.address().port})));`;
   return startProcess(['-e', code], {});
-}
-
-/** user + system CPU of a process in microseconds (clock ticks of 10 ms) */
-function cpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
-function quantile(samples: Float64Array, count: number, q: number): number {
-  if (count === 0) return Number.NaN;
-  const sorted = samples.slice(0, count).sort();
-  return Math.round(sorted[Math.min(count - 1, Math.floor(q * count))]! * 100) / 100;
 }
 
 /** One step's requests: packet i goes out on socket i % SOCKETS; `key` maps a reply back to i. */
