@@ -72,6 +72,25 @@ export async function startAdminForBrowser(
   });
 }
 
+/** Calls admin's API as the signed-in admin (a bearer session token): a test's set-up and checks. */
+export type ApiCall = (method: string, path: string, body?: unknown) => Promise<Response>;
+
+/** Signs in as admin with `password` over the API and returns a caller for `baseUrl`'s /api/v1. */
+export async function adminApi(baseUrl: string, password: string): Promise<ApiCall> {
+  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  return (method, path, body) =>
+    fetch(`${baseUrl}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+}
+
 /**
  * Fills the sign-in form as admin and waits for the devices page. The first paint of the form
  * waits for the console's modules and its session check: up to 30 s, because Chromium's first page

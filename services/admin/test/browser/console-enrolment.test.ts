@@ -31,19 +31,11 @@ let admin: ServiceProcess;
 let browser: Browser;
 let page: Page;
 let baseUrl: string;
-let token: string;
+let api: session.ApiCall;
 let scriptProblems: string[] = [];
 /** The first enrolment the dialog showed: its secret must not survive a reload. */
 let firstSecret = '';
 let ownKeyId = 0;
-
-async function api(method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${baseUrl}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-}
 
 /** The text of the QR code in a PNG data: URL, read with jsQR (as a phone's camera would). */
 function decodeQr(dataUrl: string): string {
@@ -102,12 +94,7 @@ describe('console per-device enrolment in headless Chromium', () => {
     session.requireChromium();
     admin = await session.startAdminForBrowser(prefix, PASSWORD);
     baseUrl = admin.addresses.http!;
-    const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-    });
-    token = ((await login.json()) as { token: string }).token;
+    api = await session.adminApi(baseUrl, PASSWORD);
     for (const [extension, displayName] of [
       ['240', 'Carla Weiss'],
       ['241', 'Dan Frost'],

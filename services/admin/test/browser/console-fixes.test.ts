@@ -33,16 +33,8 @@ let nats: NatsClient;
 let browser: Browser;
 let page: Page;
 let baseUrl: string;
-let token: string;
+let api: session.ApiCall;
 let scriptProblems: string[] = [];
-
-async function api(method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${baseUrl}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-}
 
 /** Publishes what router sends after applying a phone's report. */
 async function deviceReported(p: DeviceReportedFields): Promise<void> {
@@ -67,12 +59,7 @@ describe('console fixes of issue 15 in headless Chromium', () => {
     session.requireChromium();
     admin = await session.startAdminForBrowser(prefix, PASSWORD);
     baseUrl = admin.addresses.http!;
-    const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-    });
-    token = ((await login.json()) as { token: string }).token;
+    api = await session.adminApi(baseUrl, PASSWORD);
     // thousands of users, as a company has: inserted directly (the picker only reads them)
     const pg = await connectPostgres(testUrls.postgres, logger, { max: 1, searchPath: prefix });
     await pg.pool.query(

@@ -24,17 +24,9 @@ let admin: ServiceProcess;
 let browser: Browser;
 let page: Page;
 let baseUrl: string;
-let token: string;
+let api: session.ApiCall;
 let scriptProblems: string[] = [];
 let firstSecret = '';
-
-async function api(method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${baseUrl}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-}
 
 function row(text: string): Locator {
   return page.getByRole('row').filter({ hasText: text });
@@ -45,12 +37,7 @@ describe('console access points and Wi-Fi MACs in headless Chromium', () => {
     session.requireChromium();
     admin = await session.startAdminForBrowser(prefix, PASSWORD);
     baseUrl = admin.addresses.http!;
-    const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-    });
-    token = ((await login.json()) as { token: string }).token;
+    api = await session.adminApi(baseUrl, PASSWORD);
     assert.equal(
       (await api('POST', '/extensions', { extension: '250', displayName: 'Eve Stone' })).status,
       201,
