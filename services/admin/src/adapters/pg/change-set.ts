@@ -161,6 +161,24 @@ export class ChangeRunner {
             ),
         });
       }
+      // a device's own keys before the device: ingest holds the keys by the time a device says it is
+      // enrolled, so an enrolment never has a moment where the device is refused for want of its key
+      for (const ids of chunks([...deviceKeys])) {
+        const snapshots = await deviceKeysSnapshots(client, this.box, ids);
+        for (const id of ids) {
+          const keys = snapshots.get(id);
+          events.push({
+            kind: 'device_keys',
+            kvKey: id,
+            kvDelete: keys === undefined,
+            sealed: true,
+            encode: () =>
+              this.box.seal(
+                encodeMessage(v1.DeviceKeys, keys ?? v1.DeviceKeys.create({ deviceId: id }), 'DeviceKeys'),
+              ),
+          });
+        }
+      }
       for (const ids of chunks([...devices])) {
         const snapshots = await deviceSnapshots(client, ids);
         for (const id of ids) {
@@ -215,22 +233,6 @@ export class ChangeRunner {
             return this.box.seal(encodeMessage(v1.KeyRingChanged, ring, 'KeyRingChanged'));
           },
         });
-      }
-      for (const ids of chunks([...deviceKeys])) {
-        const snapshots = await deviceKeysSnapshots(client, this.box, ids);
-        for (const id of ids) {
-          const keys = snapshots.get(id);
-          events.push({
-            kind: 'device_keys',
-            kvKey: id,
-            kvDelete: keys === undefined,
-            sealed: true,
-            encode: () =>
-              this.box.seal(
-                encodeMessage(v1.DeviceKeys, keys ?? v1.DeviceKeys.create({ deviceId: id }), 'DeviceKeys'),
-              ),
-          });
-        }
       }
       if (radiusClients) {
         // every client with its secret opened, sealed again as a whole: one event, no subject
