@@ -21,10 +21,16 @@ export function parseKnockPorts(spec: string): number[] {
   return ports;
 }
 
-export async function knock(options: KnockOptions): Promise<void> {
+/** Sends one knock; resolves once the packet has left (UDP) or the attempt has started (TCP). */
+export type KnockSender = (host: string, port: number, protocol: KnockProtocol) => Promise<void> | void;
+
+const sendKnock: KnockSender = (host, port, protocol) =>
+  protocol === 'udp' ? knockUdp(host, port) : knockTcp(host, port);
+
+/** Each knock is sent only after the previous one has left and delayMs has passed, so knockd sees them in order. */
+export async function knock(options: KnockOptions, send: KnockSender = sendKnock): Promise<void> {
   for (const port of options.ports) {
-    if (options.protocol === 'udp') await knockUdp(options.host, port);
-    else knockTcp(options.host, port);
+    await send(options.host, port, options.protocol);
     await new Promise((r) => setTimeout(r, options.delayMs));
   }
 }
