@@ -224,6 +224,64 @@ describe('ami-bridge with real NATS and the AMI test server', () => {
     sub.unsubscribe();
   });
 
+  test('given AstDB-first calls, when router agrees with the target dialled, then nothing is redirected; when AstDB was behind, then the ringing call is moved to the current target', async () => {
+    const asked: smartassistant.v1.ICallArrived[] = [];
+    const sub = nc.subscribe(names.callArrived, {
+      queue: 'router',
+      callback: (_e, m) => {
+        const arrived = decodeMessage(v1.CallArrived, m.data, 'CallArrived');
+        asked.push(arrived);
+        const decision = v1.RouteDecision.create({
+          callId: arrived.callId,
+          extension: arrived.extension,
+          targetDial: '299',
+          decidedAtMs: Date.now(),
+        });
+        m.respond(encodeMessage(v1.RouteDecision, decision, 'RouteDecision'));
+      },
+    });
+    try {
+      const current = server.addChannel({
+        name: 'PJSIP/trunk-00000051',
+        context: 'smartassistant',
+        exten: '230',
+      });
+      server.announceCall(current, '230', 'SmartAssistantCall', '299');
+      const routed = await waitFor(
+        () =>
+          lifecycle.find((l) => l.callId === current.uniqueid && l.phase === v1.CallPhase.CALL_PHASE_ROUTED),
+        { timeoutMs: 2000, what: 'ROUTED' },
+      );
+      assert.equal(routed.destination, '299');
+      assert.deepEqual(
+        [asked[0]?.astdbFirst, asked[0]?.dialledTarget],
+        [true, '299'],
+        'router is told the call already dials 299',
+      );
+
+      const stale = server.addChannel({
+        name: 'PJSIP/trunk-00000052',
+        context: 'smartassistant',
+        exten: '230',
+      });
+      server.announceCall(stale, '230', 'SmartAssistantCall', '230');
+      const redirect = await server.waitForAction(
+        (m) => m.get('Action') === 'Redirect' && m.get('Channel') === stale.name,
+        2000,
+      );
+      assert.deepEqual([redirect.get('Context'), redirect.get('Exten')], ['smartassistant-dial', '299']);
+      assert.equal(
+        server.received.some(
+          (r) => r.message.get('Action') === 'Redirect' && r.message.get('Channel') === current.name,
+        ),
+        false,
+        'the call that already rang the current target was left alone',
+      );
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
   test('given a connected bridge, when the AMI server drops the connection, then AmiDisconnected, readiness down, then AmiConnected again', async () => {
     const before = connected.length;
     server.dropConnections();

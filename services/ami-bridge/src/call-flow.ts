@@ -1,6 +1,9 @@
-// The call path: a call announced by our dialplan -> CallArrived request to router (deadline below the
-// dialplan wait) -> Redirect of the waiting channel to the decided target -> CallLifecycle events.
-// If anything fails, we do nothing: the dialplan falls back to AstDB and then to voicemail.
+// The call path. AstDB-first dialplan: the call already dials router's last AstDB target when we
+// hear of it; CallArrived lets router record it (target and reason) and answer with the current
+// target, and only when that differs (AstDB was behind) is the ringing call redirected there.
+// Waiting dialplan of earlier releases: CallArrived (deadline below the dialplan wait) -> Redirect
+// of the waiting channel. Then CallLifecycle events. If anything fails we do nothing: the call
+// keeps what the dialplan chose (AstDB, then the extension's normal handling).
 import type { AmiClient, AmiMessage } from '@sa/ami';
 import type { Logger } from '@sa/platform';
 import { v1 } from '@sa/proto';
@@ -52,6 +55,15 @@ async function routeCall(d: CallFlowDeps, call: CallAnnouncement): Promise<void>
   const started = Date.now();
   try {
     const decision = await d.bus.callArrived(call, d.decisionTimeoutMs);
+    const dialled = call.dialledTarget;
+    if (
+      dialled !== undefined &&
+      (decision.fallback || !decision.targetDial || decision.targetDial === dialled)
+    ) {
+      d.tracker.setDestination(call.callId, dialled);
+      if (dialled) d.bus.callLifecycle(call, v1.CallPhase.CALL_PHASE_ROUTED, dialled);
+      return;
+    }
     if (decision.fallback || !decision.targetDial) {
       log.info({ event: 'call_fallback', reason: decision.reason }, 'router chose the dialplan fallback');
       return;
@@ -65,14 +77,18 @@ async function routeCall(d: CallFlowDeps, call: CallAnnouncement): Promise<void>
     d.tracker.setDestination(call.callId, decision.targetDial);
     d.bus.callLifecycle(call, v1.CallPhase.CALL_PHASE_REDIRECTED, decision.targetDial);
     log.info(
-      { event: 'call_redirected', target: decision.targetDial, ms: Date.now() - started },
-      'call redirected',
+      dialled === undefined
+        ? { event: 'call_redirected', target: decision.targetDial, ms: Date.now() - started }
+        : { event: 'call_corrected', from: dialled, target: decision.targetDial, ms: Date.now() - started },
+      dialled === undefined
+        ? 'call redirected'
+        : 'AstDB was behind: ringing call moved to the current target',
     );
   } catch (err) {
     const code = (err as { code?: string }).code ?? 'AMI_BRIDGE_REDIRECT_FAILED';
     log.warn(
       { event: 'call_not_redirected', code, err: String((err as Error).message ?? err) },
-      'call left to the dialplan fallback',
+      'call left where the dialplan sent it',
     );
   }
 }

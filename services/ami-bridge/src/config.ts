@@ -26,7 +26,10 @@ export const amiBridgeEnv = z.object({
   AMI_ACTION_TIMEOUT_MS: int(3000, 50, 60_000),
   AMI_KEEPALIVE_MS: int(10_000, 0, 600_000),
   AMI_RECONNECT_MAX_MS: int(10_000, 100, 300_000),
-  /** how long our dialplan waits for a Redirect (must equal SA_CALL_WAIT, in seconds, in extensions_smartassistant.conf) */
+  /**
+   * the waiting dialplan of earlier releases: how long it waits for a Redirect (= its SA_CALL_WAIT
+   * seconds). Also bounds how long an AstDB-first call may still be corrected (router answers later).
+   */
   CALL_WAIT_MS: int(2000, 200, 30_000),
   /** UserEvent name our dialplan emits when a call enters the context */
   CALL_USER_EVENT: token('SmartAssistantCall'),

@@ -385,7 +385,9 @@ export async function buildRouterApp(config: RouterConfig, logger: Logger): Prom
 }
 
 function lifecyclePhase(phase: number | null | undefined): LifecyclePhase {
-  if (phase === v1.CallPhase.CALL_PHASE_REDIRECTED) return 'redirected';
+  // routed by the AstDB-first dialplan or redirected by ami-bridge: either way it rings `destination`
+  if (phase === v1.CallPhase.CALL_PHASE_REDIRECTED || phase === v1.CallPhase.CALL_PHASE_ROUTED)
+    return 'redirected';
   if (phase === v1.CallPhase.CALL_PHASE_ANSWERED) return 'answered';
   if (phase === v1.CallPhase.CALL_PHASE_HUNG_UP) return 'hung-up';
   return 'other';

@@ -13,6 +13,7 @@ import {
 } from '@sa/platform';
 import { busNames, decodeMessage, encodeMessage, type smartassistant, v1 } from '@sa/proto';
 import { deleteRedisKeys, waitFor as waitUntil } from '@sa/testkit';
+import { decodeCall } from '../src/adapters/redis/call-codec.js';
 import { buildRouterApp } from '../src/app.js';
 import { loadRouterConfig } from '../src/config.js';
 
@@ -207,8 +208,15 @@ export class Harness {
     return this.redis.get(`{sa:${this.prefix}:${extension}}:st`);
   }
 
-  async callArrived(extension: string, callId = 'c1') {
-    const req = v1.CallArrived.create({ callId, extension, callerIdNum: '555', arrivedAtMs: Date.now() });
+  /** A call as ami-bridge announces it; `dialled` = AstDB-first (the target the dialplan already dials). */
+  async callArrived(extension: string, callId = 'c1', dialled?: string) {
+    const req = v1.CallArrived.create({
+      callId,
+      extension,
+      callerIdNum: '555',
+      arrivedAtMs: Date.now(),
+      ...(dialled !== undefined && { astdbFirst: true, dialledTarget: dialled }),
+    });
     const reply = await this.nc.request(
       this.names.callArrived,
       encodeMessage(v1.CallArrived, req, 'CallArrived'),
@@ -217,6 +225,12 @@ export class Harness {
       },
     );
     return decodeMessage(v1.RouteDecision, reply.data, 'RouteDecision');
+  }
+
+  /** The user's call log as router recorded it (newest first). */
+  async callLog(extension: string): Promise<Array<Record<string, unknown>>> {
+    const rows = await this.redis.lrange(`{sa:${this.prefix}:${extension}}:calls`, 0, -1);
+    return rows.map((r) => decodeCall(extension, r) as unknown as Record<string, unknown>);
   }
 
   async teardown(): Promise<void> {

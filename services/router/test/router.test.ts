@@ -26,6 +26,30 @@ describe('router with real NATS JetStream and Redis', () => {
     assert.match(decision.reason, /connected to BSSID aa:bb:cc:00:00:02 = location Conference/);
   });
 
+  test('given AstDB-first calls, then each is recorded with the target it rang and why, and one that dialled a stale target is recorded as moved', async () => {
+    await waitFor(() => h.lastAstDb('230') === '299', 'conference target (previous test)');
+    const agreed = await h.callArrived('230', 'call-first-1', '299');
+    assert.equal(agreed.targetDial, '299');
+    const stale = await h.callArrived('230', 'call-first-2', '230');
+    assert.equal(
+      stale.targetDial,
+      '299',
+      'the answer is the current target, so ami-bridge can move the call',
+    );
+    const log = await waitFor(async () => {
+      const l = await h.callLog('230');
+      return l.some((c) => c.callId === 'call-first-2') && l;
+    }, 'both calls in the call log');
+    const first = log.find((c) => c.callId === 'call-first-1');
+    const second = log.find((c) => c.callId === 'call-first-2');
+    assert.equal(first?.targetDial, '299');
+    assert.equal(first?.redirectedFrom, undefined);
+    assert.match(String(first?.reason), /location Conference/);
+    assert.equal(second?.targetDial, '299');
+    assert.equal(second?.redirectedFrom, '230');
+    assert.match(String(second?.reason), /^AstDB still held 230: moved to 299 \(.*location Conference/);
+  });
+
   test('given a phone that goes silent past the timeout, then the sweep falls back to the default', async () => {
     await h.presence('231', 'D231', 1, OFFICE_AP);
     await waitFor(() => h.lastAstDb('231') === '231', 'desk target');

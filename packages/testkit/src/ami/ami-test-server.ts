@@ -191,13 +191,23 @@ export class AmiTestServer implements AmiServerCore {
    * What our dialplan's `UserEvent(SmartAssistantCall,Extension: <ext>)` sends for a channel in our
    * context: the channel's snapshot headers, then the event name and our header (deploy/asterisk).
    */
-  announceCall(channel: SimulatedChannel, extension: string, userEvent = 'SmartAssistantCall'): void {
+  /**
+   * Our dialplan's UserEvent for a call: with `dialledTarget` as the AstDB-first dialplan sends it
+   * (the target it already dials), without as the waiting dialplan of earlier releases.
+   */
+  announceCall(
+    channel: SimulatedChannel,
+    extension: string,
+    userEvent = 'SmartAssistantCall',
+    dialledTarget?: string,
+  ): void {
     this.emitEvent([
       ['Event', 'UserEvent'],
       ['Privilege', 'user,all'],
       ...channelHeaders(channel),
       ['UserEvent', userEvent],
       ['Extension', extension],
+      ...(dialledTarget === undefined ? [] : ([['Target', dialledTarget]] as const)),
     ]);
   }
 

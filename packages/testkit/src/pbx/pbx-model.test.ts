@@ -42,7 +42,7 @@ describe('dialplan expressions', () => {
   });
 });
 
-describe('our dialplan on the FreePBX 17 and Issabel 2.x models, AstDB fallback only', () => {
+describe('our dialplan on the FreePBX 17 and Issabel 2.x models, AstDB first with no service running', () => {
   let ami: AmiTestServer;
   before(async () => {
     ami = await AmiTestServer.start();
@@ -61,7 +61,6 @@ describe('our dialplan on the FreePBX 17 and Issabel 2.x models, AstDB fallback 
       customDestination,
       numbers: { '100': ROOM, '600': MOBILE },
       secondMs: 5,
-      globals: { SA_CALL_WAIT: '1' },
     });
     m.saveFollowMePage('230', MANUAL_FOLLOW_ME);
     m.saveFollowMePage('231', MANUAL_FOLLOW_ME);
@@ -136,6 +135,7 @@ describe('our dialplan on the FreePBX 17 and Issabel 2.x models, AstDB fallback 
       ['Doe, John'],
     );
     assert.equal(ue.find(([k]) => k === 'Extension')?.[1], '230');
+    assert.equal(ue.find(([k]) => k === 'Target')?.[1], '', 'no stored target: the event says so');
     assert.ok(!ue.some(([k]) => k === 'John'), 'no fragment of the name became a header');
   });
 
@@ -158,7 +158,6 @@ describe('our dialplan on the FreePBX 17 and Issabel 2.x models, AstDB fallback 
       ourDialplan: old,
       customDestination: 'smartassistant,${FMGRP},1',
       secondMs: 2,
-      globals: { SA_CALL_WAIT: '0' },
     });
     m.saveFollowMePage('230', MANUAL_FOLLOW_ME);
     m.reload();
@@ -184,7 +183,7 @@ describe('our dialplan on plain Asterisk with the re-entry trap', () => {
       ]),
       secondMs: 2,
       mailboxes: ['230@default'],
-      globals: { SA_CALL_WAIT: '0', SA_LOCAL_CONTEXT: 'phones' },
+      globals: { SA_LOCAL_CONTEXT: 'phones' },
     });
     pbx.endpoint('PJSIP/230', 'never');
     ami.dbPut('SMARTASSISTANT', '230/target', '230');
@@ -192,5 +191,39 @@ describe('our dialplan on plain Asterisk with the re-entry trap', () => {
     assert.equal(out.maxForwardsExceeded, false, out.trace.join('\n'));
     assert.ok(out.maxDepth <= 2, `depth ${out.maxDepth}`);
     assert.equal(out.answeredBy, 'voicemail:230@default', out.trace.join('\n'));
+  });
+});
+
+describe('our dialplan on plain Asterisk, AstDB first', () => {
+  test('given a stored target, when a call enters [smartassistant], then the target rings in the same dialplan second and the UserEvent names it', async () => {
+    await using ami = await AmiTestServer.start();
+    const site = [
+      '[phones]',
+      'exten => 230,1,Dial(PJSIP/230)',
+      '[from-internal]',
+      'exten => 299,1,Dial(PJSIP/room299)',
+    ];
+    const pbx = new PbxModel(ami, {
+      dialplan: parseDialplan([
+        { name: 'ours', text: OUR_DIALPLAN },
+        { name: 'site', text: site.join('\n') },
+      ]),
+      secondMs: 200,
+      globals: { SA_LOCAL_CONTEXT: 'phones' },
+    });
+    pbx.endpoint('PJSIP/room299', { answerAfterS: 1 });
+    ami.dbPut('SMARTASSISTANT', '230/target', '299');
+    const targets: string[] = [];
+    const emit = ami.emitEvent.bind(ami);
+    ami.emitEvent = (h) => {
+      if (Array.isArray(h) && h.some(([k, v]) => k === 'UserEvent' && v === 'SmartAssistantCall'))
+        targets.push(h.find(([k]) => k === 'Target')?.[1] ?? '(none)');
+      emit(h);
+    };
+    const out = await pbx.call('smartassistant', '230');
+    assert.equal(out.answeredBy, 'PJSIP/room299', out.trace.join('\n'));
+    assert.deepEqual(out.rang, [{ endpoint: 'PJSIP/room299', atS: 0 }], 'no wait before the Dial');
+    assert.deepEqual(targets, ['299']);
+    assert.ok(!out.trace.some((t) => /Wait\(/.test(t)), out.trace.join('\n'));
   });
 });

@@ -27,6 +27,8 @@ export interface CallOutcome {
   /** deepest chain of Local channels the call built (1 = the caller's channel only) */
   readonly maxDepth: number;
   readonly maxForwardsExceeded: boolean;
+  /** the dialplan second each context was first entered (on any channel of the call) */
+  readonly entered: Readonly<Record<string, number>>;
   /** `[exten@context:prio] App(data)` for every step, prefixed with the channel's depth */
   readonly trace: readonly string[];
 }
@@ -60,6 +62,7 @@ interface CallState {
   answeredBy: string | null;
   ended: CallOutcome['ended'] | null;
   rang: { endpoint: string; atS: number }[];
+  entered: Record<string, number>;
   maxDepth: number;
   maxForwardsExceeded: boolean;
   trace: string[];
@@ -116,6 +119,7 @@ export class PbxModel {
       answeredBy: null,
       ended: null,
       rang: [],
+      entered: {},
       maxDepth: 1,
       maxForwardsExceeded: false,
       trace: [],
@@ -137,6 +141,7 @@ export class PbxModel {
       answeredBy: state.answeredBy,
       ended: state.ended ?? 'hung-up',
       rang: state.rang,
+      entered: state.entered,
       maxDepth: state.maxDepth,
       maxForwardsExceeded: state.maxForwardsExceeded,
       trace: state.trace,
@@ -300,6 +305,7 @@ export class ModelChannel {
         this.#trace(`[${this.sim.exten}@${this.sim.context}:${this.sim.priority}] (no such step: hang up)`);
         break;
       }
+      this.call.entered[this.sim.context] ??= this.model.nowS(this.call);
       const scope: Scope = { variable: (n) => this.variable(n), call: (fn, a) => this.#function(fn, a) };
       const data = substitute(step.args, scope);
       this.#trace(`[${this.sim.exten}@${this.sim.context}:${this.sim.priority}] ${step.app}(${data})`);

@@ -136,3 +136,28 @@ test('given an arrived call, when only other channels enter bridges or ring, the
   assert.equal(t.onEvent(ev({ Event: 'Newstate', Uniqueid: '8.1', ChannelState: '5' })), undefined);
   assert.equal(t.get('8.1')?.answered, false);
 });
+
+test('given the AstDB-first UserEvent, when tracked, then the call carries the target the dialplan dialled; the waiting one carries none', () => {
+  const t = tracker();
+  const announce = (id: string, extra: Record<string, string>) =>
+    t.onEvent(
+      ev({
+        Event: 'UserEvent',
+        UserEvent: 'SmartAssistantCall',
+        Extension: '230',
+        Channel: `PJSIP/x-${id}`,
+        Uniqueid: id,
+        ...extra,
+      }),
+    );
+  const dialled = announce('2.1', { Target: '299' });
+  assert.equal(dialled?.kind === 'arrived' && dialled.call.dialledTarget, '299');
+  const normal = announce('2.2', { Target: '' });
+  assert.equal(
+    normal?.kind === 'arrived' && normal.call.dialledTarget,
+    '',
+    'no AstDB target: normal handling',
+  );
+  const waiting = announce('2.3', {});
+  assert.equal(waiting?.kind === 'arrived' && waiting.call.dialledTarget, undefined);
+});

@@ -14,6 +14,12 @@ export interface CallAnnouncement {
   readonly extension: string;
   readonly callerIdNum: string;
   readonly callerIdName: string;
+  /**
+   * The AstDB-first dialplan's UserEvent names the target it dialled at once (its `Target` header,
+   * "" for the extension's normal handling); undefined when the call waits for a Redirect (the
+   * waiting dialplan of earlier releases, or a call seen only by its VarSet).
+   */
+  readonly dialledTarget?: string;
 }
 
 export type CallTransition =
@@ -69,7 +75,7 @@ export class CallTracker {
   onEvent(e: HeaderSource): CallTransition | undefined {
     const event = e.get('Event')?.toLowerCase();
     if (event === 'userevent' && e.get('UserEvent')?.toLowerCase() === this.#o.userEvent.toLowerCase()) {
-      return this.#arrive(e, e.get('Extension') ?? e.get('Exten'));
+      return this.#arrive(e, e.get('Extension') ?? e.get('Exten'), e.get('Target'));
     }
     if (
       event === 'varset' &&
@@ -93,7 +99,11 @@ export class CallTracker {
     return undefined;
   }
 
-  #arrive(e: HeaderSource, extension: string | undefined): CallTransition | undefined {
+  #arrive(
+    e: HeaderSource,
+    extension: string | undefined,
+    dialledTarget?: string,
+  ): CallTransition | undefined {
     const callId = e.get('Uniqueid');
     const channel = e.get('Channel');
     if (!callId || !channel || !extension) return undefined;
@@ -110,6 +120,7 @@ export class CallTracker {
       extension,
       callerIdNum: e.get('CallerIDNum') ?? '',
       callerIdName: e.get('CallerIDName') ?? '',
+      ...(dialledTarget !== undefined && { dialledTarget: dialledTarget.trim() }),
       destination: '',
       answered: false,
     };

@@ -1,6 +1,8 @@
 // Answers "where does this call go?" from Redis (never Postgres): the user's stored state is
 // re-evaluated at the current instant (so an expiry the sweep has not processed yet still counts),
-// and the answer is recorded with its reason for "why did my call go there?".
+// and the answer is recorded with its reason for "why did my call go there?". An AstDB-first call
+// already dials what AstDB held (`dialled`): recorded as such, or, when the answer differs (AstDB
+// was behind), as moved from there, since ami-bridge then redirects it.
 import type { Logger } from '@sa/platform';
 import { evaluate } from '../domain/scenario-engine.js';
 import { type EngineSettings, emptyUserState } from '../domain/types.js';
@@ -23,7 +25,12 @@ export class CallDesk {
     },
   ) {}
 
-  async decide(callId: string, extension: string, callerIdNum: string): Promise<CallAnswer> {
+  async decide(
+    callId: string,
+    extension: string,
+    callerIdNum: string,
+    dialled?: string,
+  ): Promise<CallAnswer> {
     const started = performance.now();
     const now = this.deps.clock();
     let answer: CallAnswer;
@@ -64,8 +71,26 @@ export class CallDesk {
         `call ${callId} for ${extension} -> ${answer.targetDial || '(dialplan fallback)'}: ${answer.reason}`,
       );
     void this.deps.store
-      .recordCall({ callId, extension, callerIdNum, ...answer })
+      .recordCall({ callId, extension, callerIdNum, ...recorded(answer, dialled) })
       .catch((err) => this.deps.logger.warn({ err }, 'call decision not recorded'));
     return answer;
   }
+}
+
+/** What the call log keeps: for an AstDB-first call, where it really rang and why. */
+function recorded(answer: CallAnswer, dialled: string | undefined): CallAnswer & { redirectedFrom?: string } {
+  if (dialled === undefined || answer.targetDial === dialled) return answer;
+  const held = dialled || 'no target (normal handling)';
+  if (answer.fallback)
+    return {
+      ...answer,
+      targetDial: dialled,
+      fallback: dialled === '',
+      reason: `AstDB target ${held} dialled; ${answer.reason}`,
+    };
+  return {
+    ...answer,
+    redirectedFrom: dialled,
+    reason: `AstDB still held ${held}: moved to ${answer.targetDial} (${answer.reason})`,
+  };
 }

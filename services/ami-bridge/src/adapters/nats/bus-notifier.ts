@@ -48,7 +48,7 @@ export class NatsBusNotifier {
     );
   }
 
-  /** Asks router where the call goes; rejects with a typed error after timeoutMs. */
+  /** Asks router where the call goes (or, AstDB-first, records it and learns the current target); rejects with a typed error after timeoutMs. */
   async callArrived(call: CallAnnouncement, timeoutMs: number): Promise<smartassistant.v1.IRouteDecision> {
     const msg = v1.CallArrived.create({
       callId: call.callId,
@@ -58,6 +58,7 @@ export class NatsBusNotifier {
       callerIdNum: call.callerIdNum,
       callerIdName: call.callerIdName,
       arrivedAtMs: Date.now(),
+      ...(call.dialledTarget !== undefined && { astdbFirst: true, dialledTarget: call.dialledTarget }),
     });
     try {
       const reply = await this.nc.request(

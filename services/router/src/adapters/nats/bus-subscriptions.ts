@@ -82,7 +82,8 @@ function answerCall(
   }
   const callId = call.callId ?? '';
   const extension = call.extension ?? '';
-  void calls.decide(callId, extension, call.callerIdNum ?? '').then((a: CallAnswer) => {
+  const dialled = call.astdbFirst ? (call.dialledTarget ?? '') : undefined;
+  void calls.decide(callId, extension, call.callerIdNum ?? '', dialled).then((a: CallAnswer) => {
     const reply = v1.RouteDecision.create({
       callId,
       extension,
