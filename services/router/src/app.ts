@@ -51,10 +51,19 @@ export function engineSettings(c: RouterConfig): EngineSettings {
   };
 }
 
-export async function buildRouterApp(config: RouterConfig, logger: Logger): Promise<ServiceApp> {
+export interface RouterAppOptions {
+  /** the routing clock (scenario windows, expiries, timeouts); tests inject one to cross an edge */
+  readonly clock?: () => number;
+}
+
+export async function buildRouterApp(
+  config: RouterConfig,
+  logger: Logger,
+  options: RouterAppOptions = {},
+): Promise<ServiceApp> {
   const names = busNames(config.SA_BUS_PREFIX);
   const settings = engineSettings(config);
-  const clock = () => Date.now();
+  const clock = options.clock ?? (() => Date.now());
   const health = new HealthRegistry();
   const metrics = createMetricsRegistry('router');
   const applied = new Counter({

@@ -167,17 +167,17 @@ export class Harness {
     };
   }
 
-  async startRouter(extra: Record<string, string> = {}): Promise<ServiceApp> {
+  async startRouter(extra: Record<string, string> = {}, clock?: () => number): Promise<ServiceApp> {
     const config = loadRouterConfig(this.env(extra));
-    const app = await buildRouterApp(config, createLogger('router', 'silent'));
+    const app = await buildRouterApp(config, createLogger('router', 'silent'), clock ? { clock } : {});
     await app.start();
     this.apps.push(app);
     return app;
   }
 
-  async putConfig(extension: string): Promise<void> {
+  async putConfig(extension: string, config: Uint8Array = officeConfig(extension)): Promise<void> {
     const { users } = await openSnapshotBuckets(this.nc, this.names);
-    await users.put(extension, officeConfig(extension));
+    await users.put(extension, config);
   }
 
   async presence(
