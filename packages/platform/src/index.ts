@@ -32,5 +32,15 @@ export {
 } from './nats.js';
 export { buildOpsApp, type OpsServer, type OpsServerOptions, startOpsServer } from './ops-server.js';
 export { connectPostgres, type Pool, type PoolClient, type PostgresClient } from './postgres.js';
+export {
+  decodeQuiet,
+  encodeQuiet,
+  type FingerprintSettings,
+  livenessMember,
+  parseLivenessMember,
+  presenceFingerprint,
+  QUIET_TTL_MS,
+  quietPresenceKeys,
+} from './quiet-presence.js';
 export { connectRedis, Redis, type RedisClient } from './redis.js';
 export { type RunServiceOptions, runService, type ServiceApp } from './service-runner.js';

@@ -23,6 +23,7 @@ import { PhonePartitionConsumer } from './adapters/nats/phone-consumer.js';
 import { KvUserConfigWatcher } from './adapters/nats/user-config-watcher.js';
 import { routerKeys } from './adapters/redis/keys.js';
 import { RedisPartitionLeases } from './adapters/redis/partition-leases.js';
+import { RedisQuietPresence } from './adapters/redis/redis-quiet-presence.js';
 import { RedisUserStateStore } from './adapters/redis/redis-user-state-store.js';
 import type { RouterConfig } from './config.js';
 import { type FollowMeSettings, followMeWanted, patternMatcher, targetWritePlan } from './domain/followme.js';
@@ -34,9 +35,11 @@ import { CallDesk } from './routing/call-desk.js';
 import { DecisionProcessor } from './routing/decision-processor.js';
 import { FollowMeAnnouncer } from './routing/followme-announcer.js';
 import { FollowMeGuard } from './routing/followme-guard.js';
+import { LivenessSweep } from './routing/liveness-sweep.js';
 import { PartitionManager } from './routing/partition-manager.js';
 import { PartitionRunner } from './routing/partition-runner.js';
 import { partitionOf } from './routing/partitioning.js';
+import { QuietPublisher } from './routing/quiet-publisher.js';
 import { RingingCalls } from './routing/ringing-calls.js';
 import { type LifecyclePhase, RingingRedirector } from './routing/ringing-redirector.js';
 import { OwnedStateCache } from './routing/state-cache.js';
@@ -170,7 +173,17 @@ export async function buildRouterApp(
     const runner = runners.get(partitionOf(ext, config.ROUTER_PARTITIONS));
     if (runner) void runner.reevaluate([ext]).catch((err) => logger.warn({ err }, 're-evaluate failed'));
   });
+  const quietStore = config.QUIET_PRESENCE
+    ? new RedisQuietPresence(redis.redis, config.SA_BUS_PREFIX, {
+        visibleRssiMinDbm: settings.visibleRssiThresholdDbm,
+        maxVisible: settings.maxVisibleRemembered,
+      })
+    : null;
+  const quietOut = quietStore
+    ? new QuietPublisher({ quiet: quietStore, logger: logger.child({ component: 'quiet-presence' }) })
+    : null;
   const processor = new DecisionProcessor({
+    ...(quietStore && quietOut && { quiet: quietStore, quietOut }),
     store,
     rules,
     effects: {
@@ -200,6 +213,7 @@ export async function buildRouterApp(
     logger: logger.child({ component: 'calls' }),
     onAnswered: (ms) => callLatency.observe(ms / 1000),
     cache,
+    ...(quietStore && { quiet: quietStore }),
   });
   const manager = new PartitionManager({
     leases: new RedisPartitionLeases(redis.redis, keys, config.instanceId),
@@ -257,6 +271,25 @@ export async function buildRouterApp(
       };
     },
   });
+  // quiet devices' presence timeouts: one scan per sweep instead of a wake-up per device
+  const livenessSweep = quietStore
+    ? new LivenessSweep({
+        quiet: quietStore,
+        clock,
+        presenceTimeoutMs: settings.presenceTimeoutMs,
+        intervalMs: config.ROUTER_SWEEP_MS,
+        owns: (ext) => runners.has(partitionOf(ext, config.ROUTER_PARTITIONS)),
+        reevaluate: async (exts) => {
+          const byPartition = new Map<number, string[]>();
+          for (const ext of exts) {
+            const p = partitionOf(ext, config.ROUTER_PARTITIONS);
+            byPartition.set(p, [...(byPartition.get(p) ?? []), ext]);
+          }
+          for (const [p, list] of byPartition) await runners.get(p)?.reevaluate(list);
+        },
+        logger: logger.child({ component: 'liveness-sweep' }),
+      })
+    : null;
 
   if (config.ASTERISK_TARGET_MODE !== 'astdb' && config.FOLLOWME_VERIFY_S > 0) {
     const missing = new Gauge({
@@ -336,6 +369,7 @@ export async function buildRouterApp(
       await rules.start();
       followMeGuard?.start();
       await manager.start();
+      livenessSweep?.start();
       unsubscribe = subscribe(
         live.nc,
         names,
@@ -381,7 +415,10 @@ export async function buildRouterApp(
       unsubscribe();
       await followMeGuard?.stop();
       await ops.close();
+      await livenessSweep?.stop();
       await manager.stop();
+      await Promise.race([quietOut?.idle(), new Promise((r) => setTimeout(r, 1000))]);
+      quietOut?.stop();
       rules.stop();
       await Promise.race([sync.idle(), new Promise((r) => setTimeout(r, 1000))]);
       sync.stop();

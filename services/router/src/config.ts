@@ -84,6 +84,11 @@ export const routerEnv = z.object({
   FOLLOWME_VERIFY_S: int(5, 0, 3600),
   /** redirect a routed call that still rings when the user's target changes */
   REDIRECT_RINGING_ON_CHANGE: env.bool(false),
+  /**
+   * change-driven presence: router marks devices whose identical reports change nothing, and ingest
+   * answers those without the bus (docs/performance.md). Off: every report takes the whole pipeline.
+   */
+  QUIET_PRESENCE: env.bool(true),
   /** calls remembered for that: at most this many, each for at most this long */
   RINGING_CALLS_MAX: int(10_000, 1, 1_000_000),
   RINGING_CALL_TTL_S: int(120, 5, 86_400),

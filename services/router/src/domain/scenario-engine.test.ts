@@ -413,12 +413,56 @@ describe('scenario engine: unchanged decisions', () => {
 });
 
 describe('scenario engine: expiry sweep', () => {
-  test('given fresh presence, then the next deadline is its expiry; when it passes, the default applies', () => {
-    const r1: { state: UserState; nextDeadlineMs: number } = run([presence(T0, officeNet)], T0);
+  test('given two fresh devices, then the next deadline is the first expiry; when both passed, the default applies', () => {
+    const r1: { state: UserState; nextDeadlineMs: number } = run(
+      [presence(T0, officeNet, [], 'D1'), presence(T0 + S, officeNet, [], 'D2')],
+      T0 + S,
+    );
     assert.equal(r1.nextDeadlineMs, T0 + settings.presenceTimeoutMs);
-    const r2 = evaluate(r1.state, officeRules(), r1.nextDeadlineMs, settings);
+    const r2 = evaluate(r1.state, officeRules(), T0 + S + settings.presenceTimeoutMs, settings);
     assert.equal(r2.state.decision?.scenarioId, 'mobile');
     assert.equal(r2.nextDeadlineMs, Number.POSITIVE_INFINITY);
+  });
+
+  test('given one settled fresh device, then it is quiet and its timeout is left to the liveness scan; past it, the default applies and it is no longer quiet', () => {
+    const r1 = run([presence(T0, officeNet)], T0);
+    assert.equal(r1.state.devices[0]?.quiet, true);
+    assert.equal(r1.nextDeadlineMs, Number.POSITIVE_INFINITY, 'no per-device wake-up for a quiet device');
+    const r2 = evaluate(r1.state, officeRules(), T0 + settings.presenceTimeoutMs, settings);
+    assert.equal(r2.state.decision?.scenarioId, 'mobile');
+    assert.equal(r2.state.devices[0]?.quiet, false);
+  });
+});
+
+describe('scenario engine: quiet devices (change-driven presence)', () => {
+  test('given a move still in hysteresis, then the device is not quiet until the move settles', () => {
+    let r = run([presence(T0, officeNet)], T0);
+    assert.equal(r.state.devices[0]?.quiet, true);
+    r = run([presence(T0 + S, confNet)], T0 + S, officeRules(), r.state);
+    assert.equal(r.state.devices[0]?.candidate, 'conf');
+    assert.equal(r.state.devices[0]?.quiet, false, 'a second identical report would settle the move');
+    r = run([presence(T0 + 2 * S, confNet)], T0 + 2 * S, officeRules(), r.state);
+    assert.equal(r.state.decision?.scenarioId, 'conference');
+    assert.equal(r.state.devices[0]?.quiet, true);
+  });
+
+  test('given a second fresh device, then neither is quiet (their freshness order decides); when one goes stale, the other is quiet again', () => {
+    let r = run([presence(T0, officeNet, [], 'D1')], T0);
+    assert.equal(r.state.devices[0]?.quiet, true);
+    r = run([presence(T0 + S, confNet, [], 'D2')], T0 + S, officeRules(), r.state);
+    assert.deepEqual(
+      r.state.devices.map((d) => d.quiet),
+      [false, false],
+    );
+    const later = T0 + settings.presenceTimeoutMs + 2 * S;
+    r = run([presence(later, confNet, [], 'D2')], later, officeRules(), r.state);
+    assert.deepEqual(
+      r.state.devices.map((d) => [d.id, d.quiet]),
+      [
+        ['D1', false],
+        ['D2', true],
+      ],
+    );
   });
 
   test('given a device silent beyond retention, then it is forgotten', () => {

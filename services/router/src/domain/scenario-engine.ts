@@ -45,6 +45,7 @@ const newDevice: DeviceRecord = {
   candidate: null,
   candidateCount: 0,
   candidateSinceMs: 0,
+  quiet: false,
 };
 
 /** Applies one event; an event whose counter is not newer than the device's last one is ignored. */
@@ -84,6 +85,7 @@ function applyPresence(
     candidate: belief.candidate,
     candidateCount: belief.candidateCount,
     candidateSinceMs: belief.candidateSinceMs,
+    quiet: prev.quiet,
   };
   return {
     state: { devices: withDevice(state.devices, device), choice: state.choice, decision: state.decision },
@@ -139,7 +141,7 @@ export function evaluate(
     if (copy === null && next !== d) copy = before.slice(0, i);
     if (copy !== null && next !== null) copy.push(next);
   }
-  const devices = copy ?? before;
+  const devices = quieted(copy ?? before, nowMs, settings);
   let choice = state.choice;
   if (choice && choice.expiresAtMs > 0 && choice.expiresAtMs <= nowMs) choice = null;
   if (choice && rules && !rules.scenarios.some((s) => s.id === choice?.scenarioId)) choice = null;
@@ -168,6 +170,32 @@ export function evaluate(
     nextDeadlineMs: nextDeadline(devices, choice, rules, nowMs, settings),
   };
 }
+
+/**
+ * Marks each device quiet when an identical report could change nothing: it is fresh, its
+ * hysteresis is settled, and no other device (or source) of the user is fresh, so no freshness
+ * order between devices depends on its reports. Copies the list only when a flag changes.
+ */
+function quieted(
+  devices: readonly DeviceRecord[],
+  nowMs: number,
+  s: EngineSettings,
+): readonly DeviceRecord[] {
+  let fresh = 0;
+  for (const d of devices) if (isFresh(d, nowMs, s)) fresh++;
+  let out: DeviceRecord[] | null = null;
+  for (let i = 0; i < devices.length; i++) {
+    const d = devices[i]!;
+    const quiet = fresh === 1 && d.candidate === null && isFresh(d, nowMs, s);
+    if (quiet === d.quiet) continue;
+    out ??= devices.slice();
+    out[i] = { ...d, quiet };
+  }
+  return out ?? devices;
+}
+
+const isFresh = (d: DeviceRecord, nowMs: number, s: EngineSettings) =>
+  d.seenAtMs > 0 && nowMs - d.seenAtMs < s.presenceTimeoutMs;
 
 function samePick(d: Decision, p: Picked): boolean {
   return (
@@ -345,7 +373,9 @@ function nextDeadline(
   if (choice && choice.expiresAtMs > 0) next = Math.min(next, choice.expiresAtMs);
   for (const d of devices) {
     if (d.seenAtMs === 0 || nowMs - d.seenAtMs >= settings.presenceTimeoutMs) continue;
-    next = Math.min(next, d.seenAtMs + settings.presenceTimeoutMs, promotionDeadlineMs(d, settings));
+    // a quiet device's timeout is found by the liveness scan (its seenAtMs here may be old)
+    if (!d.quiet) next = Math.min(next, d.seenAtMs + settings.presenceTimeoutMs);
+    next = Math.min(next, promotionDeadlineMs(d, settings));
   }
   if (rules) {
     for (const s of rules.scenarios) {

@@ -95,6 +95,13 @@ export interface DeviceRecord {
   readonly candidate: string | null;
   readonly candidateCount: number;
   readonly candidateSinceMs: number;
+  /**
+   * Change-driven presence: another report with the same networks could not change the routing
+   * (hysteresis settled, no other fresh device of the user), so ingest may answer such reports
+   * without the bus and record only when it saw them. Its timeout is then found by the liveness
+   * scan, not this record's seenAtMs (which is merged from liveness whenever the user is evaluated).
+   */
+  readonly quiet: boolean;
 }
 
 export interface ChoiceRecord {

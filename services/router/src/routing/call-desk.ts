@@ -6,7 +6,8 @@
 import type { Logger } from '@sa/platform';
 import { evaluate } from '../domain/scenario-engine.js';
 import { type EngineSettings, emptyUserState } from '../domain/types.js';
-import type { CallAnswer, RulesSource, StoredUser, UserStateStore } from './ports.js';
+import { quietDevicesOf, withLiveness } from './liveness-merge.js';
+import type { CallAnswer, QuietPresence, RulesSource, StoredUser, UserStateStore } from './ports.js';
 import type { OwnedStateCache } from './state-cache.js';
 
 export type { CallAnswer };
@@ -22,8 +23,17 @@ export class CallDesk {
       onAnswered?: (ms: number) => void;
       /** the owned partitions' committed states: answered from memory, Redis only otherwise */
       cache?: Pick<OwnedStateCache, 'lookup'>;
+      /** change-driven presence: quiet devices count as seen when ingest last saw them */
+      quiet?: Pick<QuietPresence, 'lastSeen'>;
     },
   ) {}
+
+  private async withLiveness(extension: string, user: StoredUser | null): Promise<StoredUser | null> {
+    const devices: { extension: string; recordId: string }[] = [];
+    quietDevicesOf(extension, user, devices);
+    if (!user || !this.deps.quiet || devices.length === 0) return user;
+    return withLiveness(extension, user, await this.deps.quiet.lastSeen(devices));
+  }
 
   async decide(
     callId: string,
@@ -36,8 +46,10 @@ export class CallDesk {
     let answer: CallAnswer;
     try {
       const cached = this.deps.cache?.lookup(extension);
-      const stored: StoredUser | null =
-        cached !== undefined ? cached : await this.deps.store.loadOne(extension);
+      const stored = await this.withLiveness(
+        extension,
+        cached !== undefined ? cached : await this.deps.store.loadOne(extension),
+      );
       const { state } = evaluate(
         stored?.state ?? emptyUserState,
         this.deps.rules.get(extension),

@@ -21,14 +21,18 @@ import {
   type UserState,
 } from '../domain/types.js';
 import type { AstDbSync } from './astdb-sync.js';
+import { quietDevicesOf, withLiveness } from './liveness-merge.js';
 import type {
   CommitOutcome,
   DeviceReportPublisher,
+  QuietDevice,
+  QuietPresence,
   RulesSource,
   StoredUser,
   UserCommit,
   UserStateStore,
 } from './ports.js';
+import type { QuietPublisher } from './quiet-publisher.js';
 import type { OwnedStateCache } from './state-cache.js';
 import { encodeState } from './state-codec.js';
 
@@ -55,6 +59,10 @@ export class DecisionProcessor {
       clock: () => number;
       logger: Logger;
       cache?: OwnedStateCache;
+      /** change-driven presence: liveness merged before each step ... */
+      quiet?: Pick<QuietPresence, 'lastSeen'>;
+      /** ... and quiet flags published after each commit (latest wins, retried) */
+      quietOut?: Pick<QuietPublisher, 'publish'>;
     },
   ) {}
 
@@ -122,6 +130,17 @@ export class DecisionProcessor {
     }
   }
 
+  /** When ingest last saw the quiet devices of these users (one Redis call; none without quiet devices). */
+  private async liveness(
+    users: readonly string[],
+    loaded: (extension: string) => StoredUser | null | undefined,
+  ): Promise<ReadonlyMap<string, number>> {
+    if (!this.deps.quiet) return noLiveness;
+    const devices: { extension: string; recordId: string }[] = [];
+    for (const extension of users) quietDevicesOf(extension, loaded(extension), devices);
+    return devices.length === 0 ? noLiveness : this.deps.quiet.lastSeen(devices);
+  }
+
   /** users currently held by an unfinished batch (tests, diagnostics) */
   get usersInFlight(): number {
     return this.inFlight.size;
@@ -143,6 +162,7 @@ export class DecisionProcessor {
       const misses = states ? pending.filter((e) => !states.has(e)) : pending;
       const stored = misses.length > 0 ? await store.load(misses) : new Map<string, StoredUser>();
       if (states) for (const e of misses) states.set(e, stored.get(e) ?? null);
+      const live = await this.liveness(pending, (e) => states?.get(e) ?? stored.get(e));
       const now = clock();
       const commits: UserCommit[] = [];
       /** each commit's device records before the batch (to find the reports it applied) */
@@ -152,7 +172,8 @@ export class DecisionProcessor {
         if (i > 0) await yieldToIo();
         const chunk: UserCommit[] = [];
         for (const extension of pending.slice(i, i + CHUNK)) {
-          const prev = states?.get(extension) ?? stored.get(extension);
+          const loaded = states?.get(extension) ?? stored.get(extension);
+          const prev = loaded && withLiveness(extension, loaded, live);
           before.push(prev?.state.devices ?? emptyUserState.devices);
           const r = step(
             prev?.state ?? emptyUserState,
@@ -179,6 +200,7 @@ export class DecisionProcessor {
       }
       const outcomes = (await Promise.all(replies)).flat();
       const retry: string[] = [];
+      const quiet: QuietDevice[] = [];
       for (const [i, c] of commits.entries()) {
         const outcome = outcomes[i];
         if (outcome === 'fenced') return { fenced: true, committed, changed };
@@ -194,11 +216,34 @@ export class DecisionProcessor {
           effects.push(c.extension, partition, c.state.decision);
         }
         if (this.deps.reports) this.announceReports(c.extension, before[i]!, c.state);
+        if (this.deps.quiet) quietChanges(c.extension, before[i]!, c.state.devices, quiet);
       }
+      if (quiet.length > 0) this.deps.quietOut?.publish(quiet);
       if (retry.length > 0)
         this.deps.logger.debug({ users: retry.length, attempt }, 'commit conflict, retrying');
       pending = retry;
     }
     return { fenced: false, committed, changed };
+  }
+}
+
+const noLiveness: ReadonlyMap<string, number> = new Map();
+
+/**
+ * What ingest must learn of a commit: a device that became quiet or, quiet, applied a report (its
+ * fingerprint may differ), and one that stopped being quiet. Nothing for the others.
+ */
+function quietChanges(
+  extension: string,
+  before: readonly DeviceRecord[],
+  after: readonly DeviceRecord[],
+  out: QuietDevice[],
+): void {
+  for (const device of after) {
+    let prev: DeviceRecord | undefined;
+    for (const b of before) if (b.id === device.id) prev = b;
+    const wasQuiet = prev?.quiet ?? false;
+    if (device.quiet ? !wasQuiet || device.counter !== prev?.counter : wasQuiet)
+      out.push({ extension, device });
   }
 }

@@ -101,3 +101,27 @@ export interface FollowMeAnnouncement {
 export interface FollowMeStatusPublisher {
   followMeStatusChanged(extension: string, announcement: FollowMeAnnouncement): void;
 }
+
+/** One device record of a committed user, for the change-driven presence contract with ingest. */
+export interface QuietDevice {
+  readonly extension: string;
+  readonly device: DeviceRecord;
+}
+
+/**
+ * Change-driven presence (docs/performance.md): which devices ingest may answer without the bus,
+ * and when ingest last saw them.
+ */
+export interface QuietPresence {
+  /** when ingest last saw each device, by liveness member `<ext>/<record id>` (absent: never recorded) */
+  lastSeen(devices: readonly { extension: string; recordId: string }[]): Promise<Map<string, number>>;
+  /** after a commit: quiet devices' fingerprints written (and their liveness seeded), others' removed */
+  publish(devices: readonly QuietDevice[]): Promise<void>;
+  /** quiet devices last seen at or before cutoffMs (their presence timed out), oldest first */
+  expired(
+    cutoffMs: number,
+    limit: number,
+  ): Promise<{ extension: string; recordId: string; member: string }[]>;
+  /** drops those members that were not seen again since cutoffMs */
+  forget(members: readonly string[], cutoffMs: number): Promise<void>;
+}

@@ -17,6 +17,8 @@ type DeviceFields = [
   string | null,
   number,
   number,
+  // quiet (1); absent in states written before change-driven presence
+  1?,
 ];
 type ChoiceRow = [string, number, string, number];
 type DecisionRow = [string, string, string, string, string, number, number];
@@ -51,7 +53,7 @@ export function decodeDecision(r: DecisionRow): Decision {
 export function encodeState(rev: number, epoch: number, s: UserState): string {
   const devices: DeviceRow[] = [];
   for (const d of s.devices) {
-    devices.push([
+    const row: DeviceRow = [
       d.id,
       d.counter,
       d.choiceCounter,
@@ -63,7 +65,9 @@ export function encodeState(rev: number, epoch: number, s: UserState): string {
       d.candidate,
       d.candidateCount,
       d.candidateSinceMs,
-    ]);
+    ];
+    if (d.quiet) row.push(1);
+    devices.push(row);
   }
   const c = s.choice;
   const row: StateRow = [
@@ -96,6 +100,7 @@ export function decodeState(raw: string): StoredUser {
       candidate: r[8],
       candidateCount: r[9],
       candidateSinceMs: r[10],
+      quiet: r[11] === 1,
     }),
   );
   const c = row[1];

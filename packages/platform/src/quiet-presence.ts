@@ -1,0 +1,83 @@
+// Change-driven presence: the contract between router and ingest in Redis (docs/performance.md,
+// "Change-driven presence"). Router marks a device "quiet" when another identical report could not
+// change its user's routing (hysteresis settled, no other fresh device of the user), storing the
+// report's fingerprint; ingest then answers such a report without a JetStream message, recording
+// only when it was seen in one sorted set that router scans for presence timeouts.
+
+/** What a report is fingerprinted from (PresenceReported's networks, or router's stored record). */
+export interface FingerprintNet {
+  readonly ssid?: string | null;
+  readonly bssid?: string | null;
+  readonly rssiDbm?: number | null;
+}
+
+/** Router's matching settings a fingerprint depends on; stored with it so ingest uses the same. */
+export interface FingerprintSettings {
+  /** visible networks count at or above this signal (router's VISIBLE_RSSI_MIN_DBM) */
+  readonly visibleRssiMinDbm: number;
+  /** how many visible networks router keeps, strongest first */
+  readonly maxVisible: number;
+}
+
+const norm = (n: FingerprintNet) => `${n.ssid ?? ''}\u0001${(n.bssid ?? '').toLowerCase()}`;
+
+/**
+ * Everything of a report that router's location matching reads: the connected network and the
+ * strongest visible networks at or above the threshold, in router's order (signal, then BSSID).
+ * Signal strengths themselves are left out: within the threshold they never change a match.
+ */
+export function presenceFingerprint(
+  connected: FingerprintNet | null | undefined,
+  visible: readonly FingerprintNet[],
+  s: FingerprintSettings,
+): string {
+  const c = connected && (connected.ssid || connected.bssid) ? norm(connected) : '';
+  const strong = visible
+    .filter((n) => (n.rssiDbm ?? 0) >= s.visibleRssiMinDbm)
+    .map((n) => ({ n, rssi: n.rssiDbm ?? 0, bssid: (n.bssid ?? '').toLowerCase() }))
+    .sort((a, b) => b.rssi - a.rssi || (a.bssid < b.bssid ? -1 : a.bssid > b.bssid ? 1 : 0))
+    .slice(0, Math.max(0, s.maxVisible))
+    .map((x) => norm(x.n));
+  return [c, ...strong].join('\u0002');
+}
+
+/** The quiet key's value: the settings and the fingerprint. */
+export function encodeQuiet(s: FingerprintSettings, fingerprint: string): string {
+  return `${s.visibleRssiMinDbm}|${s.maxVisible}|${fingerprint}`;
+}
+
+export function decodeQuiet(raw: string): { settings: FingerprintSettings; fingerprint: string } | null {
+  const a = raw.indexOf('|');
+  const b = raw.indexOf('|', a + 1);
+  if (a < 0 || b < 0) return null;
+  const visibleRssiMinDbm = Number(raw.slice(0, a));
+  const maxVisible = Number(raw.slice(a + 1, b));
+  if (!Number.isFinite(visibleRssiMinDbm) || !Number.isInteger(maxVisible)) return null;
+  return { settings: { visibleRssiMinDbm, maxVisible }, fingerprint: raw.slice(b + 1) };
+}
+
+/** Redis keys of the contract, per installation (SA_BUS_PREFIX). */
+export function quietPresenceKeys(busPrefix: string): {
+  /** STRING: a quiet device record's encodeQuiet value (record id = device id, or `<id>~wifi`) */
+  quiet(recordId: string): string;
+  /** ZSET member `<ext>/<record id>` -> when ingest last saw a quiet report (ms) */
+  readonly liveness: string;
+} {
+  return {
+    quiet: (recordId) => `sa:${busPrefix}:quiet:${recordId}`,
+    liveness: `sa:${busPrefix}:live`,
+  };
+}
+
+export function livenessMember(extension: string, recordId: string): string {
+  return `${extension}/${recordId}`;
+}
+
+export function parseLivenessMember(member: string): { extension: string; recordId: string } | null {
+  const slash = member.indexOf('/');
+  if (slash <= 0 || slash === member.length - 1) return null;
+  return { extension: member.slice(0, slash), recordId: member.slice(slash + 1) };
+}
+
+/** A quiet key lives this long without being rewritten, so one lost delete cannot last. */
+export const QUIET_TTL_MS = 24 * 3600_000;
