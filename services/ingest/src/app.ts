@@ -24,6 +24,7 @@ import { serveReplayResets } from './adapters/nats/replay-reset-responder.js';
 import { type SnapshotWatcher, watchSnapshots } from './adapters/nats/snapshot-watcher.js';
 import { NatsTargetsGateway } from './adapters/nats/targets-gateway.js';
 import { createRadiusListener } from './adapters/radius/radius-listener.js';
+import { RedisQuietReports } from './adapters/redis/redis-quiet-reports.js';
 import { RedisReplayGuard } from './adapters/redis/replay-guard.js';
 import { readUdpDrops, udpDropsReadable } from './adapters/udp/udp-receive-drops.js';
 import { startUdpServer, type UdpServer } from './adapters/udp/udp-server.js';
@@ -105,6 +106,7 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
     devices,
     replay,
     publisher,
+    ...(config.QUIET_PRESENCE && { quiet: new RedisQuietReports(redis.redis, config.SA_BUS_PREFIX) }),
     targets: new NatsTargetsGateway(nats.nc, names, config.ADMIN_TIMEOUT_MS, logger),
     observer,
     ipLimits: new TokenBucketTable({

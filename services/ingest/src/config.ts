@@ -29,6 +29,11 @@ export const ingestEnvSchema = z.object({
   /** bound on the per-IP rate-limit table (least recently used are evicted); per-device buckets
    *  live in the device directory's slots, bounded by the registered devices */
   RATE_LIMIT_TABLE_SIZE: env.positiveInt(100_000),
+  /**
+   * change-driven presence: a report router marked unchanged is answered after recording its
+   * liveness in Redis, without a bus message (docs/performance.md). Off: every report is published.
+   */
+  QUIET_PRESENCE: env.bool(true),
   ADMIN_TIMEOUT_MS: env.positiveInt(2000),
   /** JetStream publishes awaiting their ack; packets beyond it wait, then are dropped */
   PUBLISH_MAX_INFLIGHT: env.positiveInt(1024),

@@ -48,6 +48,7 @@ export class MetricsIngestObserver implements IngestObserver, RadiusObserver {
   private readonly acceptedTotal: Counter<'kind'>;
   private readonly acceptedChildren = new Map<string, { inc(): void }>();
   private readonly publishLatency: Histogram;
+  private readonly unchangedLatency: Histogram;
   private readonly perSource: TokenBucketTable;
   private readonly perTransport: Record<LogTransport, TokenBucketTable>;
   private readonly radius: {
@@ -89,6 +90,12 @@ export class MetricsIngestObserver implements IngestObserver, RadiusObserver {
     this.publishLatency = new Histogram({
       name: 'sa_ingest_publish_latency_seconds',
       help: 'Datagram received -> JetStream publish acknowledged',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    });
+    this.unchangedLatency = new Histogram({
+      name: 'sa_ingest_presence_unchanged_seconds',
+      help: 'Datagram received -> liveness of an unchanged presence report recorded (no bus message)',
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     });
@@ -214,6 +221,10 @@ export class MetricsIngestObserver implements IngestObserver, RadiusObserver {
 
   published(seconds: number): void {
     this.publishLatency.observe(seconds);
+  }
+
+  unchanged(seconds: number): void {
+    this.unchangedLatency.observe(seconds);
   }
 
   /** Says whether this line may be written; counts the ones it skips and, at most once a second, says how many. */

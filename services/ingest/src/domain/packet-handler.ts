@@ -18,6 +18,7 @@ import type {
   DeviceRecord,
   IngestObserver,
   PhoneEventPublisher,
+  QuietReports,
   ReplayGuard,
   TargetsGateway,
   Transport,
@@ -32,6 +33,8 @@ export interface PacketHandlerDeps {
   readonly devices: DeviceDirectory;
   readonly replay: ReplayGuard;
   readonly publisher: PhoneEventPublisher;
+  /** change-driven presence; absent: every report is published */
+  readonly quiet?: QuietReports;
   readonly targets: TargetsGateway;
   readonly observer: IngestObserver;
   readonly ipLimits: TokenBucketTable;
@@ -119,6 +122,10 @@ export class PacketHandler {
         try {
           if (request.kind === 'presence') {
             const p = request.presence!;
+            if (await this.unchanged(device.extension, header.deviceId, p)) {
+              d.observer.unchanged(d.monotonicSeconds() - startedAt);
+              return { status: Status.REPLY_STATUS_OK };
+            }
             const event = v1.PresenceReported.create({
               deviceId: header.deviceId,
               extension: device.extension,
@@ -179,6 +186,29 @@ export class PacketHandler {
       }
       default:
         return { status: Status.REPLY_STATUS_INVALID, message: 'unknown request kind' };
+    }
+  }
+
+  /**
+   * An unchanged report (router marked the device quiet with these networks) is answered once its
+   * liveness is durable in Redis, without a bus message; if that cannot be told, it is published.
+   */
+  private async unchanged(
+    extension: string,
+    deviceId: string,
+    p: NonNullable<PhoneRequest['presence']>,
+  ): Promise<boolean> {
+    if (!this.deps.quiet) return false;
+    try {
+      return await this.deps.quiet.recordIfUnchanged({
+        extension,
+        recordId: deviceId,
+        connected: p.connected,
+        visible: p.visible ?? [],
+        atMs: this.deps.nowMs(),
+      });
+    } catch {
+      return false;
     }
   }
 

@@ -77,6 +77,31 @@ export interface IngestObserver {
   accepted(kind: string): void;
   /** datagram received -> publish acknowledged */
   published(seconds: number): void;
+  /** datagram received -> an unchanged presence report's liveness recorded (no bus message) */
+  unchanged(seconds: number): void;
+}
+
+/** A network of a presence report, as the phone sent it. */
+export interface ReportedNet {
+  readonly ssid?: string | null;
+  readonly bssid?: string | null;
+  readonly rssiDbm?: number | null;
+}
+
+/**
+ * Change-driven presence (docs/performance.md): router marks devices whose identical reports
+ * change nothing. Resolves true when this report is such a one and when ingest saw it is durably
+ * recorded (the report then needs no bus message); false when it must be published. Rejects when
+ * it could not tell (the caller publishes).
+ */
+export interface QuietReports {
+  recordIfUnchanged(report: {
+    readonly extension: string;
+    readonly recordId: string;
+    readonly connected: ReportedNet | null | undefined;
+    readonly visible: readonly ReportedNet[];
+    readonly atMs: number;
+  }): Promise<boolean>;
 }
 
 /** RADIUS accounting requests dropped without an answer (docs/radius.md): logged like packet rejections. */

@@ -1,0 +1,66 @@
+// Ingest's side of change-driven presence in Redis (@sa/platform quiet-presence). Reports are
+// collected for one event-loop turn, like the replay checks: one MGET of their devices' quiet
+// fingerprints, then one ZADD (GT: never moves a device's liveness back) for the unchanged ones,
+// awaited before they are answered, so what the reply stands for is durable.
+import {
+  decodeQuiet,
+  livenessMember,
+  presenceFingerprint,
+  quietPresenceKeys,
+  type Redis,
+} from '@sa/platform';
+import type { QuietReports } from '../../domain/ports.js';
+
+type Report = Parameters<QuietReports['recordIfUnchanged']>[0];
+
+interface Pending {
+  readonly report: Report;
+  readonly resolve: (unchanged: boolean) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+export class RedisQuietReports implements QuietReports {
+  private readonly keys: ReturnType<typeof quietPresenceKeys>;
+  private queue: Pending[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly redis: Redis,
+    busPrefix: string,
+  ) {
+    this.keys = quietPresenceKeys(busPrefix);
+  }
+
+  recordIfUnchanged(report: Report): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.queue.push({ report, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    this.scheduled = false;
+    try {
+      const stored = await this.redis.mget(...batch.map((p) => this.keys.quiet(p.report.recordId)));
+      const unchanged = batch.map((p, i) => matches(p.report, stored[i] ?? null));
+      const liveness: (number | string)[] = [];
+      for (const [i, p] of batch.entries())
+        if (unchanged[i]) liveness.push(p.report.atMs, livenessMember(p.report.extension, p.report.recordId));
+      if (liveness.length > 0) await this.redis.zadd(this.keys.liveness, 'GT', ...liveness);
+      for (const [i, p] of batch.entries()) p.resolve(unchanged[i]!);
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    }
+  }
+}
+
+function matches(report: Report, raw: string | null): boolean {
+  const quiet = raw === null ? null : decodeQuiet(raw);
+  if (!quiet) return false;
+  return presenceFingerprint(report.connected, report.visible, quiet.settings) === quiet.fingerprint;
+}
