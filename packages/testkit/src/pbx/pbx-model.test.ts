@@ -227,3 +227,32 @@ describe('our dialplan on plain Asterisk, AstDB first', () => {
     assert.ok(!out.trace.some((t) => /Wait\(/.test(t)), out.trace.join('\n'));
   });
 });
+
+describe('real time in the outcome', () => {
+  test('given a call that waits 2 dialplan seconds before the Dial, when it rings, then wallMs has the real time of each context entered and each ring', async () => {
+    await using ami = await AmiTestServer.start();
+    const site = [
+      '[in]',
+      'exten => 230,1,Goto(slow,230,1)',
+      '[slow]',
+      'exten => 230,1,Wait(2)',
+      ' same => n,Dial(PJSIP/230&PJSIP/231)',
+    ];
+    const pbx = new PbxModel(ami, {
+      dialplan: parseDialplan([{ name: 'site', text: site.join('\n') }]),
+      secondMs: 20,
+    });
+    pbx.endpoint('PJSIP/230', { answerAfterS: 1 });
+    pbx.endpoint('PJSIP/231', 'never');
+    const before = performance.now();
+    const out = await pbx.call('in', '230');
+    assert.deepEqual(Object.keys(out.wallMs.entered), Object.keys(out.entered));
+    const inAt = out.wallMs.entered.in ?? Number.NaN;
+    const slowAt = out.wallMs.entered.slow ?? Number.NaN;
+    assert.ok(before <= inAt && inAt <= slowAt, `${before} <= ${inAt} <= ${slowAt}`);
+    assert.equal(out.wallMs.rang.length, out.rang.length);
+    const [first, second] = out.wallMs.rang as [number, number];
+    assert.ok(first - slowAt >= 2 * 20 - 2, `the Dial came ${first - slowAt} ms after [slow] was entered`);
+    assert.ok(second >= first && second - first < 20, 'both legs rang together');
+  });
+});

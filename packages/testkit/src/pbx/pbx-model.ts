@@ -3,9 +3,10 @@
 // (freepbx-model.ts). Each call is a channel that runs dialplan steps; `Dial(Local/...)` runs a
 // child channel that inherits `_`/`__` variables like Asterisk's; nested Local channels past
 // Asterisk's max forwards (20) fail with "Max forwards exceeded". Time is scaled: one dialplan
-// second lasts `secondMs` real milliseconds. Channels appear to AMI clients as Asterisk shows them
-// (Newchannel, Newexten, VarSet, UserEvent, Newstate, Hangup), and AMI `Redirect`/`Hangup` act on
-// them. Not modelled: media, bridges, CDRs, and most applications (an unknown one fails the test).
+// second lasts `secondMs` real milliseconds (an outcome's `wallMs` has real time, for benches).
+// Channels appear to AMI clients as Asterisk shows them (Newchannel, Newexten, VarSet, UserEvent,
+// Newstate, Hangup), and AMI `Redirect`/`Hangup` act on them. Not modelled: media, bridges, CDRs,
+// and most applications (an unknown one fails the test).
 import type { AmiTestServer } from '../ami/ami-test-server.js';
 import type { WireHeaders } from '../ami/ami-wire.js';
 import { channelHeaders, type SimulatedChannel } from '../ami/simulated-channel.js';
@@ -29,6 +30,8 @@ export interface CallOutcome {
   readonly maxForwardsExceeded: boolean;
   /** the dialplan second each context was first entered (on any channel of the call) */
   readonly entered: Readonly<Record<string, number>>;
+  /** real time, `performance.now()` ms, of each `entered` and each `rang` (same order): for benches */
+  readonly wallMs: { readonly entered: Readonly<Record<string, number>>; readonly rang: readonly number[] };
   /** `[exten@context:prio] App(data)` for every step, prefixed with the channel's depth */
   readonly trace: readonly string[];
 }
@@ -63,6 +66,7 @@ interface CallState {
   ended: CallOutcome['ended'] | null;
   rang: { endpoint: string; atS: number }[];
   entered: Record<string, number>;
+  wallMs: { entered: Record<string, number>; rang: number[] };
   maxDepth: number;
   maxForwardsExceeded: boolean;
   trace: string[];
@@ -120,6 +124,7 @@ export class PbxModel {
       ended: null,
       rang: [],
       entered: {},
+      wallMs: { entered: {}, rang: [] },
       maxDepth: 1,
       maxForwardsExceeded: false,
       trace: [],
@@ -142,6 +147,7 @@ export class PbxModel {
       ended: state.ended ?? 'hung-up',
       rang: state.rang,
       entered: state.entered,
+      wallMs: state.wallMs,
       maxDepth: state.maxDepth,
       maxForwardsExceeded: state.maxForwardsExceeded,
       trace: state.trace,
@@ -305,7 +311,10 @@ export class ModelChannel {
         this.#trace(`[${this.sim.exten}@${this.sim.context}:${this.sim.priority}] (no such step: hang up)`);
         break;
       }
-      this.call.entered[this.sim.context] ??= this.model.nowS(this.call);
+      if (this.call.entered[this.sim.context] === undefined) {
+        this.call.entered[this.sim.context] = this.model.nowS(this.call);
+        this.call.wallMs.entered[this.sim.context] = performance.now();
+      }
       const scope: Scope = { variable: (n) => this.variable(n), call: (fn, a) => this.#function(fn, a) };
       const data = substitute(step.args, scope);
       this.#trace(`[${this.sim.exten}@${this.sim.context}:${this.sim.priority}] ${step.app}(${data})`);
@@ -561,6 +570,7 @@ export class ModelChannel {
       }
       pending++;
       this.call.rang.push({ endpoint: d, atS: this.model.nowS(this.call) });
+      this.call.wallMs.rang.push(performance.now());
       this.#trace(`  ${d} is ringing`);
       if (behaviour !== 'never')
         timers.push(
