@@ -44,6 +44,8 @@ export interface BusNames {
   readonly setSecret: string;
   /** admin -> ingest request/reply: ReplayResetRequest -> ReplayResetReply */
   readonly replayReset: string;
+  /** ingest -> admin: DevicesSeen (phones answered without the bus, for the console's last seen) */
+  readonly devicesSeen: string;
   /** KV buckets holding the current snapshot a cold-starting service reads */
   readonly devicesBucket: string;
   readonly keysBucket: string;
@@ -88,6 +90,7 @@ export function busNames(prefix = 'sa'): BusNames {
     phoneTargets: `${p}.admin.phone.targets`,
     setSecret: `${p}.admin.keys.set-secret`,
     replayReset: `${p}.ingest.replay.reset`,
+    devicesSeen: `${p}.ingest.seen`,
     devicesBucket: `${bucket}_devices`,
     keysBucket: `${bucket}_keys`,
     deviceKeysBucket: `${bucket}_device_keys`,

@@ -228,6 +228,12 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
     await as('admin').flush();
     router.publish(names.scenarioChanged('100'), bytes('scenario'));
     for await (const msg of board) assert.equal(text(msg.data), 'scenario');
+
+    // ingest's DevicesSeen (phones answered without the bus) reaches the board too
+    const seen = as('admin').subscribe(names.devicesSeen, { max: 1 });
+    await as('admin').flush();
+    as('ingest').publish(names.devicesSeen, bytes('seen'));
+    for await (const msg of seen) assert.equal(text(msg.data), 'seen');
   });
 
   it('given router, when it tries to read key material or RADIUS secrets in any way, then every attempt is refused', async () => {

@@ -63,6 +63,19 @@ describe('change-driven presence end to end', () => {
     for (let i = 0; i < 5; i++) assert.equal((await report(O.office)).replies[0]?.status, 1, 'answered OK');
     assert.equal(await unchangedReports(), unchanged + 5);
     assert.equal(await publishedReports(), published, 'no report went to the bus');
+    // the console's last seen still follows the phone (ingest's DevicesSeen, about once a second)
+    const sentAt = Date.now();
+    await report(O.office);
+    await waitFor(
+      async () => {
+        const d = await stack.admin.request<{ lastSeenAt: string | null; presence: string }>(
+          'GET',
+          `/devices/${O.deviceId}`,
+        );
+        return d.presence === 'online' && Date.parse(d.lastSeenAt ?? '') >= sentAt - 50;
+      },
+      { timeoutMs: 5000, intervalMs: 200, what: "the console's last seen of an unchanged report" },
+    );
   });
 
   test('given ingest restarts, when the phone keeps reporting and then moves, then the move is routed', async () => {

@@ -21,6 +21,7 @@ import { parseTrustedProxies } from './adapters/http/client-address.js';
 import { type HttpServer, startHttpServer } from './adapters/http/http-server.js';
 import { NatsPhoneEventPublisher } from './adapters/nats/phone-publisher.js';
 import { serveReplayResets } from './adapters/nats/replay-reset-responder.js';
+import { NatsSeenAnnouncer } from './adapters/nats/seen-announcer.js';
 import { type SnapshotWatcher, watchSnapshots } from './adapters/nats/snapshot-watcher.js';
 import { NatsTargetsGateway } from './adapters/nats/targets-gateway.js';
 import { createRadiusListener } from './adapters/radius/radius-listener.js';
@@ -100,13 +101,17 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
     window: config.REPLAY_WINDOW,
     markerTtlMs: 2 * config.TIMESTAMP_WINDOW_MS,
   });
+  const seenAnnouncer = config.QUIET_PRESENCE ? new NatsSeenAnnouncer(nats.nc, names) : null;
   const handler = new PacketHandler({
     keyRing,
     deviceKeys,
     devices,
     replay,
     publisher,
-    ...(config.QUIET_PRESENCE && { quiet: new RedisQuietReports(redis.redis, config.SA_BUS_PREFIX) }),
+    ...(seenAnnouncer && {
+      quiet: new RedisQuietReports(redis.redis, config.SA_BUS_PREFIX),
+      seen: seenAnnouncer,
+    }),
     targets: new NatsTargetsGateway(nats.nc, names, config.ADMIN_TIMEOUT_MS, logger),
     observer,
     ipLimits: new TokenBucketTable({
@@ -292,6 +297,7 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
       const deadline = Date.now() + 2000; // let accepted packets get their ack
       while (publisher.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       publisher.close();
+      seenAnnouncer?.flush();
       replayResets?.unsubscribe();
       watcher?.stop();
       await ops?.close();

@@ -94,3 +94,17 @@ test('given a newer ScenarioChanged, when an older decision arrives with a repor
   assert.equal(user!.scenarioName, 'Office');
   assert.equal(user!.devices[0]!.scenarioName, 'Away');
 });
+
+test('given a device quiet at home (change-driven presence), when ingest says it was still seen, then only its last seen moves and it stays online past the timeout', () => {
+  let now = T0;
+  const board = new PresenceBoard(() => now);
+  board.report(report({ presenceTimeoutMs: 60_000 }));
+  now = T0 + 90_000;
+  assert.equal(board.seen('D1').presence, 'offline', 'without liveness: offline after the timeout');
+  assert.equal(board.stillSeen('D1', T0 + 85_000), true);
+  assert.deepEqual(board.seen('D1'), { lastSeenAt: new Date(T0 + 85_000).toISOString(), presence: 'online' });
+  assert.equal(board.stillSeen('D1', T0 + 10_000), false, 'never moved back');
+  assert.equal(board.stillSeen('unknown', T0 + 85_000), false, 'a device the board never saw is left alone');
+  const device = board.list()[0];
+  assert.equal(device?.scenarioName, 'Away', 'the decision is what the last applied report said');
+});

@@ -147,6 +147,30 @@ export class PresenceBoard {
     return true;
   }
 
+  /**
+   * Ingest saw the device's unchanged report (answered without the bus: change-driven presence):
+   * only its last seen moves; where it is and the decision stay as the last applied report said.
+   */
+  stillSeen(deviceId: string, atMs: number): boolean {
+    const r = this.#reports.get(deviceId);
+    if (!r || r.reportedAtMs >= atMs) return false;
+    this.#reports.set(
+      deviceId,
+      new LastReport(
+        r.extension,
+        atMs,
+        new Date(atMs).toISOString(),
+        r.presenceTimeoutMs,
+        r.network,
+        r.location,
+        r.scenarioName,
+        r.reason,
+      ),
+    );
+    this.#announce(r.extension);
+    return true;
+  }
+
   /** When the device last reported and whether that is within router's presence timeout. */
   seen(deviceId: string): { lastSeenAt: string | null; presence: DevicePresence } {
     const seen = this.#reports.get(deviceId);

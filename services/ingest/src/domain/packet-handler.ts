@@ -20,6 +20,7 @@ import type {
   PhoneEventPublisher,
   QuietReports,
   ReplayGuard,
+  SeenAnnouncer,
   TargetsGateway,
   Transport,
 } from './ports.js';
@@ -35,6 +36,8 @@ export interface PacketHandlerDeps {
   readonly publisher: PhoneEventPublisher;
   /** change-driven presence; absent: every report is published */
   readonly quiet?: QuietReports;
+  /** ... and the console's last seen of the reports it answered without the bus */
+  readonly seen?: SeenAnnouncer;
   readonly targets: TargetsGateway;
   readonly observer: IngestObserver;
   readonly ipLimits: TokenBucketTable;
@@ -124,6 +127,7 @@ export class PacketHandler {
             const p = request.presence!;
             if (await this.unchanged(device.extension, header.deviceId, p)) {
               d.observer.unchanged(d.monotonicSeconds() - startedAt);
+              d.seen?.seen(header.deviceId, d.nowMs());
               return { status: Status.REPLY_STATUS_OK };
             }
             const event = v1.PresenceReported.create({

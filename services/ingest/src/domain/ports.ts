@@ -88,6 +88,11 @@ export interface ReportedNet {
   readonly rssiDbm?: number | null;
 }
 
+/** Tells the console when a phone answered without the bus was last seen (best effort, batched). */
+export interface SeenAnnouncer {
+  seen(deviceId: string, atMs: number): void;
+}
+
 /**
  * Change-driven presence (docs/performance.md): router marks devices whose identical reports
  * change nothing. Resolves true when this report is such a one and when ingest saw it is durably

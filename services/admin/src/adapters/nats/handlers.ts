@@ -4,6 +4,7 @@
 //   names.scenarioChangedAll  ScenarioChanged     -> presence board
 //   names.deviceReportedAll   DeviceReported      -> presence board (each device's last report)
 //   names.followMeStatusAll   FollowMeStatusChanged -> Follow-Me problems (FreePBX Follow-Me mode)
+//   names.devicesSeen         DevicesSeen         -> presence board (last seen of unchanged reports)
 import type { Logger, NatsConnection } from '@sa/platform';
 import { type BusNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import type { FollowMeBoard, FollowMeStatus } from '../../domain/followme-board.js';
@@ -30,8 +31,23 @@ export function subscribeAll(
     nc.subscribe(names.scenarioChangedAll),
     nc.subscribe(names.followMeStatusAll),
     nc.subscribe(names.deviceReportedAll),
+    nc.subscribe(names.devicesSeen),
   ] as const;
-  const [targets, secret, scenarios, followMe, reports] = subs;
+  const [targets, secret, scenarios, followMe, reports, seen] = subs;
+
+  void (async () => {
+    for await (const msg of seen) {
+      try {
+        const e = decodeMessage(v1.DevicesSeen, msg.data, 'DevicesSeen');
+        for (const [i, id] of e.deviceIds.entries()) {
+          const at = Number(e.seenAtMs[i] ?? 0);
+          if (id && at > 0) deps.presence.stillSeen(id, at);
+        }
+      } catch (err) {
+        log.warn({ err }, 'bad DevicesSeen dropped');
+      }
+    }
+  })();
 
   void (async () => {
     for await (const msg of targets) {
