@@ -86,9 +86,6 @@ async function routeCall(d: CallFlowDeps, call: CallAnnouncement): Promise<void>
     );
   } catch (err) {
     const code = (err as { code?: string }).code ?? 'AMI_BRIDGE_REDIRECT_FAILED';
-    log.warn(
-      { event: 'call_not_redirected', code, err: String((err as Error).message ?? err) },
-      'call left where the dialplan sent it',
-    );
+    log.warn({ event: 'call_not_redirected', code, err }, 'call left where the dialplan sent it');
   }
 }
