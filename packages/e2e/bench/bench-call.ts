@@ -226,10 +226,12 @@ function cpuMs(pid: number): number {
   }
 }
 
-/** how long this thread has waited, runnable, for a CPU (ns): it was preempted when this grows */
-function runqueueWaitNs(): number {
-  return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]);
+/** this thread's time on a CPU and time waiting, runnable, for one (ns): preempted when the latter grows */
+function schedstat(): { runNs: number; waitNs: number } {
+  const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ');
+  return { runNs: Number(run), waitNs: Number(wait) };
 }
+const runqueueWaitNs = () => schedstat().waitNs;
 
 /** this process's GC pauses (performance.now() ms), to see which calls one fell into */
 const gcPauses: { start: number; end: number }[] = [];
@@ -465,7 +467,10 @@ async function main(): Promise<void> {
       const logLines = () => Object.values(stack.services).reduce((n, svc) => n + svc.logs.length, 0);
       const lines0 = logLines();
       gcPauses.length = 0;
+      const sched0 = schedstat();
       const phase = await callPhase(stack, pbx, DURATION_S);
+      const sched1 = schedstat();
+      const pctOfPhase = (ns: number) => Math.round(ns / 1e7 / phase.seconds);
       const f1 = await fleet!.stats();
       const cpuPct = Object.fromEntries(
         Object.entries(pids).map(([k, v]) => [
@@ -483,6 +488,9 @@ async function main(): Promise<void> {
         wrongTargets: phase.wrong.length,
         noTarget: phase.noTarget,
         serviceLogLinesPerSec: Math.round((logLines() - lines0) / phase.seconds),
+        // the thread running the PBX model (and the AMI server): on a CPU, and runnable but waiting for one
+        pbxThreadCpuPct: pctOfPhase(sched1.runNs - sched0.runNs),
+        pbxThreadRunqueueWaitPct: pctOfPhase(sched1.waitNs - sched0.waitNs),
         cpuPct,
       };
       log(`${what}: ${JSON.stringify({ calls: phase.calls, ...s, ...extra })}`);
@@ -543,6 +551,9 @@ async function main(): Promise<void> {
       asyncPaths: up.s.asyncPaths + down.s.asyncPaths,
       oursStepsPerCall: up.s.oursSteps,
       bareStepsPerCall: up.s.bareSteps,
+      pbxThreadCpuPct: up.extra.pbxThreadCpuPct,
+      pbxThreadRunqueueWaitPct: up.extra.pbxThreadRunqueueWaitPct,
+      pbxThreadRunqueueWaitPctDown: down.extra.pbxThreadRunqueueWaitPct,
       cpuPct: up.extra.cpuPct,
       cpuPctDown: down.extra.cpuPct,
       users: USERS,
