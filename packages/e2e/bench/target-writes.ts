@@ -1,0 +1,128 @@
+// Watches the AMI test server (in this process) for router's target writes, DBPut
+// SMARTASSISTANT/<ext>/target, and times the ones the fleet bench waits for: a mover's new target
+// (from the report at the new place) and a stopped phone's default target (from its last report).
+// The generator tells of moves up to 50 ms after sending them, so a write may come first: the last
+// write per user is kept and checked when the expectation arrives.
+import type { AmiTestServer } from '@sa/testkit/ami';
+import { indexOfExtension, initialPlace, targetDialAt } from './fleet-model.js';
+
+interface Expected {
+  readonly dial: string;
+  readonly sinceMs: number;
+}
+
+interface Write {
+  readonly dial: string;
+  readonly atMs: number;
+}
+
+const TARGET_SUFFIX = '/target';
+
+export class TargetWrites {
+  readonly moveLatenciesMs: number[] = [];
+  readonly staleLatenciesS: number[] = [];
+  /** target writes seen since countFrom() */
+  writes = 0;
+  /** users whose last target write is the target of their phone's first place */
+  atFirstPlace = 0;
+  private readonly moves = new Map<number, Expected>();
+  private readonly stale = new Map<number, Expected>();
+  private readonly last = new Map<number, Write>();
+  /** counted writes no expectation has taken (yet), by phone */
+  private readonly unexpected = new Map<number, Write[]>();
+  private countSinceMs = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly ami: AmiTestServer) {}
+
+  /** Counts writes received at or after `atMs` (the measured phase's start). */
+  countFrom(atMs: number): void {
+    this.countSinceMs = atMs;
+  }
+
+  /** Users with any target write so far. */
+  get usersWritten(): number {
+    return this.last.size;
+  }
+
+  get pendingMoves(): number {
+    return this.moves.size;
+  }
+
+  get pendingStale(): number {
+    return this.stale.size;
+  }
+
+  /** The latest time a pending stale phone's last report was sent. */
+  get latestStaleSinceMs(): number {
+    let latest = 0;
+    for (const e of this.stale.values()) latest = Math.max(latest, e.sinceMs);
+    return latest;
+  }
+
+  expectMove(i: number, dial: string, sentAtMs: number): void {
+    if (this.takeIfWritten(i, dial, sentAtMs, (ms) => this.moveLatenciesMs.push(ms))) return;
+    this.moves.set(i, { dial, sinceMs: sentAtMs });
+  }
+
+  expectStale(i: number, dial: string, lastSentAtMs: number): void {
+    if (this.takeIfWritten(i, dial, lastSentAtMs, (ms) => this.staleLatenciesS.push(ms / 1000))) return;
+    this.stale.set(i, { dial, sinceMs: lastSentAtMs });
+  }
+
+  /** Takes every action the AMI test server received since the last call. */
+  drain(): void {
+    const received = this.ami.received.splice(0);
+    for (const { message, at } of received) {
+      if (message.get('Action')?.toLowerCase() !== 'dbput') continue;
+      if (message.get('Family') !== 'SMARTASSISTANT') continue;
+      const key = message.get('Key') ?? '';
+      if (!key.endsWith(TARGET_SUFFIX)) continue;
+      const i = indexOfExtension(key.slice(0, -TARGET_SUFFIX.length));
+      if (i < 0) continue;
+      const dial = message.get('Val') ?? '';
+      const write = { dial, atMs: at };
+      const first = targetDialAt(i, initialPlace(i));
+      if (dial === first && this.last.get(i)?.dial !== first) this.atFirstPlace++;
+      else if (dial !== first && this.last.get(i)?.dial === first) this.atFirstPlace--;
+      this.last.set(i, write);
+      const move = this.moves.get(i);
+      const stale = this.stale.get(i);
+      if (move && move.dial === dial && at >= move.sinceMs) {
+        this.moves.delete(i);
+        this.moveLatenciesMs.push(at - move.sinceMs);
+      } else if (stale && stale.dial === dial && at >= stale.sinceMs) {
+        this.stale.delete(i);
+        this.staleLatenciesS.push((at - stale.sinceMs) / 1000);
+      } else if (at >= this.countSinceMs) {
+        const list = this.unexpected.get(i);
+        if (list) list.push(write);
+        else this.unexpected.set(i, [write]);
+      }
+      if (at >= this.countSinceMs) this.writes++;
+    }
+  }
+
+  /** Counted writes that no move or stop explains: count, and a few as [phone, dial, at]. */
+  unexplained(sample: number): { count: number; sample: [number, string, number][] } {
+    let count = 0;
+    const out: [number, string, number][] = [];
+    for (const [i, list] of this.unexpected) {
+      count += list.length;
+      for (const w of list) if (out.length < sample) out.push([i, w.dial, w.atMs]);
+    }
+    return { count, sample: out };
+  }
+
+  private takeIfWritten(i: number, dial: string, sinceMs: number, record: (ms: number) => void): boolean {
+    const w = this.last.get(i);
+    if (!w || w.dial !== dial || w.atMs < sinceMs) return false;
+    record(w.atMs - sinceMs);
+    const list = this.unexpected.get(i);
+    const k = list?.indexOf(w) ?? -1;
+    if (list && k >= 0) {
+      list.splice(k, 1);
+      if (list.length === 0) this.unexpected.delete(i);
+    }
+    return true;
+  }
+}
