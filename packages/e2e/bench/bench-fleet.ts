@@ -71,27 +71,29 @@ const log = (msg: string) => process.stderr.write(`[bench-fleet] ${msg}\n`);
 
 function readFlags() {
   const { values } = parseArgs({
-    options: Object.fromEntries(
-      [
-        'phones',
-        'interval-s',
-        'movers-pct',
-        'duration-s',
-        'presence-timeout-s',
-        'stale-pct',
-        'jitter-pct',
-        'warmup-s',
-        'hysteresis-reports',
-        'baseline-s',
-        'idle-s',
-        'tail-s',
-      ].map((name) => [name, { type: 'string' as const }]),
-    ),
-    // NAME=VALUE for every service (repeatable), e.g. --env QUIET_PRESENCE=false
-    env: { type: 'string', multiple: true },
+    options: {
+      ...Object.fromEntries(
+        [
+          'phones',
+          'interval-s',
+          'movers-pct',
+          'duration-s',
+          'presence-timeout-s',
+          'stale-pct',
+          'jitter-pct',
+          'warmup-s',
+          'hysteresis-reports',
+          'baseline-s',
+          'idle-s',
+          'tail-s',
+        ].map((name) => [name, { type: 'string' as const }]),
+      ),
+      // NAME=VALUE for every service (repeatable), e.g. --env QUIET_PRESENCE=false
+      env: { type: 'string', multiple: true },
+    },
   });
   const num = (name: string, fallback: number): number => {
-    const raw = values[name] as string | undefined;
+    const raw = (values as Record<string, unknown>)[name] as string | undefined;
     const v = raw === undefined ? fallback : Number(raw);
     if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a number >= 0, got ${raw}`);
     return v;
@@ -111,7 +113,7 @@ function readFlags() {
     idleS: Math.max(1, num('idle-s', 5)),
     tailS: num('tail-s', 3),
     serviceEnv: Object.fromEntries(
-      ((values as { env?: string[] }).env ?? []).map((pair) => {
+      (values.env ?? []).map((pair) => {
         const eq = pair.indexOf('=');
         if (eq < 1) throw new Error(`--env takes NAME=VALUE, got ${pair}`);
         return [pair.slice(0, eq), pair.slice(eq + 1)];
