@@ -51,6 +51,7 @@ export function engineSettings(c: RouterConfig): EngineSettings {
     hysteresisReports: c.HYSTERESIS_REPORTS,
     hysteresisMs: c.HYSTERESIS_S * 1000,
     visibleRssiThresholdDbm: c.VISIBLE_RSSI_MIN_DBM,
+    quietPresence: c.QUIET_PRESENCE,
   };
 }
 

@@ -435,6 +435,13 @@ describe('scenario engine: expiry sweep', () => {
 });
 
 describe('scenario engine: quiet devices (change-driven presence)', () => {
+  test('given change-driven presence turned off, then no device is quiet and a fresh device keeps its own timeout deadline', () => {
+    const off = { ...settings, quietPresence: false };
+    const r = step(emptyUserState, [presence(T0, officeNet)], officeRules(), T0, off);
+    assert.equal(r.state.devices[0]?.quiet, false);
+    assert.equal(r.nextDeadlineMs, T0 + off.presenceTimeoutMs);
+  });
+
   test('given a move still in hysteresis, then the device is not quiet until the move settles', () => {
     let r = run([presence(T0, officeNet)], T0);
     assert.equal(r.state.devices[0]?.quiet, true);

@@ -186,7 +186,7 @@ function quieted(
   let out: DeviceRecord[] | null = null;
   for (let i = 0; i < devices.length; i++) {
     const d = devices[i]!;
-    const quiet = fresh === 1 && d.candidate === null && isFresh(d, nowMs, s);
+    const quiet = s.quietPresence && fresh === 1 && d.candidate === null && isFresh(d, nowMs, s);
     if (quiet === d.quiet) continue;
     out ??= devices.slice();
     out[i] = { ...d, quiet };

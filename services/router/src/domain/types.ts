@@ -150,6 +150,11 @@ export interface EngineSettings {
   readonly maxVisibleRemembered: number;
   /** devices silent for longer than this are forgotten */
   readonly deviceRetentionMs: number;
+  /**
+   * change-driven presence: mark quiet devices (their timeouts are then the liveness scan's).
+   * Off: no device is quiet and every device keeps its own timeout wake-up.
+   */
+  readonly quietPresence: boolean;
 }
 
 export const defaultEngineSettings: EngineSettings = {
@@ -159,6 +164,7 @@ export const defaultEngineSettings: EngineSettings = {
   visibleRssiThresholdDbm: -75,
   maxVisibleRemembered: 3,
   deviceRetentionMs: 2 * 24 * 3600_000,
+  quietPresence: true,
 };
 
 export interface PresenceEvent {
