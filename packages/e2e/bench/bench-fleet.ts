@@ -20,6 +20,7 @@
 //                       received by the AMI test server
 //   staleToDefaultP99S  a stopped phone's last report -> DBPut of its user's default target
 //                       (compare with presenceTimeoutS)
+//   unchangedPct        measured reports ingest answered without the bus (change-driven presence)
 //   cpuUsPerReport      user+system CPU per accepted report over the measured phase, of ingest, router,
 //                       ami-bridge, admin, nats-server, redis-server and this process (the AMI test
 //                       server, reading the services' logs, bookkeeping); cpuUsPerReportByProcess
@@ -174,6 +175,24 @@ interface RunOutcome {
   keysDerivedMs: number;
   /** seconds from the last first report until every user's first target was written */
   warmupSettled: { seconds: number; complete: boolean };
+  /** ingest's own counts over the measured phase: reports published vs answered without the bus */
+  ingestReports: IngestReportCounts;
+}
+
+interface IngestReportCounts {
+  readonly published: number;
+  readonly unchanged: number;
+}
+
+/** Reads ingest's metrics: presence reports published, and those answered without the bus. */
+async function ingestReportCounts(opsUrl: string): Promise<IngestReportCounts> {
+  const text = await (await fetch(`${opsUrl}/metrics`)).text();
+  const count = (name: string) =>
+    Number(new RegExp(`^${name}_count(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    published: count('sa_ingest_publish_latency_seconds'),
+    unchanged: count('sa_ingest_presence_unchanged_seconds'),
+  };
 }
 
 /**
@@ -186,7 +205,10 @@ async function runFleet(
   settleTimeoutS: number,
   sources: Record<string, () => number>,
   writes: TargetWrites,
+  ingestOps: string,
 ): Promise<RunOutcome> {
+  let counts0: Promise<IngestReportCounts> | null = null;
+  let counts1: Promise<IngestReportCounts> | null = null;
   const child = fork(new URL('./fleet-generator.ts', import.meta.url).pathname, [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 2, 2, 'ipc'],
@@ -229,6 +251,7 @@ async function runFleet(
           case 'measuring':
             cpu0 = cpuSnapshot(sources);
             gen0 = cpuMicros(generatorPid);
+            counts0 = ingestReportCounts(ingestOps);
             writes.countFrom(m.atMs);
             log(`measuring for ${settings.runS} s (users with a target so far: ${writes.usersWritten})`);
             break;
@@ -248,6 +271,7 @@ async function runFleet(
           case 'sendingEnded':
             cpu1 = cpuSnapshot(sources);
             gen1 = cpuMicros(generatorPid);
+            counts1 = ingestReportCounts(ingestOps);
             break;
           case 'done':
             resolve(m);
@@ -256,8 +280,13 @@ async function runFleet(
       });
       child.send({ type: 'start', settings } satisfies ToGenerator);
     });
+    const [c0, c1] = await Promise.all([counts0, counts1]);
     return {
       ...done,
+      ingestReports: {
+        published: (c1?.published ?? 0) - (c0?.published ?? 0),
+        unchanged: (c1?.unchanged ?? 0) - (c0?.unchanged ?? 0),
+      },
       cpu: cpuDelta(cpu0, cpu1),
       generatorCpu: gen1 - gen0,
       keysDerivedMs,
@@ -353,6 +382,7 @@ async function main(): Promise<void> {
       Math.max(30, f.phones / 200),
       sources,
       writes,
+      stack.services.ingest.addresses.ops!,
     );
     await settle(writes, f.presenceTimeoutS);
     writes.drain();
@@ -404,6 +434,14 @@ async function main(): Promise<void> {
       staleUnresolved: writes.pendingStale,
       targetWritesInRun: writes.writes,
       unexplainedTargetWrites: unexplained.count,
+      // change-driven presence: the share of measured reports ingest answered without the bus
+      publishedReports: outcome.ingestReports.published,
+      unchangedReports: outcome.ingestReports.unchanged,
+      unchangedPct: round(
+        (100 * outcome.ingestReports.unchanged) /
+          Math.max(1, outcome.ingestReports.unchanged + outcome.ingestReports.published),
+        1,
+      ),
       cpuUsPerReport: perReport(cpuTotal),
       cpuUsPerReportByProcess: Object.fromEntries(
         Object.entries(counted).map(([name, us]) => [name, perReport(us)]),
