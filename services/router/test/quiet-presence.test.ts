@@ -21,7 +21,7 @@ describe('router: quiet devices (change-driven presence)', () => {
     HYSTERESIS_REPORTS: '2',
     ROUTER_SWEEP_MS: String(SWEEP_MS),
   };
-  const quietValue = (ext: string, device: string) => h.redis.get(keys.quiet(device));
+  const quietValue = (device: string) => h.redis.get(keys.quiet(device));
   /** What ingest does with an unchanged report of a quiet device. */
   const liveness = (ext: string, device: string, atMs: number) =>
     h.redis.zadd(keys.liveness, 'GT', atMs, livenessMember(ext, device));
@@ -42,7 +42,7 @@ describe('router: quiet devices (change-driven presence)', () => {
   test('given a phone settled at the office, then it is marked quiet with its fingerprint and its liveness is seeded', async () => {
     await h.presence('250', 'Q250', ++counter, OFFICE_AP, now);
     await waitFor(() => h.lastAstDb('250') === '250', 'the desk');
-    const value = await waitFor(() => quietValue('250', 'Q250'), 'the quiet mark');
+    const value = await waitFor(() => quietValue('Q250'), 'the quiet mark');
     const fingerprint = presenceFingerprint({ ssid: 'Corp', bssid: OFFICE_AP }, [], {
       visibleRssiMinDbm: -75,
       maxVisible: 3,
@@ -67,7 +67,7 @@ describe('router: quiet devices (change-driven presence)', () => {
     const crossed = performance.now();
     await waitFor(() => h.lastAstDb('250') === '0170250', 'the default after the timeout');
     assert.ok(performance.now() - crossed < 1000, 'within a second of the timeout');
-    await waitFor(async () => (await quietValue('250', 'Q250')) === null, 'the quiet mark taken back');
+    await waitFor(async () => (await quietValue('Q250')) === null, 'the quiet mark taken back');
     await waitFor(
       async () => (await h.redis.zscore(keys.liveness, livenessMember('250', 'Q250'))) === null,
       'the liveness entry dropped',
@@ -76,28 +76,25 @@ describe('router: quiet devices (change-driven presence)', () => {
 
   test('given a quiet phone, when a second device of the user reports, then neither is quiet; when that one falls silent, the first is quiet again', async () => {
     await h.presence('251', 'A251', ++counter, OFFICE_AP, now);
-    await waitFor(() => quietValue('251', 'A251'), 'A quiet');
+    await waitFor(() => quietValue('A251'), 'A quiet');
     await h.presence('251', 'B251', ++counter, CONF_AP, now + 1000);
     await h.presence('251', 'B251', ++counter, CONF_AP, now + 2000);
-    await waitFor(async () => (await quietValue('251', 'A251')) === null, 'A no longer quiet');
-    assert.equal(await quietValue('251', 'B251'), null, 'B is not quiet either');
+    await waitFor(async () => (await quietValue('A251')) === null, 'A no longer quiet');
+    assert.equal(await quietValue('B251'), null, 'B is not quiet either');
     // A keeps reporting (published: it is not quiet), B falls silent
     for (let i = 1; i <= 3; i++) {
       now += TIMEOUT_S * 500;
       await h.presence('251', 'A251', ++counter, OFFICE_AP, now);
     }
     await waitFor(() => h.lastAstDb('251') === '251', 'the desk (A is the only fresh device)');
-    await waitFor(() => quietValue('251', 'A251'), 'A quiet again');
+    await waitFor(() => quietValue('A251'), 'A quiet again');
   });
 
   test('given a quiet phone, when it reports a move, then the move goes through hysteresis (not quiet meanwhile) and it is quiet again at the new place', async () => {
     await h.presence('252', 'Q252', ++counter, OFFICE_AP, now);
-    await waitFor(() => quietValue('252', 'Q252'), 'quiet at the office');
+    await waitFor(() => quietValue('Q252'), 'quiet at the office');
     await h.presence('252', 'Q252', ++counter, CONF_AP, now + 1000);
-    await waitFor(
-      async () => (await quietValue('252', 'Q252')) === null,
-      'not quiet while the move is pending',
-    );
+    await waitFor(async () => (await quietValue('Q252')) === null, 'not quiet while the move is pending');
     assert.equal(h.lastAstDb('252'), '252', 'hysteresis: still the desk after one report');
     await h.presence('252', 'Q252', ++counter, CONF_AP, now + 2000);
     await waitFor(() => h.lastAstDb('252') === '299', 'the conference room');
@@ -105,9 +102,6 @@ describe('router: quiet devices (change-driven presence)', () => {
       visibleRssiMinDbm: -75,
       maxVisible: 3,
     });
-    await waitFor(
-      async () => (await quietValue('252', 'Q252')) === `-75|3|${fingerprint}`,
-      'quiet at the room',
-    );
+    await waitFor(async () => (await quietValue('Q252')) === `-75|3|${fingerprint}`, 'quiet at the room');
   });
 });
