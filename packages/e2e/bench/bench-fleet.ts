@@ -207,8 +207,9 @@ async function runFleet(
   writes: TargetWrites,
   ingestOps: string,
 ): Promise<RunOutcome> {
-  let counts0: Promise<IngestReportCounts> | null = null;
-  let counts1: Promise<IngestReportCounts> | null = null;
+  // set from the generator's messages (TypeScript cannot see those assignments: hence the casts)
+  let counts0 = null as Promise<IngestReportCounts> | null;
+  let counts1 = null as Promise<IngestReportCounts> | null;
   const child = fork(new URL('./fleet-generator.ts', import.meta.url).pathname, [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 2, 2, 'ipc'],
