@@ -5,13 +5,24 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from '@sa/platform';
 import { testUrls, uniqueName } from '@sa/testkit';
+import { step } from '../../domain/scenario-engine.js';
+import { emptyUserState } from '../../domain/types.js';
 import type { CallRecord, UserCommit } from '../../routing/ports.js';
-import { confNet, officeNet, officeStep, presence, T0 } from '../../test-support/engine-fixtures.js';
+import {
+  confNet,
+  officeNet,
+  officeRules,
+  presence,
+  settings,
+  T0,
+} from '../../test-support/engine-fixtures.js';
 import { routerKeys } from './keys.js';
 import { RedisUserStateStore } from './redis-user-state-store.js';
 
-const office = officeStep([presence(T0, officeNet)], T0);
-const conference = officeStep([presence(T0 + 1000, confNet)], T0 + 1000, office.state);
+// without change-driven presence, so the lone device keeps its own timeout in the due set
+const noQuiet = { ...settings, quietPresence: false };
+const office = step(emptyUserState, [presence(T0, officeNet)], officeRules(), T0, noQuiet);
+const conference = step(office.state, [presence(T0 + 1000, confNet)], officeRules(), T0 + 1000, noQuiet);
 
 function commitOf(extension: string, expectedRev: number, epoch: number, r = office): UserCommit {
   return {
