@@ -187,6 +187,8 @@ describe('ami-bridge with real NATS and the AMI test server', () => {
         m.respond(encodeMessage(v1.RouteDecision, decision, 'RouteDecision'));
       },
     });
+    // the stub is known to the server before ami-bridge asks (a request racing it gets no responders)
+    await nc.flush();
     const ch = server.addChannel({
       name: 'PJSIP/trunk-00000042',
       context: 'smartassistant',
@@ -240,6 +242,8 @@ describe('ami-bridge with real NATS and the AMI test server', () => {
         m.respond(encodeMessage(v1.RouteDecision, decision, 'RouteDecision'));
       },
     });
+    // the stub is known to the server before ami-bridge asks (a request racing it gets no responders)
+    await nc.flush();
     try {
       const current = server.addChannel({
         name: 'PJSIP/trunk-00000051',
