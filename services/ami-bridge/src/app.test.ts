@@ -254,7 +254,7 @@ describe('ami-bridge with real NATS and the AMI test server', () => {
       const routed = await waitFor(
         () =>
           lifecycle.find((l) => l.callId === current.uniqueid && l.phase === v1.CallPhase.CALL_PHASE_ROUTED),
-        { timeoutMs: 2000, what: 'ROUTED' },
+        { timeoutMs: 5000, what: 'ROUTED' },
       );
       assert.equal(routed.destination, '299');
       assert.deepEqual(
@@ -271,7 +271,7 @@ describe('ami-bridge with real NATS and the AMI test server', () => {
       server.announceCall(stale, '230', 'SmartAssistantCall', '230');
       const redirect = await server.waitForAction(
         (m) => m.get('Action') === 'Redirect' && m.get('Channel') === stale.name,
-        2000,
+        5000,
       );
       assert.deepEqual([redirect.get('Context'), redirect.get('Exten')], ['smartassistant-dial', '299']);
       assert.equal(
