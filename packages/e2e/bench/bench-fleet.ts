@@ -47,7 +47,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { testUrls } from '@sa/testkit';
-import { type Stack, startStack } from '../src/index.js';
+import { type IngestReportCounts, ingestReportCounts, type Stack, startStack } from '../src/index.js';
 import {
   type FromGenerator,
   type GeneratorSettings,
@@ -177,22 +177,6 @@ interface RunOutcome {
   warmupSettled: { seconds: number; complete: boolean };
   /** ingest's own counts over the measured phase: reports published vs answered without the bus */
   ingestReports: IngestReportCounts;
-}
-
-interface IngestReportCounts {
-  readonly published: number;
-  readonly unchanged: number;
-}
-
-/** Reads ingest's metrics: presence reports published, and those answered without the bus. */
-async function ingestReportCounts(opsUrl: string): Promise<IngestReportCounts> {
-  const text = await (await fetch(`${opsUrl}/metrics`)).text();
-  const count = (name: string) =>
-    Number(new RegExp(`^${name}_count(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-  return {
-    published: count('sa_ingest_publish_latency_seconds'),
-    unchanged: count('sa_ingest_presence_unchanged_seconds'),
-  };
 }
 
 /**

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { PhoneClient } from '@sa/phone-client';
 import { waitFor } from '@sa/testkit';
 import {
+  ingestReportCounts,
   OFFICE_SCENARIO as O,
   officePhone,
   provisionOfficeScenario,
@@ -23,18 +24,10 @@ let phone: PhoneClient;
 
 const target = () => stack.ami.dbGet('SMARTASSISTANT', `${O.extension}/target`);
 
-/** Presence reports ingest answered without a bus message (its metrics). */
-async function unchangedReports(): Promise<number> {
-  const text = await (await fetch(`${stack.services.ingest.addresses.ops}/metrics`)).text();
-  const m = /^sa_ingest_presence_unchanged_seconds_count(?:\{[^}]*\})? (\d+)/m.exec(text);
-  return m ? Number(m[1]) : 0;
-}
-
-async function publishedReports(): Promise<number> {
-  const text = await (await fetch(`${stack.services.ingest.addresses.ops}/metrics`)).text();
-  const m = /^sa_ingest_publish_latency_seconds_count(?:\{[^}]*\})? (\d+)/m.exec(text);
-  return m ? Number(m[1]) : 0;
-}
+/** ingest's counts of presence reports published and answered without a bus message. */
+const ingestCounts = () => ingestReportCounts(stack.services.ingest.addresses.ops!);
+const unchangedReports = async () => (await ingestCounts()).unchanged;
+const publishedReports = async () => (await ingestCounts()).published;
 
 const report = (net: WifiNetwork) =>
   phone.send({ presence: { connected: net, visible: [net] } }, { timeoutMs: 1000 });
