@@ -284,7 +284,9 @@ export async function buildRouterApp(
           const byPartition = new Map<number, string[]>();
           for (const ext of exts) {
             const p = partitionOf(ext, config.ROUTER_PARTITIONS);
-            byPartition.set(p, [...(byPartition.get(p) ?? []), ext]);
+            const list = byPartition.get(p);
+            if (list) list.push(ext);
+            else byPartition.set(p, [ext]);
           }
           for (const [p, list] of byPartition) await runners.get(p)?.reevaluate(list);
         },
