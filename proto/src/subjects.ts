@@ -40,6 +40,8 @@ export interface BusNames {
   readonly destinationChanged: string;
   /** ingest -> admin request/reply: PhoneTargetsRequest -> PhoneTargetsReply */
   readonly phoneTargets: string;
+  /** ingest -> admin request/reply: PhoneOwnDataRequest -> PhoneOwnDataReply (the user's own data) */
+  readonly phoneOwnData: string;
   /** CLI -> admin request/reply: SetSecretRequest -> SetSecretReply */
   readonly setSecret: string;
   /** admin -> ingest request/reply: ReplayResetRequest -> ReplayResetReply */
@@ -88,6 +90,7 @@ export function busNames(prefix = 'sa'): BusNames {
     userConfigChanged: `${p}.admin.user.changed`,
     destinationChanged: `${p}.admin.destination.changed`,
     phoneTargets: `${p}.admin.phone.targets`,
+    phoneOwnData: `${p}.admin.phone.own`,
     setSecret: `${p}.admin.keys.set-secret`,
     replayReset: `${p}.ingest.replay.reset`,
     devicesSeen: `${p}.ingest.seen`,

@@ -20,7 +20,18 @@ export type PhoneReply = InstanceType<typeof v1.PhoneReply>;
 type PhoneRequestInit = ConstructorParameters<typeof v1.PhoneRequest>[0];
 type PhoneReplyInit = ConstructorParameters<typeof v1.PhoneReply>[0];
 
-export type RequestKind = 'presence' | 'chooseScenario' | 'listTargets' | 'createTarget' | 'ping';
+export type RequestKind =
+  | 'presence'
+  | 'chooseScenario'
+  | 'listTargets'
+  | 'createTarget'
+  | 'ping'
+  | 'listScenarios'
+  | 'saveScenario'
+  | 'deleteScenario'
+  | 'listPlaces'
+  | 'savePlace'
+  | 'deletePlace';
 
 export interface SealRequestInput {
   readonly key: EnvelopeKey;
@@ -28,7 +39,7 @@ export interface SealRequestInput {
   readonly deviceId: string;
   readonly counter: number;
   readonly timestampMs: number;
-  /** the request body: exactly one of presence/chooseScenario/listTargets/createTarget/ping */
+  /** the request body: exactly one request kind (docs/protocol.md section 4) */
   readonly body: Omit<NonNullable<PhoneRequestInit>, 'deviceId' | 'counter' | 'sentAtMs' | 'padding'>;
   /** pad the packet to at least this many bytes (capped at MAX_PACKET_SIZE) */
   readonly padTo?: number;
@@ -131,10 +142,14 @@ export interface SealReplyInput {
   readonly nonce?: Uint8Array;
 }
 
+/** The one list a reply carries (targets, scenarios or places), trimmed from its end to fit. */
+const LISTS = ['targets', 'scenarios', 'places'] as const;
+
 /**
- * Seals a reply that fits `budget`: targets are dropped from the end first (truncated = true,
- * targets_total kept), then `message`, then permissions. Returns null when even the bare status
- * does not fit (the client did not pad its request enough): the server then stays silent.
+ * Seals a reply that fits `budget`: list items (targets, scenarios or places) are dropped from the
+ * end first (truncated = true, the total kept), then `message`, then permissions. Returns null when
+ * even the bare status does not fit (the client did not pad its request enough): the server then
+ * stays silent.
  */
 export function sealReply(input: SealReplyInput): Uint8Array | null {
   const budget = Math.min(input.budget, MAX_PACKET_SIZE);
@@ -146,6 +161,8 @@ export function sealReply(input: SealReplyInput): Uint8Array | null {
   });
   const total = message.targets.length;
   if (total > 0 && !message.targetsTotal) message.targetsTotal = total;
+  const items = message.scenarios.length + message.places.length;
+  if (items > 0 && !message.itemsTotal) message.itemsTotal = items;
   const header: EnvelopeHeader = {
     flags: FLAG_REPLY,
     keyId: input.request.keyId,
@@ -158,18 +175,19 @@ export function sealReply(input: SealReplyInput): Uint8Array | null {
   const plain = encodeMessage(v1.PhoneReply, message, 'PhoneReply');
   if (overhead + plain.length <= budget) return sealEnvelope(input.key, header, plain);
   const size = () => overhead + v1.PhoneReply.encode(message).finish().length;
-  if (size() > budget && message.targets.length > 0) {
+  for (const list of LISTS) {
+    const all = message[list] as unknown[];
+    if (size() <= budget || all.length === 0) continue;
     message.truncated = true;
     let lo = 0;
-    let hi = message.targets.length;
-    const all = message.targets;
+    let hi = all.length;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      message.targets = all.slice(0, mid);
+      (message[list] as unknown[]) = all.slice(0, mid);
       if (size() <= budget) lo = mid;
       else hi = mid - 1;
     }
-    message.targets = all.slice(0, lo);
+    (message[list] as unknown[]) = all.slice(0, lo);
   }
   if (size() > budget && message.message) {
     message.truncated = true;

@@ -43,6 +43,8 @@ import { parseIssuerKeys } from './domain/licence.js';
 import { PresenceBoard } from './domain/presence-board.js';
 import { SecretBox } from './domain/secret-box.js';
 import { ensureFirstAdmin } from './first-admin.js';
+import { OwnDataRepo } from './own-data/own-data-repo.js';
+import { PhoneOwnData } from './own-data/phone-own-data.js';
 
 export interface AdminApp extends ServiceApp {
   readonly http: AdminHttp;
@@ -110,9 +112,9 @@ export async function buildAdmin(
     pollMs: config.ADMIN_OUTBOX_POLL_MS,
   });
   changes.onCommit = () => relay.kick();
-  const phone = new PhoneRequests(new PhoneRepo(pg.pool, changes, destinations), keys, logger, () =>
-    relay.kick(),
-  );
+  const phoneRepo = new PhoneRepo(pg.pool, changes, destinations);
+  const phone = new PhoneRequests(phoneRepo, keys, logger, () => relay.kick());
+  const ownData = new OwnDataRepo(pg.pool, changes);
 
   await ensureFirstAdmin(accounts, config, logger, options.announce);
   if (await keys.ensureDefault()) {
@@ -195,7 +197,8 @@ export async function buildAdmin(
     followMe,
     addresses,
     async start() {
-      subs = subscribeAll(nats.nc, names, { phone, presence, followMe, logger });
+      const phoneOwnData = new PhoneOwnData(phoneRepo, ownData);
+      subs = subscribeAll(nats.nc, names, { phone, ownData: phoneOwnData, presence, followMe, logger });
       relay.start();
       sweeper = setInterval(() => {
         keys.sweep().catch((err: unknown) => logger.warn({ err }, 'key sweep failed'));

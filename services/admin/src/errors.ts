@@ -37,6 +37,11 @@ export const ERRORS = defineErrors('ADMIN', {
   ADMIN_LOCATION_EXISTS: { status: 409, text: 'a location with that name exists' },
   ADMIN_LOCATION_IN_USE: { status: 409, text: 'scenarios still use this location' },
   ADMIN_SCENARIO_INVALID: { status: 422, text: 'a scenario refers to something unknown or breaks a rule' },
+  ADMIN_SCENARIO_NOT_FOUND: { status: 404, text: 'no scenario with that id for this user' },
+  ADMIN_SCENARIO_EXISTS: { status: 409, text: 'the user already has a scenario with that name' },
+  ADMIN_SCENARIO_LOCKED: { status: 403, text: 'an administrator locked this scenario' },
+  ADMIN_TIER_FORBIDS: { status: 403, text: "the user's licence tier does not allow this" },
+  ADMIN_LIMIT_REACHED: { status: 409, text: 'the user has as many scenarios or places as allowed' },
   ADMIN_LICENCE_INVALID: { status: 422, text: 'the licence file is malformed' },
   ADMIN_LICENCE_BAD_SIGNATURE: {
     status: 422,

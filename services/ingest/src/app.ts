@@ -19,11 +19,11 @@ import {
 import { busNames } from '@sa/proto';
 import { parseTrustedProxies } from './adapters/http/client-address.js';
 import { type HttpServer, startHttpServer } from './adapters/http/http-server.js';
+import { NatsAdminGateway } from './adapters/nats/admin-gateway.js';
 import { NatsPhoneEventPublisher } from './adapters/nats/phone-publisher.js';
 import { serveReplayResets } from './adapters/nats/replay-reset-responder.js';
 import { NatsSeenAnnouncer } from './adapters/nats/seen-announcer.js';
 import { type SnapshotWatcher, watchSnapshots } from './adapters/nats/snapshot-watcher.js';
-import { NatsTargetsGateway } from './adapters/nats/targets-gateway.js';
 import { createRadiusListener } from './adapters/radius/radius-listener.js';
 import { RedisQuietReports } from './adapters/redis/redis-quiet-reports.js';
 import { RedisReplayGuard } from './adapters/redis/replay-guard.js';
@@ -112,7 +112,7 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
       quiet: new RedisQuietReports(redis.redis, config.SA_BUS_PREFIX),
       seen: seenAnnouncer,
     }),
-    targets: new NatsTargetsGateway(nats.nc, names, config.ADMIN_TIMEOUT_MS, logger),
+    admin: new NatsAdminGateway(nats.nc, names, config.ADMIN_TIMEOUT_MS, logger),
     observer,
     ipLimits: new TokenBucketTable({
       perSecond: config.RATE_LIMIT_IP_PER_SEC,

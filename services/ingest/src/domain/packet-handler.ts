@@ -14,6 +14,7 @@ import type { DeviceKeyTable } from './device-keys.js';
 import { resolveKey } from './key-resolver.js';
 import type { KeyRing, RingKey } from './key-ring.js';
 import type {
+  AdminGateway,
   DeviceDirectory,
   DeviceRecord,
   IngestObserver,
@@ -21,7 +22,6 @@ import type {
   QuietReports,
   ReplayGuard,
   SeenAnnouncer,
-  TargetsGateway,
   Transport,
 } from './ports.js';
 import type { SlotTokenBuckets, TokenBucketTable } from './token-bucket-table.js';
@@ -38,7 +38,7 @@ export interface PacketHandlerDeps {
   readonly quiet?: QuietReports;
   /** ... and the console's last seen of the reports it answered without the bus */
   readonly seen?: SeenAnnouncer;
-  readonly targets: TargetsGateway;
+  readonly admin: AdminGateway;
   readonly observer: IngestObserver;
   readonly ipLimits: TokenBucketTable;
   /** by device slot (DeviceRecord.slot) */
@@ -168,7 +168,7 @@ export class PacketHandler {
       case 'listTargets':
       case 'createTarget': {
         const create = request.kind === 'createTarget' ? request.createTarget! : undefined;
-        const answer = await d.targets.request(
+        const answer = await d.admin.targets(
           v1.PhoneTargetsRequest.create({
             deviceId: header.deviceId,
             extension: device.extension,
@@ -188,9 +188,41 @@ export class PacketHandler {
           targetsOffset: Math.min(offset, answer.targets.length),
         };
       }
+      case 'listScenarios':
+      case 'saveScenario':
+      case 'deleteScenario':
+      case 'listPlaces':
+      case 'savePlace':
+      case 'deletePlace':
+        return this.ownData(header.deviceId, device.extension, request);
       default:
         return { status: Status.REPLY_STATUS_INVALID, message: 'unknown request kind' };
     }
+  }
+
+  /** The user's own scenarios and places: admin decides; the lists are paged here by `offset`. */
+  private async ownData(deviceId: string, extension: string, request: PhoneRequest): Promise<Reply> {
+    const answer = await this.deps.admin.ownData(
+      v1.PhoneOwnDataRequest.create({
+        deviceId,
+        extension,
+        request: v1.PhoneRequest.encode(request).finish(),
+      }),
+    );
+    if (!answer) return { status: Status.REPLY_STATUS_UNAVAILABLE, message: 'admin did not answer' };
+    const offset = request.listScenarios?.offset ?? request.listPlaces?.offset ?? 0;
+    const total = answer.scenarios.length + answer.places.length;
+    return {
+      status: answer.ok ? Status.REPLY_STATUS_OK : statusFor(answer.errorCode),
+      message: answer.message,
+      tier: answer.tier,
+      permissions: answer.permissions,
+      scenarios: answer.scenarios.slice(offset),
+      places: answer.places.slice(offset),
+      itemsTotal: total,
+      itemsOffset: Math.min(offset, total),
+      savedId: answer.savedId,
+    };
   }
 
   /**
@@ -222,8 +254,11 @@ export class PacketHandler {
   }
 }
 
+/** admin's refusal as a phone status: a request that names nothing usable is INVALID, the rest DENIED */
 function statusFor(errorCode: string): number {
-  return /INVALID/i.test(errorCode) ? Status.REPLY_STATUS_INVALID : Status.REPLY_STATUS_DENIED;
+  return /INVALID|NOT_FOUND|EXISTS|IN_USE|LIMIT/.test(errorCode)
+    ? Status.REPLY_STATUS_INVALID
+    : Status.REPLY_STATUS_DENIED;
 }
 
 export type { RingKey };

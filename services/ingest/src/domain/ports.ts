@@ -6,6 +6,8 @@ export type PresenceReported = InstanceType<typeof v1.PresenceReported>;
 export type ScenarioChosen = InstanceType<typeof v1.ScenarioChosen>;
 export type PhoneTargetsRequest = InstanceType<typeof v1.PhoneTargetsRequest>;
 export type PhoneTargetsReply = InstanceType<typeof v1.PhoneTargetsReply>;
+export type PhoneOwnDataRequest = InstanceType<typeof v1.PhoneOwnDataRequest>;
+export type PhoneOwnDataReply = InstanceType<typeof v1.PhoneOwnDataReply>;
 
 export const REJECTION_REASONS = [
   'too_small',
@@ -63,9 +65,11 @@ export interface PhoneEventPublisher {
   scenarioChosen(event: ScenarioChosen, msgId: string): Promise<void>;
 }
 
-export interface TargetsGateway {
-  /** undefined when admin did not answer in time */
-  request(request: PhoneTargetsRequest): Promise<PhoneTargetsReply | undefined>;
+/** What admin decides for a phone; each answer is undefined when admin did not answer in time. */
+export interface AdminGateway {
+  targets(request: PhoneTargetsRequest): Promise<PhoneTargetsReply | undefined>;
+  /** the user's own scenarios and places */
+  ownData(request: PhoneOwnDataRequest): Promise<PhoneOwnDataReply | undefined>;
 }
 
 /** how a packet arrived: over UDP its source address may be forged, over HTTP (TCP) it is not */

@@ -96,6 +96,7 @@ export class RulesInterner {
     return Object.freeze({
       extension: this.str(r.extension),
       revision: r.revision,
+      ...(r.locationPaused ? { locationPaused: true } : {}),
       locations: this.locationList(r.locations).value,
       scenarios: this.scenarioList(r.scenarios).value,
     });

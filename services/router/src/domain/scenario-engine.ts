@@ -66,6 +66,11 @@ function applyPresence(
 ): { state: UserState; outcome: ApplyOutcome } {
   const prev = deviceOf(state.devices, e.deviceId);
   if (e.counter <= prev.counter) return { state, outcome: 'stale_counter' };
+  if (rules?.locationPaused) {
+    // privacy mode: only the counter is kept (a redelivered older report stays stale), nothing of where
+    const device = { ...blank(prev), id: e.deviceId, counter: e.counter };
+    return { state: { ...state, devices: withDevice(state.devices, device) }, outcome: 'applied' };
+  }
   const visible = strongVisible(e.visible, settings.visibleRssiThresholdDbm, settings.maxVisibleRemembered);
   const seen = rules
     ? placeReport(e.connected, visible, rules.locations, settings.visibleRssiThresholdDbm)
@@ -91,6 +96,11 @@ function applyPresence(
     state: { devices: withDevice(state.devices, device), choice: state.choice, decision: state.decision },
     outcome: 'applied',
   };
+}
+
+/** The record with everything a report said removed: only its id and counters stay. */
+function blank(d: DeviceRecord): DeviceRecord {
+  return { ...newDevice, id: d.id, counter: d.counter, choiceCounter: d.choiceCounter };
 }
 
 /** The device's record, or a blank one (id '') when it never reported. */
@@ -137,7 +147,11 @@ export function evaluate(
     const d = before[i]!;
     const forgotten =
       nowMs - d.seenAtMs > settings.deviceRetentionMs && nowMs - d.seenAtMs > settings.presenceTimeoutMs;
-    const next = forgotten ? null : promoteByTime(relocate(d, rules, settings), nowMs, settings);
+    const next = forgotten
+      ? null
+      : rules?.locationPaused
+        ? blankOnce(d)
+        : promoteByTime(relocate(d, rules, settings), nowMs, settings);
     if (copy === null && next !== d) copy = before.slice(0, i);
     if (copy !== null && next !== null) copy.push(next);
   }
@@ -176,6 +190,17 @@ export function evaluate(
  * hysteresis is settled, and no other device (or source) of the user is fresh, so no freshness
  * order between devices depends on its reports. Copies the list only when a flag changes.
  */
+/** `d` itself when it holds nothing of where it was, so an already blank list is not copied */
+function blankOnce(d: DeviceRecord): DeviceRecord {
+  return d.seenAtMs === 0 &&
+    d.connected === null &&
+    d.visible.length === 0 &&
+    d.location === '' &&
+    d.candidate === null
+    ? d
+    : blank(d);
+}
+
 function quieted(
   devices: readonly DeviceRecord[],
   nowMs: number,
@@ -254,7 +279,7 @@ function pick(
       return chosen(s, `explicit choice by device ${choice.deviceId}${until}`);
     }
   }
-  const fresh = freshestDevice(devices, nowMs, settings);
+  const fresh = rules.locationPaused ? null : freshestDevice(devices, nowMs, settings);
   for (const s of ordered) {
     for (let i = 0; i < s.rules.length; i++) {
       const rule = s.rules[i]!;
@@ -270,9 +295,11 @@ function pick(
       }
     }
   }
-  const why = fresh
-    ? `device ${fresh.id} ${describeLocation(fresh.device, rules, settings).detail}, no rule matched`
-    : staleReason(devices, nowMs, settings);
+  const why = rules.locationPaused
+    ? 'location paused by the user'
+    : fresh
+      ? `device ${fresh.id} ${describeLocation(fresh.device, rules, settings).detail}, no rule matched`
+      : staleReason(devices, nowMs, settings);
   const fallback = defaultScenario(ordered);
   if (!fallback) return none(`${why}; no default scenario`);
   return chosen(fallback, `${why}; default scenario "${fallback.name}"`);

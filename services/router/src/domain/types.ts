@@ -56,6 +56,11 @@ export interface UserRules {
   readonly scenarios: readonly ScenarioDef[];
   readonly locations: readonly LocationDef[];
   readonly revision: number;
+  /**
+   * The user paused location (privacy mode): no presence is kept and no location rule matches;
+   * time windows and explicit choices still apply. Absent = false.
+   */
+  readonly locationPaused?: boolean;
 }
 
 /** How strongly a report places a device at a location: higher wins, and can skip hysteresis. */

@@ -119,6 +119,8 @@ export class DecisionProcessor {
 
   /** Every device whose presence counter the batch advanced: its newest report and the decision. */
   private announceReports(extension: string, before: readonly DeviceRecord[], after: UserState): void {
+    // paused location: the reports were taken for their counters only; there is nothing to show
+    if (this.deps.rules.get(extension)?.locationPaused) return;
     for (const device of after.devices) {
       let previous = 0;
       for (const b of before) if (b.id === device.id) previous = b.counter;

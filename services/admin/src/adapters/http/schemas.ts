@@ -145,6 +145,7 @@ export const ScenarioIn = Type.Object(
     destinationId: Uuid,
     rules: Type.Array(Rule, { maxItems: 20 }),
     isDefault: Type.Optional(Type.Boolean()),
+    locked: Type.Optional(Type.Boolean({ description: 'the user may neither change nor delete it' })),
   },
   { additionalProperties: false },
 );
@@ -157,6 +158,8 @@ export const Scenario = Type.Object({
   dial: Type.String(),
   rules: Type.Array(Rule),
   isDefault: Type.Boolean(),
+  locked: Type.Boolean(),
+  owner: Type.Union([Type.Literal('admin'), Type.Literal('user')]),
 });
 
 export const ServerKey = Type.Object({

@@ -1,5 +1,6 @@
 // Admin's NATS subscriptions, listed up front:
 //   names.phoneTargets        PhoneTargetsRequest -> PhoneTargetsReply   (queue group "admin")
+//   names.phoneOwnData        PhoneOwnDataRequest -> PhoneOwnDataReply   (queue group "admin")
 //   names.setSecret           SetSecretRequest    -> SetSecretReply      (queue group "admin")
 //   names.scenarioChangedAll  ScenarioChanged     -> presence board
 //   names.deviceReportedAll   DeviceReported      -> presence board (each device's last report)
@@ -9,6 +10,7 @@ import type { Logger, NatsConnection } from '@sa/platform';
 import { type BusNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import type { FollowMeBoard, FollowMeStatus } from '../../domain/followme-board.js';
 import type { PresenceBoard } from '../../domain/presence-board.js';
+import type { PhoneOwnData } from '../../own-data/phone-own-data.js';
 import type { PhoneRequests } from './phone-requests.js';
 
 type Subscription = ReturnType<NatsConnection['subscribe']>;
@@ -22,7 +24,13 @@ const FOLLOW_ME_STATUSES: Record<number, FollowMeStatus | undefined> = {
 export function subscribeAll(
   nc: NatsConnection,
   names: BusNames,
-  deps: { phone: PhoneRequests; presence: PresenceBoard; followMe: FollowMeBoard; logger: Logger },
+  deps: {
+    phone: PhoneRequests;
+    ownData: PhoneOwnData;
+    presence: PresenceBoard;
+    followMe: FollowMeBoard;
+    logger: Logger;
+  },
 ): Subscription[] {
   const log = deps.logger.child({ component: 'nats-handlers' });
   const subs = [
@@ -32,8 +40,23 @@ export function subscribeAll(
     nc.subscribe(names.followMeStatusAll),
     nc.subscribe(names.deviceReportedAll),
     nc.subscribe(names.devicesSeen),
+    nc.subscribe(names.phoneOwnData, { queue: 'admin' }),
   ] as const;
-  const [targets, secret, scenarios, followMe, reports, seen] = subs;
+  const [targets, secret, scenarios, followMe, reports, seen, ownData] = subs;
+
+  void (async () => {
+    for await (const msg of ownData) {
+      const reply = await deps.ownData.handle(msg.data).catch((err: unknown) => {
+        log.error({ err }, 'phone own-data request failed');
+        return v1.PhoneOwnDataReply.create({
+          ok: false,
+          errorCode: 'ADMIN_INTERNAL',
+          message: 'internal error',
+        });
+      });
+      msg.respond(encodeMessage(v1.PhoneOwnDataReply, reply, 'PhoneOwnDataReply'));
+    }
+  })();
 
   void (async () => {
     for await (const msg of seen) {

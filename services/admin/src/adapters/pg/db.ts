@@ -39,7 +39,7 @@ export function translatePgError(err: unknown): unknown {
       return new AdminError('ADMIN_DESTINATION_EXISTS', 'a destination with this name exists', {
         field: 'name',
       });
-    if (c === 'locations_name_key')
+    if (c === 'locations_shared_name' || c === 'locations_own_name')
       return new AdminError('ADMIN_LOCATION_EXISTS', 'a location with this name exists', { field: 'name' });
     if (c === 'extensions_pkey')
       return new AdminError('ADMIN_EXTENSION_EXISTS', 'this extension already exists', {
@@ -57,6 +57,10 @@ export function translatePgError(err: unknown): unknown {
       );
     if (c === 'api_tokens_name_key')
       return new AdminError('ADMIN_TOKEN_EXISTS', 'an API token with this name exists', { field: 'name' });
+    if (c === 'scenarios_extension_name_key')
+      return new AdminError('ADMIN_SCENARIO_EXISTS', 'the user already has a scenario with this name', {
+        field: 'name',
+      });
     if (c.startsWith('scenarios_'))
       return new AdminError(
         'ADMIN_SCENARIO_INVALID',

@@ -1,4 +1,5 @@
-// Locations: named places recognised by SSID and/or BSSID sets.
+// Shared locations: named places recognised by SSID and/or BSSID sets, managed by administrators.
+// A user's own places (locations with an extension) are theirs: own-data/own-data-repo.ts.
 import type { Pool } from '@sa/platform';
 import { AdminError } from '../../errors.js';
 import type { ChangeRunner, Tx } from './change-set.js';
@@ -42,15 +43,20 @@ export class LocationsRepo {
 
   async list(q: { limit: number; offset: number }): Promise<{ items: LocationView[]; total: number }> {
     const { rows } = await this.pool.query<Row>(
-      `SELECT ${COLUMNS} FROM locations ORDER BY name LIMIT $1 OFFSET $2`,
+      `SELECT ${COLUMNS} FROM locations WHERE extension IS NULL ORDER BY name LIMIT $1 OFFSET $2`,
       [q.limit, q.offset],
     );
-    const count = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM locations');
+    const count = await this.pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM locations WHERE extension IS NULL',
+    );
     return { items: rows.map(view), total: Number(count.rows[0]!.n) };
   }
 
   async get(id: string): Promise<LocationView> {
-    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM locations WHERE id = $1`, [id]);
+    const { rows } = await this.pool.query<Row>(
+      `SELECT ${COLUMNS} FROM locations WHERE id = $1 AND extension IS NULL`,
+      [id],
+    );
     if (!rows[0]) throw notFound(id);
     return view(rows[0]);
   }
@@ -106,9 +112,10 @@ export class LocationsRepo {
   }
 
   private async lock(tx: Tx, id: string): Promise<Row> {
-    const { rows } = await tx.client.query<Row>(`SELECT ${COLUMNS} FROM locations WHERE id = $1 FOR UPDATE`, [
-      id,
-    ]);
+    const { rows } = await tx.client.query<Row>(
+      `SELECT ${COLUMNS} FROM locations WHERE id = $1 AND extension IS NULL FOR UPDATE`,
+      [id],
+    );
     if (!rows[0]) throw notFound(id);
     return rows[0];
   }

@@ -142,11 +142,12 @@ export async function userSnapshots(
   extensions: readonly string[],
 ): Promise<Map<string, smartassistant.v1.UserConfig>> {
   const exts = [...extensions];
-  const existing = await sql.query<{ extension: string }>(
-    'SELECT extension FROM extensions WHERE extension = ANY($1::text[])',
+  const existing = await sql.query<{ extension: string; paused: boolean }>(
+    'SELECT extension, location_paused_at IS NOT NULL AS paused FROM extensions WHERE extension = ANY($1::text[])',
     [exts],
   );
   const known = new Set(existing.rows.map((r) => r.extension));
+  const paused = new Set(existing.rows.filter((r) => r.paused).map((r) => r.extension));
   const scenarios = await sql.query<
     DestinationRow & {
       owner: string;
@@ -204,6 +205,7 @@ export async function userSnapshots(
         ),
         locations: locations.filter((l) => used.has(l.id)).map((l) => v1.Location.create(l)),
         deviceIds: (devicesOf.get(extension) ?? []).map((d) => d.device_id),
+        locationPaused: paused.has(extension),
       }),
     );
   }

@@ -1,4 +1,5 @@
-// Extensions (users) and their ordered scenarios. PUT replaces a user's scenario list as a whole.
+// Extensions (users) and their ordered scenarios. PUT replaces a user's scenario list as a whole;
+// ids given keep their scenarios (and who created them).
 import type { Pool } from '@sa/platform';
 import { AdminError } from '../../errors.js';
 import type { ChangeRunner, Tx } from './change-set.js';
@@ -11,16 +12,23 @@ export interface ExtensionView {
 }
 
 export interface ScenarioInput {
+  /** an existing scenario's id keeps it (and an explicit choice of it); absent: a new one */
+  id?: string;
   name: string;
   destinationId: string;
   rules: RuleJson[];
   isDefault?: boolean;
+  /** the user may neither change nor delete a locked scenario (default false) */
+  locked?: boolean;
 }
 
 export interface ScenarioView extends ScenarioInput {
   id: string;
   position: number;
   isDefault: boolean;
+  locked: boolean;
+  /** who created it: an administrator or the user (phone, self-service page) */
+  owner: 'admin' | 'user';
   destinationName: string;
   dial: string;
 }
@@ -97,11 +105,22 @@ export class UsersRepo {
       await this.checkReferences(tx, extension, scenarios);
       const before = await this.scenariosOf(tx.client, extension);
       await tx.client.query('DELETE FROM scenarios WHERE extension = $1', [extension]);
+      const ownerOf = new Map(before.map((b) => [b.id, b.owner]));
       for (const [position, s] of scenarios.entries()) {
         await tx.client.query(
-          `INSERT INTO scenarios (extension, name, position, rules, destination_id, is_default)
-           VALUES ($1, $2, $3, $4, $5, $6)`,
-          [extension, s.name, position, JSON.stringify(s.rules), s.destinationId, s.isDefault ?? false],
+          `INSERT INTO scenarios (id, extension, name, position, rules, destination_id, is_default, locked, owner)
+           VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [
+            s.id ?? null,
+            extension,
+            s.name,
+            position,
+            JSON.stringify(s.rules),
+            s.destinationId,
+            s.isDefault ?? false,
+            s.locked ?? false,
+            (s.id && ownerOf.get(s.id)) || 'admin',
+          ],
         );
       }
       const after = await this.scenariosOf(tx.client, extension);
@@ -129,7 +148,10 @@ export class UsersRepo {
         const field = `scenarios/${i}/rules/${j}`;
         if (r.kind === 'location') {
           const loc = r.locationId
-            ? await tx.client.query('SELECT 1 FROM locations WHERE id = $1', [r.locationId])
+            ? await tx.client.query(
+                'SELECT 1 FROM locations WHERE id = $1 AND (extension IS NULL OR extension = $2)',
+                [r.locationId, extension],
+              )
             : { rowCount: 0 };
           if (!loc.rowCount) {
             throw new AdminError('ADMIN_SCENARIO_INVALID', `${field}/locationId: unknown location`, {
@@ -153,11 +175,13 @@ export class UsersRepo {
       position: number;
       rules: RuleJson[];
       is_default: boolean;
+      locked: boolean;
+      owner: 'admin' | 'user';
       destination_id: string;
       dname: string;
       dial: string;
     }>(
-      `SELECT s.id, s.name, s.position, s.rules, s.is_default, s.destination_id, d.name AS dname, d.dial
+      `SELECT s.id, s.name, s.position, s.rules, s.is_default, s.locked, s.owner, s.destination_id, d.name AS dname, d.dial
          FROM scenarios s JOIN destinations d ON d.id = s.destination_id WHERE s.extension = $1 ORDER BY s.position`,
       [extension],
     );
@@ -167,6 +191,8 @@ export class UsersRepo {
       position: r.position,
       rules: r.rules,
       isDefault: r.is_default,
+      locked: r.locked,
+      owner: r.owner,
       destinationId: r.destination_id,
       destinationName: r.dname,
       dial: r.dial,

@@ -17,6 +17,7 @@ export function toUserRules(c: UserConfigMsg): UserRules {
   return {
     extension: c.extension ?? '',
     revision: Number(c.revision ?? 0),
+    ...(c.locationPaused ? { locationPaused: true } : {}),
     locations: (c.locations ?? []).map((l) => ({
       id: l.id ?? '',
       name: l.name ?? '',
