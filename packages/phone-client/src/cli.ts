@@ -7,45 +7,29 @@ import { Command, InvalidArgumentError } from 'commander';
 import { type CommonOptions, int, withCommon } from './common-options.js';
 import { registerEnrolmentCommands } from './enrol-command.js';
 import { flipBit, truncate } from './garble.js';
-import { knock } from './knock.js';
-import { PhoneClient, type RequestBody } from './phone-client.js';
-import { type SendProfile, sendProfile } from './send-profile.js';
+import type { RequestBody, SendOptions, SendResult } from './phone-client.js';
+import { deliver } from './request-sender.js';
+import { sendProfile } from './send-profile.js';
+import { registerWatchCommand } from './watch-command.js';
 
 async function run(options: CommonOptions, cmd: Command, body: RequestBody): Promise<void> {
   const profile = sendProfile(options, cmd, process.env);
-  // a --url names one endpoint whatever the hosts
-  const hosts = options.transport === 'http' && profile.url ? profile.hosts.slice(0, 1) : profile.hosts;
-  for (const [i, host] of hosts.entries()) {
-    try {
-      if (await sendTo(profile, host, options, body)) return;
-      if (i < hosts.length - 1) console.error(`no reply from ${host}: trying ${hosts[i + 1]}`);
-    } catch (err) {
-      // this host unreachable (HTTP connection refused...): the next one may answer
-      if (i === hosts.length - 1) throw err;
-      const why = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : err;
-      console.error(`${host}: ${String(why)}: trying ${hosts[i + 1]}`);
-    }
-  }
+  const delivery = await deliver(profile, body, {
+    transport: options.transport,
+    knockProto: options.knockProto,
+    knockDelay: options.knockDelay,
+    send: requestSendOptions(options),
+    note: (line) => console.error(line),
+    sent: (result) => printResult(result, options),
+  });
+  if (delivery) return;
   console.error(`no reply within ${options.timeout} ms (rejected packets are never answered)`);
   process.exitCode = 2;
 }
 
-/** Knocks (if asked), sends one request to `host`; true when a reply came back. */
-async function sendTo(profile: SendProfile, host: string, options: CommonOptions, body: RequestBody) {
-  const client = new PhoneClient(
-    profile.identity,
-    {
-      host,
-      port: profile.port,
-      transport: options.transport,
-      ...(profile.url ? { url: profile.url } : {}),
-    },
-    profile.counterStore ? { counterStore: profile.counterStore } : {},
-  );
-  if (profile.knock.length > 0) {
-    await knock({ host, ports: profile.knock, protocol: options.knockProto, delayMs: options.knockDelay });
-  }
-  const result = await client.send(body, {
+/** The test knobs of a request command: fixed counter or time, padding, replays, garbling. */
+function requestSendOptions(options: CommonOptions): SendOptions {
+  return {
     ...(options.counter !== undefined ? { counter: options.counter } : {}),
     ...(options.timestamp !== undefined ? { timestampMs: options.timestamp } : {}),
     ...(options.pad !== undefined ? { padTo: options.pad } : {}),
@@ -57,13 +41,15 @@ async function sendTo(profile: SendProfile, host: string, options: CommonOptions
       if (options.truncate !== undefined) out = truncate(out, options.truncate);
       return out;
     },
-  });
+  };
+}
+
+function printResult(result: SendResult, options: CommonOptions): void {
   if (options.hex)
     console.error(`sent ${result.packet.length} bytes: ${Buffer.from(result.packet).toString('hex')}`);
   for (const reply of result.replies) {
     console.log(JSON.stringify(v1.PhoneReply.toObject(reply, { enums: String, longs: Number })));
   }
-  return result.replies.length > 0;
 }
 
 function parseNetwork(spec: string): { ssid: string; bssid: string; rssiDbm: number } {
@@ -121,6 +107,8 @@ withCommon(program.command('create').description('create a target (if licence an
   .action((o: CommonOptions & { name: string; dial: string }, c: Command) =>
     run(o, c, { createTarget: { name: o.name, dial: o.dial } }),
   );
+
+registerWatchCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(`sa-phone: ${err instanceof Error ? err.message : String(err)}`);

@@ -52,7 +52,10 @@ export function execFileRunner(timeoutMs: number): CommandRunner {
         { timeout: timeoutMs, env: { ...process.env, ...env }, windowsHide: true, maxBuffer: 1 << 20 },
         (err, stdout, stderr) => {
           if (!err) return resolve(stdout);
-          const why = stderr.trim().split('\n')[0] || err.message;
+          const why =
+            err.code === 'ENOENT'
+              ? 'not found (is it installed and on PATH?)'
+              : stderr.trim().split('\n')[0] || err.message;
           reject(Object.assign(new Error(`${file} failed: ${why}`, { cause: err }), { code: err.code }));
         },
       );
