@@ -16,6 +16,8 @@ import {
 import { busNames, v1 } from '@sa/proto';
 import { queryAmiStatus } from './adapters/nats/ami-status-query.js';
 import { NatsScenarioPublisher, subscribe } from './adapters/nats/bus-subscriptions.js';
+import { NatsCallRoutedPublisher } from './adapters/nats/call-routed-publisher.js';
+import { answerDecisionQueries } from './adapters/nats/decision-responder.js';
 import { NatsDeviceReportPublisher } from './adapters/nats/device-report-publisher.js';
 import { NatsFollowMePublisher } from './adapters/nats/followme-publisher.js';
 import { NatsAmiCommander } from './adapters/nats/nats-ami-commander.js';
@@ -25,7 +27,7 @@ import { routerKeys } from './adapters/redis/keys.js';
 import { RedisPartitionLeases } from './adapters/redis/partition-leases.js';
 import { RedisQuietPresence } from './adapters/redis/redis-quiet-presence.js';
 import { RedisUserStateStore } from './adapters/redis/redis-user-state-store.js';
-import type { RouterConfig } from './config.js';
+import { configWarnings, type RouterConfig } from './config.js';
 import { type FollowMeSettings, followMeWanted, patternMatcher, targetWritePlan } from './domain/followme.js';
 import { evaluate } from './domain/scenario-engine.js';
 import { defaultEngineSettings, type EngineSettings, emptyUserState } from './domain/types.js';
@@ -68,6 +70,7 @@ export async function buildRouterApp(
   const names = busNames(config.SA_BUS_PREFIX);
   const settings = engineSettings(config);
   const clock = options.clock ?? (() => Date.now());
+  for (const warning of configWarnings(config)) logger.warn({ event: 'config_warning' }, warning);
   const health = new HealthRegistry();
   const metrics = createMetricsRegistry('router');
   const applied = new Counter({
@@ -215,6 +218,7 @@ export async function buildRouterApp(
     onAnswered: (ms) => callLatency.observe(ms / 1000),
     cache,
     ...(quietStore && { quiet: quietStore }),
+    routed: new NatsCallRoutedPublisher(live.nc, names, logger.child({ component: 'call-history' })),
   });
   const manager = new PartitionManager({
     leases: new RedisPartitionLeases(redis.redis, keys, config.instanceId),
@@ -349,11 +353,13 @@ export async function buildRouterApp(
     logger,
     readinessDetails: () => ({ partitions: manager.ownedPartitions() }),
   });
+  /** the user's decision now: their stored state evaluated at the router's clock */
+  const currentOf = (stored: Awaited<ReturnType<typeof store.loadOne>>, ext: string) =>
+    evaluate(stored?.state ?? emptyUserState, rules.get(ext), clock(), settings).state.decision;
   ops.get<{ Params: { ext: string } }>('/decisions/:ext', async (req) => {
     const ext = req.params.ext;
     const stored = await store.loadOne(ext);
-    const now = clock();
-    const current = evaluate(stored?.state ?? emptyUserState, rules.get(ext), now, settings).state.decision;
+    const current = currentOf(stored, ext);
     return {
       extension: ext,
       stored: stored?.state.decision ?? null,
@@ -366,6 +372,7 @@ export async function buildRouterApp(
     };
   });
   let unsubscribe: () => void = () => {};
+  let stopDecisionAnswers: () => void = () => {};
 
   return {
     async start() {
@@ -401,6 +408,15 @@ export async function buildRouterApp(
         },
         logger,
       );
+      stopDecisionAnswers = answerDecisionQueries(
+        live.nc,
+        names,
+        async (ext) => {
+          const stored = await store.loadOne(ext);
+          return stored || rules.get(ext) ? currentOf(stored, ext) : null;
+        },
+        logger.child({ component: 'decision-query' }),
+      );
       // AmiConnected is subscribed (and on the server) before ami-bridge is asked: see AmiResync
       await live.nc.flush();
       const askAmiStatus = () => queryAmiStatus(live.nc, names, config.AMI_COMMAND_TIMEOUT_MS);
@@ -416,6 +432,7 @@ export async function buildRouterApp(
     async stop(reason) {
       logger.info({ reason }, 'router stopping');
       unsubscribe();
+      stopDecisionAnswers();
       await followMeGuard?.stop();
       await ops.close();
       await livenessSweep?.stop();

@@ -52,6 +52,10 @@ export const routerEnv = z.object({
    * "why did my call go there?" history at ~130 B per user per entry.
    */
   CALL_LOG_LENGTH: int(3, 1, 1000),
+  /**
+   * how long a user's call log lives in Redis. An operational cache for "why did my call go
+   * there?": keep it within admin's retention (docs/privacy.md), which defaults to 30 days.
+   */
   CALL_LOG_TTL_S: int(7 * 86_400, 60, 365 * 86_400),
   /** astdb: our SMARTASSISTANT keys; followme: FreePBX Follow-Me keys (AMPUSER/<ext>/followme/*); both */
   ASTERISK_TARGET_MODE: z.enum(['astdb', 'followme', 'both']).default('astdb'),
@@ -105,6 +109,19 @@ export type RouterEnv = z.infer<typeof routerEnv>;
 export interface RouterConfig extends RouterEnv {
   readonly redisKeyPrefix: string;
   readonly instanceId: string;
+}
+
+/** Above this the call log outlives admin's default retention of call history (docs/privacy.md). */
+export const CALL_LOG_TTL_WARN_S = 30 * 86_400;
+
+/** Settings that work but deserve a line in the log at start. */
+export function configWarnings(c: Pick<RouterEnv, 'CALL_LOG_TTL_S'>): string[] {
+  const warnings: string[] = [];
+  if (c.CALL_LOG_TTL_S > CALL_LOG_TTL_WARN_S)
+    warnings.push(
+      `CALL_LOG_TTL_S=${c.CALL_LOG_TTL_S} keeps call logs in Redis for more than 30 days: keep it within admin's retention of call history (docs/privacy.md)`,
+    );
+  return warnings;
 }
 
 export function loadRouterConfig(source?: Record<string, string | undefined>): Readonly<RouterConfig> {

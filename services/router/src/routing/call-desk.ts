@@ -2,7 +2,8 @@
 // re-evaluated at the current instant (so an expiry the sweep has not processed yet still counts),
 // and the answer is recorded with its reason for "why did my call go there?". An AstDB-first call
 // already dials what AstDB held (`dialled`): recorded as such, or, when the answer differs (AstDB
-// was behind), as moved from there, since ami-bridge then redirects it.
+// was behind), as moved from there, since ami-bridge then redirects it. Each answered call is also
+// announced (CallRouted) for admin's call history, after the answer has gone out.
 import type { Logger } from '@sa/platform';
 import { evaluate } from '../domain/scenario-engine.js';
 import { type EngineSettings, emptyUserState } from '../domain/types.js';
@@ -11,6 +12,27 @@ import type { CallAnswer, QuietPresence, RulesSource, StoredUser, UserStateStore
 import type { OwnedStateCache } from './state-cache.js';
 
 export type { CallAnswer };
+
+/** One answered call as the call history keeps it: where it rang and why. */
+export interface RoutedCall {
+  readonly callId: string;
+  readonly extension: string;
+  readonly callerIdNum: string;
+  readonly targetDial: string;
+  readonly targetName: string;
+  readonly scenarioId: string;
+  readonly scenarioName: string;
+  readonly reason: string;
+  readonly decidedAtMs: number;
+  readonly fallback: boolean;
+  /** AstDB-first: the stale target the call was moved from ('' = none) */
+  readonly correctedFrom: string;
+}
+
+/** Announces answered calls (admin's call history). Must not throw. */
+export interface CallRoutedPublisher {
+  callRouted(call: RoutedCall): void;
+}
 
 export class CallDesk {
   constructor(
@@ -25,6 +47,8 @@ export class CallDesk {
       cache?: Pick<OwnedStateCache, 'lookup'>;
       /** change-driven presence: quiet devices count as seen when ingest last saw them */
       quiet?: Pick<QuietPresence, 'lastSeen'>;
+      /** each answered call, announced after the answer (never delays it) */
+      routed?: CallRoutedPublisher;
     },
   ) {}
 
@@ -44,6 +68,7 @@ export class CallDesk {
     const started = performance.now();
     const now = this.deps.clock();
     let answer: CallAnswer;
+    let names = { targetName: '', scenarioName: '' };
     try {
       const cached = this.deps.cache?.lookup(extension);
       const stored = await this.withLiveness(
@@ -65,6 +90,7 @@ export class CallDesk {
         fallback: d.targetDial === '',
         version: d.version,
       };
+      names = { targetName: d.targetName, scenarioName: d.scenarioName };
     } catch (err) {
       this.deps.logger.warn({ extension, err, code: 'ROUTER_STATE_UNAVAILABLE' }, 'call decided as fallback');
       answer = {
@@ -82,10 +108,37 @@ export class CallDesk {
         { event: 'call_decided', callId, extension, target: answer.targetDial, reason: answer.reason },
         `call ${callId} for ${extension} -> ${answer.targetDial || '(dialplan fallback)'}: ${answer.reason}`,
       );
+    const rec = recorded(answer, dialled);
     void this.deps.store
-      .recordCall({ callId, extension, callerIdNum, ...recorded(answer, dialled) })
+      .recordCall({ callId, extension, callerIdNum, ...rec })
       .catch((err) => this.deps.logger.warn({ err }, 'call decision not recorded'));
+    this.announce({ callId, extension, callerIdNum }, answer, rec, names);
     return answer;
+  }
+
+  /** CallRouted for the call history, in the next turn: the reply to ami-bridge goes out first. */
+  private announce(
+    call: { callId: string; extension: string; callerIdNum: string },
+    answer: CallAnswer,
+    rec: ReturnType<typeof recorded>,
+    names: { targetName: string; scenarioName: string },
+  ): void {
+    const routed = this.deps.routed;
+    if (!routed) return;
+    setImmediate(() =>
+      routed.callRouted({
+        ...call,
+        targetDial: rec.targetDial,
+        // a dialled AstDB target router did not choose has no name here
+        targetName: rec.targetDial === answer.targetDial ? names.targetName : '',
+        scenarioId: rec.scenarioId,
+        scenarioName: names.scenarioName,
+        reason: rec.reason,
+        decidedAtMs: rec.decidedAtMs,
+        fallback: rec.fallback,
+        correctedFrom: rec.redirectedFrom ?? '',
+      }),
+    );
   }
 }
 
