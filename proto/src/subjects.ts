@@ -19,6 +19,9 @@ export interface BusNames {
   /** router -> console (FreePBX Follow-Me mode): FollowMeStatusChanged */
   followMeStatus(extension: string): string;
   readonly followMeStatusAll: string;
+  /** router -> admin: CallRouted (each answered call, for the call history) */
+  callRouted(extension: string): string;
+  readonly callRoutedAll: string;
   /** admin -> router request/reply (queue group "router"): DecisionQuery -> DecisionAnswer */
   readonly decisionQuery: string;
   /** ami-bridge -> router request/reply: CallArrived -> RouteDecision */
@@ -80,6 +83,8 @@ export function busNames(prefix = 'sa'): BusNames {
     deviceReportedAll: `${p}.router.device.*`,
     followMeStatus: (e) => `${p}.router.followme.${ext(e)}`,
     followMeStatusAll: `${p}.router.followme.*`,
+    callRouted: (e) => `${p}.router.call.${ext(e)}`,
+    callRoutedAll: `${p}.router.call.*`,
     decisionQuery: `${p}.router.decision`,
     callArrived: `${p}.ami.call.arrived`,
     callLifecycle: (e) => `${p}.ami.call.lifecycle.${ext(e)}`,
