@@ -1,12 +1,22 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { deployDir, listFiles, requireTool, run, serviceNames } from './helpers.js';
+import { deployDir, listFiles, repoRoot, requireTool, run, serviceNames } from './helpers.js';
 
 const unitDir = join(deployDir, 'systemd');
 const units = [...listFiles(unitDir, '.service'), ...listFiles(unitDir, '.target')];
+/** units for `systemctl --user` (a laptop's sa-phone watch), not for the PBX's system manager */
+const userUnits = ['sa-phone-watch.service'];
 const analyze = requireTool('systemd-analyze', 'systemd');
 
 // The units name /usr/bin/node (Debian/NodeSource path). Verify checks that ExecStart exists, so the
@@ -40,10 +50,13 @@ function envFile(file: string): Map<string, string> {
 }
 
 describe('deploy/systemd', () => {
-  it('given the four services and the target, when listed, then each has its unit file', () => {
+  it('given the four services, the target and the user units, when listed, then each has its unit file', () => {
     assert.deepEqual(
       units.map((f) => basename(f)),
-      [...serviceNames.map((s) => `smartassistant-${s}.service`).sort(), 'smartassistant.target'],
+      [
+        ...[...userUnits, ...serviceNames.map((s) => `smartassistant-${s}.service`)].sort(),
+        'smartassistant.target',
+      ],
     );
   });
 
@@ -53,8 +66,10 @@ describe('deploy/systemd', () => {
     assert.equal(result.stderr.trim(), '', `verify warned:\n${result.stderr}`);
   });
 
-  it('given each service unit, when its sandbox is scored offline, then the exposure stays at 2.0 or below', () => {
-    for (const copy of copies.filter((f) => f.endsWith('.service'))) {
+  it('given each system service unit, when its sandbox is scored offline, then the exposure stays at 2.0 or below', () => {
+    // offline scoring reads every unit as a system service of root; a user unit runs as its user
+    const systemServices = copies.filter((f) => f.endsWith('.service') && !userUnits.includes(basename(f)));
+    for (const copy of systemServices) {
       const result = run(analyze, ['security', '--offline=yes', '--threshold=20', copy]);
       assert.equal(result.status, 0, `${basename(copy)} exposure above 2.0:\n${result.stdout}`);
     }
@@ -80,6 +95,23 @@ describe('deploy/systemd', () => {
     const target = directives(join(unitDir, 'smartassistant.target'));
     const wants = (target.get('Wants') ?? []).join(' ').split(/\s+/).sort();
     assert.deepEqual(wants, serviceNames.map((s) => `smartassistant-${s}.service`).sort());
+  });
+
+  it('given the sa-phone watch user unit, when read, then it runs the shipped sa-phone watch, restarts on failure, starts with the session and says how to enable it', () => {
+    const file = join(unitDir, 'sa-phone-watch.service');
+    const d = directives(file);
+    const execStart = d.get('ExecStart') ?? [];
+    assert.equal(execStart.length, 1);
+    const [node, script, command] = (execStart[0] ?? '').split(' ');
+    assert.equal(node, '/usr/bin/node');
+    assert.equal(command, 'watch');
+    // the tarball is the repository under /opt/smartassistant: the script must exist in it
+    assert.match(script ?? '', /^\/opt\/smartassistant\//);
+    assert.ok(existsSync(join(repoRoot, (script ?? '').replace('/opt/smartassistant/', ''))), script);
+    assert.deepEqual(d.get('Restart'), ['on-failure']);
+    assert.deepEqual(d.get('WantedBy'), ['default.target']);
+    assert.equal(d.get('User'), undefined, 'a user unit runs as the user who enables it');
+    assert.match(readFileSync(file, 'utf8'), /^# +systemctl --user enable --now sa-phone-watch$/m);
   });
 
   it('given /etc/nats-server.conf and the shipped auth file installed beside it as docs/install.md says, when nats-server checks it with the passwords of nats-server.env, then it is valid, and each service logs in as its own bus user', () => {
