@@ -104,11 +104,11 @@ describe('the presence sender of sa-phone watch, over UDP to a stand-in for inge
       stop.signal,
     );
     assert.equal(ingest.requests.length, 2, logs.join('\n'));
-    assert.deepEqual(presenceOf(0).connected, { ssid: 'Office', bssid: '2c:30:33:a4:02:18', rssiDbm: -59 });
+    assert.deepEqual(presenceOf(0).connected, { ssid: 'Office', bssid: '2c:30:33:a4:02:18', rssiDbm: -51 });
     assert.deepEqual(presenceOf(1).connected, {
       ssid: 'Guest: Lobby Wi-Fi',
       bssid: '2e:30:33:a4:02:18',
-      rssiDbm: -61,
+      rssiDbm: -53,
     });
     assert.equal((presenceOf(1).visible as unknown[]).length, 3);
     assert.ok(logs.every((l) => !l.includes(SECRET)));

@@ -83,7 +83,7 @@ describe('sa-phone watch: when presence is reported', () => {
       { atS: 30, ...GUEST },
       { atS: 90, ...GUEST },
     ]);
-    assert.match(logs[1] ?? '', /^report \(change\): "Guest: Lobby Wi-Fi" 2e:30:33:a4:02:18 -61 dBm.* -> OK/);
+    assert.match(logs[1] ?? '', /^report \(change\): "Guest: Lobby Wi-Fi" 2e:30:33:a4:02:18 -53 dBm.* -> OK/);
     assert.match(logs[2] ?? '', /^report \(interval\): /);
   });
 

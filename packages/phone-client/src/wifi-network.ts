@@ -16,14 +16,25 @@ export interface WifiScan {
   readonly visible: readonly WifiNetwork[];
 }
 
+/** The dBm range a tool's 0-100 link quality spans, linearly. */
+export interface QualityScale {
+  readonly dbmAt0: number;
+  readonly dbmAt100: number;
+}
+
+/** nmcli SIGNAL: NetworkManager's nm_wifi_utils_level_to_quality clamps to -100..-40 dBm. */
+export const NETWORKMANAGER_QUALITY: QualityScale = { dbmAt0: -100, dbmAt100: -40 };
+
+/** netsh Signal %: Windows documents wlanSignalQuality as linear from -100 dBm (0) to -50 dBm (100). */
+export const WINDOWS_QUALITY: QualityScale = { dbmAt0: -100, dbmAt100: -50 };
+
 /**
- * RSSI estimate from a 0-100 link quality (nmcli SIGNAL, netsh Signal %). Windows documents its
- * quality as linear from -100 dBm (0) to -50 dBm (100), and NetworkManager's strength is the same
- * kind of scale, so: dBm = quality / 2 - 100, rounded (100 -> -50, 70 -> -65, 0 -> -100).
+ * RSSI estimate from a 0-100 quality, inverting the tool's own mapping: NetworkManager
+ * dBm = 0.6 * quality - 100, Windows dBm = quality / 2 - 100; rounded to whole dBm.
  */
-export function qualityToDbm(quality: number): number {
+export function qualityToDbm(quality: number, scale: QualityScale): number {
   const q = Math.min(100, Math.max(0, quality));
-  return Math.round(q / 2 - 100);
+  return Math.round(scale.dbmAt0 + (q / 100) * (scale.dbmAt100 - scale.dbmAt0));
 }
 
 /**

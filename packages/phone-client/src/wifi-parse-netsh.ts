@@ -2,7 +2,13 @@
 // translated: other locales are refused with an error, never misread). One block per interface,
 // from its `Name` line; the connected one gives SSID, BSSID (`AP BSSID` on Windows 11) and
 // `Signal : 88%`, a 0-100 quality. netsh lists no other networks here, so visible stays empty.
-import { keyValueLines, normaliseBssid, qualityToDbm, type WifiScan } from './wifi-network.js';
+import {
+  keyValueLines,
+  normaliseBssid,
+  qualityToDbm,
+  WINDOWS_QUALITY,
+  type WifiScan,
+} from './wifi-network.js';
 
 export const NETSH_ARGS = ['wlan', 'show', 'interfaces'];
 
@@ -29,7 +35,7 @@ export function parseNetshInterfaces(text: string): WifiScan {
   const signal = /^(\d+)\s*%$/.exec(block.get('Signal') ?? '');
   if (!ssid && !bssid) return { visible: [] };
   return {
-    connected: { ssid, bssid, rssiDbm: signal ? qualityToDbm(Number(signal[1])) : 0 },
+    connected: { ssid, bssid, rssiDbm: signal ? qualityToDbm(Number(signal[1]), WINDOWS_QUALITY) : 0 },
     visible: [],
   };
 }

@@ -2,7 +2,13 @@
 // Terse mode separates fields with ':' and escapes a literal ':' or '\' inside a value with '\'
 // (so a BSSID reads `AA\:BB\:...`). A hidden network has an empty SSID (tabular mode shows '--').
 // ACTIVE is yes/no in the C locale, which is why the reader runs nmcli with LC_ALL=C.
-import { normaliseBssid, qualityToDbm, type WifiNetwork, type WifiScan } from './wifi-network.js';
+import {
+  NETWORKMANAGER_QUALITY,
+  normaliseBssid,
+  qualityToDbm,
+  type WifiNetwork,
+  type WifiScan,
+} from './wifi-network.js';
 
 export const NMCLI_ARGS = [
   '-t',
@@ -45,7 +51,7 @@ export function parseNmcliTerse(text: string): WifiScan {
     const bssid = normaliseBssid(bssidText);
     const quality = Number(signal);
     if (!bssid || signal === '' || !Number.isFinite(quality)) continue;
-    const network = { ssid, bssid, rssiDbm: qualityToDbm(quality) };
+    const network = { ssid, bssid, rssiDbm: qualityToDbm(quality, NETWORKMANAGER_QUALITY) };
     if (active === 'yes' && !connected) connected = network;
     else if (!seen.has(bssid)) visible.push(network);
     seen.add(bssid);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { normaliseBssid, qualityToDbm } from './wifi-network.js';
+import { NETWORKMANAGER_QUALITY, normaliseBssid, qualityToDbm, WINDOWS_QUALITY } from './wifi-network.js';
 import { AIRPORT_PATH, parseAirportInfo, parseWdutilInfo } from './wifi-parse-macos.js';
 import { parseNetshInterfaces } from './wifi-parse-netsh.js';
 import { parseNmcliTerse, splitTerseLine } from './wifi-parse-nmcli.js';
@@ -13,8 +13,11 @@ const fixture = (name: string) =>
   readFileSync(join(import.meta.dirname, '..', 'test', 'fixtures', 'wifi', name), 'utf8');
 
 describe('Wi-Fi helpers', () => {
-  it('given 0-100 qualities, when converted, then dBm = quality / 2 - 100, clamped and rounded', () => {
-    assert.deepEqual([100, 82, 57, 0, 130, -5].map(qualityToDbm), [-50, -59, -71, -100, -50, -100]);
+  it('given 0-100 qualities, when converted, then each tool scale is inverted: NetworkManager 0.6q - 100, Windows q/2 - 100', () => {
+    const nm = (q: number) => qualityToDbm(q, NETWORKMANAGER_QUALITY);
+    const windows = (q: number) => qualityToDbm(q, WINDOWS_QUALITY);
+    assert.deepEqual([100, 82, 50, 0, 130, -5].map(nm), [-40, -51, -70, -100, -40, -100]);
+    assert.deepEqual([100, 88, 71, 0, 130, -5].map(windows), [-50, -56, -64, -100, -50, -100]);
   });
 
   it('given BSSIDs as tools print them, when normalised, then lower-case two-digit octets or empty', () => {
@@ -33,13 +36,13 @@ describe('nmcli -t -f ACTIVE,SSID,BSSID,SIGNAL device wifi list', () => {
 
   it('given a connected laptop (fixture nmcli-connected), when parsed, then the active row is connected and the rest visible, strongest first', () => {
     assert.deepEqual(parseNmcliTerse(fixture('nmcli-connected.txt')), {
-      connected: { ssid: 'Office', bssid: '2c:30:33:a4:02:18', rssiDbm: -59 },
+      connected: { ssid: 'Office', bssid: '2c:30:33:a4:02:18', rssiDbm: -51 },
       visible: [
-        { ssid: 'Guest: Lobby Wi-Fi', bssid: '2e:30:33:a4:02:18', rssiDbm: -60 },
-        { ssid: 'Office', bssid: '2c:30:33:a4:02:1c', rssiDbm: -68 },
-        { ssid: '', bssid: '3a:10:d5:00:4f:91', rssiDbm: -71 },
-        { ssid: 'Office', bssid: '2c:30:33:b7:11:40', rssiDbm: -80 },
-        { ssid: 'DIRECT-7F-HP OfficeJet', bssid: 'f6:4d:30:12:9a:0b', rssiDbm: -83 },
+        { ssid: 'Guest: Lobby Wi-Fi', bssid: '2e:30:33:a4:02:18', rssiDbm: -52 },
+        { ssid: 'Office', bssid: '2c:30:33:a4:02:1c', rssiDbm: -62 },
+        { ssid: '', bssid: '3a:10:d5:00:4f:91', rssiDbm: -66 },
+        { ssid: 'Office', bssid: '2c:30:33:b7:11:40', rssiDbm: -76 },
+        { ssid: 'DIRECT-7F-HP OfficeJet', bssid: 'f6:4d:30:12:9a:0b', rssiDbm: -80 },
       ],
     });
   });
@@ -47,9 +50,9 @@ describe('nmcli -t -f ACTIVE,SSID,BSSID,SIGNAL device wifi list', () => {
   it('given networks in range but none active (fixture nmcli-disconnected), when parsed, then nothing is connected', () => {
     assert.deepEqual(parseNmcliTerse(fixture('nmcli-disconnected.txt')), {
       visible: [
-        { ssid: 'Office', bssid: '2c:30:33:a4:02:18', rssiDbm: -63 },
-        { ssid: 'Guest: Lobby Wi-Fi', bssid: '2e:30:33:a4:02:18', rssiDbm: -64 },
-        { ssid: '', bssid: '3a:10:d5:00:4f:91', rssiDbm: -75 },
+        { ssid: 'Office', bssid: '2c:30:33:a4:02:18', rssiDbm: -56 },
+        { ssid: 'Guest: Lobby Wi-Fi', bssid: '2e:30:33:a4:02:18', rssiDbm: -57 },
+        { ssid: '', bssid: '3a:10:d5:00:4f:91', rssiDbm: -70 },
       ],
     });
   });
