@@ -56,8 +56,20 @@ export interface SendResult {
 }
 
 /** A reply without targets needs at most 64 bytes of plaintext (docs/protocol.md section 7). */
+const LIST_REPLIES = [
+  'listTargets',
+  'createTarget',
+  'listScenarios',
+  'saveScenario',
+  'deleteScenario',
+  'listPlaces',
+  'savePlace',
+  'deletePlace',
+] as const;
+
 export function defaultPadding(deviceId: string, body: RequestBody): number {
-  if (body.listTargets || body.createTarget) return MAX_PACKET_SIZE;
+  // a reply is never bigger than its request: ask for room for a list (targets, scenarios, places)
+  if (LIST_REPLIES.some((kind) => body[kind])) return MAX_PACKET_SIZE;
   return headerLength(deviceId) + TAG_LENGTH + 64;
 }
 
