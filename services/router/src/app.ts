@@ -30,7 +30,12 @@ import { RedisUserStateStore } from './adapters/redis/redis-user-state-store.js'
 import { configWarnings, type RouterConfig } from './config.js';
 import { type FollowMeSettings, followMeWanted, patternMatcher, targetWritePlan } from './domain/followme.js';
 import { evaluate } from './domain/scenario-engine.js';
-import { defaultEngineSettings, type EngineSettings, emptyUserState } from './domain/types.js';
+import {
+  defaultEngineSettings,
+  type EngineSettings,
+  emptyUserState,
+  type RouterEvent,
+} from './domain/types.js';
 import { AmiResync } from './routing/ami-resync.js';
 import { AstDbSync } from './routing/astdb-sync.js';
 import { CallDesk } from './routing/call-desk.js';
@@ -175,7 +180,8 @@ export async function buildRouterApp(
   const cache = new OwnedStateCache(config.ROUTER_PARTITIONS);
   const rules = new KvUserConfigWatcher(buckets.users, logger.child({ component: 'users' }), (ext) => {
     const runner = runners.get(partitionOf(ext, config.ROUTER_PARTITIONS));
-    if (runner) void runner.reevaluate([ext]).catch((err) => logger.warn({ err }, 're-evaluate failed'));
+    if (runner)
+      void runner.reevaluate([ext], RULES_CHANGED).catch((err) => logger.warn({ err }, 're-evaluate failed'));
   });
   const quietStore = config.QUIET_PRESENCE
     ? new RedisQuietPresence(redis.redis, config.SA_BUS_PREFIX, {
@@ -449,6 +455,8 @@ export async function buildRouterApp(
     },
   };
 }
+
+const RULES_CHANGED: readonly RouterEvent[] = [{ kind: 'rules_changed' }];
 
 function lifecyclePhase(phase: number | null | undefined): LifecyclePhase {
   // routed by the AstDB-first dialplan or redirected by ami-bridge: either way it rings `destination`

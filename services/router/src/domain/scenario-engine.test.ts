@@ -364,6 +364,36 @@ describe('scenario engine: configuration changes', () => {
     assert.equal(r2.state.decision?.scenarioId, 'desk2');
   });
 
+  test('given a device at no known place, when a place listing its network is added, then rules_changed places it there at once', () => {
+    const garden = net('Garden', '22:22:22:22:22:22');
+    const r1 = run([presence(T0, garden), presence(T0 + S, garden)], T0 + S);
+    assert.equal(r1.state.decision?.scenarioId, 'mobile');
+    const rules = officeRules();
+    const withGarden = {
+      ...rules,
+      locations: [...rules.locations, { id: 'garden', name: 'Garden', ssids: ['Garden'], bssids: [] }],
+      scenarios: [...rules.scenarios, scenario('garden', 1, [rule('garden')], '0170999')],
+    };
+    // without the event the device keeps "no known place" (what a plain re-evaluation does)
+    assert.equal(evaluate(r1.state, withGarden, T0 + 2 * S, settings).state.decision?.scenarioId, 'mobile');
+    const r2 = step(r1.state, [{ kind: 'rules_changed' }], withGarden, T0 + 2 * S, settings);
+    assert.equal(r2.state.decision?.scenarioId, 'garden');
+    assert.match(r2.state.decision?.reason ?? '', /connected to SSID "Garden" = location Garden/);
+    assert.equal(r2.state.devices[0]?.counter, r1.state.devices[0]?.counter, 'counters are kept');
+  });
+
+  test('given a device placed by BSSID, when its place loses that BSSID but keeps the SSID, then rules_changed places it by SSID', () => {
+    const r1 = run([presence(T0, officeNet)], T0);
+    const rules = officeRules();
+    const ssidOnly = {
+      ...rules,
+      locations: rules.locations.map((l) => (l.id === 'office' ? { ...l, bssids: [] } : l)),
+    };
+    const r2 = step(r1.state, [{ kind: 'rules_changed' }], ssidOnly, T0 + S, settings);
+    assert.equal(r2.state.decision?.scenarioId, 'desk');
+    assert.match(r2.state.decision?.reason ?? '', /connected to SSID "Corp" = location Office/);
+  });
+
   test('given a target dial changes, then the version is bumped', () => {
     const r1 = run([presence(T0, officeNet)], T0);
     const rules = officeRules();
@@ -476,5 +506,40 @@ describe('scenario engine: quiet devices (change-driven presence)', () => {
     const r1 = run([presence(T0, officeNet)], T0);
     const r2 = evaluate(r1.state, officeRules(), T0 + settings.deviceRetentionMs + S, settings);
     assert.deepEqual(r2.state.devices, []);
+  });
+});
+
+describe('scenario engine: paused location (privacy mode)', () => {
+  const paused = (rules = officeRules()): UserRules => ({ ...rules, locationPaused: true });
+
+  test('given a paused user, when the phone reports the office, then no location rule matches and nothing of the report is kept', () => {
+    const r = run([presence(T0, officeNet, [officeNet])], T0, paused());
+    assert.equal(r.state.decision?.scenarioId, 'mobile');
+    assert.match(r.state.decision?.reason ?? '', /^location paused by the user; default scenario "mobile"/);
+    const d = r.state.devices[0]!;
+    assert.deepEqual([d.connected, d.visible, d.location, d.seenAtMs], [null, [], '', 0]);
+    assert.equal(d.counter > 0, true, 'the counter is kept: a redelivered report stays stale');
+  });
+
+  test('given a user at the office, when location is paused, then the stored networks are erased and the default applies; on resume the next report places it again', () => {
+    const r1 = run([presence(T0, officeNet)], T0);
+    assert.equal(r1.state.decision?.scenarioId, 'desk');
+    const r2 = evaluate(r1.state, paused(), T0 + S, settings);
+    assert.equal(r2.state.decision?.scenarioId, 'mobile');
+    assert.deepEqual([r2.state.devices[0]?.connected, r2.state.devices[0]?.location], [null, '']);
+    const stale = applyEvent(
+      r2.state,
+      { ...presence(T0, officeNet), counter: r1.state.devices[0]!.counter },
+      officeRules(),
+      settings,
+    );
+    assert.equal(stale.outcome, 'stale_counter');
+    const r3 = step(r2.state, [presence(T0 + 2 * S, officeNet)], officeRules(), T0 + 2 * S, settings);
+    assert.equal(r3.state.decision?.scenarioId, 'desk');
+  });
+
+  test('given a paused user, then an explicit choice and a time window still apply (they say nothing of where the user is)', () => {
+    const r = run([presence(T0, officeNet), choice(T0, 'home')], T0, paused());
+    assert.equal(r.state.decision?.scenarioId, 'home');
   });
 });

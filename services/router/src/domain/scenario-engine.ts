@@ -55,7 +55,34 @@ export function applyEvent(
   rules: UserRules | null,
   settings: EngineSettings,
 ): { state: UserState; outcome: ApplyOutcome } {
-  return event.kind === 'presence' ? applyPresence(state, event, rules, settings) : applyChoice(state, event);
+  if (event.kind === 'presence') return applyPresence(state, event, rules, settings);
+  if (event.kind === 'choice') return applyChoice(state, event);
+  return replaceAll(state, rules, settings);
+}
+
+/** Every device placed from its last report under the current places, settled (no hysteresis). */
+function replaceAll(
+  state: UserState,
+  rules: UserRules | null,
+  settings: EngineSettings,
+): { state: UserState; outcome: ApplyOutcome } {
+  if (!rules || rules.locationPaused) return { state, outcome: 'applied' };
+  let moved = false;
+  const devices = state.devices.map((d) => {
+    if (d.connected === null && d.visible.length === 0) return d;
+    const seen = placeReport(d.connected, d.visible, rules.locations, settings.visibleRssiThresholdDbm);
+    if (seen.locationId === d.location && seen.evidence === d.evidence && d.candidate === null) return d;
+    moved = true;
+    return {
+      ...d,
+      location: seen.locationId,
+      evidence: seen.evidence,
+      candidate: null,
+      candidateCount: 0,
+      candidateSinceMs: 0,
+    };
+  });
+  return { state: moved ? { ...state, devices } : state, outcome: 'applied' };
 }
 
 function applyPresence(
@@ -147,10 +174,11 @@ export function evaluate(
     const d = before[i]!;
     const forgotten =
       nowMs - d.seenAtMs > settings.deviceRetentionMs && nowMs - d.seenAtMs > settings.presenceTimeoutMs;
-    const next = forgotten
-      ? null
-      : rules?.locationPaused
-        ? blankOnce(d)
+    // paused: the blank record stays (its counters keep redelivered reports stale), never forgotten
+    const next = rules?.locationPaused
+      ? blankOnce(d)
+      : forgotten
+        ? null
         : promoteByTime(relocate(d, rules, settings), nowMs, settings);
     if (copy === null && next !== d) copy = before.slice(0, i);
     if (copy !== null && next !== null) copy.push(next);

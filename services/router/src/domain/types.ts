@@ -191,4 +191,14 @@ export interface ChoiceEvent {
   readonly clear: boolean;
 }
 
-export type RouterEvent = PresenceEvent | ChoiceEvent;
+/**
+ * The user's configuration changed (places, scenarios): every device is placed afresh from its last
+ * report, as if that report arrived now under the new places. Without it a device at "no known
+ * place" would stay there until its networks change, and an unchanged report never reaches router
+ * (change-driven presence).
+ */
+export interface RulesChangedEvent {
+  readonly kind: 'rules_changed';
+}
+
+export type RouterEvent = PresenceEvent | ChoiceEvent | RulesChangedEvent;

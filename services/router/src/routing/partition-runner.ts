@@ -60,10 +60,13 @@ export class PartitionRunner {
     return partitionOf(extension, this.deps.partitions) === this.partition;
   }
 
-  /** Re-evaluates users without new events (config change, deadline reached, take-over). */
-  async reevaluate(extensions: readonly string[]): Promise<void> {
+  /**
+   * Re-evaluates users without new phone events (deadline reached, take-over); `events` such as
+   * rules_changed (a config change) are applied to each first.
+   */
+  async reevaluate(extensions: readonly string[], events: readonly RouterEvent[] = []): Promise<void> {
     for (let i = 0; i < extensions.length && !this.stopped; i += CHUNK) {
-      const batch = new Map(extensions.slice(i, i + CHUNK).map((e) => [e, [] as RouterEvent[]]));
+      const batch = new Map(extensions.slice(i, i + CHUNK).map((e) => [e, [...events]]));
       await this.apply(batch);
     }
   }
