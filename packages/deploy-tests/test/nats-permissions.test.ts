@@ -140,6 +140,10 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
       queue: 'admin',
       callback: (_e, m) => void m.respond(bytes('targets')),
     });
+    const own = admin.subscribe(names.phoneOwnData, {
+      queue: 'admin',
+      callback: (_e, m) => void m.respond(bytes('own')),
+    });
     const reset = ingest.subscribe(names.replayReset, {
       queue: 'ingest',
       callback: (_e, m) => void m.respond(bytes('reset')),
@@ -150,7 +154,9 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
       text((await ingest.request(names.phoneTargets, bytes('q'), { timeout: 3000 })).data),
       'targets',
     );
+    assert.equal(text((await ingest.request(names.phoneOwnData, bytes('q'), { timeout: 3000 })).data), 'own');
     assert.equal(text((await admin.request(names.replayReset, bytes('q'), { timeout: 3000 })).data), 'reset');
+    own.unsubscribe();
     targets.unsubscribe();
     reset.unsubscribe();
   });
@@ -290,10 +296,14 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
         nc.request(names.deviceChanged, bytes('x'), { timeout: 2000 }),
       );
     }
-    for (const user of ['router', 'ami-bridge'] as const)
+    for (const user of ['router', 'ami-bridge'] as const) {
       await refused(`${user} phoneTargets`, () =>
         as(user).request(names.phoneTargets, bytes('x'), { timeout: 2000 }),
       );
+      await refused(`${user} phoneOwnData`, () =>
+        as(user).request(names.phoneOwnData, bytes('x'), { timeout: 2000 }),
+      );
+    }
     await refused('router publishes a phone report', () =>
       as('router').request(names.presence('100'), bytes('x')),
     );
