@@ -45,6 +45,7 @@ import { SecretBox } from './domain/secret-box.js';
 import { ensureFirstAdmin } from './first-admin.js';
 import { OwnDataRepo } from './own-data/own-data-repo.js';
 import { PhoneOwnData } from './own-data/phone-own-data.js';
+import { NatsRoutingGateway, phoneTargets, UserCredentialsRepo } from './self-service/index.js';
 
 export interface AdminApp extends ServiceApp {
   readonly http: AdminHttp;
@@ -175,6 +176,16 @@ export async function buildAdmin(
       audit: (q) => listAudit(pg.pool, q),
       ping: async () => {
         await pg.pool.query('SELECT 1');
+      },
+      selfService: {
+        credentials: new UserCredentialsRepo(pg.pool, changes),
+        ownData,
+        targets: phoneTargets(phoneRepo),
+        // router answers in well under a millisecond; past 500 ms the page shows the last announced
+        routing: new NatsRoutingGateway(nats.nc, names, presence, {
+          queryTimeoutMs: 500,
+          publishTimeoutMs: 2000,
+        }),
       },
       provisioning: {
         publicHost: config.PUBLIC_HOST,

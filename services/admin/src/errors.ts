@@ -100,6 +100,19 @@ export const ERRORS = defineErrors('ADMIN', {
     status: 503,
     text: 'ingest did not answer or could not do it (not running, or its Redis is down); nothing changed',
   },
+  ADMIN_ME_AUTH_REQUIRED: {
+    status: 401,
+    text: 'no valid self-service session (sign in at /me/ with extension and password)',
+  },
+  ADMIN_ME_AUTH_FAILED: { status: 401, text: 'wrong extension or password' },
+  ADMIN_ROUTER_UNAVAILABLE: {
+    status: 503,
+    text: 'the scenario choice could not be handed to router (the bus is down); nothing changed',
+  },
+  ADMIN_HISTORY_UNAVAILABLE: {
+    status: 503,
+    text: 'call and presence history are not available on this server',
+  },
   ADMIN_INTERNAL: { status: 500, text: 'unexpected server error' },
 });
 

@@ -18,6 +18,11 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { AdminError, ERRORS, invalid } from '../../errors.js';
+import {
+  registerSelfService,
+  registerUserPasswordRoutes,
+  type SelfServiceDeps,
+} from '../../self-service/index.js';
 import { type AuthDeps, registerAuth } from './auth.js';
 import { registerOriginCheck } from './origin-check.js';
 import { registerRoleCheck } from './role-check.js';
@@ -37,6 +42,8 @@ export interface HttpOptions {
   /** Proxies whose X-Forwarded-Proto/-For are believed (Fastify trustProxy); false: none. */
   readonly trustedProxies: string[] | false;
   readonly publicDir?: string;
+  /** the self-service page's files (default services/admin/public-me) */
+  readonly publicMeDir?: string;
 }
 
 export type AdminHttp = FastifyInstance;
@@ -59,7 +66,10 @@ declare module 'fastify' {
   }
 }
 
-export async function buildHttpApp(options: HttpOptions, deps: RouteDeps & AuthDeps): Promise<AdminHttp> {
+export async function buildHttpApp(
+  options: HttpOptions,
+  deps: RouteDeps & AuthDeps & { selfService?: SelfServiceDeps },
+): Promise<AdminHttp> {
   const app = Fastify({
     loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: options.bodyLimit,
@@ -142,7 +152,15 @@ export async function buildHttpApp(options: HttpOptions, deps: RouteDeps & AuthD
   registerOriginCheck(app);
   registerAuth(app, options, deps);
   registerRoleCheck(app);
-  await app.register(async (api) => registerRoutes(api, deps), { prefix: '/api/v1' });
+  await app.register(
+    async (api) => {
+      await registerRoutes(api, deps);
+      if (deps.selfService) registerUserPasswordRoutes(api, deps.selfService.credentials);
+    },
+    { prefix: '/api/v1' },
+  );
+  // the users' own page and API (/me/, /me): a session of their own, never an admin one
+  if (deps.selfService) await registerSelfService(app, options, deps.selfService);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const publicDir = options.publicDir ?? PUBLIC_DIR;

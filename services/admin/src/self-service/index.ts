@@ -1,0 +1,49 @@
+// The self-service feature: the /me API (its own session, see me-session.ts), the page at /me/
+// (public-me/) and the administrator's password route. server.ts registers it.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { registerHistoryRoutes } from './me-history-routes.js';
+import { registerPlaceRoutes } from './me-place-routes.js';
+import { registerProfileRoutes } from './me-profile-routes.js';
+import { registerScenarioRoutes } from './me-scenario-routes.js';
+import { registerSessionCheck, registerSessionRoutes } from './me-session.js';
+import type { SelfServiceDeps, SelfServiceOptions } from './self-service-deps.js';
+
+export { phoneTargets } from './phone-targets.js';
+export { NatsRoutingGateway, type RoutingGateway } from './routing-gateway.js';
+export type { SelfServiceDeps, SelfServiceOptions, TargetSource } from './self-service-deps.js';
+export { UserCredentialsRepo } from './user-credentials-repo.js';
+export { registerUserPasswordRoutes } from './user-password-routes.js';
+
+export const PUBLIC_ME_DIR = fileURLToPath(new URL('../../public-me', import.meta.url));
+
+export async function registerSelfService(
+  app: FastifyInstance,
+  options: SelfServiceOptions & { publicMeDir?: string },
+  deps: SelfServiceDeps,
+): Promise<void> {
+  await app.register(
+    async (me) => {
+      registerSessionCheck(me, deps);
+      registerSessionRoutes(me, deps, options);
+      registerProfileRoutes(me, deps);
+      registerScenarioRoutes(me, deps);
+      registerPlaceRoutes(me, deps);
+      registerHistoryRoutes(me, deps);
+    },
+    { prefix: '/me' },
+  );
+  const dir = options.publicMeDir ?? PUBLIC_ME_DIR;
+  if (existsSync(dir)) {
+    // /me (no slash) is the API's GET /me; the page is /me/ and the files below it
+    await app.register(fastifyStatic, {
+      root: dir,
+      prefix: '/me/',
+      index: 'index.html',
+      redirect: false,
+      decorateReply: false,
+    });
+  }
+}
