@@ -45,6 +45,7 @@ import { SecretBox } from './domain/secret-box.js';
 import { ensureFirstAdmin } from './first-admin.js';
 import { OwnDataRepo } from './own-data/own-data-repo.js';
 import { PhoneOwnData } from './own-data/phone-own-data.js';
+import { buildPrivacy, type Privacy } from './privacy/wiring.js';
 import { NatsRoutingGateway, phoneTargets, UserCredentialsRepo } from './self-service/index.js';
 
 export interface AdminApp extends ServiceApp {
@@ -53,6 +54,8 @@ export interface AdminApp extends ServiceApp {
   readonly presence: PresenceBoard;
   /** FreePBX Follow-Me problems router announced */
   readonly followMe: FollowMeBoard;
+  /** presence and call history (the history ports), their recorders and the retention sweep */
+  readonly privacy: Privacy;
   /** Actual addresses after start(). */
   readonly addresses: { http?: string; ops?: string };
 }
@@ -137,6 +140,15 @@ export async function buildAdmin(
   health.add('nats', () => nats.health());
   health.add('outbox', () => relay.health());
   const metrics = createMetricsRegistry('admin');
+  const privacy = buildPrivacy({
+    pool: pg.pool,
+    changes,
+    logger,
+    metrics,
+    defaultRetentionDays: config.ADMIN_RETENTION_DAYS,
+    sweepMs: config.ADMIN_RETENTION_SWEEP_MS,
+    flushMs: config.ADMIN_HISTORY_FLUSH_MS,
+  });
   new Gauge({
     name: 'sa_admin_outbox_pending',
     help: 'outbox rows not yet published',
@@ -174,6 +186,7 @@ export async function buildAdmin(
       freepbx: new MysqlFreepbxImport(config.FREEPBX_DB_URL, changes, destinations, logger),
       replay: new NatsReplayReset(nats.nc, names, changes),
       audit: (q) => listAudit(pg.pool, q),
+      privacy: privacy.routes,
       ping: async () => {
         await pg.pool.query('SELECT 1');
       },
@@ -206,11 +219,20 @@ export async function buildAdmin(
     relay,
     presence,
     followMe,
+    privacy,
     addresses,
     async start() {
       const phoneOwnData = new PhoneOwnData(phoneRepo, ownData);
-      subs = subscribeAll(nats.nc, names, { phone, ownData: phoneOwnData, presence, followMe, logger });
+      subs = subscribeAll(nats.nc, names, {
+        phone,
+        ownData: phoneOwnData,
+        presence,
+        followMe,
+        history: privacy.recorder,
+        logger,
+      });
       relay.start();
+      privacy.start();
       sweeper = setInterval(() => {
         keys.sweep().catch((err: unknown) => logger.warn({ err }, 'key sweep failed'));
       }, config.ADMIN_KEY_SWEEP_MS);
@@ -239,6 +261,7 @@ export async function buildAdmin(
       await http.close();
       await relay.stop();
       for (const sub of subs) sub.unsubscribe();
+      await privacy.stop(); // after the subscriptions: the last rows received are written
       await nats.close();
       await ops?.close();
       await pg.close();

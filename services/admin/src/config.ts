@@ -56,6 +56,15 @@ export const adminEnvSchema = z.object({
   ADMIN_OUTBOX_POLL_MS: env.positiveInt(250),
   ADMIN_KEY_SWEEP_MS: env.positiveInt(5000),
   ADMIN_PG_POOL_MAX: env.positiveInt(10),
+  /**
+   * Days presence history and call history are kept until an administrator sets it
+   * (PUT /settings/privacy, which then wins): docs/privacy.md.
+   */
+  ADMIN_RETENTION_DAYS: env.int(30, 1, 3650),
+  /** The retention sweep runs at start and this often. */
+  ADMIN_RETENTION_SWEEP_MS: env.int(3_600_000, 1000, 86_400_000),
+  /** History rows (place changes, routed calls) wait at most this long before their batch is written. */
+  ADMIN_HISTORY_FLUSH_MS: env.int(1000, 10, 60_000),
   /** Republish every device/user/key into the KV buckets when the key ring is missing at start. */
   ADMIN_SNAPSHOT_ON_EMPTY: env.bool(true),
 });

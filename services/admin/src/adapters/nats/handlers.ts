@@ -3,7 +3,9 @@
 //   names.phoneOwnData        PhoneOwnDataRequest -> PhoneOwnDataReply   (queue group "admin")
 //   names.setSecret           SetSecretRequest    -> SetSecretReply      (queue group "admin")
 //   names.scenarioChangedAll  ScenarioChanged     -> presence board
-//   names.deviceReportedAll   DeviceReported      -> presence board (each device's last report)
+//   names.deviceReportedAll   DeviceReported      -> presence board (each device's last report),
+//                                                    presence history (changes of place only)
+//   names.callRoutedAll       CallRouted          -> call history                  (queue group "admin")
 //   names.followMeStatusAll   FollowMeStatusChanged -> Follow-Me problems (FreePBX Follow-Me mode)
 //   names.devicesSeen         DevicesSeen         -> presence board (last seen of unchanged reports)
 import type { Logger, NatsConnection } from '@sa/platform';
@@ -11,6 +13,7 @@ import { type BusNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import type { FollowMeBoard, FollowMeStatus } from '../../domain/followme-board.js';
 import type { PresenceBoard } from '../../domain/presence-board.js';
 import type { PhoneOwnData } from '../../own-data/phone-own-data.js';
+import type { HistoryRecorder } from '../../privacy/wiring.js';
 import type { PhoneRequests } from './phone-requests.js';
 
 type Subscription = ReturnType<NatsConnection['subscribe']>;
@@ -29,6 +32,7 @@ export function subscribeAll(
     ownData: PhoneOwnData;
     presence: PresenceBoard;
     followMe: FollowMeBoard;
+    history: HistoryRecorder;
     logger: Logger;
   },
 ): Subscription[] {
@@ -41,8 +45,10 @@ export function subscribeAll(
     nc.subscribe(names.deviceReportedAll),
     nc.subscribe(names.devicesSeen),
     nc.subscribe(names.phoneOwnData, { queue: 'admin' }),
+    // a queue group: with several admins, each call is written once
+    nc.subscribe(names.callRoutedAll, { queue: 'admin' }),
   ] as const;
-  const [targets, secret, scenarios, followMe, reports, seen, ownData] = subs;
+  const [targets, secret, scenarios, followMe, reports, seen, ownData, calls] = subs;
 
   void (async () => {
     for await (const msg of ownData) {
@@ -145,8 +151,37 @@ export function subscribeAll(
           decidedAtMs: Number(e.decidedAtMs),
           presenceTimeoutMs: Number(e.presenceTimeoutMs),
         });
+        // only the place: no network, no signal (docs/privacy.md)
+        deps.history.deviceReported({
+          deviceId: e.deviceId,
+          extension: e.extension,
+          atMs: Number(e.reportedAtMs) || Date.now(),
+          placeName: e.locationName ?? '',
+        });
       } catch (err) {
         log.warn({ err, subject: msg.subject }, 'bad DeviceReported dropped');
+      }
+    }
+  })();
+
+  void (async () => {
+    for await (const msg of calls) {
+      try {
+        const e = decodeMessage(v1.CallRouted, msg.data, 'CallRouted');
+        if (!e.callId || !e.extension) throw new Error('no call id or extension');
+        deps.history.callRouted({
+          atMs: Number(e.decidedAtMs) || Date.now(),
+          extension: e.extension,
+          callId: e.callId,
+          callerIdNum: e.callerIdNum ?? '',
+          targetDial: e.targetDial ?? '',
+          targetName: e.targetName ?? '',
+          scenarioName: e.scenarioName ?? '',
+          reason: e.reason ?? '',
+          fallback: e.fallback ?? false,
+        });
+      } catch (err) {
+        log.warn({ err, subject: msg.subject }, 'bad CallRouted dropped');
       }
     }
   })();

@@ -1,5 +1,6 @@
 // Every /api/v1 route, one registration per feature.
 import type { FastifyInstance } from 'fastify';
+import { registerPrivacyRoutes } from '../../../privacy/routes.js';
 import { registerAccountingClientRoutes } from './accounting-clients.js';
 import { registerAccountRoutes } from './accounts.js';
 import { registerBulkRoutes } from './bulk.js';
@@ -25,4 +26,6 @@ export async function registerRoutes(api: FastifyInstance, deps: RouteDeps): Pro
   registerReplayRoutes(api, deps);
   registerAccountRoutes(api, deps);
   registerAccountingClientRoutes(api, deps);
+  // RouteDeps.privacy is declared by the privacy feature (privacy/routes.ts)
+  registerPrivacyRoutes(api, deps.privacy);
 }
