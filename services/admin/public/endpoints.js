@@ -60,6 +60,7 @@ export function createEndpoints(client) {
     },
     scenarios: {
       list: (extension) => client.get(`/users/${enc(extension)}/scenarios`),
+      places: (extension) => client.get(`/users/${enc(extension)}/places`),
       replace: (extension, scenarios) => client.put(`/users/${enc(extension)}/scenarios`, { scenarios }),
     },
     keys: {

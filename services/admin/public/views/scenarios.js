@@ -80,10 +80,11 @@ export function render(root, { api, notify }) {
     }
     loadFollowMe(state.extension);
     try {
-      const [scenarios, destinations, locations] = await Promise.all([
+      const [scenarios, destinations, locations, places] = await Promise.all([
         api.scenarios.list(state.extension),
         api.destinations.list({ extension: state.extension, limit: 500 }),
         api.locations.list({ limit: 500 }),
+        api.scenarios.places(state.extension),
       ]);
       state.scenarios = listItems(scenarios).sort(
         (a, b) => (a.position ?? a.priority ?? 0) - (b.position ?? b.priority ?? 0),
@@ -91,7 +92,11 @@ export function render(root, { api, notify }) {
       state.destinations = listItems(destinations).filter(
         (d) => d.scope === 'generic' || d.extension === state.extension,
       );
-      state.locations = listItems(locations);
+      // the user's own places (from their phone or page) next to the shared locations
+      state.locations = [
+        ...listItems(locations),
+        ...listItems(places).map((p) => ({ ...p, name: `${p.name} (${state.extension}'s place)` })),
+      ];
       addButton.disabled = false;
       draw();
     } catch (error) {
@@ -122,6 +127,8 @@ export function render(root, { api, notify }) {
               h('span', { class: 'scenario-order', 'aria-hidden': 'true' }, String(index + 1)),
               h('h2', {}, s.name),
               s.isDefault ? badge('Default', 'accent') : null,
+              s.locked ? badge('Locked', 'neutral') : null,
+              s.owner === 'user' ? badge('Made by the user', 'neutral') : null,
             ),
             h(
               'p',
@@ -184,6 +191,7 @@ export function render(root, { api, notify }) {
       name: s.name,
       destinationId: s.destinationId,
       isDefault: Boolean(s.isDefault),
+      locked: Boolean(s.locked),
       rules: s.rules ?? [],
       position,
     }));

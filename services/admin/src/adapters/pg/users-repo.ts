@@ -94,6 +94,19 @@ export class UsersRepo {
     return this.scenariosOf(this.pool, extension);
   }
 
+  /** The user's own places (made from the phone or the self-service page), by name. */
+  async places(
+    extension: string,
+  ): Promise<{ id: string; name: string; ssids: string[]; bssids: string[] }[]> {
+    const known = await this.pool.query('SELECT 1 FROM extensions WHERE extension = $1', [extension]);
+    if (known.rowCount === 0) throw unknownExtension(extension);
+    const { rows } = await this.pool.query<{ id: string; name: string; ssids: string[]; bssids: string[] }>(
+      'SELECT id, name, ssids, bssids FROM locations WHERE extension = $1 ORDER BY name',
+      [extension],
+    );
+    return rows;
+  }
+
   replaceScenarios(actor: string, extension: string, scenarios: ScenarioInput[]): Promise<ScenarioView[]> {
     return this.changes.run(actor, async (tx) => {
       await requireExtension(tx, extension);

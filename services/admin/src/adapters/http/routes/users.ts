@@ -103,6 +103,29 @@ export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void 
     },
   );
 
+  const Place = Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    ssids: Type.Array(Type.String()),
+    bssids: Type.Array(Type.String()),
+  });
+  api.get(
+    '/users/:extension/places',
+    {
+      schema: {
+        tags,
+        summary:
+          "A user's own places (saved from the phone or the self-service page); scenarios of this user may name them besides the shared locations",
+        params: ExtParams,
+        response: { 200: Type.Object({ extension: Type.String(), items: Type.Array(Place) }), ...errors },
+      },
+    },
+    async (request) => ({
+      extension: request.params.extension,
+      items: await deps.users.places(request.params.extension),
+    }),
+  );
+
   const ScenarioList = Type.Object({ extension: Type.String(), items: Type.Array(Scenario) });
   api.get(
     '/users/:extension/scenarios',
