@@ -6,6 +6,7 @@ import { BatchWriter } from './batch-writer.js';
 import { PgCallHistory, type RoutedCallRow } from './call-history-repo.js';
 import { PgPresenceHistory } from './presence-history-repo.js';
 import { type PlaceReport, PresenceRecorder } from './presence-recorder.js';
+import { withoutUnknownNetworks } from './reason-redaction.js';
 import { PgPrivacySettings } from './retention-settings.js';
 import { RetentionSweep } from './retention-sweep.js';
 import type { PrivacyRouteDeps } from './routes.js';
@@ -91,7 +92,7 @@ export function buildPrivacy(o: PrivacyOptions): Privacy {
     settings,
     recorder: {
       deviceReported: (r) => places.report(r),
-      callRouted: (c) => void callRows.push(c),
+      callRouted: (c) => void callRows.push({ ...c, reason: withoutUnknownNetworks(c.reason) }),
     },
     sweep,
     routes: { presenceHistory: presence, settings, retentionChanged: () => sweep.kick() },
