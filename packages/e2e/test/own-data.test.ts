@@ -2,10 +2,13 @@
 // phone -> ingest -> admin (Postgres) -> outbox -> router -> AstDB, every hop a real process.
 // Two users: 240 (Standard licence) and 241 (Free); neither can reach the other's data.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
 import { PhoneClient } from '@sa/phone-client';
 import { v1 } from '@sa/proto';
-import { waitFor } from '@sa/testkit';
+import { repoRoot, waitFor } from '@sa/testkit';
 import { type Stack, startStack } from '../src/index.js';
 
 const KEY = { secret: '1234567890123456', keyId: 1 };
@@ -206,5 +209,33 @@ describe('the phone shapes its own routing', () => {
     assert.equal(next.itemsOffset, first.places.length);
     const all = [...first.places, ...next.places].map((p) => p.name);
     assert.equal(new Set(all).size, 13, 'two pages hold every place once');
+  });
+
+  test('given the reference client, when `sa-phone remember-place` and `sa-phone places` run, then the place is saved and listed', async () => {
+    const cli = (args: string[]) =>
+      promisify(execFile)(join(repoRoot, 'node_modules', '.bin', 'sa-phone'), [
+        ...args,
+        '--device',
+        'OWNDATA240PHONE',
+        '--key',
+        KEY.secret,
+        '--host',
+        stack.ingestUdp.host,
+        '--port',
+        String(stack.ingestUdp.port),
+      ]);
+    const saved = await cli([
+      'remember-place',
+      '--name',
+      'Holiday flat',
+      '--connected',
+      'Flat/02:aa:bb:cc:dd:ee',
+    ]);
+    const reply = JSON.parse(saved.stdout) as { status: string; savedId: string };
+    assert.equal(reply.status, 'REPLY_STATUS_OK', saved.stdout);
+    const listed = JSON.parse((await cli(['places'])).stdout) as {
+      places: { id: string; bssids: string[] }[];
+    };
+    assert.deepEqual(listed.places.find((p) => p.id === reply.savedId)?.bssids, ['02:aa:bb:cc:dd:ee']);
   });
 });

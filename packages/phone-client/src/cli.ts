@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { type CommonOptions, int, withCommon } from './common-options.js';
 import { registerEnrolmentCommands } from './enrol-command.js';
 import { flipBit, truncate } from './garble.js';
+import { registerOwnDataCommands } from './own-data-commands.js';
 import type { RequestBody, SendOptions, SendResult } from './phone-client.js';
 import { deliver } from './request-sender.js';
 import { sendProfile } from './send-profile.js';
@@ -108,6 +109,7 @@ withCommon(program.command('create').description('create a target (if licence an
     run(o, c, { createTarget: { name: o.name, dial: o.dial } }),
   );
 
+registerOwnDataCommands(program, run);
 registerWatchCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
