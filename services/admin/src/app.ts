@@ -194,6 +194,8 @@ export async function buildAdmin(
         credentials: new UserCredentialsRepo(pg.pool, changes),
         ownData,
         targets: phoneTargets(phoneRepo),
+        calls: privacy.calls,
+        presenceHistory: privacy.presence,
         // router answers in well under a millisecond; past 500 ms the page shows the last announced
         routing: new NatsRoutingGateway(nats.nc, names, presence, {
           queryTimeoutMs: 500,

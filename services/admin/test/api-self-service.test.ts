@@ -4,8 +4,9 @@
 // from router or, when router is silent, from what it last announced, and the audit log.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { decodeMessage, encodeMessage, v1 } from '@sa/proto';
-import { type Harness, type Reply, startHarness } from '../src/test-support/admin-harness.js';
+import { busNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
+import { eventually, type Harness, type Reply, startHarness } from '../src/test-support/admin-harness.js';
+import { deviceReported } from '../src/test-support/device-reported.js';
 
 const ANN = { extension: '230', password: 'ann-secret-pass' };
 const BOB = { extension: '231', password: 'bob-secret-pass' };
@@ -65,7 +66,7 @@ describe('self-service API', () => {
   let ann: string;
   let bob: string;
   before(async () => {
-    h = await startHarness({ ADMIN_LOGIN_RATE_MAX: String(LOGIN_RATE_MAX) });
+    h = await startHarness({ ADMIN_LOGIN_RATE_MAX: String(LOGIN_RATE_MAX), ADMIN_HISTORY_FLUSH_MS: '20' });
     for (const [ext, name] of [
       ['230', 'Ann'],
       ['231', 'Bob'],
@@ -442,6 +443,73 @@ describe('self-service API', () => {
     assert.equal(out.status, 204);
     assert.match([out.headers['set-cookie']].flat().join(), /sa_me_session=;/);
     assert.equal((await me('GET', '/me', cookie)).status, 401);
+  });
+
+  test("given both users' calls and presence history, then each user sees, exports and deletes only their own", async () => {
+    const nats = await h.nats();
+    const names = busNames(h.prefix);
+    const t0 = Date.now() - 60_000;
+    for (const [ext, device, place] of [
+      ['230', 'ANNPHONE1', 'Ann office'],
+      ['231', 'BOBPHONE1', 'Bob home'],
+    ] as const) {
+      nats.nc.publish(
+        names.deviceReported(ext),
+        deviceReported({
+          deviceId: device,
+          extension: ext,
+          reportedAtMs: t0,
+          locationName: place,
+          reason: 'test',
+        }),
+      );
+      const call = v1.CallRouted.create({
+        callId: `call-${ext}`,
+        extension: ext,
+        callerIdNum: `555${ext}`,
+        targetDial: '100',
+        targetName: 'SMART-Desk',
+        scenarioName: `${place} scenario`,
+        reason: `reason for ${ext}`,
+        decidedAtMs: t0,
+      });
+      nats.nc.publish(names.callRouted(ext), encodeMessage(v1.CallRouted, call, 'CallRouted'));
+    }
+    await nats.nc.flush();
+    // both users' rows are written (in batches): the recorders have handled every message
+    await eventually(async () => {
+      const counts = await Promise.all(
+        ['230', '231'].flatMap((ext) => [
+          h.app.privacy.calls.recent(ext, 10),
+          h.app.privacy.presence.recent(ext, 10),
+        ]),
+      );
+      return counts.every((rows) => rows.length === 1) ? true : undefined;
+    });
+    const calls = await me('GET', '/me/calls', ann);
+    assert.deepEqual(
+      calls.json.items.map((c: { callId: string; callerIdNum: string }) => [c.callId, c.callerIdNum]),
+      [['call-230', '555230']],
+    );
+    const places = await me('GET', '/me/presence-history', ann);
+    assert.deepEqual(
+      places.json.items.map((e: { placeName: string }) => e.placeName),
+      ['Ann office'],
+    );
+    const exported = await me('GET', '/me/export', ann);
+    assert.match(
+      String(exported.headers['content-disposition']),
+      /attachment; filename="smart-assistant-230.json"/,
+    );
+    assert.equal(exported.json.calls.length, 1);
+    assert.equal(exported.json.presenceHistory[0].placeName, 'Ann office');
+    assert.equal(exported.json.profile.extension, '230');
+    assert.doesNotMatch(exported.body, /231|Bob/, "nothing of Bob's in Ann's export");
+    const deleted = await me('DELETE', '/me/presence-history', ann);
+    assert.equal(deleted.status, 200, deleted.body);
+    assert.equal(deleted.json.deleted, 1);
+    assert.deepEqual((await me('GET', '/me/presence-history', ann)).json.items, []);
+    assert.equal((await h.app.privacy.presence.recent('231', 10)).length, 1, "Bob's history stays");
   });
 
   test("given the page, then /me/ serves it with the console's security headers", async () => {
