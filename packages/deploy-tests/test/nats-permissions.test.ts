@@ -235,6 +235,25 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
     router.publish(names.scenarioChanged('100'), bytes('scenario'));
     for await (const msg of board) assert.equal(text(msg.data), 'scenario');
 
+    // each routed call reaches admin's call history; admin asks router for a user's current routing
+    const calls = as('admin').subscribe(names.callRoutedAll, { queue: 'admin', max: 1 });
+    await as('admin').flush();
+    router.publish(names.callRouted('100'), bytes('call'));
+    for await (const msg of calls) assert.equal(text(msg.data), 'call');
+    const decisions = router.subscribe(names.decisionQuery, {
+      queue: 'router',
+      callback: (_e, msg) => void msg.respond(bytes('decision')),
+    });
+    await router.flush();
+    assert.equal(
+      text((await as('admin').request(names.decisionQuery, bytes('q'), { timeout: 3000 })).data),
+      'decision',
+    );
+    await refused('ingest asks router for a decision', () =>
+      as('ingest').request(names.decisionQuery, bytes('q'), { timeout: 2000 }),
+    );
+    decisions.unsubscribe();
+
     // ingest's DevicesSeen (phones answered without the bus) reaches the board too
     const seen = as('admin').subscribe(names.devicesSeen, { max: 1 });
     await as('admin').flush();
