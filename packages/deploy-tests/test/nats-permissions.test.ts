@@ -249,6 +249,12 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
       text((await as('admin').request(names.decisionQuery, bytes('q'), { timeout: 3000 })).data),
       'decision',
     );
+    // the self-service page's scenario choice goes into the phone stream as a phone's does
+    const choiceAck = await jetstream(as('admin')).publish(names.choice('100'), bytes('choice'));
+    assert.equal(choiceAck.stream, names.phoneStream);
+    await refused('admin publishes a presence report', () =>
+      as('admin').request(names.presence('100'), bytes('x'), { timeout: 2000 }),
+    );
     await refused('ingest asks router for a decision', () =>
       as('ingest').request(names.decisionQuery, bytes('q'), { timeout: 2000 }),
     );
