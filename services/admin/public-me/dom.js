@@ -55,3 +55,13 @@ export function heading(text) {
 export function formAlert() {
   return h('p', { class: 'form-alert', role: 'alert' });
 }
+
+/** An editor's Save (submits the form) and Cancel buttons. */
+export function saveCancel(close) {
+  return h(
+    'div',
+    { class: 'actions' },
+    h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save'),
+    h('button', { type: 'button', class: 'btn', onclick: close }, 'Cancel'),
+  );
+}

@@ -81,7 +81,11 @@ test("given a user-made scenario and an admin edit of the list, then ids and own
     const stolen = await h.call('PUT', '/api/v1/users/241/scenarios', {
       scenarios: [{ id: mine.id, name: 'Mine now', destinationId: desk.id, rules: [] }],
     });
-    assert.equal(stolen.json.error?.code, 'ADMIN_SCENARIO_INVALID', "another user's scenario id cannot be moved over");
+    assert.equal(
+      stolen.json.error?.code,
+      'ADMIN_SCENARIO_INVALID',
+      "another user's scenario id cannot be moved over",
+    );
     const otherPlace = await h.call('PUT', '/api/v1/users/241/scenarios', {
       scenarios: [
         { name: 'There', destinationId: desk.id, rules: [{ kind: 'location', locationId: home.id }] },

@@ -1,6 +1,6 @@
 // Your places (editable) and the shared ones (read-only). A browser cannot read Wi-Fi: type the
 // network name (SSID) your phone connects to there and/or the access point's address (BSSID).
-import { field, formAlert, h, heading } from '../dom.js';
+import { field, formAlert, h, heading, saveCancel } from '../dom.js';
 
 export async function render(root, ctx) {
   const { items } = await ctx.api.places();
@@ -99,12 +99,7 @@ function editor({ api, notify, refresh }, p, close) {
     name,
     ssid,
     bssid,
-    h(
-      'div',
-      { class: 'actions' },
-      h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save'),
-      h('button', { type: 'button', class: 'btn', onclick: close }, 'Cancel'),
-    ),
+    saveCancel(close),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

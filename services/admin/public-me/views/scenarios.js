@@ -1,7 +1,7 @@
 // Your scenarios in the order they are tried: your own ones editable, an administrator's locked
 // ones read-only. The editor sets the name, the target (the ones your licence allows) and the
 // scenario's first rule; further rules a scenario already has are kept as they are.
-import { field, formAlert, h, heading } from '../dom.js';
+import { field, formAlert, h, heading, saveCancel } from '../dom.js';
 
 const KINDS = [
   ['location', 'When I am at a place'],
@@ -157,12 +157,7 @@ function editor({ api, notify, refresh }, s, targets, places, close) {
       isDefault,
       h('label', { for: 'scenario-default' }, 'Default: used when no other scenario applies'),
     ),
-    h(
-      'div',
-      { class: 'actions' },
-      h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save'),
-      h('button', { type: 'button', class: 'btn', onclick: close }, 'Cancel'),
-    ),
+    saveCancel(close),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
