@@ -31,6 +31,7 @@ export function createEndpoints(client) {
       list: (query) => client.get('/extensions', { query }),
       create: (body) => client.post('/extensions', body),
       remove: (extension) => client.delete(`/extensions/${enc(extension)}`),
+      setPassword: (extension, password) => client.put(`/users/${enc(extension)}/password`, { password }),
     },
     devices: {
       list: (query) => client.get('/devices', { query }),

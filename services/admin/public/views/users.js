@@ -52,6 +52,10 @@ export function render(root, { api, notify }) {
               },
               'Scenarios',
             ),
+            rowButton('Self-service password', {
+              label: `Set the self-service password of ${u.extension}`,
+              onClick: () => setPassword(u),
+            }),
             rowButton('Delete', {
               label: `Delete extension ${u.extension}`,
               onClick: () => remove(u),
@@ -83,6 +87,28 @@ export function render(root, { api, notify }) {
         await api.extensions.create({ extension, ...(displayName ? { displayName } : {}) });
         notify(`Extension ${extension} added`);
         list.reload();
+      },
+    });
+  }
+
+  // the user signs in at /me/ with it; setting it again ends the user's sessions
+  function setPassword(user) {
+    formDialog({
+      title: `Self-service password of ${user.extension}`,
+      submitLabel: 'Set password',
+      fields: [
+        textField({
+          label: 'New password',
+          name: 'password',
+          type: 'password',
+          autocomplete: 'new-password',
+          required: true,
+          hint: 'At least 8 characters. The user signs in at /me/ with the extension and this password.',
+        }),
+      ],
+      onSubmit: async (data) => {
+        await api.extensions.setPassword(user.extension, String(data.get('password')));
+        notify(`Self-service password of ${user.extension} set`);
       },
     });
   }
