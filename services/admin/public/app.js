@@ -18,6 +18,7 @@ import * as keys from './views/keys.js';
 import * as locations from './views/locations.js';
 import { renderLogin } from './views/login.js';
 import * as password from './views/password.js';
+import * as privacy from './views/privacy.js';
 import * as scenarios from './views/scenarios.js';
 import * as users from './views/users.js';
 
@@ -34,6 +35,7 @@ const ROUTES = {
   automation,
   bulk,
   accounts,
+  privacy,
   password,
 };
 const DEFAULT_ROUTE = 'devices';

@@ -64,6 +64,11 @@ export function createEndpoints(client) {
       places: (extension) => client.get(`/users/${enc(extension)}/places`),
       replace: (extension, scenarios) => client.put(`/users/${enc(extension)}/scenarios`, { scenarios }),
     },
+    privacy: {
+      settings: () => client.get('/settings/privacy'),
+      setSettings: (body) => client.put('/settings/privacy', body),
+      presenceHistory: (extension) => client.get(`/users/${enc(extension)}/presence-history`),
+    },
     keys: {
       list: () => client.get('/keys'),
       rotate: (body) => client.post('/keys/rotate', body),

@@ -16,6 +16,8 @@ const ENTITIES = [
   ['server_key', 'Server keys'],
   ['api_token', 'API tokens'],
   ['admin_account', 'Admin accounts'],
+  ['presence_history', 'Presence history (views, deletions)'],
+  ['settings', 'Settings'],
 ];
 
 export function render(root, { api }) {
