@@ -16,14 +16,6 @@ export interface PrivacyRouteDeps {
   readonly retentionChanged: () => void;
 }
 
-// The privacy feature adds its dependencies to RouteDeps, as Fastify plugins add theirs to
-// FastifyInstance: app.ts must pass them, index.ts hands them here.
-declare module '../adapters/http/routes/route-deps.js' {
-  interface RouteDeps {
-    readonly privacy: PrivacyRouteDeps;
-  }
-}
-
 export function registerPrivacyRoutes(app: FastifyInstance, deps: PrivacyRouteDeps): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
 

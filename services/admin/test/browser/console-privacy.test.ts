@@ -40,9 +40,8 @@ describe('console: the Privacy page', () => {
 
   it('given the default retention, when an administrator sets 14 days, then admin keeps 14 and says so; 0 is refused at the field', async () => {
     const field = page.getByLabel(/Keep presence history and call decisions/);
-    await page.waitForFunction(
-      () => (document.querySelector('input[name=retentionDays]') as HTMLInputElement)?.value !== '',
-    );
+    // the page fills the field once admin answered GET /settings/privacy
+    await page.waitForFunction("document.querySelector('input[name=retentionDays]')?.value !== ''");
     assert.equal(await field.inputValue(), '30');
     await field.fill('14');
     await page.getByRole('button', { name: 'Save retention' }).click();

@@ -4,6 +4,7 @@
 
 import type { FollowMeBoard } from '../../../domain/followme-board.js';
 import type { DevicePresence, PresenceBoard } from '../../../domain/presence-board.js';
+import type { PrivacyRouteDeps } from '../../../privacy/routes.js';
 import type { ReplayReset } from '../../nats/replay-reset.js';
 import type { AccountingClientsRepo } from '../../pg/accounting-clients-repo.js';
 import type { AccountsRepo } from '../../pg/accounts-repo.js';
@@ -54,6 +55,8 @@ export interface RouteDeps {
   readonly freepbx?: FreepbxImport;
   /** asks ingest to forget a device's replay state */
   readonly replay: ReplayReset;
+  /** the retention setting and the audited view of one user's presence history */
+  readonly privacy: PrivacyRouteDeps;
 }
 
 /** What the enrolment routes add to RouteDeps: the device as the device routes answer it. */
