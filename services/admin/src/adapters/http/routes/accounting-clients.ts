@@ -36,9 +36,50 @@ const GeneratedSecret = Type.Optional(
 const Params = Type.Object({ id: Uuid });
 const WithSecret = Type.Object({ client: AccountingClient, generatedSecret: GeneratedSecret });
 
+const tags = ['radius'];
+
+const createSchema = {
+  tags,
+  summary:
+    'Add an accounting client. Without secret one is generated and returned once (generatedSecret); a supplied one is never echoed',
+  body: Type.Object(
+    {
+      name: PlaceName,
+      network: Network,
+      secret: Type.Optional(Secret),
+      enabled: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
+  response: { 201: WithSecret, ...errors },
+};
+
+const updateSchema = {
+  tags,
+  summary: 'Rename, move to another network, enable or disable an accounting client',
+  params: Params,
+  body: Type.Object(
+    {
+      name: Type.Optional(PlaceName),
+      network: Type.Optional(Network),
+      enabled: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false, minProperties: 1 },
+  ),
+  response: { 200: AccountingClient, ...errors },
+};
+
+const rotateSecretSchema = {
+  tags,
+  summary:
+    'Replace the shared secret (give the access point the new one); generated and returned once unless supplied',
+  params: Params,
+  body: Type.Object({ secret: Type.Optional(Secret) }, { additionalProperties: false }),
+  response: { 200: WithSecret, ...errors },
+};
+
 export function registerAccountingClientRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const tags = ['radius'];
 
   api.get(
     '/accounting-clients',
@@ -53,35 +94,15 @@ export function registerAccountingClientRoutes(app: FastifyInstance, deps: Route
     async () => ({ items: await deps.accountingClients.list() }),
   );
 
-  api.post(
-    '/accounting-clients',
-    {
-      schema: {
-        tags,
-        summary:
-          'Add an accounting client. Without secret one is generated and returned once (generatedSecret); a supplied one is never echoed',
-        body: Type.Object(
-          {
-            name: PlaceName,
-            network: Network,
-            secret: Type.Optional(Secret),
-            enabled: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: WithSecret, ...errors },
-      },
-    },
-    async (request, reply) => {
-      const { secret, ...rest } = request.body;
-      const generated = secret === undefined ? generateRadiusSecret() : undefined;
-      const client = await deps.accountingClients.create(actorOf(request), {
-        ...rest,
-        secret: secret ?? generated!,
-      });
-      return reply.code(201).send(generated ? { client, generatedSecret: generated } : { client });
-    },
-  );
+  api.post('/accounting-clients', { schema: createSchema }, async (request, reply) => {
+    const { secret, ...rest } = request.body;
+    const generated = secret === undefined ? generateRadiusSecret() : undefined;
+    const client = await deps.accountingClients.create(actorOf(request), {
+      ...rest,
+      secret: secret ?? generated!,
+    });
+    return reply.code(201).send(generated ? { client, generatedSecret: generated } : { client });
+  });
 
   api.get(
     '/accounting-clients/:id',
@@ -96,54 +117,11 @@ export function registerAccountingClientRoutes(app: FastifyInstance, deps: Route
     async (request) => deps.accountingClients.get(request.params.id),
   );
 
-  api.patch(
-    '/accounting-clients/:id',
-    {
-      schema: {
-        tags,
-        summary: 'Rename, move to another network, enable or disable an accounting client',
-        params: Params,
-        body: Type.Object(
-          {
-            name: Type.Optional(PlaceName),
-            network: Type.Optional(Network),
-            enabled: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false, minProperties: 1 },
-        ),
-        response: { 200: AccountingClient, ...errors },
-      },
-    },
-    async (request) => deps.accountingClients.update(actorOf(request), request.params.id, request.body),
+  api.patch('/accounting-clients/:id', { schema: updateSchema }, async (request) =>
+    deps.accountingClients.update(actorOf(request), request.params.id, request.body),
   );
 
-  api.post(
-    '/accounting-clients/:id/rotate-secret',
-    {
-      // no body at all (the console's button) is the same as {}
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
-      schema: {
-        tags,
-        summary:
-          'Replace the shared secret (give the access point the new one); generated and returned once unless supplied',
-        params: Params,
-        body: Type.Object({ secret: Type.Optional(Secret) }, { additionalProperties: false }),
-        response: { 200: WithSecret, ...errors },
-      },
-    },
-    async (request) => {
-      const supplied = request.body.secret;
-      const generated = supplied === undefined ? generateRadiusSecret() : undefined;
-      const client = await deps.accountingClients.rotateSecret(
-        actorOf(request),
-        request.params.id,
-        supplied ?? generated!,
-      );
-      return generated ? { client, generatedSecret: generated } : { client };
-    },
-  );
+  registerRotateSecret(app, deps);
 
   api.delete(
     '/accounting-clients/:id',
@@ -158,6 +136,30 @@ export function registerAccountingClientRoutes(app: FastifyInstance, deps: Route
     async (request, reply) => {
       await deps.accountingClients.remove(actorOf(request), request.params.id);
       return reply.code(204).send(null);
+    },
+  );
+}
+
+/** POST /accounting-clients/:id/rotate-secret: a new shared secret, generated unless supplied. */
+function registerRotateSecret(app: FastifyInstance, deps: RouteDeps): void {
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
+    '/accounting-clients/:id/rotate-secret',
+    {
+      // no body at all (the console's button) is the same as {}
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      schema: rotateSecretSchema,
+    },
+    async (request) => {
+      const supplied = request.body.secret;
+      const generated = supplied === undefined ? generateRadiusSecret() : undefined;
+      const client = await deps.accountingClients.rotateSecret(
+        actorOf(request),
+        request.params.id,
+        supplied ?? generated!,
+      );
+      return generated ? { client, generatedSecret: generated } : { client };
     },
   );
 }

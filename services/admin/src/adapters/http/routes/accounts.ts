@@ -12,9 +12,48 @@ import type { RouteDeps } from './route-deps.js';
 
 const Params = Type.Object({ username: Username });
 
+const tags = ['accounts'];
+
+const createSchema = {
+  tags,
+  summary: 'Create an account; without a password one is generated and returned once',
+  body: Type.Object(
+    { username: Username, role: Role, password: Type.Optional(NewPassword) },
+    { additionalProperties: false },
+  ),
+  response: {
+    201: Type.Object({ account: Account, generatedPassword: Type.Optional(Type.String()) }),
+    ...errors,
+  },
+};
+
+const updateSchema = {
+  tags,
+  summary: 'Change role and/or enabled (disabling ends its sessions; its API tokens stop working)',
+  params: Params,
+  body: Type.Object(
+    { role: Type.Optional(Role), enabled: Type.Optional(Type.Boolean()) },
+    { additionalProperties: false, minProperties: 1 },
+  ),
+  response: { 200: Account, ...errors },
+};
+
+const resetPasswordSchema = {
+  tags,
+  summary: "Give an account a generated password (returned once) and end all of that account's sessions",
+  params: Params,
+  response: {
+    200: Type.Object({
+      username: Type.String(),
+      generatedPassword: Type.String(),
+      sessionsEnded: Type.Integer(),
+    }),
+    ...errors,
+  },
+};
+
 export function registerAccountRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const tags = ['accounts'];
 
   api.get(
     '/accounts',
@@ -28,48 +67,18 @@ export function registerAccountRoutes(app: FastifyInstance, deps: RouteDeps): vo
     async () => ({ items: await deps.accounts.list() }),
   );
 
-  api.post(
-    '/accounts',
-    {
-      schema: {
-        tags,
-        summary: 'Create an account; without a password one is generated and returned once',
-        body: Type.Object(
-          { username: Username, role: Role, password: Type.Optional(NewPassword) },
-          { additionalProperties: false },
-        ),
-        response: {
-          201: Type.Object({ account: Account, generatedPassword: Type.Optional(Type.String()) }),
-          ...errors,
-        },
-      },
-    },
-    async (request, reply) => {
-      const generated = request.body.password ? undefined : generatePassword();
-      const account = await deps.accounts.create(actorOf(request), {
-        username: request.body.username,
-        role: request.body.role,
-        password: request.body.password ?? generated!,
-      });
-      return reply.code(201).send(generated ? { account, generatedPassword: generated } : { account });
-    },
-  );
+  api.post('/accounts', { schema: createSchema }, async (request, reply) => {
+    const generated = request.body.password ? undefined : generatePassword();
+    const account = await deps.accounts.create(actorOf(request), {
+      username: request.body.username,
+      role: request.body.role,
+      password: request.body.password ?? generated!,
+    });
+    return reply.code(201).send(generated ? { account, generatedPassword: generated } : { account });
+  });
 
-  api.patch(
-    '/accounts/:username',
-    {
-      schema: {
-        tags,
-        summary: 'Change role and/or enabled (disabling ends its sessions; its API tokens stop working)',
-        params: Params,
-        body: Type.Object(
-          { role: Type.Optional(Role), enabled: Type.Optional(Type.Boolean()) },
-          { additionalProperties: false, minProperties: 1 },
-        ),
-        response: { 200: Account, ...errors },
-      },
-    },
-    async (request) => deps.accounts.update(actorOf(request), request.params.username, request.body),
+  api.patch('/accounts/:username', { schema: updateSchema }, async (request) =>
+    deps.accounts.update(actorOf(request), request.params.username, request.body),
   );
 
   api.delete(
@@ -88,34 +97,15 @@ export function registerAccountRoutes(app: FastifyInstance, deps: RouteDeps): vo
     },
   );
 
-  api.post(
-    '/accounts/:username/reset-password',
-    {
-      schema: {
-        tags,
-        summary:
-          "Give an account a generated password (returned once) and end all of that account's sessions",
-        params: Params,
-        response: {
-          200: Type.Object({
-            username: Type.String(),
-            generatedPassword: Type.String(),
-            sessionsEnded: Type.Integer(),
-          }),
-          ...errors,
-        },
-      },
-    },
-    async (request) => {
-      const { username } = request.params;
-      const generatedPassword = generatePassword();
-      const { sessionsEnded } = await deps.accounts.setPassword(
-        actorOf(request),
-        username,
-        generatedPassword,
-        'reset_password',
-      );
-      return { username, generatedPassword, sessionsEnded };
-    },
-  );
+  api.post('/accounts/:username/reset-password', { schema: resetPasswordSchema }, async (request) => {
+    const { username } = request.params;
+    const generatedPassword = generatePassword();
+    const { sessionsEnded } = await deps.accounts.setPassword(
+      actorOf(request),
+      username,
+      generatedPassword,
+      'reset_password',
+    );
+    return { username, generatedPassword, sessionsEnded };
+  });
 }

@@ -79,6 +79,9 @@ const tooLarge = (bytes: number) =>
     { limit: MAX_CSV_BYTES },
   );
 
+const tags = ['import'];
+type BulkScope = FastifyInstance;
+
 export function registerBulkRoutes(app: FastifyInstance, deps: RouteDeps): void {
   // own scope: the text/csv parser applies to these routes only
   app.register(async (scope) => {
@@ -87,86 +90,92 @@ export function registerBulkRoutes(app: FastifyInstance, deps: RouteDeps): void 
       { parseAs: 'string', bodyLimit: UPLOAD_LIMIT },
       (_request, body, done) => done(null, body),
     );
-    const api = scope.withTypeProvider<TypeBoxTypeProvider>();
-    const tags = ['import'];
-
     for (const kind of BULK_KINDS) {
-      api.get(
-        `/export/${kind}.csv`,
-        {
-          schema: {
-            tags,
-            summary: `Every ${kind === 'users' ? 'user (extension)' : kind.slice(0, -1)} as CSV: header row, fixed column order; cells starting = + - @ are prefixed with '`,
-            produces: ['text/csv'],
-          },
-        },
-        async (_request, reply) => {
-          const csv = writeCsv(kind, await deps.bulk.exportRows(kind));
-          return reply
-            .type('text/csv; charset=utf-8')
-            .header('content-disposition', `attachment; filename="${kind}.csv"`)
-            .header('cache-control', 'no-store')
-            .send(csv);
-        },
-      );
-
-      api.post(
-        `/import/${kind}`,
-        {
-          bodyLimit: UPLOAD_LIMIT,
-          config: {
-            uploadLimit: UPLOAD_LIMIT,
-            multipartOptions: { limits: { fileSize: UPLOAD_LIMIT, files: 1, fields: 2 } },
-          },
-          onRequest: async (request) => {
-            const length = Number(request.headers['content-length'] ?? 0);
-            if (length > UPLOAD_LIMIT) throw tooLarge(length);
-          },
-          schema: {
-            tags,
-            summary: `Import ${kind} from CSV (body text/csv, or multipart field "file"); dryRun checks every row and writes nothing; a real import writes all rows or none`,
-            consumes: ['text/csv', 'text/plain', 'multipart/form-data'],
-            querystring: Type.Object(
-              { dryRun: Type.Boolean({ default: false }) },
-              { additionalProperties: false },
-            ),
-            response: { 200: Report, ...errors },
-          },
-        },
-        async (request) => {
-          const csv = csvText(request.body);
-          const bytes = Buffer.byteLength(csv);
-          if (bytes > MAX_CSV_BYTES) throw tooLarge(bytes);
-          const dryRun = request.query.dryRun;
-          const table = readCsvTable(kind, csv, cellCheck(request));
-          if ('tooManyRows' in table) {
-            throw new AdminError(
-              'ADMIN_IMPORT_TOO_MANY_ROWS',
-              `the CSV file has more than ${MAX_CSV_ROWS} rows; an import takes at most ${MAX_CSV_ROWS}: split it into several files`,
-              { limit: MAX_CSV_ROWS },
-            );
-          }
-          const outcome = await deps.bulk.import(
-            actorOf(request),
-            kind,
-            table.rows,
-            table.problems,
-            table.rowCount,
-            dryRun,
-          );
-          const report = toReport(kind, dryRun, outcome, deps.provisioning);
-          if (report.problemCount > 0) {
-            throw new AdminError(
-              'ADMIN_IMPORT_ROWS_INVALID',
-              `${report.problemCount} problem${report.problemCount === 1 ? '' : 's'} in the file${dryRun ? '' : '; nothing was written'}: ${first(report)}`,
-              report,
-            );
-          }
-          return report;
-        },
-      );
+      registerExport(scope, deps, kind);
+      registerImport(scope, deps, kind);
     }
   });
+}
+
+/** GET /export/<kind>.csv */
+function registerExport(scope: BulkScope, deps: RouteDeps, kind: BulkKind): void {
+  scope.withTypeProvider<TypeBoxTypeProvider>().get(
+    `/export/${kind}.csv`,
+    {
+      schema: {
+        tags,
+        summary: `Every ${kind === 'users' ? 'user (extension)' : kind.slice(0, -1)} as CSV: header row, fixed column order; cells starting = + - @ are prefixed with '`,
+        produces: ['text/csv'],
+      },
+    },
+    async (_request, reply) => {
+      const csv = writeCsv(kind, await deps.bulk.exportRows(kind));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${kind}.csv"`)
+        .header('cache-control', 'no-store')
+        .send(csv);
+    },
+  );
+}
+
+/** POST /import/<kind>: every row checked, then all written or none (dryRun: none). */
+function registerImport(scope: BulkScope, deps: RouteDeps, kind: BulkKind): void {
+  scope.withTypeProvider<TypeBoxTypeProvider>().post(
+    `/import/${kind}`,
+    {
+      bodyLimit: UPLOAD_LIMIT,
+      config: {
+        uploadLimit: UPLOAD_LIMIT,
+        multipartOptions: { limits: { fileSize: UPLOAD_LIMIT, files: 1, fields: 2 } },
+      },
+      onRequest: async (request) => {
+        const length = Number(request.headers['content-length'] ?? 0);
+        if (length > UPLOAD_LIMIT) throw tooLarge(length);
+      },
+      schema: {
+        tags,
+        summary: `Import ${kind} from CSV (body text/csv, or multipart field "file"); dryRun checks every row and writes nothing; a real import writes all rows or none`,
+        consumes: ['text/csv', 'text/plain', 'multipart/form-data'],
+        querystring: Type.Object(
+          { dryRun: Type.Boolean({ default: false }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Report, ...errors },
+      },
+    },
+    async (request) => {
+      const csv = csvText(request.body);
+      const bytes = Buffer.byteLength(csv);
+      if (bytes > MAX_CSV_BYTES) throw tooLarge(bytes);
+      const dryRun = request.query.dryRun;
+      const table = readCsvTable(kind, csv, cellCheck(request));
+      if ('tooManyRows' in table) {
+        throw new AdminError(
+          'ADMIN_IMPORT_TOO_MANY_ROWS',
+          `the CSV file has more than ${MAX_CSV_ROWS} rows; an import takes at most ${MAX_CSV_ROWS}: split it into several files`,
+          { limit: MAX_CSV_ROWS },
+        );
+      }
+      const outcome = await deps.bulk.import(
+        actorOf(request),
+        kind,
+        table.rows,
+        table.problems,
+        table.rowCount,
+        dryRun,
+      );
+      const report = toReport(kind, dryRun, outcome, deps.provisioning);
+      if (report.problemCount > 0) {
+        throw new AdminError(
+          'ADMIN_IMPORT_ROWS_INVALID',
+          `${report.problemCount} problem${report.problemCount === 1 ? '' : 's'} in the file${dryRun ? '' : '; nothing was written'}: ${first(report)}`,
+          report,
+        );
+      }
+      return report;
+    },
+  );
 }
 
 /** The body as text: text/csv or text/plain as sent, or the multipart field "file". */

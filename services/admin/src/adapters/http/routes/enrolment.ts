@@ -54,129 +54,126 @@ const ServerKeyStatus = Type.Object({
 });
 export const DISABLE_CONFIRMATION = 'turn off server keys';
 
+const tags = ['enrolment'];
+
+const enrolSchema = {
+  tags,
+  summary:
+    'Issue the device a new own key (enrols a server-key device); the answer carries the secret once. The previous key stays accepted for overlapSeconds',
+  params: Params,
+  body: Type.Object({ overlapSeconds: Overlap }, { additionalProperties: false }),
+  response: { 200: Type.Object({ device: Device, enrolment: Enrolment }), ...errors },
+};
+
+const revokeSchema = {
+  tags,
+  summary: 'Retire every key of the device at once: it is refused until enrolled again',
+  params: Params,
+  response: {
+    200: Type.Object({ device: Device, revokedKeyIds: Type.Array(Type.Integer()) }),
+    ...errors,
+  },
+};
+
+const DeviceKey = Type.Object({
+  keyId: Type.Integer(),
+  state: Type.Union([Type.Literal('active'), Type.Literal('retiring'), Type.Literal('retired')]),
+  notAfter: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  createdBy: Type.String(),
+});
+
+const keysSchema = {
+  tags,
+  summary: "The device's own keys, newest first (never secrets)",
+  params: Params,
+  response: { 200: Type.Object({ items: Type.Array(DeviceKey) }), ...errors },
+};
+
+const sheetSchema = {
+  tags,
+  summary: `(Re-)enrol up to ${MAX_SHEET_DEVICES} devices at once and return one QR code each, for a printed sheet`,
+  body: Type.Object(
+    {
+      deviceIds: Type.Array(DeviceId, { minItems: 1, maxItems: MAX_SHEET_DEVICES, uniqueItems: true }),
+      overlapSeconds: Overlap,
+    },
+    { additionalProperties: false },
+  ),
+  response: {
+    200: Type.Object({
+      items: Type.Array(
+        Type.Intersect([Enrolment, Type.Object({ displayName: Type.String(), label: Type.String() })]),
+      ),
+    }),
+    ...errors,
+  },
+};
+
+const disableSchema = {
+  tags: ['keys'],
+  summary: `Turn the server keys off for good (confirm: "${DISABLE_CONFIRMATION}"); refused while devices use them unless force`,
+  body: Type.Object(
+    { confirm: Type.Literal(DISABLE_CONFIRMATION), force: Type.Optional(Type.Boolean()) },
+    { additionalProperties: false },
+  ),
+  response: { 200: ServerKeyStatus, ...errors },
+};
+
 export function registerEnrolmentRoutes(app: FastifyInstance, deps: EnrolmentDeps): void {
+  registerDeviceKeyRoutes(app, deps);
+  registerServerKeyRoutes(app, deps);
+}
+
+/** One device's own keys: enrol, revoke, list; and the enrolment sheet for many devices. */
+function registerDeviceKeyRoutes(app: FastifyInstance, deps: EnrolmentDeps): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const tags = ['enrolment'];
 
-  api.post(
-    '/devices/:deviceId/enrol',
-    {
-      schema: {
-        tags,
-        summary:
-          'Issue the device a new own key (enrols a server-key device); the answer carries the secret once. The previous key stays accepted for overlapSeconds',
-        params: Params,
-        body: Type.Object({ overlapSeconds: Overlap }, { additionalProperties: false }),
-        response: { 200: Type.Object({ device: Device, enrolment: Enrolment }), ...errors },
-      },
-    },
-    async (request) => {
-      const [issued] = await deps.deviceKeys.enrol(
-        actorOf(request),
-        [request.params.deviceId],
-        request.body.overlapSeconds,
-      );
-      const device = await deps.devices.get(request.params.deviceId);
-      return {
-        device: deps.deviceWithSeen(device),
-        enrolment: await enrolmentOf(issued!, deps.provisioning),
-      };
-    },
-  );
+  api.post('/devices/:deviceId/enrol', { schema: enrolSchema }, async (request) => {
+    const [issued] = await deps.deviceKeys.enrol(
+      actorOf(request),
+      [request.params.deviceId],
+      request.body.overlapSeconds,
+    );
+    const device = await deps.devices.get(request.params.deviceId);
+    return {
+      device: deps.deviceWithSeen(device),
+      enrolment: await enrolmentOf(issued!, deps.provisioning),
+    };
+  });
 
-  api.post(
-    '/devices/:deviceId/revoke-keys',
-    {
-      schema: {
-        tags,
-        summary: 'Retire every key of the device at once: it is refused until enrolled again',
-        params: Params,
-        response: {
-          200: Type.Object({ device: Device, revokedKeyIds: Type.Array(Type.Integer()) }),
-          ...errors,
-        },
-      },
-    },
-    async (request) => {
-      const { revokedKeyIds } = await deps.deviceKeys.revoke(actorOf(request), request.params.deviceId);
-      const device = await deps.devices.get(request.params.deviceId);
-      return { device: deps.deviceWithSeen(device), revokedKeyIds };
-    },
-  );
+  api.post('/devices/:deviceId/revoke-keys', { schema: revokeSchema }, async (request) => {
+    const { revokedKeyIds } = await deps.deviceKeys.revoke(actorOf(request), request.params.deviceId);
+    const device = await deps.devices.get(request.params.deviceId);
+    return { device: deps.deviceWithSeen(device), revokedKeyIds };
+  });
 
-  api.get(
-    '/devices/:deviceId/keys',
-    {
-      schema: {
-        tags,
-        summary: "The device's own keys, newest first (never secrets)",
-        params: Params,
-        response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                keyId: Type.Integer(),
-                state: Type.Union([
-                  Type.Literal('active'),
-                  Type.Literal('retiring'),
-                  Type.Literal('retired'),
-                ]),
-                notAfter: Type.Union([Type.String(), Type.Null()]),
-                createdAt: Type.String(),
-                createdBy: Type.String(),
-              }),
-            ),
-          }),
-          ...errors,
-        },
-      },
-    },
-    async (request) => {
-      await deps.devices.get(request.params.deviceId);
-      return { items: await deps.deviceKeys.list(request.params.deviceId) };
-    },
-  );
+  api.get('/devices/:deviceId/keys', { schema: keysSchema }, async (request) => {
+    await deps.devices.get(request.params.deviceId);
+    return { items: await deps.deviceKeys.list(request.params.deviceId) };
+  });
 
-  api.post(
-    '/devices/enrolment-sheet',
-    {
-      schema: {
-        tags,
-        summary: `(Re-)enrol up to ${MAX_SHEET_DEVICES} devices at once and return one QR code each, for a printed sheet`,
-        body: Type.Object(
-          {
-            deviceIds: Type.Array(DeviceId, { minItems: 1, maxItems: MAX_SHEET_DEVICES, uniqueItems: true }),
-            overlapSeconds: Overlap,
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Intersect([Enrolment, Type.Object({ displayName: Type.String(), label: Type.String() })]),
-            ),
-          }),
-          ...errors,
-        },
-      },
-    },
-    async (request) => {
-      const issued = await deps.deviceKeys.enrol(
-        actorOf(request),
-        request.body.deviceIds,
-        request.body.overlapSeconds,
-      );
-      const items = [];
-      for (const k of issued) {
-        items.push({
-          ...(await enrolmentOf(k, deps.provisioning)),
-          displayName: k.displayName,
-          label: k.label,
-        });
-      }
-      return { items };
-    },
-  );
+  api.post('/devices/enrolment-sheet', { schema: sheetSchema }, async (request) => {
+    const issued = await deps.deviceKeys.enrol(
+      actorOf(request),
+      request.body.deviceIds,
+      request.body.overlapSeconds,
+    );
+    const items = [];
+    for (const k of issued) {
+      items.push({
+        ...(await enrolmentOf(k, deps.provisioning)),
+        displayName: k.displayName,
+        label: k.label,
+      });
+    }
+    return { items };
+  });
+}
+
+/** /keys/server-keys: whether the shared server keys are still on, and turning them off for good. */
+function registerServerKeyRoutes(app: FastifyInstance, deps: EnrolmentDeps): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
   api.get(
     '/keys/server-keys',
@@ -190,19 +187,7 @@ export function registerEnrolmentRoutes(app: FastifyInstance, deps: EnrolmentDep
     async () => deps.deviceKeys.status(),
   );
 
-  api.post(
-    '/keys/server-keys/disable',
-    {
-      schema: {
-        tags: ['keys'],
-        summary: `Turn the server keys off for good (confirm: "${DISABLE_CONFIRMATION}"); refused while devices use them unless force`,
-        body: Type.Object(
-          { confirm: Type.Literal(DISABLE_CONFIRMATION), force: Type.Optional(Type.Boolean()) },
-          { additionalProperties: false },
-        ),
-        response: { 200: ServerKeyStatus, ...errors },
-      },
-    },
-    async (request) => deps.deviceKeys.disableServerKeys(actorOf(request), request.body.force ?? false),
+  api.post('/keys/server-keys/disable', { schema: disableSchema }, async (request) =>
+    deps.deviceKeys.disableServerKeys(actorOf(request), request.body.force ?? false),
   );
 }

@@ -23,68 +23,91 @@ const ExtensionView = Type.Object({
   deviceCount: Type.Integer(),
 });
 
-export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const tags = ['users'];
+const tags = ['users'];
+const Place = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  ssids: Type.Array(Type.String()),
+  bssids: Type.Array(Type.String()),
+});
+const ScenarioList = Type.Object({ extension: Type.String(), items: Type.Array(Scenario) });
 
-  api.get(
-    '/extensions',
+const listExtensionsSchema = {
+  tags,
+  summary:
+    'List known extensions (users); `prefix` filters by extension prefix, `q` by extension prefix or a part of the display name',
+  querystring: Type.Object(
     {
-      schema: {
-        tags,
-        summary:
-          'List known extensions (users); `prefix` filters by extension prefix, `q` by extension prefix or a part of the display name',
-        querystring: Type.Object(
-          {
-            limit: Limit,
-            offset: Offset,
-            prefix: Type.Optional(ExtensionPrefix),
-            q: Type.Optional(UserSearch),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            items: Type.Array(ExtensionView),
-            total: Type.Integer(),
-            limit: Type.Integer(),
-            offset: Type.Integer(),
-          }),
-          ...errors,
-        },
-      },
+      limit: Limit,
+      offset: Offset,
+      prefix: Type.Optional(ExtensionPrefix),
+      q: Type.Optional(UserSearch),
     },
-    async (request) => {
-      const { limit, offset, prefix, q } = request.query;
-      const search = q?.trim();
-      return {
-        ...(await deps.users.listExtensions({
-          limit,
-          offset,
-          ...(prefix ? { prefix } : {}),
-          ...(search ? { search } : {}),
-        })),
+    { additionalProperties: false },
+  ),
+  response: {
+    200: Type.Object({
+      items: Type.Array(ExtensionView),
+      total: Type.Integer(),
+      limit: Type.Integer(),
+      offset: Type.Integer(),
+    }),
+    ...errors,
+  },
+};
+
+const createExtensionSchema = {
+  tags,
+  summary: 'Declare an extension so specific destinations and scenarios can name it',
+  body: Type.Object(
+    { extension: Extension, displayName: Type.Optional(Label) },
+    { additionalProperties: false },
+  ),
+  response: { 201: ExtensionView, ...errors },
+};
+
+const placesSchema = {
+  tags,
+  summary:
+    "A user's own places (saved from the phone or the self-service page); scenarios of this user may name them besides the shared locations",
+  params: ExtParams,
+  response: { 200: Type.Object({ extension: Type.String(), items: Type.Array(Place) }), ...errors },
+};
+
+const replaceScenariosSchema = {
+  tags,
+  summary: "Replace a user's scenarios (array order = evaluation order; at most one isDefault)",
+  params: ExtParams,
+  body: Type.Object({ scenarios: Type.Array(ScenarioIn, { maxItems: 50 }) }, { additionalProperties: false }),
+  response: { 200: ScenarioList, ...errors },
+};
+
+export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  registerExtensionRoutes(app, deps);
+  registerUserScenarioRoutes(app, deps);
+}
+
+/** /extensions: list, declare and remove the extensions (users). */
+function registerExtensionRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  api.get('/extensions', { schema: listExtensionsSchema }, async (request) => {
+    const { limit, offset, prefix, q } = request.query;
+    const search = q?.trim();
+    return {
+      ...(await deps.users.listExtensions({
         limit,
         offset,
-      };
-    },
-  );
+        ...(prefix ? { prefix } : {}),
+        ...(search ? { search } : {}),
+      })),
+      limit,
+      offset,
+    };
+  });
 
-  api.post(
-    '/extensions',
-    {
-      schema: {
-        tags,
-        summary: 'Declare an extension so specific destinations and scenarios can name it',
-        body: Type.Object(
-          { extension: Extension, displayName: Type.Optional(Label) },
-          { additionalProperties: false },
-        ),
-        response: { 201: ExtensionView, ...errors },
-      },
-    },
-    async (request, reply) =>
-      reply.code(201).send(await deps.users.createExtension(actorOf(request), request.body)),
+  api.post('/extensions', { schema: createExtensionSchema }, async (request, reply) =>
+    reply.code(201).send(await deps.users.createExtension(actorOf(request), request.body)),
   );
 
   api.delete(
@@ -102,31 +125,17 @@ export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void 
       return reply.code(204).send(null);
     },
   );
+}
 
-  const Place = Type.Object({
-    id: Type.String(),
-    name: Type.String(),
-    ssids: Type.Array(Type.String()),
-    bssids: Type.Array(Type.String()),
-  });
-  api.get(
-    '/users/:extension/places',
-    {
-      schema: {
-        tags,
-        summary:
-          "A user's own places (saved from the phone or the self-service page); scenarios of this user may name them besides the shared locations",
-        params: ExtParams,
-        response: { 200: Type.Object({ extension: Type.String(), items: Type.Array(Place) }), ...errors },
-      },
-    },
-    async (request) => ({
-      extension: request.params.extension,
-      items: await deps.users.places(request.params.extension),
-    }),
-  );
+/** /users/:extension/places and /scenarios: a user's own places and the scenarios that name them. */
+function registerUserScenarioRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  const ScenarioList = Type.Object({ extension: Type.String(), items: Type.Array(Scenario) });
+  api.get('/users/:extension/places', { schema: placesSchema }, async (request) => ({
+    extension: request.params.extension,
+    items: await deps.users.places(request.params.extension),
+  }));
+
   api.get(
     '/users/:extension/scenarios',
     {
@@ -143,27 +152,12 @@ export function registerUserRoutes(app: FastifyInstance, deps: RouteDeps): void 
     }),
   );
 
-  api.put(
-    '/users/:extension/scenarios',
-    {
-      schema: {
-        tags,
-        summary: "Replace a user's scenarios (array order = evaluation order; at most one isDefault)",
-        params: ExtParams,
-        body: Type.Object(
-          { scenarios: Type.Array(ScenarioIn, { maxItems: 50 }) },
-          { additionalProperties: false },
-        ),
-        response: { 200: ScenarioList, ...errors },
-      },
-    },
-    async (request) => {
-      const items = await deps.users.replaceScenarios(
-        actorOf(request),
-        request.params.extension,
-        request.body.scenarios,
-      );
-      return { extension: request.params.extension, items };
-    },
-  );
+  api.put('/users/:extension/scenarios', { schema: replaceScenariosSchema }, async (request) => {
+    const items = await deps.users.replaceScenarios(
+      actorOf(request),
+      request.params.extension,
+      request.body.scenarios,
+    );
+    return { extension: request.params.extension, items };
+  });
 }
