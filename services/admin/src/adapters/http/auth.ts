@@ -42,11 +42,46 @@ function tokenOf(request: FastifyRequest): string | null {
   return cookie && /^[A-Za-z0-9_-]{10,100}$/.test(cookie) ? cookie : null;
 }
 
-export function registerAuth(
-  app: FastifyInstance,
-  options: { loginRateMax: number; sessionTtlSeconds: number; cookieSecure: boolean },
-  deps: AuthDeps,
-): void {
+type AuthOptions = { loginRateMax: number; sessionTtlSeconds: number; cookieSecure: boolean };
+const tags = ['auth'];
+
+const loginSchema = {
+  tags,
+  summary: 'Log in with username and password; returns a session token and sets a cookie',
+  security: [],
+  body: Type.Object(
+    {
+      username: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$' }),
+      password: Type.String({ minLength: 1, maxLength: 256 }),
+    },
+    { additionalProperties: false },
+  ),
+  response: {
+    200: Type.Object({
+      token: Type.String(),
+      expiresAt: Type.String(),
+      username: Type.String(),
+      role: Role,
+    }),
+    ...errors,
+  },
+};
+
+const changePasswordSchema = {
+  tags,
+  summary:
+    "Change the caller's own password (needs the current one); the account's other sessions end, this one stays",
+  body: Type.Object(
+    {
+      currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+      newPassword: Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: 256 }),
+    },
+    { additionalProperties: false },
+  ),
+  response: { 200: Type.Object({ sessionsEnded: Type.Integer() }), ...errors },
+};
+
+export function registerAuth(app: FastifyInstance, options: AuthOptions, deps: AuthDeps): void {
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return; // console static files are public
     if (request.routeOptions.config?.public) return;
@@ -56,33 +91,18 @@ export function registerAuth(
       throw new AdminError('ADMIN_AUTH_REQUIRED', 'log in or send Authorization: Bearer <token>');
     request.principal = principal;
   });
+  registerLogin(app, options, deps);
+  registerSessionRoutes(app, deps);
+  registerPasswordChange(app, options, deps);
+}
 
-  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-  typed.post(
+/** POST /api/v1/auth/login: the one public route that hands out a session. */
+function registerLogin(app: FastifyInstance, options: AuthOptions, deps: AuthDeps): void {
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
     '/api/v1/auth/login',
     {
       config: { public: true, rateLimit: { max: options.loginRateMax, timeWindow: '1 minute' } },
-      schema: {
-        tags: ['auth'],
-        summary: 'Log in with username and password; returns a session token and sets a cookie',
-        security: [],
-        body: Type.Object(
-          {
-            username: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.@-]+$' }),
-            password: Type.String({ minLength: 1, maxLength: 256 }),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            token: Type.String(),
-            expiresAt: Type.String(),
-            username: Type.String(),
-            role: Role,
-          }),
-          ...errors,
-        },
-      },
+      schema: loginSchema,
     },
     async (request, reply) => {
       const { username, password } = request.body;
@@ -105,16 +125,14 @@ export function registerAuth(
       return { token: session.token, expiresAt: session.expiresAt, username, role: account.role };
     },
   );
+}
 
+/** POST /api/v1/auth/logout and GET /api/v1/auth/me. */
+function registerSessionRoutes(app: FastifyInstance, deps: AuthDeps): void {
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
   typed.post(
     '/api/v1/auth/logout',
-    {
-      schema: {
-        tags: ['auth'],
-        summary: 'End the current session',
-        response: { 204: Type.Null(), ...errors },
-      },
-    },
+    { schema: { tags, summary: 'End the current session', response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
       const token = tokenOf(request);
       if (token?.startsWith('sas_')) await deps.accounts.deleteSession(token);
@@ -127,7 +145,7 @@ export function registerAuth(
     '/api/v1/auth/me',
     {
       schema: {
-        tags: ['auth'],
+        tags,
         summary: 'Who is calling',
         response: {
           200: Type.Object({ username: Type.String(), via: Type.String(), role: Role }),
@@ -141,24 +159,15 @@ export function registerAuth(
       role: request.principal!.role,
     }),
   );
+}
 
-  typed.post(
+/** POST /api/v1/auth/password: the caller changes their own password. */
+function registerPasswordChange(app: FastifyInstance, options: AuthOptions, deps: AuthDeps): void {
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
     '/api/v1/auth/password',
     {
       config: { rateLimit: { max: options.loginRateMax, timeWindow: '1 minute' } },
-      schema: {
-        tags: ['auth'],
-        summary:
-          "Change the caller's own password (needs the current one); the account's other sessions end, this one stays",
-        body: Type.Object(
-          {
-            currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
-            newPassword: Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: 256 }),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ sessionsEnded: Type.Integer() }), ...errors },
-      },
+      schema: changePasswordSchema,
     },
     async (request) => {
       const principal = request.principal!;

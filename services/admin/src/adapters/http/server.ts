@@ -78,6 +78,34 @@ export async function buildHttpApp(
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
+  recordRouteList(app);
+  app.addSchema(ErrorBody);
+  registerErrorAnswers(app);
+  registerRequestLimits(app, options.bodyLimit);
+  await registerPlugins(app);
+
+  registerOriginCheck(app);
+  registerAuth(app, options, deps);
+  registerRoleCheck(app);
+  await app.register(
+    async (api) => {
+      await registerRoutes(api, deps);
+      if (deps.selfService) registerUserPasswordRoutes(api, deps.selfService.credentials);
+    },
+    { prefix: '/api/v1' },
+  );
+  // the users' own page and API (/me/, /me): a session of their own, never an admin one
+  if (deps.selfService) await registerSelfService(app, options, deps.selfService);
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const publicDir = options.publicDir ?? PUBLIC_DIR;
+  if (existsSync(publicDir))
+    await app.register(fastifyStatic, { root: publicDir, prefix: '/', index: 'index.html' });
+  return app;
+}
+
+/** Decorates app.routeList and fills it as routes are added. */
+function recordRouteList(app: FastifyInstance): void {
   const routeList: RouteInfo[] = [];
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
@@ -90,7 +118,10 @@ export async function buildHttpApp(
       });
     }
   });
-  app.addSchema(ErrorBody);
+}
+
+/** Every error, and every unknown route, answered as the API's error body. */
+function registerErrorAnswers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { status, body } = toErrorBody(err, request);
     if (status >= 500) request.log.error({ err, route: request.routeOptions.url }, 'request failed');
@@ -101,17 +132,21 @@ export async function buildHttpApp(
       .code(404)
       .send(errorBody('ADMIN_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
+}
+
+/** Refuses oversized bodies and unknown query parameters before any route runs. */
+function registerRequestLimits(app: FastifyInstance, bodyLimit: number): void {
   // Oversized bodies are refused on every route, including methods whose body Fastify ignores; a
   // route taking file uploads (config.uploadLimit) checks those itself, JSON stays within bodyLimit.
   app.addHook('onRequest', async (request) => {
     const length = Number(request.headers['content-length'] ?? 0);
     const upload = request.routeOptions.config?.uploadLimit !== undefined && !isJson(request);
-    if (length > options.bodyLimit && !upload) {
+    if (length > bodyLimit && !upload) {
       throw new AdminError(
         'ADMIN_REQUEST_TOO_LARGE',
-        `request body of ${length} bytes exceeds ${options.bodyLimit}`,
+        `request body of ${length} bytes exceeds ${bodyLimit}`,
         {
-          limit: options.bodyLimit,
+          limit: bodyLimit,
         },
       );
     }
@@ -124,7 +159,10 @@ export async function buildHttpApp(
     const names = Object.keys((request.query as Record<string, unknown> | undefined) ?? {});
     if (names.length > 0) throw invalid(`querystring.${names[0]}`, 'is not accepted by this route');
   });
+}
 
+/** Security headers, cookies, multipart uploads, rate limits and the OpenAPI document. */
+async function registerPlugins(app: FastifyInstance): Promise<void> {
   await registerSecurityHeaders(app);
   await app.register(cookie);
   await app.register(multipart, {
@@ -148,25 +186,6 @@ export async function buildHttpApp(
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-
-  registerOriginCheck(app);
-  registerAuth(app, options, deps);
-  registerRoleCheck(app);
-  await app.register(
-    async (api) => {
-      await registerRoutes(api, deps);
-      if (deps.selfService) registerUserPasswordRoutes(api, deps.selfService.credentials);
-    },
-    { prefix: '/api/v1' },
-  );
-  // the users' own page and API (/me/, /me): a session of their own, never an admin one
-  if (deps.selfService) await registerSelfService(app, options, deps.selfService);
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  const publicDir = options.publicDir ?? PUBLIC_DIR;
-  if (existsSync(publicDir))
-    await app.register(fastifyStatic, { root: publicDir, prefix: '/', index: 'index.html' });
-  return app;
 }
 
 const isJson = (request: { headers: Record<string, unknown> }): boolean =>
