@@ -7,6 +7,7 @@ import { DIAL, isNameProblem, parseDestinationName, SERVER_KEY, SHORT_NAME } fro
 import { AdminError } from '../../errors.js';
 import type { KeysRepo } from '../pg/keys-repo.js';
 import { deviceMessage, type PhoneRepo } from '../pg/phone-repo.js';
+import type { DeviceRow } from '../pg/snapshots.js';
 
 const MAX_OVERLAP_S = 30 * 86400;
 
@@ -19,18 +20,8 @@ export class PhoneRequests {
   ) {}
 
   async targets(data: Uint8Array): Promise<smartassistant.v1.PhoneTargetsReply> {
-    let req: { deviceId: string; extension: string; createName: string; createDial: string };
-    try {
-      const r = decodeMessage(v1.PhoneTargetsRequest, data, 'PhoneTargetsRequest');
-      req = {
-        deviceId: r.deviceId ?? '',
-        extension: r.extension ?? '',
-        createName: r.createName ?? '',
-        createDial: r.createDial ?? '',
-      };
-    } catch {
-      return fail('ADMIN_REQUEST_INVALID', 'PhoneTargetsRequest could not be decoded');
-    }
+    const req = decodeTargetsRequest(data);
+    if (!req) return fail('ADMIN_REQUEST_INVALID', 'PhoneTargetsRequest could not be decoded');
     const row = await this.phone.device(req.deviceId);
     if (!row) return fail('ADMIN_PHONE_DEVICE_UNKNOWN', `device ${req.deviceId} is not registered`);
     const device = deviceMessage(row);
@@ -50,48 +41,8 @@ export class PhoneRequests {
     }
     const perms = device.permissions!;
     if (req.createName) {
-      if (!perms.createTargets) {
-        return v1.PhoneTargetsReply.create({
-          ...base,
-          ok: false,
-          errorCode: 'ADMIN_PHONE_CREATE_FORBIDDEN',
-          message: "creating targets needs a premium licence and the administrator's permission",
-        });
-      }
-      const name = /^[0-9]{2,10}-/.test(req.createName)
-        ? req.createName
-        : `${row.extension}-${req.createName}`;
-      const parsed = parseDestinationName(name);
-      if (isNameProblem(parsed) || parsed.extension !== row.extension || !SHORT_NAME.test(parsed.shortName)) {
-        return v1.PhoneTargetsReply.create({
-          ...base,
-          ok: false,
-          errorCode: 'ADMIN_DESTINATION_NAME_INVALID',
-          message: `targets created from the app are named ${row.extension}-<Name>`,
-        });
-      }
-      if (!DIAL.test(req.createDial)) {
-        return v1.PhoneTargetsReply.create({
-          ...base,
-          ok: false,
-          errorCode: 'ADMIN_REQUEST_INVALID',
-          message: 'create_dial: must be 1-64 dialable characters',
-        });
-      }
-      try {
-        await this.phone.createTarget(row.device_id, name, req.createDial);
-        this.onCommitted();
-      } catch (err) {
-        if (err instanceof AdminError) {
-          return v1.PhoneTargetsReply.create({
-            ...base,
-            ok: false,
-            errorCode: err.code,
-            message: err.message,
-          });
-        }
-        throw err;
-      }
+      const refused = await this.#createTarget(row, req, !!perms.createTargets);
+      if (refused) return v1.PhoneTargetsReply.create({ ...base, ok: false, ...refused });
     }
     const targets = await this.phone.targets(row.extension, {
       genericDestinations: !!perms.genericDestinations,
@@ -99,6 +50,38 @@ export class PhoneRequests {
       createTargets: !!perms.createTargets,
     });
     return v1.PhoneTargetsReply.create({ ...base, ok: true, targets });
+  }
+
+  /** Creates the target the app asked for; returns why not, or null once it is committed. */
+  async #createTarget(
+    row: DeviceRow,
+    req: TargetsRequest,
+    allowed: boolean,
+  ): Promise<{ errorCode: string; message: string } | null> {
+    if (!allowed) {
+      return {
+        errorCode: 'ADMIN_PHONE_CREATE_FORBIDDEN',
+        message: "creating targets needs a premium licence and the administrator's permission",
+      };
+    }
+    const name = /^[0-9]{2,10}-/.test(req.createName) ? req.createName : `${row.extension}-${req.createName}`;
+    const parsed = parseDestinationName(name);
+    if (isNameProblem(parsed) || parsed.extension !== row.extension || !SHORT_NAME.test(parsed.shortName)) {
+      return {
+        errorCode: 'ADMIN_DESTINATION_NAME_INVALID',
+        message: `targets created from the app are named ${row.extension}-<Name>`,
+      };
+    }
+    if (!DIAL.test(req.createDial))
+      return { errorCode: 'ADMIN_REQUEST_INVALID', message: 'create_dial: must be 1-64 dialable characters' };
+    try {
+      await this.phone.createTarget(row.device_id, name, req.createDial);
+      this.onCommitted();
+      return null;
+    } catch (err) {
+      if (err instanceof AdminError) return { errorCode: err.code, message: err.message };
+      throw err;
+    }
   }
 
   async setSecret(data: Uint8Array): Promise<smartassistant.v1.SetSecretReply> {
@@ -137,6 +120,28 @@ export class PhoneRequests {
       keyId: key.keyId,
       message: `key ${key.keyId} active; previous keys retire in ${overlap} s`,
     });
+  }
+}
+
+interface TargetsRequest {
+  deviceId: string;
+  extension: string;
+  createName: string;
+  createDial: string;
+}
+
+/** The request with every field defaulted, or null when the bytes are not a PhoneTargetsRequest. */
+function decodeTargetsRequest(data: Uint8Array): TargetsRequest | null {
+  try {
+    const r = decodeMessage(v1.PhoneTargetsRequest, data, 'PhoneTargetsRequest');
+    return {
+      deviceId: r.deviceId ?? '',
+      extension: r.extension ?? '',
+      createName: r.createName ?? '',
+      createDial: r.createDial ?? '',
+    };
+  } catch {
+    return null;
   }
 }
 
