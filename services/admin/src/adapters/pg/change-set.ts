@@ -97,160 +97,28 @@ export class ChangeRunner {
 
   #run<T>(actor: string, fn: (tx: Tx) => Promise<T>, wrote: () => void): Promise<T> {
     return inTransaction(this.pool, async (client) => {
-      const devices = new Set<string>();
-      const users = new Set<string>();
-      const destinations = new Map<string, { row: DestinationRow; deleted: boolean }>();
-      const deviceKeys = new Set<string>();
-      let keyRing = false;
-      let radiusClients = false;
-      const tx: Tx = {
-        client,
-        actor,
-        audit: async (action, entity, entityId, before, after) => {
-          await client.query(
-            'INSERT INTO audit_log (actor, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6)',
-            [actor, action, entity, entityId, json(before), json(after)],
-          );
-        },
-        auditMany: async (entries) => {
-          for (let i = 0; i < entries.length; i += CHUNK) {
-            const chunk = entries.slice(i, i + CHUNK);
-            await client.query(
-              `INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
-               SELECT $1, a, e, id, b::jsonb, af::jsonb
-                 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(a, e, id, b, af)`,
-              [
-                actor,
-                chunk.map((x) => x.action),
-                chunk.map((x) => x.entity),
-                chunk.map((x) => x.entityId),
-                chunk.map((x) => json(x.before)),
-                chunk.map((x) => json(x.after)),
-              ],
-            );
-          }
-        },
-        deviceChanged: (id) => void devices.add(id),
-        userChanged: (ext) => void users.add(ext),
-        keyRingChanged: () => {
-          keyRing = true;
-        },
-        deviceKeysChanged: (id) => void deviceKeys.add(id),
-        destinationChanged: (row, deleted) => void destinations.set(row.id, { row, deleted }),
-        radiusClientsChanged: () => {
-          radiusClients = true;
-        },
-      };
-      const result = await fn(tx);
-      if (devices.size + users.size + destinations.size + deviceKeys.size === 0 && !keyRing && !radiusClients)
-        return result;
+      const changes = noChanges();
+      const result = await fn(txOf(client, actor, changes));
+      if (isEmpty(changes)) return result;
       await client.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
       wrote();
-      const events: PendingEvent[] = [];
-      for (const { row, deleted } of destinations.values()) {
-        events.push({
-          kind: 'destination',
-          kvKey: null,
-          kvDelete: false,
-          sealed: false,
-          encode: (seq) =>
-            encodeMessage(
-              v1.DestinationChanged,
-              v1.DestinationChanged.create({ op: op(deleted), target: targetMessage(row), revision: seq }),
-              'DestinationChanged',
-            ),
-        });
-      }
-      // a device's own keys before the device: ingest holds the keys by the time a device says it is
-      // enrolled, so an enrolment never has a moment where the device is refused for want of its key
-      for (const ids of chunks([...deviceKeys])) {
-        const snapshots = await deviceKeysSnapshots(client, this.box, ids);
-        for (const id of ids) {
-          const keys = snapshots.get(id);
-          events.push({
-            kind: 'device_keys',
-            kvKey: id,
-            kvDelete: keys === undefined,
-            sealed: true,
-            encode: () =>
-              this.box.seal(
-                encodeMessage(v1.DeviceKeys, keys ?? v1.DeviceKeys.create({ deviceId: id }), 'DeviceKeys'),
-              ),
-          });
-        }
-      }
-      for (const ids of chunks([...devices])) {
-        const snapshots = await deviceSnapshots(client, ids);
-        for (const id of ids) {
-          const device = snapshots.get(id) ?? null;
-          events.push({
-            kind: 'device',
-            kvKey: id,
-            kvDelete: device === null,
-            sealed: false,
-            encode: (seq) =>
-              encodeMessage(
-                v1.DeviceChanged,
-                v1.DeviceChanged.create({
-                  op: op(device === null),
-                  device: device ?? v1.Device.create({ deviceId: id }),
-                  revision: seq,
-                }),
-                'DeviceChanged',
-              ),
-          });
-        }
-      }
-      for (const exts of chunks([...users])) {
-        const configs = await userSnapshots(client, exts);
-        for (const ext of exts) {
-          const config = configs.get(ext)!;
-          events.push({
-            kind: 'user',
-            kvKey: ext,
-            kvDelete: config.deleted,
-            sealed: false,
-            encode: (seq) => {
-              config.revision = seq;
-              return encodeMessage(
-                v1.UserConfigChanged,
-                v1.UserConfigChanged.create({ op: op(config.deleted), config, revision: seq }),
-                'UserConfigChanged',
-              );
-            },
-          });
-        }
-      }
-      if (keyRing) {
-        const ring = await keyRingSnapshot(client, this.box);
-        events.push({
-          kind: 'keyring',
-          kvKey: 'ring',
-          kvDelete: false,
-          sealed: true,
-          encode: (seq) => {
-            ring.revision = seq;
-            return this.box.seal(encodeMessage(v1.KeyRingChanged, ring, 'KeyRingChanged'));
-          },
-        });
-      }
-      if (radiusClients) {
-        // every client with its secret opened, sealed again as a whole: one event, no subject
-        const clients = await accountingClientsSnapshot(client, this.box);
-        events.push({
-          kind: 'radius_clients',
-          kvKey: 'clients',
-          kvDelete: false,
-          sealed: true,
-          encode: (seq) => {
-            clients.revision = seq;
-            return this.box.seal(encodeMessage(v1.AccountingClients, clients, 'AccountingClients'));
-          },
-        });
-      }
-      for (const batch of chunks(events)) await this.write(client, batch);
+      await this.#flushOutbox(client, changes);
       return result;
     });
+  }
+
+  /** The outbox rows of everything the transaction changed, in the order the relay must publish them. */
+  async #flushOutbox(client: PoolClient, changes: Changes): Promise<void> {
+    const events: PendingEvent[] = destinationEvents(changes.destinations);
+    // a device's own keys before the device: ingest holds the keys by the time a device says it is
+    // enrolled, so an enrolment never has a moment where the device is refused for want of its key
+    for (const ids of chunks([...changes.deviceKeys]))
+      events.push(...(await deviceKeysEvents(client, this.box, ids)));
+    for (const ids of chunks([...changes.devices])) events.push(...(await deviceEvents(client, ids)));
+    for (const exts of chunks([...changes.users])) events.push(...(await userEvents(client, exts)));
+    if (changes.keyRing) events.push(await keyRingEvent(client, this.box));
+    if (changes.radiusClients) events.push(await radiusClientsEvent(client, this.box));
+    for (const batch of chunks(events)) await this.write(client, batch);
   }
 
   /** Outbox rows in the given order: consecutive sequence numbers, one INSERT. */
@@ -273,6 +141,175 @@ export class ChangeRunner {
       ],
     );
   }
+}
+
+/** What a transaction changed, collected by its Tx and turned into outbox rows at the end. */
+interface Changes {
+  readonly devices: Set<string>;
+  readonly users: Set<string>;
+  readonly destinations: Map<string, { row: DestinationRow; deleted: boolean }>;
+  readonly deviceKeys: Set<string>;
+  keyRing: boolean;
+  radiusClients: boolean;
+}
+
+const noChanges = (): Changes => ({
+  devices: new Set(),
+  users: new Set(),
+  destinations: new Map(),
+  deviceKeys: new Set(),
+  keyRing: false,
+  radiusClients: false,
+});
+
+const isEmpty = (c: Changes): boolean =>
+  c.devices.size + c.users.size + c.destinations.size + c.deviceKeys.size === 0 &&
+  !c.keyRing &&
+  !c.radiusClients;
+
+/** The caller's view of the transaction: audit rows are written at once, changes only noted. */
+function txOf(client: PoolClient, actor: string, changes: Changes): Tx {
+  return {
+    client,
+    actor,
+    audit: async (action, entity, entityId, before, after) => {
+      await client.query(
+        'INSERT INTO audit_log (actor, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6)',
+        [actor, action, entity, entityId, json(before), json(after)],
+      );
+    },
+    auditMany: async (entries) => {
+      for (let i = 0; i < entries.length; i += CHUNK) {
+        const chunk = entries.slice(i, i + CHUNK);
+        await client.query(
+          `INSERT INTO audit_log (actor, action, entity, entity_id, before, after)
+           SELECT $1, a, e, id, b::jsonb, af::jsonb
+             FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(a, e, id, b, af)`,
+          [
+            actor,
+            chunk.map((x) => x.action),
+            chunk.map((x) => x.entity),
+            chunk.map((x) => x.entityId),
+            chunk.map((x) => json(x.before)),
+            chunk.map((x) => json(x.after)),
+          ],
+        );
+      }
+    },
+    deviceChanged: (id) => void changes.devices.add(id),
+    userChanged: (ext) => void changes.users.add(ext),
+    keyRingChanged: () => {
+      changes.keyRing = true;
+    },
+    deviceKeysChanged: (id) => void changes.deviceKeys.add(id),
+    destinationChanged: (row, deleted) => void changes.destinations.set(row.id, { row, deleted }),
+    radiusClientsChanged: () => {
+      changes.radiusClients = true;
+    },
+  };
+}
+
+function destinationEvents(destinations: Changes['destinations']): PendingEvent[] {
+  return [...destinations.values()].map(({ row, deleted }) => ({
+    kind: 'destination',
+    kvKey: null,
+    kvDelete: false,
+    sealed: false,
+    encode: (seq) =>
+      encodeMessage(
+        v1.DestinationChanged,
+        v1.DestinationChanged.create({ op: op(deleted), target: targetMessage(row), revision: seq }),
+        'DestinationChanged',
+      ),
+  }));
+}
+
+async function deviceKeysEvents(client: PoolClient, box: SecretBox, ids: string[]): Promise<PendingEvent[]> {
+  const snapshots = await deviceKeysSnapshots(client, box, ids);
+  return ids.map((id) => {
+    const keys = snapshots.get(id);
+    return {
+      kind: 'device_keys',
+      kvKey: id,
+      kvDelete: keys === undefined,
+      sealed: true,
+      encode: () =>
+        box.seal(encodeMessage(v1.DeviceKeys, keys ?? v1.DeviceKeys.create({ deviceId: id }), 'DeviceKeys')),
+    };
+  });
+}
+
+async function deviceEvents(client: PoolClient, ids: string[]): Promise<PendingEvent[]> {
+  const snapshots = await deviceSnapshots(client, ids);
+  return ids.map((id) => {
+    const device = snapshots.get(id) ?? null;
+    return {
+      kind: 'device',
+      kvKey: id,
+      kvDelete: device === null,
+      sealed: false,
+      encode: (seq) =>
+        encodeMessage(
+          v1.DeviceChanged,
+          v1.DeviceChanged.create({
+            op: op(device === null),
+            device: device ?? v1.Device.create({ deviceId: id }),
+            revision: seq,
+          }),
+          'DeviceChanged',
+        ),
+    };
+  });
+}
+
+async function userEvents(client: PoolClient, exts: string[]): Promise<PendingEvent[]> {
+  const configs = await userSnapshots(client, exts);
+  return exts.map((ext) => {
+    const config = configs.get(ext)!;
+    return {
+      kind: 'user',
+      kvKey: ext,
+      kvDelete: config.deleted,
+      sealed: false,
+      encode: (seq) => {
+        config.revision = seq;
+        return encodeMessage(
+          v1.UserConfigChanged,
+          v1.UserConfigChanged.create({ op: op(config.deleted), config, revision: seq }),
+          'UserConfigChanged',
+        );
+      },
+    };
+  });
+}
+
+async function keyRingEvent(client: PoolClient, box: SecretBox): Promise<PendingEvent> {
+  const ring = await keyRingSnapshot(client, box);
+  return {
+    kind: 'keyring',
+    kvKey: 'ring',
+    kvDelete: false,
+    sealed: true,
+    encode: (seq) => {
+      ring.revision = seq;
+      return box.seal(encodeMessage(v1.KeyRingChanged, ring, 'KeyRingChanged'));
+    },
+  };
+}
+
+/** Every client with its secret opened, sealed again as a whole: one event, no subject. */
+async function radiusClientsEvent(client: PoolClient, box: SecretBox): Promise<PendingEvent> {
+  const clients = await accountingClientsSnapshot(client, box);
+  return {
+    kind: 'radius_clients',
+    kvKey: 'clients',
+    kvDelete: false,
+    sealed: true,
+    encode: (seq) => {
+      clients.revision = seq;
+      return box.seal(encodeMessage(v1.AccountingClients, clients, 'AccountingClients'));
+    },
+  };
 }
 
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
