@@ -104,11 +104,28 @@ export function readCsvTable(
   check: CellCheck,
   maxRows = MAX_CSV_ROWS,
 ): CsvTable | TooManyRows {
-  const specs = COLUMNS[kind];
-  const expected = specs.map((s) => s.name).join(', ');
-  let records: { record: string[]; info: { lines: number } }[];
+  const parsed = parseRecords(input, maxRows);
+  if ('syntax' in parsed) return { kind, columns: [], rows: [], rowCount: 0, problems: [parsed.syntax] };
+  const records = parsed.records;
+  if (records.length > maxRows + 1) return { tooManyRows: maxRows };
+  const header = records[0];
+  if (!header) {
+    const message = `the file is empty; its first line names the columns: ${expectedColumns(kind)}`;
+    return { kind, columns: [], rows: [], rowCount: 0, problems: [{ line: 1, column: '', message }] };
+  }
+  const { columns, problems } = readHeader(kind, header);
+  const rowCount = records.length - 1;
+  if (problems.length > 0) return { kind, columns: [], rows: [], rowCount, problems };
+  const rows = readRows(kind, columns, records.slice(1), check, problems);
+  return { kind, columns: columns.filter((c) => c !== null).map((c) => c.name), rows, rowCount, problems };
+}
+
+type CsvRecord = { record: string[]; info: { lines: number } };
+
+/** The file's records (at most maxRows + 2, enough to tell "too many"), or its first syntax error. */
+function parseRecords(input: string, maxRows: number): { records: CsvRecord[] } | { syntax: CsvProblem } {
   try {
-    records = parse(input, {
+    const records = parse(input, {
       bom: true,
       delimiter: detectDelimiter(input),
       record_delimiter: ['\r\n', '\n', '\r'],
@@ -118,32 +135,21 @@ export function readCsvTable(
       trim: true,
       info: true,
       to: maxRows + 2,
-    }) as unknown as typeof records;
+    }) as unknown as CsvRecord[];
+    return { records };
   } catch (err) {
     if (!(err instanceof CsvError)) throw err;
     const line = (err as CsvError & { lines?: number }).lines ?? 1;
-    return {
-      kind,
-      columns: [],
-      rows: [],
-      rowCount: 0,
-      problems: [{ line, column: '', message: syntaxMessage(err) }],
-    };
+    return { syntax: { line, column: '', message: syntaxMessage(err) } };
   }
-  if (records.length > maxRows + 1) return { tooManyRows: maxRows };
-  const header = records[0];
-  if (!header) {
-    return {
-      kind,
-      columns: [],
-      rows: [],
-      rowCount: 0,
-      problems: [
-        { line: 1, column: '', message: `the file is empty; its first line names the columns: ${expected}` },
-      ],
-    };
-  }
+}
 
+const expectedColumns = (kind: BulkKind): string => COLUMNS[kind].map((s) => s.name).join(', ');
+
+/** The spec of each header cell (null: unknown), and what is wrong with the header. */
+function readHeader(kind: BulkKind, header: CsvRecord) {
+  const specs = COLUMNS[kind];
+  const expected = expectedColumns(kind);
   const problems: CsvProblem[] = [];
   const headerLine = startLine(header);
   const byKey = new Map(specs.map((s) => [headerKey(s.name), s]));
@@ -171,13 +177,21 @@ export function readCsvTable(
       problems.push({ line: headerLine, column: spec.name, message: 'required column missing' });
     }
   }
-  const rowCount = records.length - 1;
-  if (problems.length > 0) return { kind, columns: [], rows: [], rowCount, problems };
+  return { columns, problems };
+}
 
+/** The good data rows; each problem found (cells, value counts, repeated keys) is added to `problems`. */
+function readRows(
+  kind: BulkKind,
+  columns: readonly (ColumnSpec | null)[],
+  records: readonly CsvRecord[],
+  check: CellCheck,
+  problems: CsvProblem[],
+): CsvRow[] {
   const key = KEY_COLUMN[kind];
   const firstLineOf = new Map<string, number>();
   const rows: CsvRow[] = [];
-  for (const entry of records.slice(1)) {
+  for (const entry of records) {
     const line = startLine(entry);
     const fields = entry.record;
     if (fields.length !== columns.length) {
@@ -188,31 +202,11 @@ export function readCsvTable(
       });
       continue;
     }
-    const cells: Record<string, Cell> = {};
-    let ok = true;
-    columns.forEach((spec, i) => {
-      if (!spec) return;
-      const raw = unescapeFormula(fields[i]!);
-      const problem = (message: string) => {
-        problems.push({ line, column: spec.name, message });
-        ok = false;
-      };
-      if (raw === '') {
-        if (spec.required) problem('required');
-        else cells[spec.name] = spec.blank!;
-        return;
-      }
-      if (spec.type === 'boolean') {
-        const lower = raw.toLowerCase();
-        if (TRUE.has(lower)) cells[spec.name] = true;
-        else if (FALSE.has(lower)) cells[spec.name] = false;
-        else problem(`"${clip(raw)}" is not true or false`);
-        return;
-      }
-      const wrong = check(kind, spec.name, raw);
-      if (wrong) problem(wrong);
-      else cells[spec.name] = raw;
-    });
+    const before = problems.length;
+    const cells = readCells(kind, columns, fields, check, (column, message) =>
+      problems.push({ line, column, message }),
+    );
+    let ok = problems.length === before;
     const id = cells[key];
     if (typeof id === 'string') {
       const first = firstLineOf.get(id);
@@ -223,7 +217,38 @@ export function readCsvTable(
     }
     if (ok) rows.push({ line, cells });
   }
-  return { kind, columns: columns.filter((c) => c !== null).map((c) => c.name), rows, rowCount, problems };
+  return rows;
+}
+
+/** One record's cells by column name; a cell that is wrong is reported and left out. */
+function readCells(
+  kind: BulkKind,
+  columns: readonly (ColumnSpec | null)[],
+  fields: readonly string[],
+  check: CellCheck,
+  problem: (column: string, message: string) => void,
+): Record<string, Cell> {
+  const cells: Record<string, Cell> = {};
+  columns.forEach((spec, i) => {
+    if (!spec) return;
+    const raw = unescapeFormula(fields[i]!);
+    if (raw === '') {
+      if (spec.required) problem(spec.name, 'required');
+      else cells[spec.name] = spec.blank!;
+      return;
+    }
+    if (spec.type === 'boolean') {
+      const lower = raw.toLowerCase();
+      if (TRUE.has(lower)) cells[spec.name] = true;
+      else if (FALSE.has(lower)) cells[spec.name] = false;
+      else problem(spec.name, `"${clip(raw)}" is not true or false`);
+      return;
+    }
+    const wrong = check(kind, spec.name, raw);
+    if (wrong) problem(spec.name, wrong);
+    else cells[spec.name] = raw;
+  });
+  return cells;
 }
 
 /** The export of one kind: header row, then each row's cells in COLUMNS order. */

@@ -30,11 +30,22 @@ async function profileOf(deps: SelfServiceDeps, extension: string) {
   };
 }
 
-export function registerProfileRoutes(me: FastifyInstance, deps: SelfServiceDeps): void {
-  const api = me.withTypeProvider<TypeBoxTypeProvider>();
-  const tags = ['self-service'];
+const tags = ['self-service'];
+const ChoiceView = Type.Object({
+  scenarioId: Type.String(),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+});
 
-  api.get(
+export function registerProfileRoutes(me: FastifyInstance, deps: SelfServiceDeps): void {
+  registerProfile(me, deps);
+  registerLocationPause(me, deps);
+  registerScenarioChoice(me, deps);
+  registerTargets(me, deps);
+}
+
+/** GET /me: the profile and where calls go now. */
+function registerProfile(me: FastifyInstance, deps: SelfServiceDeps): void {
+  me.withTypeProvider<TypeBoxTypeProvider>().get(
     '',
     {
       schema: {
@@ -53,7 +64,11 @@ export function registerProfileRoutes(me: FastifyInstance, deps: SelfServiceDeps
       return { ...profile, routing };
     },
   );
+}
 
+/** POST /me/pause and /me/resume: privacy mode on and off. */
+function registerLocationPause(me: FastifyInstance, deps: SelfServiceDeps): void {
+  const api = me.withTypeProvider<TypeBoxTypeProvider>();
   for (const [path, paused] of [
     ['/pause', true],
     ['/resume', false],
@@ -76,11 +91,11 @@ export function registerProfileRoutes(me: FastifyInstance, deps: SelfServiceDeps
       },
     );
   }
+}
 
-  const ChoiceView = Type.Object({
-    scenarioId: Type.String(),
-    expiresAt: Type.Union([Type.String(), Type.Null()]),
-  });
+/** POST and DELETE /me/choice: one of the user's scenarios for the next hours, or none. */
+function registerScenarioChoice(me: FastifyInstance, deps: SelfServiceDeps): void {
+  const api = me.withTypeProvider<TypeBoxTypeProvider>();
   api.post(
     '/choice',
     {
@@ -126,8 +141,11 @@ export function registerProfileRoutes(me: FastifyInstance, deps: SelfServiceDeps
       return reply.code(202).send({ scenarioId: '', expiresAt: null });
     },
   );
+}
 
-  api.get(
+/** GET /me/targets: what the user's tier lets their scenarios route to. */
+function registerTargets(me: FastifyInstance, deps: SelfServiceDeps): void {
+  me.withTypeProvider<TypeBoxTypeProvider>().get(
     '/targets',
     {
       schema: {

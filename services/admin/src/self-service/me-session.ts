@@ -30,20 +30,15 @@ export function registerSessionCheck(me: FastifyInstance, deps: SelfServiceDeps)
   });
 }
 
-export function registerSessionRoutes(
-  me: FastifyInstance,
-  deps: SelfServiceDeps,
-  options: SelfServiceOptions,
-): void {
-  const api = me.withTypeProvider<TypeBoxTypeProvider>();
-  const tags = ['self-service'];
+/** A preHandler that limits sign-in attempts per extension, whatever the client address. */
+function perExtensionLimit(me: FastifyInstance, options: SelfServiceOptions) {
   // the route's own limit counts per client address; this one per extension, whatever the address
   const extensionLimit = me.createRateLimit({
     max: options.loginRateMax,
     timeWindow: '1 minute',
     keyGenerator: (request) => `me-login:${(request.body as { extension?: string } | undefined)?.extension}`,
   });
-  const perExtension = async (request: FastifyRequest) => {
+  return async (request: FastifyRequest) => {
     const limit = await extensionLimit(request);
     if (!limit.isAllowed && limit.isExceeded) {
       throw new AdminError(
@@ -52,6 +47,16 @@ export function registerSessionRoutes(
       );
     }
   };
+}
+
+export function registerSessionRoutes(
+  me: FastifyInstance,
+  deps: SelfServiceDeps,
+  options: SelfServiceOptions,
+): void {
+  const api = me.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['self-service'];
+  const perExtension = perExtensionLimit(me, options);
 
   api.post(
     '/login',
