@@ -2,30 +2,26 @@
 // helpers with the same settings, so whichever starts first creates them. On a bus with permissions
 // (deploy/nats/smartassistant-auth.conf) only their owner may create them (admin the buckets, ingest the
 // phone stream): the others wait, up to CREATE_WAIT_MS, for it to do so.
+// Each is created with `replicas` (NATS_REPLICAS) and raised to it in place when found with fewer
+// (bus-replicas.ts); never lowered, so a service started with the default cannot shrink a cluster's.
 import { type JetStreamManager, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { BusNames } from '@sa/proto';
+import { type BusOptions, isPermissionViolation, raiseReplicas, withReplicasError } from './bus-replicas.js';
 import { BusNotCreatedError } from './errors.js';
 
-export interface PhoneStreamOptions {
+export type { BusOptions } from './bus-replicas.js';
+
+export interface PhoneStreamOptions extends BusOptions {
   /** How long presence stays replayable (a router down this long loses nothing). */
   readonly maxAgeMs?: number;
-  readonly replicas?: number;
-  /** How long to wait for ingest to create the stream when this user may not (default CREATE_WAIT_MS). */
-  readonly createWaitMs?: number;
 }
 
 const NS_PER_MS = 1_000_000;
 
 /** How long a service that may not create a stream or bucket waits for its owner to create it. */
 export const CREATE_WAIT_MS = 120_000;
-
-function isPermissionViolation(err: unknown): boolean {
-  for (let e = err; e instanceof Error; e = e.cause)
-    if (e.name === 'PermissionViolationError' || /permissions violation/i.test(e.message)) return true;
-  return false;
-}
 
 /**
  * Runs `open` (bind, creating when missing). When this bus user may not create the missing stream, polls
@@ -65,13 +61,15 @@ export async function ensurePhoneStream(
   names: BusNames,
   options: PhoneStreamOptions = {},
 ): Promise<JetStreamManager> {
-  return openOrAwaitOwner(
+  const jsm = await openOrAwaitOwner(
     nc,
     names.phoneStream,
     'ingest',
-    () => bindOrCreatePhoneStream(nc, names, options),
+    () => withReplicasError(names.phoneStream, options, () => bindOrCreatePhoneStream(nc, names, options)),
     options.createWaitMs ?? CREATE_WAIT_MS,
   );
+  await raiseReplicas(jsm, names.phoneStream, options);
+  return jsm;
 }
 
 async function bindOrCreatePhoneStream(
@@ -114,9 +112,9 @@ export interface SnapshotBuckets {
 export async function openSnapshotBuckets(
   nc: NatsConnection,
   names: BusNames,
-  replicas = 1,
+  options: BusOptions = {},
 ): Promise<SnapshotBuckets> {
-  const open = (name: string) => openBucket(nc, name, replicas);
+  const open = (name: string) => openBucket(nc, name, options);
   const [devices, keys, users] = await Promise.all([
     open(names.devicesBucket),
     open(names.keysBucket),
@@ -129,8 +127,12 @@ export async function openSnapshotBuckets(
  * Opens (creating if needed) the per-device keys bucket (DeviceKeys by device id). Secrets: only
  * admin (writes) and ingest (reads) open it, so it is not among the snapshot buckets every service opens.
  */
-export async function openDeviceKeysBucket(nc: NatsConnection, names: BusNames, replicas = 1): Promise<KV> {
-  return openBucket(nc, names.deviceKeysBucket, replicas);
+export async function openDeviceKeysBucket(
+  nc: NatsConnection,
+  names: BusNames,
+  options: BusOptions = {},
+): Promise<KV> {
+  return openBucket(nc, names.deviceKeysBucket, options);
 }
 
 /**
@@ -140,30 +142,33 @@ export async function openDeviceKeysBucket(nc: NatsConnection, names: BusNames, 
 export async function openRadiusClientsBucket(
   nc: NatsConnection,
   names: BusNames,
-  replicas = 1,
+  options: BusOptions = {},
 ): Promise<KV> {
-  return openBucket(nc, names.radiusClientsBucket, replicas);
+  return openBucket(nc, names.radiusClientsBucket, options);
 }
 
 /** Opens (creating if needed) the users bucket alone: router may read no other bucket. */
-export async function openUsersBucket(nc: NatsConnection, names: BusNames, replicas = 1): Promise<KV> {
-  return openBucket(nc, names.usersBucket, replicas);
+export async function openUsersBucket(
+  nc: NatsConnection,
+  names: BusNames,
+  options: BusOptions = {},
+): Promise<KV> {
+  return openBucket(nc, names.usersBucket, options);
 }
 
 /** Binds to a KV bucket, creating it when missing; a user that may not create buckets waits for admin. */
-function openBucket(
-  nc: NatsConnection,
-  name: string,
-  replicas: number,
-  waitMs = CREATE_WAIT_MS,
-): Promise<KV> {
-  return openOrAwaitOwner(
+async function openBucket(nc: NatsConnection, name: string, options: BusOptions): Promise<KV> {
+  const stream = `KV_${name}`;
+  const replicas = options.replicas ?? 1;
+  const kv = await openOrAwaitOwner(
     nc,
-    `KV_${name}`,
+    stream,
     'admin',
-    () => new Kvm(nc).create(name, { history: 1, replicas }),
-    waitMs,
+    () => withReplicasError(stream, options, () => new Kvm(nc).create(name, { history: 1, replicas })),
+    options.createWaitMs ?? CREATE_WAIT_MS,
   );
+  await raiseReplicas(await jetstreamManager(nc), stream, options);
+  return kv;
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
-import { commonEnv, env, loadConfig } from './config.js';
+import { commonEnv, env, loadConfig, redisEnv } from './config.js';
 import { ConfigError } from './errors.js';
 
 const schema = z.object({ ...commonEnv, OPS_PORT: env.port(9101), ADMIN_PASSWORD: z.string().min(12) });
@@ -83,4 +83,69 @@ test('given a wrong URL carrying a password, when loaded, then the problem names
       ) &&
       !err.message.includes('hunter2secret'),
   );
+});
+
+test('given NATS_REPLICAS and a NATS_URL listing a cluster, when loaded, then both are kept; replicas outside 1..5 or a bad URL in the list are named', () => {
+  const nats = schema.omit({ ADMIN_PASSWORD: true });
+  assert.equal(loadConfig(nats, {}).NATS_REPLICAS, 1);
+  const c = loadConfig(nats, {
+    NATS_REPLICAS: '3',
+    NATS_URL: 'nats://n1:4222, nats://n2:4222,nats://n3:4222',
+  });
+  assert.equal(c.NATS_REPLICAS, 3);
+  assert.throws(() => loadConfig(nats, { NATS_REPLICAS: '7' }), /NATS_REPLICAS: must be 1\.\.5 \(got "7"\)/);
+  assert.throws(
+    () => loadConfig(nats, { NATS_URL: 'nats://n1:4222,http://n2' }),
+    /NATS_URL: must be a nats:\/\/ .*several: comma-separated/,
+  );
+});
+
+test('given each Redis mode, when loaded, then sentinels and cluster nodes are parsed into host and port', () => {
+  const redis = z.object(redisEnv);
+  assert.equal(loadConfig(redis, {}).REDIS_URL, 'redis://127.0.0.1:6379');
+  const sentinel = loadConfig(redis, {
+    REDIS_SENTINELS: 'sentinel-a:26379,[::1]:26380',
+    REDIS_SENTINEL_NAME: 'sa-primary',
+  });
+  assert.deepEqual(sentinel.REDIS_SENTINELS, [
+    { host: 'sentinel-a', port: 26379 },
+    { host: '::1', port: 26380 },
+  ]);
+  const cluster = loadConfig(redis, { REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2:7000' });
+  assert.equal(cluster.REDIS_CLUSTER_NODES?.length, 2);
+});
+
+test('given Redis settings that contradict each other or a bad node, when loaded, then each problem names its variable and no password is echoed', () => {
+  const redis = z.object(redisEnv);
+  const problems = (source: Record<string, string>) => {
+    try {
+      loadConfig(redis, source);
+      return '';
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      return err.message;
+    }
+  };
+  assert.match(
+    problems({ REDIS_SENTINELS: 'a:26379' }),
+    /REDIS_SENTINEL_NAME: required when REDIS_SENTINELS is set/,
+  );
+  assert.match(
+    problems({ REDIS_SENTINEL_NAME: 'sa-primary' }),
+    /REDIS_SENTINELS: required when REDIS_SENTINEL_NAME is set/,
+  );
+  assert.match(
+    problems({ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'm', REDIS_CLUSTER_NODES: 'b:2' }),
+    /REDIS_CLUSTER_NODES: cannot be combined with REDIS_SENTINELS/,
+  );
+  const both = problems({ REDIS_URL: 'redis://:hunter2secret@r:6379', REDIS_CLUSTER_NODES: 'b:2' });
+  assert.match(both, /REDIS_CLUSTER_NODES: cannot be combined with REDIS_URL/);
+  assert.match(
+    problems({ REDIS_CLUSTER_NODES: 'b:2,c,d:99999' }),
+    /REDIS_CLUSTER_NODES: "c" is not host:port/,
+  );
+  assert.match(problems({ REDIS_SENTINELS: 'a:0', REDIS_SENTINEL_NAME: 'm' }), /"a:0" is not host:port/);
+  const bad = problems({ REDIS_PASSWORD: '', REDIS_SENTINEL_NAME: 'bad name', REDIS_SENTINELS: 'a:1' });
+  assert.match(bad, /REDIS_SENTINEL_NAME: must be 1-64/);
+  assert.equal(both.includes('hunter2secret'), false);
 });

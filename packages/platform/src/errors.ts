@@ -64,6 +64,24 @@ export class BusNotCreatedError extends AppError {
   }
 }
 
+/** The server refuses a stream's replica count: NATS_REPLICAS asks for more servers than the bus has. */
+export class BusReplicasError extends AppError {
+  override readonly name = 'BusReplicasError';
+  constructor(
+    readonly stream: string,
+    readonly replicas: number,
+    options?: { cause?: unknown },
+  ) {
+    const why = options?.cause instanceof Error ? options.cause.message : String(options?.cause);
+    super(
+      'PLATFORM_BUS_REPLICAS',
+      `stream ${stream} cannot have ${replicas} replicas (NATS_REPLICAS=${replicas}): ${why}; each replica needs its own JetStream server in one cluster (NATS_REPLICAS=1 on a single server)`,
+      { stream, replicas },
+      options,
+    );
+  }
+}
+
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** The likeliest fix for a failed connection, from what the cause says. */

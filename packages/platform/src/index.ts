@@ -1,4 +1,5 @@
 export {
+  type BusOptions,
   CREATE_WAIT_MS,
   deleteBusStreams,
   ensurePhoneStream,
@@ -9,11 +10,12 @@ export {
   type PhoneStreamOptions,
   type SnapshotBuckets,
 } from './bus-setup.js';
-export { commonEnv, type Env, env, loadConfig } from './config.js';
+export { commonEnv, type Env, env, type HostPort, loadConfig, parseHostPort, redisEnv } from './config.js';
 export { catalogueProblems, codesUsedIn, defineErrors, type ErrorSpec } from './error-catalogue.js';
 export {
   AppError,
   BusNotCreatedError,
+  BusReplicasError,
   ConfigError,
   DependencyUnavailableError,
   dependencyHint,
@@ -42,5 +44,12 @@ export {
   QUIET_TTL_MS,
   quietPresenceKeys,
 } from './quiet-presence.js';
-export { connectRedis, Redis, type RedisClient } from './redis.js';
+export {
+  connectRedis,
+  Redis,
+  type RedisClient,
+  type RedisMode,
+  type RedisSettings,
+  redisMode,
+} from './redis.js';
 export { type RunServiceOptions, runService, type ServiceApp } from './service-runner.js';

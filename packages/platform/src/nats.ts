@@ -25,6 +25,7 @@ export interface NatsClient {
  * let each user subscribe to its own inboxes only, so no service reads another's replies.
  */
 export interface NatsSettings {
+  /** one URL, or a cluster's URLs comma-separated */
   readonly NATS_URL: string;
   readonly NATS_USER?: string | undefined;
   readonly NATS_PASSWORD?: string | undefined;
@@ -54,7 +55,8 @@ export async function connectNats(
   let nc: NatsConnection;
   try {
     nc = await connect({
-      servers: url,
+      // every node of a cluster: the client starts on one and moves to another when it fails
+      servers: url.split(',').map((u) => u.trim()),
       name,
       ...(user ? { user, pass, inboxPrefix: inboxPrefixFor(user) } : {}),
       timeout: 3000,
@@ -71,7 +73,7 @@ export async function connectNats(
     throw new DependencyUnavailableError(
       'NATS',
       refused ? 'NATS_USER / NATS_PASSWORD' : 'NATS_URL',
-      redactUrl(url),
+      url.split(',').map(redactUrl).join(','),
       'start it with `nats-server -js` or point NATS_URL at a running server',
       { cause },
     );

@@ -56,16 +56,25 @@ export function decodeQuiet(raw: string): { settings: FingerprintSettings; finge
   return { settings: { visibleRssiMinDbm, maxVisible }, fingerprint: raw.slice(b + 1) };
 }
 
-/** Redis keys of the contract, per installation (SA_BUS_PREFIX). */
+/**
+ * Redis keys of the contract, per installation (SA_BUS_PREFIX). All of them share one Redis Cluster
+ * slot: ingest reads many quiet keys in one MGET and router writes them with the liveness set in one
+ * pipeline, and a Cluster serves either only within a slot. The quiet keys take the liveness key's
+ * whole name as their hash tag, `{sa:<prefix>:live}`, which lands in the slot of the liveness key
+ * `sa:<prefix>:live` itself (a key without braces is hashed whole): so the liveness key kept its
+ * name, and a router upgraded past this change still times out the devices already in it. (Old
+ * quiet keys are simply not found: those devices publish once more and are marked again.)
+ */
 export function quietPresenceKeys(busPrefix: string): {
   /** STRING: a quiet device record's encodeQuiet value (record id = device id, or `<id>~wifi`) */
   quiet(recordId: string): string;
   /** ZSET member `<ext>/<record id>` -> when ingest last saw a quiet report (ms) */
   readonly liveness: string;
 } {
+  const liveness = `sa:${busPrefix}:live`;
   return {
-    quiet: (recordId) => `sa:${busPrefix}:quiet:${recordId}`,
-    liveness: `sa:${busPrefix}:live`,
+    quiet: (recordId) => `{${liveness}}:quiet:${recordId}`,
+    liveness,
   };
 }
 

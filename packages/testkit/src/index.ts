@@ -1,6 +1,28 @@
 export { TEST_IMAGES } from './images.js';
 export { deleteRedisKeys, type RedisKeyScanner, testUrls, uniqueName } from './isolation.js';
 export {
+  freePorts,
+  type LocalServer,
+  reapWhenGone,
+  removeWorkDir,
+  startLocalServer,
+  waitForLog,
+  workDir,
+} from './local-servers.js';
+export {
+  type NatsCluster,
+  type NatsClusterNode,
+  type StartNatsClusterOptions,
+  startNatsCluster,
+} from './nats-cluster.js';
+export {
+  type RedisClusterSetup,
+  type RedisSentinelSetup,
+  redisCli,
+  startRedisCluster,
+  startRedisSentinel,
+} from './redis-local.js';
+export {
   type LogLine,
   repoRoot,
   runServiceToExit,

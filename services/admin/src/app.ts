@@ -90,9 +90,10 @@ export async function buildAdmin(
     throw err;
   });
   const names = busNames(config.SA_BUS_PREFIX);
-  const buckets = await openSnapshotBuckets(nats.nc, names);
-  const deviceKeysBucket = await openDeviceKeysBucket(nats.nc, names);
-  const radiusClientsBucket = await openRadiusClientsBucket(nats.nc, names);
+  const bus = { replicas: config.NATS_REPLICAS, logger };
+  const buckets = await openSnapshotBuckets(nats.nc, names, bus);
+  const deviceKeysBucket = await openDeviceKeysBucket(nats.nc, names, bus);
+  const radiusClientsBucket = await openRadiusClientsBucket(nats.nc, names, bus);
 
   const changes = new ChangeRunner(pg.pool, box);
   const accounts = new AccountsRepo(pg.pool, changes);

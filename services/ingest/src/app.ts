@@ -66,16 +66,17 @@ export async function createIngestApp(config: IngestConfig, logger: Logger): Pro
   health.add('nats', () => nats.health());
   let redis: Awaited<ReturnType<typeof connectRedis>>;
   try {
-    redis = await connectRedis(config.REDIS_URL, logger);
+    redis = await connectRedis(config, logger);
   } catch (err) {
     await nats.close();
     throw err;
   }
   health.add('redis', () => redis.health());
-  await ensurePhoneStream(nats.nc, names);
+  const bus = { replicas: config.NATS_REPLICAS, logger };
+  await ensurePhoneStream(nats.nc, names, bus);
   const buckets = {
-    ...(await openSnapshotBuckets(nats.nc, names)),
-    deviceKeys: await openDeviceKeysBucket(nats.nc, names),
+    ...(await openSnapshotBuckets(nats.nc, names, bus)),
+    deviceKeys: await openDeviceKeysBucket(nats.nc, names, bus),
   };
 
   const keyRing = new KeyRing();

@@ -1,5 +1,5 @@
 // ingest's environment: every variable it reads, with defaults next to the type.
-import { commonEnv, env, loadConfig } from '@sa/platform';
+import { commonEnv, env, loadConfig, redisEnv } from '@sa/platform';
 import { z } from 'zod';
 
 export const ingestEnvSchema = z.object({
@@ -8,7 +8,7 @@ export const ingestEnvSchema = z.object({
   /** UDP and HTTP listen on the same port number */
   INGEST_HOST: env.host('0.0.0.0'),
   INGEST_PORT: env.port(8080),
-  REDIS_URL: env.url(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
+  ...redisEnv,
   /**
    * prefix of every Redis key; must not contain "{" (keys are hash-tagged per device). Unset:
    * `<SA_BUS_PREFIX>:ingest:`, so two installations sharing a Redis never share replay state.

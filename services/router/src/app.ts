@@ -101,7 +101,7 @@ export async function buildRouterApp(
   });
 
   const nats = await connectNats(config, `router-${config.instanceId}`, logger);
-  const redis = await connectRedis(config.REDIS_URL, logger);
+  const redis = await connectRedis(config, logger);
   // Calls, AMI commands and ScenarioChanged use a second connection: on the consumer's
   // connection they queued behind thousands of JetStream deliveries (head-of-line blocking on one
   // TCP stream), which is what call latency measured while a backlog drained.
@@ -109,9 +109,10 @@ export async function buildRouterApp(
   health.add('nats', nats.health);
   health.add('nats-live', live.health);
   health.add('redis', redis.health);
-  await ensurePhoneStream(nats.nc, names);
+  const bus = { replicas: config.NATS_REPLICAS, logger };
+  await ensurePhoneStream(nats.nc, names, bus);
   // the users bucket alone: router's bus user may read no other (never the key material)
-  const buckets = { users: await openUsersBucket(nats.nc, names) };
+  const buckets = { users: await openUsersBucket(nats.nc, names, bus) };
 
   const keys = routerKeys(config.redisKeyPrefix);
   const store = new RedisUserStateStore(redis.redis, keys, {

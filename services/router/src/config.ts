@@ -1,6 +1,6 @@
 // The router's environment. Defaults sit next to the variables; durations are converted once here.
 import { hostname } from 'node:os';
-import { commonEnv, env, loadConfig as load } from '@sa/platform';
+import { commonEnv, env, loadConfig as load, redisEnv } from '@sa/platform';
 import { z } from 'zod';
 
 const int = env.int;
@@ -8,7 +8,7 @@ const int = env.int;
 export const routerEnv = z.object({
   ...commonEnv,
   OPS_PORT: env.port(9102),
-  REDIS_URL: env.url(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
+  ...redisEnv,
   /** Redis keys look like `{sa:<REDIS_KEY_PREFIX>:<ext>}:st`; default = SA_BUS_PREFIX */
   REDIS_KEY_PREFIX: z
     .string()

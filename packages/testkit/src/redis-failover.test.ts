@@ -1,0 +1,119 @@
+// @sa/platform's Redis connector in Sentinel and Cluster modes, on local redis-server set-ups: it
+// connects, keeps working through a Sentinel failover and a killed primary, and routes commands to
+// the right Cluster node (multi-key commands only within one hash slot).
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { connectRedis, createLogger, parseHostPort, type RedisClient } from '@sa/platform';
+import { redisCli, startRedisCluster, startRedisSentinel } from './redis-local.js';
+import { waitFor } from './wait.js';
+
+const silent = createLogger('test', 'silent');
+const hostPorts = (list: string) => list.split(',').map((e) => parseHostPort(e)!);
+
+/** Writes and reads back through `client`, retrying while a failover is under way. */
+async function writesAndReads(client: RedisClient, key: string, value: string): Promise<void> {
+  await waitFor(
+    async () => {
+      await client.redis.set(key, value);
+      return (await client.redis.get(key)) === value;
+    },
+    { timeoutMs: 15_000, intervalMs: 100, what: `a write and read of ${key}` },
+  );
+}
+
+describe('Redis with Sentinel', () => {
+  test('given a primary, a replica and three sentinels, when the primary fails over and then is killed, then the client keeps reading and writing on the new primary', async () => {
+    await using setup = await startRedisSentinel();
+    const client = await connectRedis(
+      {
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        REDIS_SENTINELS: hostPorts(setup.sentinels),
+        REDIS_SENTINEL_NAME: setup.masterName,
+      },
+      silent,
+    );
+    try {
+      assert.equal(client.mode, 'sentinel');
+      const first = await setup.masterPort();
+      await client.redis.set('before', 'kept');
+      // the write reaches the replica before it is promoted (WAIT: one replica acknowledged)
+      assert.equal(await client.redis.wait(1, 2000), 1);
+
+      await setup.failover();
+      const second = await setup.masterPort();
+      assert.notEqual(second, first);
+      await writesAndReads(client, 'after-failover', 'yes');
+      assert.equal(await redisCli(second, 'GET', 'after-failover'), 'yes', 'written on the new primary');
+      assert.equal(await client.redis.get('before'), 'kept');
+
+      await waitFor(async () => /slave0:.*state=online/.test(await redisCli(second, 'INFO', 'replication')), {
+        timeoutMs: 15_000,
+        what: 'the old primary to be an online replica of the new one',
+      });
+      assert.equal(await client.redis.wait(1, 5000), 1);
+      await setup.killMaster();
+      await writesAndReads(client, 'after-kill', 'yes');
+      assert.equal(await redisCli(first, 'GET', 'after-kill'), 'yes', 'written on the first primary again');
+      assert.equal(client.health().status, 'up');
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('given sentinels that do not answer, when connecting, then a named error says REDIS_SENTINELS', async () => {
+    await assert.rejects(
+      connectRedis(
+        {
+          REDIS_URL: 'redis://127.0.0.1:6379',
+          REDIS_SENTINELS: hostPorts('127.0.0.1:1'),
+          REDIS_SENTINEL_NAME: 'x',
+        },
+        silent,
+      ),
+      /cannot reach Redis at sentinels 127\.0\.0\.1:1 \(primary "x"\) \(REDIS_SENTINELS\)/,
+    );
+  });
+});
+
+describe('Redis Cluster', () => {
+  test('given a 3-primary cluster, when connected with some of its nodes, then keys in every slot are served, hash-tagged keys share a script and a pipeline, and keys of different slots cannot share an MGET', async () => {
+    await using cluster = await startRedisCluster(3);
+    const client = await connectRedis(
+      { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: hostPorts(cluster.nodes).slice(0, 1) },
+      silent,
+    );
+    try {
+      assert.equal(client.mode, 'cluster');
+      const { redis } = client;
+      // 60 keys spread over the slots (and so over the three primaries)
+      for (let i = 0; i < 60; i++) await redis.set(`k${i}`, String(i));
+      for (let i = 0; i < 60; i++) assert.equal(await redis.get(`k${i}`), String(i));
+      const owners = await Promise.all(
+        cluster.nodes.split(',').map(async (n) => Number(await redisCli(Number(n.split(':')[1]), 'DBSIZE'))),
+      );
+      assert.ok(
+        owners.every((count) => count > 0),
+        `every primary holds keys: ${owners}`,
+      );
+
+      const sum = await redis.eval(
+        "return redis.call('INCRBY', KEYS[1], 2) + redis.call('INCRBY', KEYS[2], 3)",
+        2,
+        '{dev1}:a',
+        '{dev1}:b',
+      );
+      assert.equal(sum, 5);
+      const results = await redis.pipeline().set('{dev1}:c', '1').get('{dev1}:a').exec();
+      assert.deepEqual(
+        results?.map(([err, v]) => [err, v]),
+        [
+          [null, 'OK'],
+          [null, '2'],
+        ],
+      );
+      await assert.rejects(redis.mget('k1', 'k2', 'k3', 'k4'), /CROSSSLOT|same slot/i);
+    } finally {
+      await client.close();
+    }
+  });
+});
