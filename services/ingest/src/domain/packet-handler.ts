@@ -112,82 +112,15 @@ export class PacketHandler {
     transport: Transport,
     startedAt: number,
   ): Promise<Reply | null> {
-    const d = this.deps;
-    const msgId = `${header.deviceId}:${header.counter}`;
     switch (request.kind) {
       case 'ping':
         return { status: Status.REPLY_STATUS_OK };
       case 'presence':
-      case 'chooseScenario': {
-        if (!EXTENSION.test(device.extension)) {
-          return { status: Status.REPLY_STATUS_INVALID, message: 'device has no extension' };
-        }
-        try {
-          if (request.kind === 'presence') {
-            const p = request.presence!;
-            if (await this.unchanged(device.extension, header.deviceId, p)) {
-              d.observer.unchanged(d.monotonicSeconds() - startedAt);
-              d.seen?.seen(header.deviceId, d.nowMs());
-              return { status: Status.REPLY_STATUS_OK };
-            }
-            const event = v1.PresenceReported.create({
-              deviceId: header.deviceId,
-              extension: device.extension,
-              counter: header.counter,
-              sentAtMs: header.timestampMs,
-              receivedAtMs: d.nowMs(),
-              connected: p.connected,
-              visible: p.visible,
-              sourceIp: src,
-            });
-            if (p.batteryPct != null) event.batteryPct = p.batteryPct;
-            await d.publisher.presenceReported(event, msgId);
-          } else {
-            const c = request.chooseScenario!;
-            await d.publisher.scenarioChosen(
-              v1.ScenarioChosen.create({
-                deviceId: header.deviceId,
-                extension: device.extension,
-                counter: header.counter,
-                sentAtMs: header.timestampMs,
-                receivedAtMs: d.nowMs(),
-                scenarioId: c.scenarioId,
-                expiresAtMs: c.expiresAtMs,
-                clear: c.clear,
-              }),
-              msgId,
-            );
-          }
-        } catch (err) {
-          d.observer.dropped('publish_failed', src, transport, err);
-          return { status: Status.REPLY_STATUS_UNAVAILABLE, message: 'try again later' };
-        }
-        d.observer.published(d.monotonicSeconds() - startedAt);
-        return { status: Status.REPLY_STATUS_OK };
-      }
+      case 'chooseScenario':
+        return this.report(request, header, device, src, transport, startedAt);
       case 'listTargets':
-      case 'createTarget': {
-        const create = request.kind === 'createTarget' ? request.createTarget! : undefined;
-        const answer = await d.admin.targets(
-          v1.PhoneTargetsRequest.create({
-            deviceId: header.deviceId,
-            extension: device.extension,
-            createName: create?.name ?? '',
-            createDial: create?.dial ?? '',
-          }),
-        );
-        if (!answer) return { status: Status.REPLY_STATUS_UNAVAILABLE, message: 'admin did not answer' };
-        const offset = request.kind === 'listTargets' ? (request.listTargets?.offset ?? 0) : 0;
-        return {
-          status: answer.ok ? Status.REPLY_STATUS_OK : statusFor(answer.errorCode),
-          message: answer.message,
-          tier: answer.tier,
-          permissions: answer.permissions,
-          targets: answer.targets.slice(offset),
-          targetsTotal: answer.targets.length,
-          targetsOffset: Math.min(offset, answer.targets.length),
-        };
-      }
+      case 'createTarget':
+        return this.targets(request, header, device);
       case 'listScenarios':
       case 'saveScenario':
       case 'deleteScenario':
@@ -198,6 +131,88 @@ export class PacketHandler {
       default:
         return { status: Status.REPLY_STATUS_INVALID, message: 'unknown request kind' };
     }
+  }
+
+  /** A presence report or a scenario choice: published for router (an unchanged report only noted). */
+  private async report(
+    request: PhoneRequest,
+    header: EnvelopeHeader,
+    device: DeviceRecord,
+    src: string,
+    transport: Transport,
+    startedAt: number,
+  ): Promise<Reply> {
+    const d = this.deps;
+    const msgId = `${header.deviceId}:${header.counter}`;
+    if (!EXTENSION.test(device.extension)) {
+      return { status: Status.REPLY_STATUS_INVALID, message: 'device has no extension' };
+    }
+    try {
+      if (request.kind === 'presence') {
+        const p = request.presence!;
+        if (await this.unchanged(device.extension, header.deviceId, p)) {
+          d.observer.unchanged(d.monotonicSeconds() - startedAt);
+          d.seen?.seen(header.deviceId, d.nowMs());
+          return { status: Status.REPLY_STATUS_OK };
+        }
+        const event = v1.PresenceReported.create({
+          deviceId: header.deviceId,
+          extension: device.extension,
+          counter: header.counter,
+          sentAtMs: header.timestampMs,
+          receivedAtMs: d.nowMs(),
+          connected: p.connected,
+          visible: p.visible,
+          sourceIp: src,
+        });
+        if (p.batteryPct != null) event.batteryPct = p.batteryPct;
+        await d.publisher.presenceReported(event, msgId);
+      } else {
+        const c = request.chooseScenario!;
+        await d.publisher.scenarioChosen(
+          v1.ScenarioChosen.create({
+            deviceId: header.deviceId,
+            extension: device.extension,
+            counter: header.counter,
+            sentAtMs: header.timestampMs,
+            receivedAtMs: d.nowMs(),
+            scenarioId: c.scenarioId,
+            expiresAtMs: c.expiresAtMs,
+            clear: c.clear,
+          }),
+          msgId,
+        );
+      }
+    } catch (err) {
+      d.observer.dropped('publish_failed', src, transport, err);
+      return { status: Status.REPLY_STATUS_UNAVAILABLE, message: 'try again later' };
+    }
+    d.observer.published(d.monotonicSeconds() - startedAt);
+    return { status: Status.REPLY_STATUS_OK };
+  }
+
+  /** The device's targets (after creating one, for createTarget): admin decides; paged here by `offset`. */
+  private async targets(request: PhoneRequest, header: EnvelopeHeader, device: DeviceRecord): Promise<Reply> {
+    const create = request.kind === 'createTarget' ? request.createTarget! : undefined;
+    const answer = await this.deps.admin.targets(
+      v1.PhoneTargetsRequest.create({
+        deviceId: header.deviceId,
+        extension: device.extension,
+        createName: create?.name ?? '',
+        createDial: create?.dial ?? '',
+      }),
+    );
+    if (!answer) return { status: Status.REPLY_STATUS_UNAVAILABLE, message: 'admin did not answer' };
+    const offset = request.kind === 'listTargets' ? (request.listTargets?.offset ?? 0) : 0;
+    return {
+      status: answer.ok ? Status.REPLY_STATUS_OK : statusFor(answer.errorCode),
+      message: answer.message,
+      tier: answer.tier,
+      permissions: answer.permissions,
+      targets: answer.targets.slice(offset),
+      targetsTotal: answer.targets.length,
+      targetsOffset: Math.min(offset, answer.targets.length),
+    };
   }
 
   /** The user's own scenarios and places: admin decides; the lists are paged here by `offset`. */

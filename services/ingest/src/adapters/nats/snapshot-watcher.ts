@@ -39,36 +39,7 @@ export async function watchSnapshots(
   const keysWatch = await buckets.keys.watch({ key: 'ring' });
   const deviceKeysWatch = await buckets.deviceKeys.watch();
 
-  const follow = async (
-    watch: AsyncIterable<KvWatchEntry>,
-    bucket: KV,
-    apply: (e: KvWatchEntry) => void,
-  ): Promise<void> => {
-    const initial = (await bucket.status()).values;
-    let done: () => void = () => {};
-    const loaded = new Promise<void>((resolve) => {
-      done = resolve;
-    });
-    if (initial === 0) done();
-    void (async () => {
-      for await (const e of watch) {
-        try {
-          apply(e);
-        } catch (err) {
-          log.warn({
-            event: 'snapshot_bad_value',
-            code: 'INGEST_SNAPSHOT_BAD_VALUE',
-            key: e.key,
-            err,
-          });
-        }
-        if (e.isUpdate || e.delta === 0) done();
-      }
-    })();
-    return loaded;
-  };
-
-  const devicesLoaded = follow(devicesWatch, buckets.devices, (e) => {
+  const devicesLoaded = follow(devicesWatch, buckets.devices, log, (e) => {
     if (e.operation !== 'PUT') {
       directory.remove(e.key);
       wifiMacs.remove(e.key);
@@ -80,12 +51,12 @@ export async function watchSnapshots(
     for (const problem of wifiMacs.put(device.deviceId, device.wifiMacs ?? []))
       log.warn({ event: 'wifi_mac_problem' }, problem);
   });
-  const keysLoaded = follow(keysWatch, buckets.keys, (e) => {
+  const keysLoaded = follow(keysWatch, buckets.keys, log, (e) => {
     const ring = e.operation === 'PUT' ? v1.KeyRingChanged.decode(e.value) : null;
     for (const problem of keyRing.replace(ring)) log.warn({ event: 'key_ring_problem' }, problem);
     onKeyRingChanged();
   });
-  const deviceKeysLoaded = follow(deviceKeysWatch, buckets.deviceKeys, (e) => {
+  const deviceKeysLoaded = follow(deviceKeysWatch, buckets.deviceKeys, log, (e) => {
     if (e.operation !== 'PUT') {
       deviceKeys.remove(e.key);
       return;
@@ -111,4 +82,38 @@ export async function watchSnapshots(
       deviceKeysWatch.stop();
     },
   };
+}
+
+/**
+ * Applies every entry of the watch (a bad value is logged and skipped); resolves once the bucket's
+ * current state is applied (at once for an empty bucket).
+ */
+async function follow(
+  watch: AsyncIterable<KvWatchEntry>,
+  bucket: KV,
+  log: Logger,
+  apply: (e: KvWatchEntry) => void,
+): Promise<void> {
+  const initial = (await bucket.status()).values;
+  let done: () => void = () => {};
+  const loaded = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  if (initial === 0) done();
+  void (async () => {
+    for await (const e of watch) {
+      try {
+        apply(e);
+      } catch (err) {
+        log.warn({
+          event: 'snapshot_bad_value',
+          code: 'INGEST_SNAPSHOT_BAD_VALUE',
+          key: e.key,
+          err,
+        });
+      }
+      if (e.isUpdate || e.delta === 0) done();
+    }
+  })();
+  return loaded;
 }
