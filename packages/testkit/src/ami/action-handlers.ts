@@ -15,6 +15,22 @@ type Handler = (session: AmiSession, m: AmiMessage, id: string | undefined) => v
 
 const PRE_AUTH = new Set(['login', 'challenge', 'logoff']);
 
+/** CoreSettings as Asterisk 22.10.1 answers it. */
+const CORE_SETTINGS: WireHeaders = [
+  ['AMIversion', '11.0.0'],
+  ['AsteriskVersion', '22.10.1'],
+  ['SystemName', ''],
+  ['CoreMaxCalls', '0'],
+  ['CoreMaxLoadAvg', '0.000000'],
+  ['CoreRunUser', ''],
+  ['CoreRunGroup', ''],
+  ['CoreMaxFilehandles', '0'],
+  ['CoreRealTimeEnabled', 'No'],
+  ['CoreCDRenabled', 'No'],
+  ['CoreHTTPenabled', 'No'],
+  ['SoundsSearchCustomDir', 'No'],
+];
+
 export class ActionHandlers {
   readonly #s: AmiServerCore;
   readonly #table: Record<string, Handler>;
@@ -31,7 +47,12 @@ export class ActionHandlers {
           nextUniqueid: () => this.#nextUniqueid(),
         })
       : undefined;
-    this.#table = {
+    this.#table = this.#handlers();
+  }
+
+  /** Action name (lower case) -> handler. */
+  #handlers(): Record<string, Handler> {
+    return {
       login: (s, m, id) => this.#login(s, m, id),
       challenge: (s, m, id) => this.#challenge(s, m, id),
       logoff: (s, _m, id) => {
@@ -69,48 +90,37 @@ export class ActionHandlers {
           id,
           m.get('Conference') ? 'No active conferences.' : 'No Conference name provided.',
         ),
-      coresettings: (s, _m, id) =>
-        s.send(
-          response('Success', id, [
-            ['AMIversion', '11.0.0'],
-            ['AsteriskVersion', '22.10.1'],
-            ['SystemName', ''],
-            ['CoreMaxCalls', '0'],
-            ['CoreMaxLoadAvg', '0.000000'],
-            ['CoreRunUser', ''],
-            ['CoreRunGroup', ''],
-            ['CoreMaxFilehandles', '0'],
-            ['CoreRealTimeEnabled', 'No'],
-            ['CoreCDRenabled', 'No'],
-            ['CoreHTTPenabled', 'No'],
-            ['SoundsSearchCustomDir', 'No'],
-          ]),
-        ),
-      corestatus: (s, _m, id) => {
-        const [date, time] = new Date(this.#s.startedAt).toISOString().split(/[T.]/) as [string, string];
-        s.send(
-          response('Success', id, [
-            ['CoreStartupDate', date],
-            ['CoreStartupTime', time],
-            ['CoreReloadDate', date],
-            ['CoreReloadTime', time],
-            ['CoreCurrentCalls', String(this.#s.channels.size)],
-            ['CoreProcessedCalls', String(this.#uniqueSeq)],
-          ]),
-        );
-      },
-      command: (s, m, id) => {
-        const command = m.get('Command') ?? '';
-        const answer = response('Success', id, [
-          ['Message', 'Command output follows'],
-          ...(astDbCliOutput(this.#s.db, command) ?? this.#s.options.commandOutput(command)).map(
-            (l): [string, string] => ['Output', l],
-          ),
-        ]);
-        this.#s.commandAnswers.push({ command, bytes: answer.length });
-        s.send(answer);
-      },
+      coresettings: (s, _m, id) => s.send(response('Success', id, CORE_SETTINGS)),
+      corestatus: (s, _m, id) => this.#coreStatus(s, id),
+      command: (s, m, id) => this.#command(s, m, id),
     };
+  }
+
+  #coreStatus(s: AmiSession, id: string | undefined): void {
+    const [date, time] = new Date(this.#s.startedAt).toISOString().split(/[T.]/) as [string, string];
+    s.send(
+      response('Success', id, [
+        ['CoreStartupDate', date],
+        ['CoreStartupTime', time],
+        ['CoreReloadDate', date],
+        ['CoreReloadTime', time],
+        ['CoreCurrentCalls', String(this.#s.channels.size)],
+        ['CoreProcessedCalls', String(this.#uniqueSeq)],
+      ]),
+    );
+  }
+
+  /** A CLI command: astdb commands answered from the database, others by options.commandOutput. */
+  #command(s: AmiSession, m: AmiMessage, id: string | undefined): void {
+    const command = m.get('Command') ?? '';
+    const answer = response('Success', id, [
+      ['Message', 'Command output follows'],
+      ...(astDbCliOutput(this.#s.db, command) ?? this.#s.options.commandOutput(command)).map(
+        (l): [string, string] => ['Output', l],
+      ),
+    ]);
+    this.#s.commandAnswers.push({ command, bytes: answer.length });
+    s.send(answer);
   }
 
   handle(session: AmiSession, m: AmiMessage): void {

@@ -378,13 +378,8 @@ export class ModelChannel {
         this.setVariable(data.slice(0, eq).trim(), data.slice(eq + 1));
         return;
       }
-      case 'execif': {
-        const c = this.#condition(data);
-        const inner = c.yes ? c.whenTrue : c.whenFalse;
-        if (inner.trim() === '') return;
-        const open = inner.indexOf('(');
-        return this.#app(inner.slice(0, open), inner.slice(open + 1, inner.lastIndexOf(')')));
-      }
+      case 'execif':
+        return this.#execIf(data);
       case 'goto':
         this.#goto(data);
         return;
@@ -395,30 +390,12 @@ export class ModelChannel {
         return;
       }
       case 'gosub':
-      case 'gosubif': {
-        let spec = data;
-        if (app.toLowerCase() === 'gosubif') {
-          const c = this.#condition(data);
-          spec = c.yes ? c.whenTrue : c.whenFalse;
-          if (spec.trim() === '') return;
-        }
-        const open = spec.indexOf('(');
-        const place = open < 0 ? spec : spec.slice(0, open);
-        const subArgs = open < 0 ? [] : splitArgs(spec.slice(open + 1, spec.lastIndexOf(')')));
-        this.#stack.push({ ...this.#position(), args: this.#args });
-        this.#args = subArgs;
-        this.#goto(place);
+      case 'gosubif':
+        this.#gosub(app, data);
         return;
-      }
-      case 'return': {
-        const back = this.#stack.pop();
-        if (!back) throw new Error(`Return without Gosub on ${this.sim.name}`);
-        this.sim.context = back.context;
-        this.sim.exten = back.exten;
-        this.sim.priority = back.priority;
-        this.#args = back.args;
+      case 'return':
+        this.#return();
         return;
-      }
       case 'ringing':
         this.sim.state = 5;
         this.sim.stateDesc = 'Ringing';
@@ -430,31 +407,17 @@ export class ModelChannel {
       case 'wait':
         await this.#sleep(Number(args[0] || 0));
         return;
-      case 'userevent': {
-        const headers: WireHeaders = args.slice(1).map((a) => {
-          const colon = a.indexOf(':');
-          return colon < 0 ? [a.trim(), ''] : [a.slice(0, colon).trim(), a.slice(colon + 1).trim()];
-        });
-        this.#emit('UserEvent', 'user,all', [['UserEvent', args[0] ?? ''], ...headers]);
+      case 'userevent':
+        this.#userEvent(args);
         return;
-      }
       case 'dial': {
         const status = await this.dial(splitArgs(args[0] ?? '', '&'), Number(args[1] || 0));
         this.setVariable('DIALSTATUS', status);
         return;
       }
-      case 'voicemail': {
-        const box = args[0] ?? '';
-        const mailbox = box.includes('@') ? box : `${box}@default`;
-        if ((this.model.options.mailboxes ?? []).includes(mailbox)) {
-          this.#answer(`voicemail:${mailbox}`);
-          return;
-        }
-        // Asterisk answers, finds no mailbox, and the application fails: the caller is dropped
-        this.#trace(`  VoiceMail: no mailbox ${mailbox}: answered, then dropped`);
-        if (this.depth === 1 && !this.call.ended) this.call.ended = 'answered-then-dropped';
-        throw new Hangup();
-      }
+      case 'voicemail':
+        this.#voicemail(args);
+        return;
       case 'congestion':
       case 'busy':
         if (this.depth === 1 && !this.call.ended) this.call.ended = 'congestion';
@@ -465,6 +428,62 @@ export class ModelChannel {
     const custom = this.model.options.apps?.[app];
     if (!custom) throw new Error(`PbxModel: application ${app} is not modelled (${this.sim.name})`);
     await custom(this.#appChannel(), args);
+  }
+
+  /** ExecIf(cond?App(args):App(args)): runs the application the condition picks, if any. */
+  #execIf(data: string): Promise<void> | undefined {
+    const c = this.#condition(data);
+    const inner = c.yes ? c.whenTrue : c.whenFalse;
+    if (inner.trim() === '') return;
+    const open = inner.indexOf('(');
+    return this.#app(inner.slice(0, open), inner.slice(open + 1, inner.lastIndexOf(')')));
+  }
+
+  /** Gosub(place(args)) and GosubIf(cond?place(args):place(args)): push the return point, then go. */
+  #gosub(app: string, data: string): void {
+    let spec = data;
+    if (app.toLowerCase() === 'gosubif') {
+      const c = this.#condition(data);
+      spec = c.yes ? c.whenTrue : c.whenFalse;
+      if (spec.trim() === '') return;
+    }
+    const open = spec.indexOf('(');
+    const place = open < 0 ? spec : spec.slice(0, open);
+    const subArgs = open < 0 ? [] : splitArgs(spec.slice(open + 1, spec.lastIndexOf(')')));
+    this.#stack.push({ ...this.#position(), args: this.#args });
+    this.#args = subArgs;
+    this.#goto(place);
+  }
+
+  #return(): void {
+    const back = this.#stack.pop();
+    if (!back) throw new Error(`Return without Gosub on ${this.sim.name}`);
+    this.sim.context = back.context;
+    this.sim.exten = back.exten;
+    this.sim.priority = back.priority;
+    this.#args = back.args;
+  }
+
+  /** UserEvent(name,Header: value,...) */
+  #userEvent(args: readonly string[]): void {
+    const headers: WireHeaders = args.slice(1).map((a) => {
+      const colon = a.indexOf(':');
+      return colon < 0 ? [a.trim(), ''] : [a.slice(0, colon).trim(), a.slice(colon + 1).trim()];
+    });
+    this.#emit('UserEvent', 'user,all', [['UserEvent', args[0] ?? ''], ...headers]);
+  }
+
+  #voicemail(args: readonly string[]): void {
+    const box = args[0] ?? '';
+    const mailbox = box.includes('@') ? box : `${box}@default`;
+    if ((this.model.options.mailboxes ?? []).includes(mailbox)) {
+      this.#answer(`voicemail:${mailbox}`);
+      return;
+    }
+    // Asterisk answers, finds no mailbox, and the application fails: the caller is dropped
+    this.#trace(`  VoiceMail: no mailbox ${mailbox}: answered, then dropped`);
+    if (this.depth === 1 && !this.call.ended) this.call.ended = 'answered-then-dropped';
+    throw new Hangup();
   }
 
   #appChannel(): AppChannel {
