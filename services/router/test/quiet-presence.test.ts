@@ -34,7 +34,11 @@ describe('router: quiet devices (change-driven presence)', () => {
     await h.startRouter(env, () => now);
   });
   after(async () => {
-    const quiet = await h.redis.keys(`sa:${h.prefix}:*`);
+    // the liveness set and the quiet marks (hash-tagged with the liveness key's name)
+    const quiet = [
+      ...(await h.redis.keys(`sa:${h.prefix}:*`)),
+      ...(await h.redis.keys(`{sa:${h.prefix}:live}:*`)),
+    ];
     if (quiet.length > 0) await h.redis.del(...quiet);
     await h.teardown();
   });
