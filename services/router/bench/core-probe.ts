@@ -9,12 +9,12 @@ import { deleteRedisKeys } from '@sa/testkit';
 import { toUserRules } from '../src/adapters/nats/proto-mapping.js';
 import { routerKeys } from '../src/adapters/redis/keys.js';
 import { RedisUserStateStore } from '../src/adapters/redis/redis-user-state-store.js';
-import { engineSettings } from '../src/app.js';
 import { loadRouterConfig } from '../src/config.js';
 import { RulesInterner } from '../src/domain/rules-interner.js';
 import type { RouterEvent, UserRules } from '../src/domain/types.js';
 import { DecisionProcessor } from '../src/routing/decision-processor.js';
 import { OwnedStateCache } from '../src/routing/state-cache.js';
+import { engineSettings } from '../src/wiring/engine-settings.js';
 import { officeConfig } from '../test/harness.js';
 import { APS, ext } from './load-shared.js';
 
