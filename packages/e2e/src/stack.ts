@@ -41,19 +41,14 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-const licenceCli = () => join(repoRoot, 'services', 'admin', 'dist', 'cli', 'sa-licence.js');
-
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const prefix = uniqueName('e2e');
-  const workDir = mkdtempSync(join(tmpdir(), 'sa-e2e-'));
-  const keyFile = join(workDir, 'issuer.key');
-  const keygen = execFileSync(process.execPath, [licenceCli(), 'keygen', '--out', keyFile], {
-    encoding: 'utf8',
-  });
-  const publicKeys = /LICENCE_PUBLIC_KEYS=(\S+)/.exec(keygen)?.[1];
-  if (!publicKeys) throw new Error(`sa-licence keygen printed no public key: ${keygen}`);
-
-  const ami = await AmiTestServer.start();
+/** Each service's environment: one bus prefix (NATS subjects, Redis keys, Postgres schema) per stack. */
+function serviceEnvs(
+  prefix: string,
+  workDir: string,
+  publicKeys: string,
+  ami: AmiTestServer,
+  options: StackOptions,
+): Record<ServiceName, Record<string, string>> {
   const common = {
     NATS_URL: testUrls.nats,
     REDIS_URL: testUrls.redis,
@@ -61,7 +56,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     REDIS_KEY_PREFIX: prefix,
     LOG_LEVEL: 'info',
   };
-  const envs: Record<ServiceName, Record<string, string>> = {
+  return {
     admin: {
       ...common,
       DATABASE_URL: testUrls.postgres,
@@ -88,6 +83,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     ingest: { ...common, INGEST_HOST: '127.0.0.1', INGEST_PORT: '0', ...options.extraEnv?.ingest },
   };
+}
+
+const licenceCli = () => join(repoRoot, 'services', 'admin', 'dist', 'cli', 'sa-licence.js');
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const prefix = uniqueName('e2e');
+  const workDir = mkdtempSync(join(tmpdir(), 'sa-e2e-'));
+  const keyFile = join(workDir, 'issuer.key');
+  const keygen = execFileSync(process.execPath, [licenceCli(), 'keygen', '--out', keyFile], {
+    encoding: 'utf8',
+  });
+  const publicKeys = /LICENCE_PUBLIC_KEYS=(\S+)/.exec(keygen)?.[1];
+  if (!publicKeys) throw new Error(`sa-licence keygen printed no public key: ${keygen}`);
+
+  const ami = await AmiTestServer.start();
+  const envs = serviceEnvs(prefix, workDir, publicKeys, ami, options);
   const echo = options.echo ?? false;
   const services = {} as Record<ServiceName, ServiceProcess>;
   try {

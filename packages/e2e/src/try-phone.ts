@@ -393,26 +393,66 @@ interface Step {
 async function main(): Promise<number> {
   await checkRunning();
   const { api, how } = await adminAccess();
-
-  // the key a phone encrypts with: admin's well-known default key unless TRY_PHONE_KEY says otherwise
-  const secret = env.TRY_PHONE_KEY || O.serverKey;
-  let keyId = Number(env.TRY_PHONE_KEY_ID || O.keyId);
-  if (!env.TRY_PHONE_KEY) {
-    const keys = await api.request<{ items: { keyId: number; isDefault: boolean; state: string }[] }>(
-      'GET',
-      '/keys',
-    );
-    const defaultKey = keys.items.find((k) => k.isDefault && k.state !== 'retired');
-    if (!defaultKey) {
-      throw new TryError(
-        `the default server key ${O.serverKey} was rotated away, so a phone cannot use it: set TRY_PHONE_KEY=<the active 16-character key> and TRY_PHONE_KEY_ID=<its key id>`,
-      );
-    }
-    keyId = defaultKey.keyId;
-  }
-
+  const { secret, keyId } = await phoneKey(api);
   say(`Trying Smart Assistant without a phone: this command plays phone ${DEVICE_ID} of user ${EXTENSION}.`);
   say(`admin (${where.admin}): signed in with ${how}.`);
+  await introduce(api);
+  const nats = await connectNats(where.nats, 'try-phone', createLogger('try-phone', 'silent')).catch(
+    (err: unknown) => {
+      throw new TryError(`${err instanceof Error ? err.message : String(err)}; ${START_HINT}`, UNAVAILABLE);
+    },
+  );
+  try {
+    const phone = new PhoneClient(
+      { deviceId: DEVICE_ID, secret, keyId },
+      { ...where.ingest, transport: 'udp' },
+    );
+    await untilIngestAnswers(phone, keyId);
+    const steps: Step[] = [
+      { title: 'The phone joins the Office Wi-Fi', net: O.office, expect: DESTINATIONS[0] },
+      { title: 'The user walks into the conference room', net: O.conference, expect: DESTINATIONS[1] },
+      {
+        title: 'The user leaves: the phone is on a network admin does not know',
+        net: AWAY,
+        expect: DESTINATIONS[2],
+      },
+    ];
+    for (const [i, step] of steps.entries()) {
+      say();
+      say(`${i + 1}. ${step.title} (reports SSID "${step.net.ssid}", BSSID ${step.net.bssid}).`);
+      await walk(phone, step);
+      await showAstDb(nats, step);
+    }
+  } finally {
+    await nats.close();
+  }
+  say();
+  say(
+    `Done: three reports, three decisions, three AstDB writes. See the phone on the console's board at ${where.admin}; ` +
+      `router explains every decision at ${where.ops.router.url}/decisions/${EXTENSION}.`,
+  );
+  return 0;
+}
+
+/** The key a phone encrypts with: admin's well-known default key unless TRY_PHONE_KEY says otherwise. */
+async function phoneKey(api: AdminApi): Promise<{ secret: string; keyId: number }> {
+  const secret = env.TRY_PHONE_KEY || O.serverKey;
+  if (env.TRY_PHONE_KEY) return { secret, keyId: Number(env.TRY_PHONE_KEY_ID || O.keyId) };
+  const keys = await api.request<{ items: { keyId: number; isDefault: boolean; state: string }[] }>(
+    'GET',
+    '/keys',
+  );
+  const defaultKey = keys.items.find((k) => k.isDefault && k.state !== 'retired');
+  if (!defaultKey) {
+    throw new TryError(
+      `the default server key ${O.serverKey} was rotated away, so a phone cannot use it: set TRY_PHONE_KEY=<the active 16-character key> and TRY_PHONE_KEY_ID=<its key id>`,
+    );
+  }
+  return { secret, keyId: defaultKey.keyId };
+}
+
+/** Provisions the demo user through the admin API and says what it has. */
+async function introduce(api: AdminApi): Promise<void> {
   const { changed, tier } = await provision(api);
   if (changed.length === 0) say('Provisioned through the admin API: everything was already there.');
   else {
@@ -426,93 +466,70 @@ async function main(): Promise<number> {
   say(
     '  scenarios: "In a meeting" on the Conference Wi-Fi, "At my desk" on the Office Wi-Fi, "Away" anywhere else.',
   );
+}
 
-  const nats = await connectNats(where.nats, 'try-phone', createLogger('try-phone', 'silent')).catch(
-    (err: unknown) => {
-      throw new TryError(`${err instanceof Error ? err.message : String(err)}; ${START_HINT}`, UNAVAILABLE);
-    },
-  );
-  try {
-    const phone = new PhoneClient(
-      { deviceId: DEVICE_ID, secret, keyId },
-      { ...where.ingest, transport: 'udp' },
-    );
-    // a new device reaches ingest through admin's outbox and the devices bucket: ask until it answers
-    const pingDeadline = Date.now() + 15_000;
-    while ((await phone.send({ ping: {} }, { timeoutMs: 500 })).replies.length === 0) {
-      if (Date.now() > pingDeadline) {
-        throw new TryError(
-          `ingest at udp ${where.ingest.host}:${where.ingest.port} (INGEST_PORT) does not answer phone ${DEVICE_ID} ` +
-            `(key id ${keyId}) within 15 s: is \`npm start\` running, and is that key active?`,
-          UNAVAILABLE,
-        );
-      }
-    }
-    say(`ingest (udp ${where.ingest.host}:${where.ingest.port}) answers the phone.`);
-
-    const steps: Step[] = [
-      { title: 'The phone joins the Office Wi-Fi', net: O.office, expect: DESTINATIONS[0] },
-      { title: 'The user walks into the conference room', net: O.conference, expect: DESTINATIONS[1] },
-      {
-        title: 'The user leaves: the phone is on a network admin does not know',
-        net: AWAY,
-        expect: DESTINATIONS[2],
-      },
-    ];
-    for (const [i, step] of steps.entries()) {
-      say();
-      say(`${i + 1}. ${step.title} (reports SSID "${step.net.ssid}", BSSID ${step.net.bssid}).`);
-      // a phone reports on every Wi-Fi change and then periodically; a new place needs two reports in a
-      // row before router believes it (HYSTERESIS_REPORTS), so report until router has decided
-      const deadline = Date.now() + 20_000;
-      let decision: Decision | null = null;
-      for (;;) {
-        await phone.send({ presence: { connected: step.net, visible: [step.net] } }, { timeoutMs: 300 });
-        decision = await routerDecision();
-        if (decision?.targetDial === step.expect.dial) break;
-        if (Date.now() > deadline) break;
-        await sleep(200);
-      }
-      if (decision?.targetDial !== step.expect.dial) {
-        throw new TryError(
-          `router did not route ${EXTENSION} to ${step.expect.name} (${step.expect.dial}) within 20 s; it says: ` +
-            (decision
-              ? `"${decision.scenarioName}" -> ${decision.targetDial}, because ${decision.reason}`
-              : 'no decision yet'),
-        );
-      }
-      say(
-        `   router decided: "${decision.scenarioName}" -> ${decision.targetName || decision.targetDial} (dials ${decision.targetDial})`,
+/** A new device reaches ingest through admin's outbox and the devices bucket: ask until it answers. */
+async function untilIngestAnswers(phone: PhoneClient, keyId: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while ((await phone.send({ ping: {} }, { timeoutMs: 500 })).replies.length === 0) {
+    if (Date.now() > deadline) {
+      throw new TryError(
+        `ingest at udp ${where.ingest.host}:${where.ingest.port} (INGEST_PORT) does not answer phone ${DEVICE_ID} ` +
+          `(key id ${keyId}) within 15 s: is \`npm start\` running, and is that key active?`,
+        UNAVAILABLE,
       );
-      say(`   because:        ${decision.reason}`);
-      // router writes AstDB right after deciding: read until Asterisk holds it
-      let target: string | null;
-      const writeDeadline = Date.now() + 10_000;
-      for (;;) {
-        target = await astDbGet(nats, 'SMARTASSISTANT', `${EXTENSION}/target`);
-        if (target === step.expect.dial) break;
-        if (Date.now() > writeDeadline) {
-          throw new TryError(
-            `Asterisk's AstDB holds SMARTASSISTANT/${EXTENSION}/target = ${target ?? '(not set)'} 10 s after router decided ${step.expect.dial}`,
-          );
-        }
-        await sleep(100);
-      }
-      const scenario = await astDbGet(nats, 'SMARTASSISTANT', `${EXTENSION}/scenario`);
-      say(
-        `   Asterisk AstDB: SMARTASSISTANT/${EXTENSION}/target = ${target}, SMARTASSISTANT/${EXTENSION}/scenario = ${scenario ?? '(not set)'}`,
-      );
-      say(`                   (read back through ami-bridge: a call for ${EXTENSION} now goes to ${target})`);
     }
-  } finally {
-    await nats.close();
   }
-  say();
+  say(`ingest (udp ${where.ingest.host}:${where.ingest.port}) answers the phone.`);
+}
+
+/**
+ * A phone reports on every Wi-Fi change and then periodically; a new place needs two reports in a
+ * row before router believes it (HYSTERESIS_REPORTS), so report until router has decided.
+ */
+async function walk(phone: PhoneClient, step: Step): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  let decision: Decision | null = null;
+  for (;;) {
+    await phone.send({ presence: { connected: step.net, visible: [step.net] } }, { timeoutMs: 300 });
+    decision = await routerDecision();
+    if (decision?.targetDial === step.expect.dial) break;
+    if (Date.now() > deadline) break;
+    await sleep(200);
+  }
+  if (decision?.targetDial !== step.expect.dial) {
+    throw new TryError(
+      `router did not route ${EXTENSION} to ${step.expect.name} (${step.expect.dial}) within 20 s; it says: ` +
+        (decision
+          ? `"${decision.scenarioName}" -> ${decision.targetDial}, because ${decision.reason}`
+          : 'no decision yet'),
+    );
+  }
   say(
-    `Done: three reports, three decisions, three AstDB writes. See the phone on the console's board at ${where.admin}; ` +
-      `router explains every decision at ${where.ops.router.url}/decisions/${EXTENSION}.`,
+    `   router decided: "${decision.scenarioName}" -> ${decision.targetName || decision.targetDial} (dials ${decision.targetDial})`,
   );
-  return 0;
+  say(`   because:        ${decision.reason}`);
+}
+
+/** Router writes AstDB right after deciding: read until Asterisk holds it, and show it. */
+async function showAstDb(nats: NatsClient, step: Step): Promise<void> {
+  let target: string | null;
+  const writeDeadline = Date.now() + 10_000;
+  for (;;) {
+    target = await astDbGet(nats, 'SMARTASSISTANT', `${EXTENSION}/target`);
+    if (target === step.expect.dial) break;
+    if (Date.now() > writeDeadline) {
+      throw new TryError(
+        `Asterisk's AstDB holds SMARTASSISTANT/${EXTENSION}/target = ${target ?? '(not set)'} 10 s after router decided ${step.expect.dial}`,
+      );
+    }
+    await sleep(100);
+  }
+  const scenario = await astDbGet(nats, 'SMARTASSISTANT', `${EXTENSION}/scenario`);
+  say(
+    `   Asterisk AstDB: SMARTASSISTANT/${EXTENSION}/target = ${target}, SMARTASSISTANT/${EXTENSION}/scenario = ${scenario ?? '(not set)'}`,
+  );
+  say(`                   (read back through ami-bridge: a call for ${EXTENSION} now goes to ${target})`);
 }
 
 let exitCode: number;
