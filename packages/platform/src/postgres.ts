@@ -25,7 +25,13 @@ export async function connectPostgres(
     idleTimeoutMillis: 30_000,
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
   });
-  pool.on('error', (err) => log.warn({ err: err.message }, 'postgres idle client error'));
+  pool.on('error', (err) => log.warn({ err }, 'postgres idle client error'));
+  // A connection that breaks while checked out (the server restarted) makes its client emit
+  // 'error' besides failing the query: without a listener that crashed the process. The query's
+  // caller gets the error; the pool drops the broken client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log.warn({ err }, 'postgres connection lost'));
+  });
   try {
     await pool.query('SELECT 1');
   } catch (cause) {

@@ -31,5 +31,6 @@ export {
   type StartServiceOptions,
   startService,
 } from './service-process.js';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 export { ensureTestServers, portAnswers, type TestServers } from './test-servers.js';
 export { waitFor } from './wait.js';

@@ -113,6 +113,10 @@ export const ERRORS = defineErrors('ADMIN', {
     status: 503,
     text: 'call and presence history are not available on this server',
   },
+  ADMIN_DATABASE_UNAVAILABLE: {
+    status: 503,
+    text: 'the database did not answer (restarting or unreachable); nothing was half-written: retry',
+  },
   ADMIN_INTERNAL: { status: 500, text: 'unexpected server error' },
 });
 

@@ -23,6 +23,7 @@ import {
   registerUserPasswordRoutes,
   type SelfServiceDeps,
 } from '../../self-service/index.js';
+import { isDatabaseUnavailable } from '../pg/db.js';
 import { type AuthDeps, registerAuth } from './auth.js';
 import { registerOriginCheck } from './origin-check.js';
 import { registerRoleCheck } from './role-check.js';
@@ -239,6 +240,15 @@ export function toErrorBody(
     return {
       status: fe.statusCode,
       body: errorBody('ADMIN_REQUEST_INVALID', `request: ${fe.message}`, { field: 'request' }),
+    };
+  }
+  if (isDatabaseUnavailable(err)) {
+    return {
+      status: 503,
+      body: errorBody(
+        'ADMIN_DATABASE_UNAVAILABLE',
+        'the database did not answer; a change is made whole or not at all: retry shortly',
+      ),
     };
   }
   return { status: 500, body: errorBody('ADMIN_INTERNAL', ERRORS.ADMIN_INTERNAL.text) };

@@ -19,6 +19,30 @@ export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => P
   }
 }
 
+// What a database that is restarting or unreachable looks like to the pg client: a refused or
+// reset connection, a connect timeout, a terminated connection, or the server's own "shutting
+// down / starting up" (SQLSTATE 57P01-57P03) and connection-exception (08xxx) codes.
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+const UNREACHABLE_TEXT =
+  /Connection terminated|timeout exceeded when trying to connect|connection error|Client was closed/i;
+
+/** true: the database could not be reached; the request changed nothing it had not committed */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (UNREACHABLE_CODES.has(code) || /^08/.test(code)) return true;
+  return typeof e?.message === 'string' && UNREACHABLE_TEXT.test(e.message);
+}
+
 interface PgError {
   code?: string;
   constraint?: string;
