@@ -107,3 +107,73 @@ describe('a router killed mid-stream', () => {
     child = null;
   });
 });
+
+describe('a router that dies while it owns partitions', () => {
+  let h: Harness;
+  const children: ChildProcess[] = [];
+  before(async () => {
+    h = await new Harness().setup();
+    for (const ext of USERS) await h.putConfig(ext);
+  });
+  after(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    await h.teardown();
+  });
+
+  const LEASE_MS = 3000;
+  const leaseKeys = () => [0, 1].map((p) => `{sa:${h.prefix}:p${p}}:lease`);
+  const start = (id: string): ChildProcess => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'main.ts')],
+      {
+        env: {
+          ...process.env,
+          ...h.env({
+            HYSTERESIS_REPORTS: '1',
+            ROUTER_PARTITIONS: '2',
+            ROUTER_INSTANCE_ID: id,
+            ROUTER_LEASE_MS: String(LEASE_MS),
+          }),
+        },
+        stdio: 'ignore',
+      },
+    );
+    children.push(child);
+    return child;
+  };
+
+  test('given two routers, when the owner of a partition is SIGKILLed, then the other takes it over within 5 s and routes its users', async () => {
+    const a = start('router-a');
+    start('router-b');
+    await waitFor(
+      async () => {
+        const o = await h.redis.mget(...leaseKeys());
+        return o[0] && o[1] && o[0] !== o[1];
+      },
+      'the two partitions spread over the two routers',
+      30_000,
+    );
+    await publishRounds(h, 1, 1);
+    await waitFor(() => allApplied(h, 1), 'both routers applied the first round', 30_000);
+
+    const killedAt = Date.now();
+    a.kill('SIGKILL');
+    // the lease of router-a runs out, then router-b's next round (every lease / 3) takes it
+    await waitFor(
+      async () => {
+        const o = await h.redis.mget(...leaseKeys());
+        return o.every((owner) => owner?.includes('router-b'));
+      },
+      'router-b owns both partitions',
+      15_000,
+    );
+    const takeoverMs = Date.now() - killedAt;
+    assert.ok(takeoverMs <= 5000, `taken over in ${takeoverMs} ms (lease ${LEASE_MS} ms)`);
+
+    // every user, whichever partition, is routed again: the next reports reach AstDB
+    await publishRounds(h, 2, 3);
+    await waitFor(() => allApplied(h, 3), 'router-b applied every user after the takeover', 30_000);
+    for (const ext of USERS) await waitFor(() => h.lastAstDb(ext) === '299', `AstDB of ${ext}`);
+  });
+});
