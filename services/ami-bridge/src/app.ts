@@ -1,6 +1,6 @@
 // Composition root: AMI client, NATS, command and status servers, call flow, ops server.
 import { randomUUID } from 'node:crypto';
-import { AmiClient } from '@sa/ami';
+import type { AmiClient } from '@sa/ami';
 import {
   connectNats,
   createMetricsRegistry,
@@ -16,6 +16,7 @@ import { handleAmiEvent, handleCommandRedirect } from './call-flow.js';
 import type { AmiBridgeConfig } from './config.js';
 import { CallTracker } from './domain/call-tracker.js';
 import { KeyedSerialQueue } from './domain/keyed-serial-queue.js';
+import { createAmiClient, reportAmiConnection } from './wiring/ami-connection.js';
 
 export interface AmiBridgeApp {
   start(): Promise<void>;
@@ -27,19 +28,7 @@ export interface AmiBridgeApp {
 export async function buildAmiBridgeApp(config: AmiBridgeConfig, logger: Logger): Promise<AmiBridgeApp> {
   const names = busNames(config.SA_BUS_PREFIX);
   const nats = await connectNats(config, 'ami-bridge', logger);
-  const amiLog = logger.child({ component: 'ami' });
-  const ami = new AmiClient({
-    host: config.AMI_HOST,
-    port: config.AMI_PORT,
-    username: config.AMI_USERNAME,
-    secret: config.AMI_SECRET,
-    authType: config.AMI_AUTH_TYPE,
-    events: config.AMI_EVENT_MASK,
-    actionTimeoutMs: config.AMI_ACTION_TIMEOUT_MS,
-    connectTimeoutMs: Math.max(2000, config.AMI_ACTION_TIMEOUT_MS),
-    keepaliveMs: config.AMI_KEEPALIVE_MS,
-    reconnect: { maxDelayMs: config.AMI_RECONNECT_MAX_MS },
-  });
+  const ami = createAmiClient(config);
   const bridgeId = randomUUID();
   const bus = new NatsBusNotifier(nats.nc, names, bridgeId);
   const tracker = new CallTracker({ userEvent: config.CALL_USER_EVENT, context: config.CALL_CONTEXT });
@@ -48,26 +37,7 @@ export async function buildAmiBridgeApp(config: AmiBridgeConfig, logger: Logger)
   health.add('nats', nats.health);
   health.add('ami', () => ({ status: ami.state === 'ready' ? 'up' : 'down', detail: ami.state }));
 
-  ami.on('state', (state, previous) =>
-    amiLog.info({ event: 'ami_state', state, previous }, `ami ${previous} -> ${state}`),
-  );
-  ami.on('connected', ({ banner, session }) => {
-    amiLog.info(
-      { event: 'ami_connected', banner, session, host: config.AMI_HOST, port: config.AMI_PORT },
-      'ami connected',
-    );
-    bus.amiConnected(banner, session);
-  });
-  ami.on('disconnected', ({ reason, session }) => {
-    amiLog.warn({ event: 'ami_disconnected', reason, session }, 'ami disconnected');
-    bus.amiDisconnected(reason, session);
-  });
-  ami.on('loginFailed', (err) =>
-    amiLog.error({ event: 'ami_login_failed', code: err.code, username: config.AMI_USERNAME }, err.message),
-  );
-  ami.on('protocolError', (err) =>
-    amiLog.warn({ event: 'ami_protocol_error', code: err.code, ...err.context }, err.message),
-  );
+  reportAmiConnection(ami, bus, config, logger);
   const flow = {
     ami,
     bus,
