@@ -10,7 +10,7 @@ import { deriveEnvelopeKey, sealRequest } from '@sa/phone-protocol';
 import { createLogger, deleteBusStreams, ensurePhoneStream, openSnapshotBuckets, Redis } from '@sa/platform';
 import { busNames, encodeMessage, v1 } from '@sa/proto';
 import { deleteRedisKeys } from '@sa/testkit';
-import { createIngestApp } from '../src/app.js';
+import { buildIngestApp } from '../src/app.js';
 import { loadIngestConfig } from '../src/config.js';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -61,7 +61,7 @@ const config = loadIngestConfig({
   OPS_PORT: '0',
   INGEST_HOST: '127.0.0.1',
 });
-const app = await createIngestApp(config, createLogger('ingest', 'warn'));
+const app = await buildIngestApp(config, createLogger('ingest', 'warn'));
 await app.start();
 stats('started');
 await new Promise((r) => setTimeout(r, 2000));

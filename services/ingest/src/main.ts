@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { runService } from '@sa/platform';
-import { createIngestApp } from './app.js';
+import { buildIngestApp } from './app.js';
 import { loadIngestConfig } from './config.js';
 
-await runService({ name: 'ingest', loadConfig: () => loadIngestConfig(), build: createIngestApp });
+await runService({ name: 'ingest', loadConfig: () => loadIngestConfig(), build: buildIngestApp });

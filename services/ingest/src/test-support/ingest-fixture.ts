@@ -15,7 +15,7 @@ import {
 } from '@sa/platform';
 import { type BusNames, busNames, encodeMessage, v1 } from '@sa/proto';
 import { deleteRedisKeys, waitFor } from '@sa/testkit';
-import { createIngestApp, type IngestApp } from '../app.js';
+import { buildIngestApp, type IngestApp } from '../app.js';
 import { loadIngestConfig } from '../config.js';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -173,7 +173,7 @@ export class IngestFixture {
         if (logLines.length < 5000) logLines.push(line);
       },
     });
-    const app = await createIngestApp(config, logger);
+    const app = await buildIngestApp(config, logger);
     await app.start();
     const metricSum = async (name: string, label?: [string, string]) => {
       const metric = app.metrics.getSingleMetric(name);

@@ -1,0 +1,45 @@
+// The gauges that read ingest's state when Prometheus scrapes (the per-packet counters live in
+// MetricsIngestObserver): devices known, publishes pending, and the kernel's UDP receive drops.
+import { Counter, Gauge, type Registry } from '@sa/platform';
+import { readUdpDrops, udpDropsReadable } from '../adapters/udp/udp-receive-drops.js';
+
+export interface GaugeSources {
+  readonly devices: { readonly size: number };
+  readonly publisher: { readonly pending: number };
+  /** the intake socket's port, undefined while it is not bound */
+  readonly udpPort: () => number | undefined;
+}
+
+export function observeIngestState(metrics: Registry, { devices, publisher, udpPort }: GaugeSources): void {
+  new Gauge({
+    name: 'sa_ingest_devices_known',
+    help: 'Devices in the snapshot cache',
+    registers: [metrics],
+    collect() {
+      this.set(devices.size);
+    },
+  });
+  new Gauge({
+    name: 'sa_ingest_publish_pending',
+    help: 'Publishes awaiting a JetStream ack or a slot',
+    registers: [metrics],
+    collect() {
+      this.set(publisher.pending);
+    },
+  });
+  if (!udpDropsReadable()) return; // no /proc/net/udp (not Linux): no counter rather than a false 0
+  let seen = 0;
+  new Counter({
+    name: 'sa_ingest_udp_receive_drops_total',
+    help: 'Datagrams the kernel dropped for the intake socket before ingest read them (receive buffer full), from /proc/net/udp',
+    registers: [metrics],
+    collect() {
+      const port = udpPort();
+      const drops = port !== undefined ? readUdpDrops(port) : undefined;
+      if (drops === undefined) return;
+      const delta = drops >= seen ? drops - seen : drops; // a new socket counts from 0 again
+      seen = drops;
+      if (delta > 0) this.inc(delta);
+    },
+  });
+}
