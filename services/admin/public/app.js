@@ -5,6 +5,7 @@
 
 import { createApiClient } from './api-client.js';
 import { createEndpoints } from './endpoints.js';
+import { focusHeading } from './ui/focus.js';
 import { createNotifier } from './ui/notify.js';
 import * as accessPoints from './views/access-points.js';
 import * as accounts from './views/accounts.js';
@@ -93,6 +94,12 @@ function renderRoute() {
   main.replaceChildren();
   const result = ROUTES[name].render(main, { api, notify, session });
   cleanup = typeof result === 'function' ? result : null;
+  // a new page is announced by its title and its heading, where keyboard focus starts again
+  focusHeading(main);
+}
+
+function menuOpen() {
+  return menuToggle.getAttribute('aria-expanded') === 'true';
 }
 
 function setMenuOpen(open) {
@@ -100,7 +107,28 @@ function setMenuOpen(open) {
   nav.classList.toggle('open', open);
 }
 
-menuToggle.addEventListener('click', () => setMenuOpen(menuToggle.getAttribute('aria-expanded') !== 'true'));
+/** The opened menu (phones) is next in the Tab order after its button, and Escape closes it. */
+function menuKeys(event) {
+  if (!menuOpen()) return;
+  if (event.key === 'Escape') {
+    setMenuOpen(false);
+    menuToggle.focus();
+  } else if (event.key === 'Tab' && !event.shiftKey && event.target === menuToggle) {
+    event.preventDefault();
+    [...nav.querySelectorAll('a')].find((link) => !link.hidden)?.focus();
+  } else if (event.key === 'Tab' && event.shiftKey && event.target === nav.querySelector('a:not([hidden])')) {
+    event.preventDefault();
+    menuToggle.focus();
+  }
+}
+
+menuToggle.addEventListener('click', () => setMenuOpen(!menuOpen()));
+document.addEventListener('keydown', menuKeys);
+// the skip link moves focus to the page, without the hash router reading "#main" as a route
+document.querySelector('.skip-link').addEventListener('click', (event) => {
+  event.preventDefault();
+  main.focus();
+});
 window.addEventListener('hashchange', renderRoute);
 document.getElementById('logout').addEventListener('click', async () => {
   try {

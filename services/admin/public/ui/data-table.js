@@ -5,8 +5,9 @@ import { h } from '../dom.js';
 /**
  * columns: [{ label, render(row) -> Node|string, className?, header? }]: `header` (a Node, e.g. a
  * "select all" checkbox) replaces the label in the header row; the label still names the cells.
+ * rowKey(row) names a row (data-row), so focus can stay in it when the table is drawn again.
  */
-export function dataTable({ caption, columns, rows, empty = 'Nothing here yet.' }) {
+export function dataTable({ caption, columns, rows, empty = 'Nothing here yet.', rowKey = defaultRowKey }) {
   if (rows.length === 0) return h('p', { class: 'empty' }, empty);
   return h(
     'div',
@@ -27,10 +28,10 @@ export function dataTable({ caption, columns, rows, empty = 'Nothing here yet.' 
       h(
         'tbody',
         {},
-        rows.map((row) =>
+        rows.map((row, index) =>
           h(
             'tr',
-            {},
+            { 'data-row': rowKey(row) ?? index },
             columns.map((col) => h('td', { 'data-label': col.label, class: col.className }, col.render(row))),
           ),
         ),
@@ -59,4 +60,8 @@ export function rowButton(text, { label, onClick, danger = false }) {
     },
     text,
   );
+}
+
+function defaultRowKey(row) {
+  return row.id ?? row.deviceId ?? row.username ?? row.extension;
 }

@@ -1,6 +1,9 @@
-// Modal dialogs on the native <dialog> element (focus trap, Escape to close, role "dialog").
+// Modal dialogs on the native <dialog> element (focus trap, Escape to close, role "dialog"). Closed
+// any way (Escape, Cancel, after a submit), a dialog hands focus back to the control that opened it, or
+// to its replacement when the list behind was drawn again meanwhile (ui/focus.js).
 
 import { h, uniqueId } from '../dom.js';
+import { focusMark, restoreFocus } from './focus.js';
 
 export function openDialog({ title, content, wide = false, onClose }) {
   const titleId = uniqueId('dialog-title');
@@ -18,8 +21,10 @@ export function openDialog({ title, content, wide = false, onClose }) {
   function close() {
     if (dialog.open) dialog.close();
   }
+  const opener = focusMark();
   dialog.addEventListener('close', () => {
     dialog.remove();
+    restoreFocus(opener);
     onClose?.();
   });
   document.body.append(dialog);

@@ -5,6 +5,7 @@ import { fill, h } from '../dom.js';
 import { loadError, resultsRegion } from '../views/page.js';
 import { dataTable } from './data-table.js';
 import { confirmDialog } from './dialog.js';
+import { redrawKeepingFocus } from './focus.js';
 import { listItems, pageInfo, pager } from './pager.js';
 
 /**
@@ -36,20 +37,22 @@ export function listView({
     try {
       const response = await fetchPage({ limit: pageSize, offset, cursor, filters });
       const info = pageSize ? pageInfo(response, offset, pageSize) : undefined;
-      fill(
-        results,
-        dataTable({
-          caption,
-          columns,
-          rows: info ? info.items : listItems(response),
-          empty: typeof empty === 'function' ? empty(filters) : empty,
-        }),
-        info
-          ? pager({ info, label: caption, onPrevious: () => step(-1, info), onNext: () => step(1, info) })
-          : null,
+      redrawKeepingFocus(results, () =>
+        fill(
+          results,
+          dataTable({
+            caption,
+            columns,
+            rows: info ? info.items : listItems(response),
+            empty: typeof empty === 'function' ? empty(filters) : empty,
+          }),
+          info
+            ? pager({ info, label: caption, onPrevious: () => step(-1, info), onNext: () => step(1, info) })
+            : null,
+        ),
       );
     } catch (error) {
-      fill(results, loadError(error));
+      redrawKeepingFocus(results, () => fill(results, loadError(error)));
     }
   }
 

@@ -45,7 +45,8 @@ export function render(root, { api, notify }) {
         render: (a) =>
           actions(
             rowButton(a.role === 'administrator' ? 'Make helpdesk' : 'Make administrator', {
-              label: `Change role of ${a.username}`,
+              // the visible words start the name (WCAG 2.5.3, label in name)
+              label: `${a.role === 'administrator' ? 'Make helpdesk' : 'Make administrator'}: ${a.username}`,
               onClick: () =>
                 list.change(
                   () =>

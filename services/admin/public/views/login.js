@@ -54,5 +54,6 @@ export function renderLogin(root, { api, notice, onSignedIn }) {
     }
   });
   fill(root, h('div', { class: 'login-wrap' }, form));
+  document.title = 'Sign in – Smart Assistant';
   form.querySelector(notice ? 'input[name=password]' : 'input[name=username]').focus();
 }

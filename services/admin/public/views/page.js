@@ -1,9 +1,11 @@
-// Common page frame: title, short description, primary actions, and a body that views fill.
+// Common page frame: title, short description, primary actions, and a body that views fill. The title
+// names the browser tab too; the heading takes focus from script (tabindex=-1) when the page changes.
 
 import { h } from '../dom.js';
 
 export function pageFrame(root, { title, description, actions = [] }) {
   const body = h('div', { class: 'page-body' });
+  document.title = `${title} – Smart Assistant`;
   root.append(
     h(
       'section',
@@ -14,7 +16,7 @@ export function pageFrame(root, { title, description, actions = [] }) {
         h(
           'div',
           {},
-          h('h1', { id: 'page-title' }, title),
+          h('h1', { id: 'page-title', tabindex: '-1' }, title),
           description ? h('p', { class: 'muted' }, description) : null,
         ),
         actions.length ? h('div', { class: 'page-actions' }, actions) : null,

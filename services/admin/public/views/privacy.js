@@ -62,7 +62,11 @@ function retentionForm(api, notify) {
 }
 
 function historySection(api) {
-  const results = resultsRegion();
+  // nothing loads until a user is picked: say so rather than "Loading…"
+  const results = fill(
+    resultsRegion(),
+    h('p', { class: 'empty' }, 'Pick a user to see their presence history.'),
+  );
   const users = userPicker({ api, onPick: (user) => show(user.extension) });
   const picker = h(
     'form',

@@ -12,19 +12,27 @@ const KINDS = [
 
 export function ruleEditor({ rules = [], locations }) {
   const list = h('ol', { class: 'rule-list' });
+  const addButton = h(
+    'button',
+    { type: 'button', class: 'btn btn-small', onclick: () => addRow() },
+    'Add rule',
+  );
   const root = h(
     'fieldset',
     { class: 'field rules' },
     h('legend', {}, 'Rules'),
     h('p', { class: 'hint' }, 'The scenario becomes active when any rule matches.'),
     list,
-    h('button', { type: 'button', class: 'btn btn-small', onclick: () => addRow() }, 'Add rule'),
+    addButton,
   );
 
   function addRow(rule = { kind: locations.length ? 'location' : 'explicit' }) {
     const row = ruleRow(rule, locations, () => {
+      // focus stays among the rules: the next rule's Remove button, else the previous one's, else Add rule
+      const neighbour = row.nextElementSibling ?? row.previousElementSibling;
       row.remove();
       renumber();
+      (neighbour?.querySelector('.rule-remove') ?? addButton).focus();
     });
     list.append(row);
     renumber();
@@ -81,7 +89,7 @@ function ruleRow(rule, locations, onRemove) {
       windowFields,
       h(
         'button',
-        { type: 'button', class: 'btn btn-small btn-danger-ghost', onclick: onRemove },
+        { type: 'button', class: 'btn btn-small btn-danger-ghost rule-remove', onclick: onRemove },
         'Remove rule',
       ),
     ),

@@ -3,6 +3,7 @@
 import { fill, h } from '../dom.js';
 import { badge, rowButton } from '../ui/data-table.js';
 import { confirmDialog } from '../ui/dialog.js';
+import { redrawKeepingFocus } from '../ui/focus.js';
 import { followMeWarnings } from '../ui/followme-warnings.js';
 import { checkRequired, clearFormErrors, formAlert, showFormError } from '../ui/form-errors.js';
 import { listItems } from '../ui/pager.js';
@@ -109,9 +110,15 @@ export function render(root, { api, notify }) {
     const locationsById = new Map(state.locations.map((l) => [l.id, l]));
     const destinationsById = new Map(state.destinations.map((d) => [d.id, d]));
     if (state.scenarios.length === 0) {
-      fill(results, h('p', { class: 'empty' }, `Extension ${state.extension} has no scenarios yet.`));
+      redrawKeepingFocus(results, () =>
+        fill(results, h('p', { class: 'empty' }, `Extension ${state.extension} has no scenarios yet.`)),
+      );
       return;
     }
+    redrawKeepingFocus(results, () => drawList(locationsById, destinationsById));
+  }
+
+  function drawList(locationsById, destinationsById) {
     fill(
       results,
       h(
@@ -120,7 +127,7 @@ export function render(root, { api, notify }) {
         state.scenarios.map((s, index) =>
           h(
             'li',
-            { class: 'card scenario' },
+            { class: 'card scenario', 'data-row': s.id ?? s.name },
             h(
               'div',
               { class: 'scenario-head' },
@@ -160,10 +167,11 @@ export function render(root, { api, notify }) {
                   type: 'button',
                   class: 'btn btn-small',
                   disabled: index === 0,
-                  'aria-label': `Move ${s.name} up`,
                   onclick: () => move(index, -1),
                 },
-                'Move up',
+                'Move ',
+                h('span', { class: 'visually-hidden' }, `${s.name} `),
+                'up',
               ),
               h(
                 'button',
@@ -171,10 +179,11 @@ export function render(root, { api, notify }) {
                   type: 'button',
                   class: 'btn btn-small',
                   disabled: index === state.scenarios.length - 1,
-                  'aria-label': `Move ${s.name} down`,
                   onclick: () => move(index, 1),
                 },
-                'Move down',
+                'Move ',
+                h('span', { class: 'visually-hidden' }, `${s.name} `),
+                'down',
               ),
               rowButton('Edit', { label: `Edit ${s.name}`, onClick: () => edit(s) }),
               rowButton('Delete', { label: `Delete ${s.name}`, onClick: () => remove(s), danger: true }),
