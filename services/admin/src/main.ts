@@ -1,10 +1,10 @@
 // Entry point: validated config -> composition root -> runService (signals, graceful stop).
 import { runService } from '@sa/platform';
-import { buildAdmin } from './app.js';
+import { buildAdminApp } from './app.js';
 import { loadAdminConfig } from './config.js';
 
 await runService({
   name: 'admin',
   loadConfig: () => loadAdminConfig(),
-  build: (config, logger) => buildAdmin(config, logger),
+  build: (config, logger) => buildAdminApp(config, logger),
 });

@@ -6,7 +6,7 @@ import { connectNats, createLogger, type NatsClient, openSnapshotBuckets } from 
 import { busNames } from '@sa/proto';
 import { waitFor } from '@sa/testkit';
 import pg from 'pg';
-import { type AdminApp, buildAdmin } from '../app.js';
+import { type AdminApp, buildAdminApp } from '../app.js';
 import { loadAdminConfig } from '../config.js';
 import { issuerKeyId, signLicence } from '../domain/licence.js';
 import type { Tier } from '../domain/permissions.js';
@@ -66,7 +66,7 @@ export async function startHarness(
     KNOCK_SEQUENCE: '30000,30500,31000',
     ...env,
   });
-  const app = await buildAdmin(config, logger, { announce: (line) => logs.push(line) });
+  const app = await buildAdminApp(config, logger, { announce: (line) => logs.push(line) });
   let started = false;
   const clients: NatsClient[] = [];
   const h: Harness = {
