@@ -97,11 +97,8 @@ export async function connectNats(
         case 'error':
           // a refused subject (the bus user's permissions) names the subject; the error alone says what
           if (s.error instanceof Error && s.error.name === 'PermissionViolationError')
-            log.warn(
-              { event: 'permission_refused', err: String(s.error) },
-              `nats refused: ${s.error.message}`,
-            );
-          else log.warn({ event: s.type, err: String(s.error) }, 'nats error');
+            log.warn({ event: 'permission_refused', err: s.error }, `nats refused: ${s.error.message}`);
+          else log.warn({ event: s.type, err: s.error }, 'nats error');
           break;
         case 'slowConsumer':
           log.warn({ event: s.type, sub: s.sub.getSubject() }, 'nats slow consumer');
