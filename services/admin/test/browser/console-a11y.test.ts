@@ -344,6 +344,12 @@ describe('console accessibility and keyboard use in headless Chromium (issue 19)
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     assert.equal(await focusedName(page), `Edit ${office}`);
+    // saving redraws the list before the dialog closes: focus goes to the new Edit button
+    await page.keyboard.press('Enter');
+    await tabTo(page, 'Save scenario');
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    assert.equal(await focusedName(page), `Edit ${office}`, 'after a submit, focus is back on Edit');
 
     await tabTo(page, `Delete ${office}`);
     await page.keyboard.press('Enter');
