@@ -4,6 +4,7 @@
 import type { Logger, NatsConnection } from '@sa/platform';
 import { type BusNames, decodeMessage, encodeMessage, v1 } from '@sa/proto';
 import type { Decision } from '../../domain/types.js';
+import { decisionFields } from './proto-mapping.js';
 
 /** The user's decision now, or null when router knows neither rules nor state for them. */
 export type CurrentDecision = (extension: string) => Promise<Decision | null>;
@@ -30,18 +31,7 @@ async function answer(
   try {
     const query = decodeMessage(v1.DecisionQuery, m.data, 'DecisionQuery');
     const d = await current(query.extension ?? '');
-    reply = d
-      ? v1.DecisionAnswer.create({
-          found: true,
-          scenarioId: d.scenarioId,
-          scenarioName: d.scenarioName,
-          targetDial: d.targetDial,
-          targetName: d.targetName,
-          reason: d.reason,
-          decidedAtMs: d.decidedAtMs,
-          version: d.version,
-        })
-      : v1.DecisionAnswer.create({ found: false });
+    reply = v1.DecisionAnswer.create(d ? { found: true, ...decisionFields(d) } : { found: false });
   } catch (err) {
     // no answer at all: admin falls back to the decision router last announced
     logger.warn({ err }, 'decision query not answered');

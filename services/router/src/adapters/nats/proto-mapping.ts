@@ -114,9 +114,9 @@ export function toChoiceEvent(m: smartassistant.v1.IScenarioChosen): ChoiceEvent
   };
 }
 
-export function toScenarioChanged(extension: string, d: Decision): InstanceType<Proto['ScenarioChanged']> {
-  return v1.ScenarioChanged.create({
-    extension,
+/** A decision's fields as ScenarioChanged and DecisionAnswer both carry them. */
+export function decisionFields(d: Decision) {
+  return {
     scenarioId: d.scenarioId,
     scenarioName: d.scenarioName,
     targetDial: d.targetDial,
@@ -124,7 +124,11 @@ export function toScenarioChanged(extension: string, d: Decision): InstanceType<
     reason: d.reason,
     decidedAtMs: d.decidedAtMs,
     version: d.version,
-  });
+  };
+}
+
+export function toScenarioChanged(extension: string, d: Decision): InstanceType<Proto['ScenarioChanged']> {
+  return v1.ScenarioChanged.create({ extension, ...decisionFields(d) });
 }
 
 const fromNet = (n: Net) => ({ ssid: n.ssid, bssid: n.bssid, rssiDbm: n.rssiDbm });
