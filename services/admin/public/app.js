@@ -7,37 +7,25 @@ import { createApiClient } from './api-client.js';
 import { createEndpoints } from './endpoints.js';
 import { focusHeading } from './ui/focus.js';
 import { createNotifier } from './ui/notify.js';
-import * as accessPoints from './views/access-points.js';
-import * as accounts from './views/accounts.js';
-import * as audit from './views/audit.js';
-import * as automation from './views/automation.js';
-import * as board from './views/board.js';
-import * as bulk from './views/bulk.js';
-import * as destinations from './views/destinations.js';
-import * as devices from './views/devices.js';
-import * as keys from './views/keys.js';
-import * as locations from './views/locations.js';
 import { renderLogin } from './views/login.js';
-import * as password from './views/password.js';
-import * as privacy from './views/privacy.js';
-import * as scenarios from './views/scenarios.js';
-import * as users from './views/users.js';
+import { loadError } from './views/page.js';
 
+// each page's module loads when the page is first opened (the sign-in page needs none of them)
 const ROUTES = {
-  devices,
-  users,
-  destinations,
-  locations,
-  'access-points': accessPoints,
-  scenarios,
-  board,
-  keys,
-  audit,
-  automation,
-  bulk,
-  accounts,
-  privacy,
-  password,
+  devices: () => import('./views/devices.js'),
+  users: () => import('./views/users.js'),
+  destinations: () => import('./views/destinations.js'),
+  locations: () => import('./views/locations.js'),
+  'access-points': () => import('./views/access-points.js'),
+  scenarios: () => import('./views/scenarios.js'),
+  board: () => import('./views/board.js'),
+  keys: () => import('./views/keys.js'),
+  audit: () => import('./views/audit.js'),
+  automation: () => import('./views/automation.js'),
+  bulk: () => import('./views/bulk.js'),
+  accounts: () => import('./views/accounts.js'),
+  privacy: () => import('./views/privacy.js'),
+  password: () => import('./views/password.js'),
 };
 const DEFAULT_ROUTE = 'devices';
 
@@ -73,7 +61,7 @@ function showShell(me) {
   loginScreen.hidden = true;
   loginScreen.replaceChildren();
   shell.hidden = false;
-  renderRoute();
+  showRoute();
 }
 
 function currentRoute() {
@@ -81,9 +69,18 @@ function currentRoute() {
   return ROUTES[name] ? name : DEFAULT_ROUTE;
 }
 
-function renderRoute() {
+/** A page whose module cannot be loaded (the server went away) says so instead of staying blank. */
+function showRoute() {
+  renderRoute().catch((error) => main.replaceChildren(loadError(error)));
+}
+
+/** counts page changes: a page whose module arrives after the next change was asked for is dropped */
+let pageTurn = 0;
+
+async function renderRoute() {
   if (shell.hidden) return;
   cleanup?.();
+  cleanup = null;
   for (const dialog of document.querySelectorAll('dialog[open]')) dialog.close();
   const name = currentRoute();
   for (const link of nav.querySelectorAll('a')) {
@@ -91,8 +88,12 @@ function renderRoute() {
     else link.removeAttribute('aria-current');
   }
   setMenuOpen(false);
+  // the old page goes at once: nothing of it stays while the new page's module loads
   main.replaceChildren();
-  const result = ROUTES[name].render(main, { api, notify, session });
+  const turn = ++pageTurn;
+  const view = await ROUTES[name]();
+  if (turn !== pageTurn || shell.hidden) return;
+  const result = view.render(main, { api, notify, session });
   cleanup = typeof result === 'function' ? result : null;
   // a new page is announced by its title and its heading, where keyboard focus starts again
   focusHeading(main);
@@ -129,7 +130,7 @@ document.querySelector('.skip-link').addEventListener('click', (event) => {
   event.preventDefault();
   main.focus();
 });
-window.addEventListener('hashchange', renderRoute);
+window.addEventListener('hashchange', showRoute);
 document.getElementById('logout').addEventListener('click', async () => {
   try {
     await api.auth.logout();

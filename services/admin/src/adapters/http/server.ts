@@ -2,6 +2,7 @@
 // with every dependency injected; no listen here.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
@@ -101,6 +102,8 @@ export async function buildHttpApp(
 
   const publicDir = options.publicDir ?? PUBLIC_DIR;
   if (existsSync(publicDir))
+    // max-age=0 with an ETag: revalidated on every load (304 when unchanged); the module names carry
+    // no content hash yet, so a cached copy must never outlive a release
     await app.register(fastifyStatic, { root: publicDir, prefix: '/', index: 'index.html' });
   return app;
 }
@@ -165,6 +168,9 @@ function registerRequestLimits(app: FastifyInstance, bodyLimit: number): void {
 /** Security headers, cookies, multipart uploads, rate limits and the OpenAPI document. */
 async function registerPlugins(app: FastifyInstance): Promise<void> {
   await registerSecurityHeaders(app);
+  // the console's modules and the API's lists travel compressed (brotli or gzip, as the browser
+  // accepts); small answers are not worth it
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(cookie);
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
