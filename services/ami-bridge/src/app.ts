@@ -1,4 +1,5 @@
-// Composition root: AMI client, NATS, command and status servers, call flow, ops server.
+// Composition root: AMI client, NATS, the active bridge (command and status servers, AMI login) and
+// its role (always active, or active/standby on a Redis lease), call flow, ops server.
 import { randomUUID } from 'node:crypto';
 import type { AmiClient } from '@sa/ami';
 import {
@@ -10,19 +11,20 @@ import {
 } from '@sa/platform';
 import { busNames } from '@sa/proto';
 import { NatsBusNotifier } from './adapters/nats/bus-notifier.js';
-import { subscribeCommands } from './adapters/nats/command-server.js';
-import { subscribeStatus } from './adapters/nats/status-server.js';
-import { handleAmiEvent, handleCommandRedirect } from './call-flow.js';
+import { handleAmiEvent } from './call-flow.js';
 import type { AmiBridgeConfig } from './config.js';
 import { CallTracker } from './domain/call-tracker.js';
-import { KeyedSerialQueue } from './domain/keyed-serial-queue.js';
+import { startActiveBridge } from './wiring/active-bridge.js';
 import { createAmiClient, reportAmiConnection } from './wiring/ami-connection.js';
+import { buildBridgeRole } from './wiring/bridge-role.js';
 
 export interface AmiBridgeApp {
   start(): Promise<void>;
   stop(reason: string): Promise<void>;
   readonly ami: AmiClient;
   opsAddress(): string;
+  /** active, or standby while another bridge holds the PBX's lease (AMI_BRIDGE_HA) */
+  role(): string;
 }
 
 export async function buildAmiBridgeApp(config: AmiBridgeConfig, logger: Logger): Promise<AmiBridgeApp> {
@@ -34,8 +36,6 @@ export async function buildAmiBridgeApp(config: AmiBridgeConfig, logger: Logger)
   const tracker = new CallTracker({ userEvent: config.CALL_USER_EVENT, context: config.CALL_CONTEXT });
   const health = new HealthRegistry();
   const metrics = createMetricsRegistry('ami-bridge');
-  health.add('nats', nats.health);
-  health.add('ami', () => ({ status: ami.state === 'ready' ? 'up' : 'down', detail: ami.state }));
 
   reportAmiConnection(ami, bus, config, logger);
   const flow = {
@@ -48,13 +48,34 @@ export async function buildAmiBridgeApp(config: AmiBridgeConfig, logger: Logger)
     redirectPriority: config.REDIRECT_PRIORITY,
   };
   ami.on('event', (e) => handleAmiEvent(flow, e));
+  const activate = () =>
+    startActiveBridge({
+      nc: nats.nc,
+      names,
+      ami,
+      bridgeId,
+      actionTimeoutMs: config.AMI_ACTION_TIMEOUT_MS,
+      flow,
+      logger,
+    });
+  const role = await buildBridgeRole(config, logger, bridgeId, activate).catch(async (err) => {
+    await nats.close();
+    throw err;
+  });
+  health.add('nats', nats.health);
+  if (role.redisHealth) health.add('redis', role.redisHealth);
+  // a standby is not logged in on purpose: it is ready for its job, which is waiting
+  health.add('ami', () =>
+    role.role() === 'standby'
+      ? { status: 'up', detail: 'standby' }
+      : { status: ami.state === 'ready' ? 'up' : 'down', detail: ami.state },
+  );
 
-  let commands: { stop(): void } | undefined;
-  let status: { stop(): void } | undefined;
   let ops: Awaited<ReturnType<typeof startOpsServer>> | undefined;
   return {
     ami,
     opsAddress: () => ops?.address ?? '',
+    role: () => role.role(),
     async start() {
       ops = await startOpsServer({
         host: config.OPS_HOST,
@@ -62,38 +83,23 @@ export async function buildAmiBridgeApp(config: AmiBridgeConfig, logger: Logger)
         health,
         metrics,
         logger,
-        readinessDetails: () => ({ ami: ami.state, session: ami.session }),
+        readinessDetails: () => ({ role: role.role(), ami: ami.state, session: ami.session }),
       });
-      commands = subscribeCommands({
-        nc: nats.nc,
-        names,
-        ami,
-        queue: new KeyedSerialQueue(),
-        logger,
-        defaultTimeoutMs: config.AMI_ACTION_TIMEOUT_MS,
-        onRedirected: (channel, exten) => handleCommandRedirect(flow, channel, exten),
-      });
-      status = subscribeStatus({
-        nc: nats.nc,
-        names,
-        bridgeId,
-        status: () => ({ connected: ami.state === 'ready', session: ami.session, banner: ami.banner }),
-      });
-      // The status subscription must be on the server before AmiConnected can be published: then a
-      // status request that finds no responders implies AmiConnected is still to come (router's
-      // start-up handshake relies on it; see docs/asterisk.md).
-      await nats.nc.flush();
-      ami.start();
+      await role.start();
       logger.info(
-        { event: 'listening', ops: ops.address, ami: `${config.AMI_HOST}:${config.AMI_PORT}`, bridgeId },
+        {
+          event: 'listening',
+          ops: ops.address,
+          ami: `${config.AMI_HOST}:${config.AMI_PORT}`,
+          bridgeId,
+          role: role.role(),
+        },
         'ami-bridge listening',
       );
     },
     async stop(reason) {
-      commands?.stop();
-      status?.stop();
+      await role.stop();
       await ops?.close();
-      await ami.close();
       await nats.close();
       logger.info({ event: 'stopped', reason }, 'ami-bridge stopped');
     },

@@ -1,5 +1,5 @@
 // ami-bridge environment. Defaults sit next to the variables; AMI_SECRET is never logged.
-import { commonEnv, env, loadConfig } from '@sa/platform';
+import { commonEnv, env, loadConfig, redisEnv } from '@sa/platform';
 import { z } from 'zod';
 
 const int = env.int;
@@ -38,6 +38,25 @@ export const amiBridgeEnv = z.object({
   /** Redirect target: <REDIRECT_CONTEXT>,<target dial>,<REDIRECT_PRIORITY> */
   REDIRECT_CONTEXT: token('smartassistant-dial'),
   REDIRECT_PRIORITY: int(1, 1, 1000),
+  /**
+   * Active/standby (docs/operations.md, "ami-bridge active/standby"): true makes this bridge hold a
+   * Redis lease per PBX (REDIS_URL or the Sentinel/Cluster settings) and log in to AMI only while it
+   * holds it. false (the default): a single bridge, no Redis.
+   */
+  AMI_BRIDGE_HA: env.bool(false),
+  /** names the PBX in the lease key `{sa:<REDIS_KEY_PREFIX>:ami:<id>}:lease`; default AMI_HOST:AMI_PORT */
+  AMI_BRIDGE_PBX_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1-80 letters, digits, _ . : or -')
+    .optional(),
+  /** lease lifetime: renewed every third of it; a standby takes over at most about this long after a crash */
+  AMI_BRIDGE_LEASE_MS: int(3000, 300, 60_000),
+  /** Redis key prefix (as router's); default SA_BUS_PREFIX */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, _ or -')
+    .optional(),
+  ...redisEnv,
 });
 
 export type AmiBridgeEnv = z.infer<typeof amiBridgeEnv>;
@@ -45,6 +64,8 @@ export type AmiBridgeEnv = z.infer<typeof amiBridgeEnv>;
 export interface AmiBridgeConfig extends AmiBridgeEnv {
   /** Deadline for router's RouteDecision: the dialplan wait minus a margin for the Redirect itself. */
   readonly CALL_DECISION_TIMEOUT_MS: number;
+  /** The PBX this bridge serves, as named in its lease key: AMI_BRIDGE_PBX_ID or AMI_HOST:AMI_PORT. */
+  readonly PBX_ID: string;
 }
 
 export function loadAmiBridgeConfig(
@@ -52,5 +73,9 @@ export function loadAmiBridgeConfig(
 ): AmiBridgeConfig {
   const parsed = loadConfig(amiBridgeEnv, source);
   const margin = Math.min(500, Math.floor(parsed.CALL_WAIT_MS / 4));
-  return Object.freeze({ ...parsed, CALL_DECISION_TIMEOUT_MS: parsed.CALL_WAIT_MS - margin });
+  return Object.freeze({
+    ...parsed,
+    CALL_DECISION_TIMEOUT_MS: parsed.CALL_WAIT_MS - margin,
+    PBX_ID: parsed.AMI_BRIDGE_PBX_ID ?? `${parsed.AMI_HOST}:${parsed.AMI_PORT}`,
+  });
 }
