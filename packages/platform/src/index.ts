@@ -52,4 +52,5 @@ export {
   type RedisSettings,
   redisMode,
 } from './redis.js';
+export { type OwnedLeases, ownedLeases } from './redis-lease.js';
 export { type RunServiceOptions, runService, type ServiceApp } from './service-runner.js';
