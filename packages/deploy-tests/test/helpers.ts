@@ -74,7 +74,9 @@ export function envVarsReadBy(service: ServiceName): string[] {
   ];
   const file = join(repoRoot, 'services', service, 'src', 'config.ts');
   if (!existsSync(file)) throw new Error(`services/${service}/src/config.ts does not exist yet`);
-  const source = readFileSync(file, 'utf8');
+  // the schema only: what the loader derives from it afterwards (CALL_DECISION_TIMEOUT_MS, PBX_ID) is
+  // no variable anyone sets
+  const source = readFileSync(file, 'utf8').split(/z\.infer</)[0] ?? '';
   const keys = [...source.matchAll(/^\s+([A-Z][A-Z0-9_]{2,}):/gm)].map((m) => m[1] as string);
   return [...new Set([...common, ...keys])].sort();
 }
