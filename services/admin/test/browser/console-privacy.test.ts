@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@sa/platform';
-import { type ServiceProcess, uniqueName } from '@sa/testkit';
+import { type ServiceProcess, uniqueName, waitFor } from '@sa/testkit';
 import type { Browser, Page } from 'playwright-core';
 import * as session from './browser-session.js';
 
@@ -40,8 +40,9 @@ describe('console: the Privacy page', () => {
 
   it('given the default retention, when an administrator sets 14 days, then admin keeps 14 and says so; 0 is refused at the field', async () => {
     const field = page.getByLabel(/Keep presence history and call decisions/);
-    // the page fills the field once admin answered GET /settings/privacy
-    await page.waitForFunction("document.querySelector('input[name=retentionDays]')?.value !== ''");
+    // the page fills the field once admin answered GET /settings/privacy (polled from here: an
+    // in-page predicate would need eval, which the console's CSP refuses)
+    await waitFor(async () => (await field.inputValue()) !== '', { what: 'the retention field filled' });
     assert.equal(await field.inputValue(), '30');
     await field.fill('14');
     await page.getByRole('button', { name: 'Save retention' }).click();
