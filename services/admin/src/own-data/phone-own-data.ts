@@ -2,7 +2,7 @@
 // ingest as PhoneOwnDataRequest. The device is looked up here, never trusted from the request: a
 // phone can only ever reach its own user's data (the extension it is registered to).
 import { decodeMessage, type smartassistant, v1 } from '@sa/proto';
-import { type DeviceRow, deviceMessage } from '../adapters/pg/snapshots.js';
+import { type DeviceRow, deviceMessage, ruleMessage } from '../adapters/pg/snapshots.js';
 import { AdminError } from '../errors.js';
 import type { OwnDataRepo } from './own-data-repo.js';
 import type { OwnPlace, OwnRule, OwnScenario, PlaceMatch } from './own-data-rules.js';
@@ -19,11 +19,6 @@ const RULE_KIND: Record<number, OwnRule['kind'] | undefined> = {
   [v1.RuleKind.RULE_KIND_EXPLICIT]: 'explicit',
   [v1.RuleKind.RULE_KIND_TIME_WINDOW]: 'time_window',
 };
-const RULE_ENUM = {
-  location: v1.RuleKind.RULE_KIND_LOCATION,
-  explicit: v1.RuleKind.RULE_KIND_EXPLICIT,
-  time_window: v1.RuleKind.RULE_KIND_TIME_WINDOW,
-} as const;
 const MATCH: Record<number, PlaceMatch> = {
   [v1.PlaceMatch.PLACE_MATCH_SSID_AND_BSSID]: 'ssid_and_bssid',
   [v1.PlaceMatch.PLACE_MATCH_BSSID]: 'bssid',
@@ -128,7 +123,6 @@ function permissionsOf(device: smartassistant.v1.Device) {
 
 const hhmm = (minutes: number): string =>
   `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-const minutesOf = (t: string): number => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 
 /** A phone's Rule: minutes 0..1439; out of range becomes an invalid HH:MM the rules refuse. */
 export function ruleFrom(r: smartassistant.v1.IRule): OwnRule {
@@ -147,23 +141,6 @@ export function ruleFrom(r: smartassistant.v1.IRule): OwnRule {
             end: time(w.endMinute),
             ...(w.weekdays?.length ? { weekdays: [...w.weekdays] } : {}),
             ...(w.timeZone ? { timeZone: w.timeZone } : {}),
-          },
-        }
-      : {}),
-  };
-}
-
-function ruleMessage(r: OwnRule): smartassistant.v1.IRule {
-  return {
-    kind: RULE_ENUM[r.kind],
-    locationId: r.locationId ?? '',
-    ...(r.window
-      ? {
-          window: {
-            startMinute: minutesOf(r.window.start),
-            endMinute: minutesOf(r.window.end),
-            weekdays: r.window.weekdays ?? [],
-            timeZone: r.window.timeZone ?? '',
           },
         }
       : {}),

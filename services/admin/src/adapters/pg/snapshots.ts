@@ -115,7 +115,7 @@ const minutes = (hhmm: string): number => {
   return Number(h) * 60 + Number(m);
 };
 
-function ruleMessage(rule: RuleJson): smartassistant.v1.Rule {
+export function ruleMessage(rule: RuleJson): smartassistant.v1.Rule {
   return v1.Rule.create({
     kind: RULE_KIND[rule.kind],
     locationId: rule.locationId ?? '',
