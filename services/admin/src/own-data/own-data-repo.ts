@@ -4,6 +4,7 @@
 import type { Pool } from '@sa/platform';
 import type { ChangeRunner, Tx } from '../adapters/pg/change-set.js';
 import type { Sql } from '../adapters/pg/db.js';
+import { type ScenarioRow, scenarioRows } from '../adapters/pg/scenario-rows.js';
 import { type DevicePermissions, effectiveTier, permissionsFor, type Tier } from '../domain/permissions.js';
 import { AdminError } from '../errors.js';
 import {
@@ -15,7 +16,6 @@ import {
   MAX_OWN_SCENARIOS,
   mergeNetworks,
   type OwnPlace,
-  type OwnRule,
   type OwnScenario,
   type OwnScenarioInput,
   PLACE_NAME,
@@ -24,19 +24,6 @@ import {
   reorder,
   type TargetRow,
 } from './own-data-rules.js';
-
-interface ScenarioRow {
-  id: string;
-  name: string;
-  position: number;
-  rules: OwnRule[];
-  is_default: boolean;
-  locked: boolean;
-  owner: string;
-  destination_id: string;
-  dname: string;
-  dial: string;
-}
 
 const scenarioView = (r: ScenarioRow): OwnScenario => ({
   id: r.id,
@@ -77,15 +64,7 @@ export class OwnDataRepo {
 
   /** The user's scenarios in evaluation order (an administrator's ones included). */
   scenarios(extension: string, sql: Sql = this.pool): Promise<OwnScenario[]> {
-    return sql
-      .query<ScenarioRow>(
-        `SELECT s.id, s.name, s.position, s.rules, s.is_default, s.locked, s.owner, s.destination_id,
-                d.name AS dname, d.dial
-           FROM scenarios s JOIN destinations d ON d.id = s.destination_id
-          WHERE s.extension = $1 ORDER BY s.position`,
-        [extension],
-      )
-      .then((r) => r.rows.map(scenarioView));
+    return scenarioRows(sql, extension).then((rows) => rows.map(scenarioView));
   }
 
   /** The user's own places, then the shared ones, each by name. */

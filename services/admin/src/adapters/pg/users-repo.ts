@@ -3,6 +3,8 @@
 import type { Pool } from '@sa/platform';
 import { AdminError } from '../../errors.js';
 import type { ChangeRunner, Tx } from './change-set.js';
+import type { Sql } from './db.js';
+import { scenarioRows } from './scenario-rows.js';
 import type { RuleJson } from './snapshots.js';
 
 export interface ExtensionView {
@@ -181,24 +183,8 @@ export class UsersRepo {
     }
   }
 
-  private async scenariosOf(sql: Pick<Pool, 'query'>, extension: string): Promise<ScenarioView[]> {
-    const { rows } = await sql.query<{
-      id: string;
-      name: string;
-      position: number;
-      rules: RuleJson[];
-      is_default: boolean;
-      locked: boolean;
-      owner: 'admin' | 'user';
-      destination_id: string;
-      dname: string;
-      dial: string;
-    }>(
-      `SELECT s.id, s.name, s.position, s.rules, s.is_default, s.locked, s.owner, s.destination_id, d.name AS dname, d.dial
-         FROM scenarios s JOIN destinations d ON d.id = s.destination_id WHERE s.extension = $1 ORDER BY s.position`,
-      [extension],
-    );
-    return rows.map((r) => ({
+  private async scenariosOf(sql: Sql, extension: string): Promise<ScenarioView[]> {
+    return (await scenarioRows(sql, extension)).map((r) => ({
       id: r.id,
       name: r.name,
       position: r.position,
