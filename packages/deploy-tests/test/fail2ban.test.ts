@@ -17,9 +17,9 @@ import {
   Redis,
 } from '@sa/platform';
 import { busNames, encodeMessage, v1 } from '@sa/proto';
+import { waitFor } from '@sa/testkit';
 import pg from 'pg';
 import { fail2banJailCommands, fail2banMatches } from './fail2ban-regex.js';
-import { waitFor } from './helpers.js';
 import { type ServiceProcess, startService } from './service-process.js';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -310,10 +310,9 @@ describe('deploy/fail2ban', () => {
         await waitForMetric(ops, 'sa_ingest_packets_rejected_total', 'rate_limited_ip', n);
       }
       const expectedRejections = await metric(ops, 'sa_ingest_packets_rejected_total');
-      await waitFor(
-        'the rejection log lines',
-        () => rejectionLines(ingest.lines).length >= expectedRejections,
-      );
+      await waitFor(() => rejectionLines(ingest.lines).length >= expectedRejections, {
+        what: 'the rejection log lines',
+      });
 
       const lines = [...ingest.lines];
       const rejections = rejectionLines(lines);
@@ -389,11 +388,10 @@ describe('deploy/fail2ban', () => {
       flood.close();
       await waitForMetric(ops, 'sa_ingest_packets_rejected_total', 'bad_tag', 40);
       await waitFor(
-        'the 40 lines of the two attackers',
         () =>
           rejectionLines(ingest.lines).filter((l) => l.includes(overHttp) || l.includes(overUdp)).length >=
           40,
-        5000,
+        { what: 'the 40 lines of the two attackers', timeoutMs: 5000 },
       ).catch(() => {});
 
       const lines = [...ingest.lines];
@@ -471,8 +469,8 @@ describe('deploy/fail2ban', () => {
       for (let i = 0; i < 4; i++) await sendUdp(client, radiusPort, start(30 + i));
       await waitForMetric(ops, rejected, 'rate_limited', 1);
       await waitFor(
-        'the RADIUS rejection lines',
         () => rejectionLines(ingest.lines).filter((l) => l.includes('"transport":"radius"')).length >= 7,
+        { what: 'the RADIUS rejection lines' },
       );
 
       const lines = [...ingest.lines];
@@ -574,10 +572,9 @@ describe('deploy/fail2ban', () => {
       assert.equal(await login('127.0.0.31', 'admin', 'wrong-password'), 401);
       assert.equal(await login('127.0.0.32', 'nobody', 'whatever-else'), 401);
       assert.equal(await login('127.0.0.33', 'admin', password), 200);
-      await waitFor(
-        'two failed-login lines',
-        () => admin?.lines.filter((l) => l.includes('"event":"login_failed"')).length === 2,
-      );
+      await waitFor(() => admin?.lines.filter((l) => l.includes('"event":"login_failed"')).length === 2, {
+        what: 'two failed-login lines',
+      });
 
       const lines = [...admin.lines];
       const matches = fail2banMatches('smartassistant-admin', lines);
@@ -609,16 +606,16 @@ async function waitForMetric(
   reason: string | undefined,
   atLeast: number,
 ): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await metric(ops, name, reason);
-    if (value >= atLeast) return;
-    if (Date.now() > deadline)
-      throw new Error(
-        `${name}${reason ? `{reason="${reason}"}` : ''} stayed at ${value}, expected >= ${atLeast}`,
-      );
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  let value = 0;
+  await waitFor(
+    async () => {
+      value = await metric(ops, name, reason);
+      return value >= atLeast;
+    },
+    { what: `${name}${reason ? `{reason="${reason}"}` : ''} >= ${atLeast}`, intervalMs: 50 },
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}: it stayed at ${value}`);
+  });
 }
 
 function postJson(base: URL, path: string, localAddress: string, body: unknown): Promise<number> {

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { deployDir, requireTool, waitFor } from './helpers.js';
+import { waitFor } from '@sa/testkit';
+import { deployDir, requireTool } from './helpers.js';
 import {
   clientAddress,
   createTestNetwork,
@@ -106,9 +107,11 @@ describe('deploy/knockd', () => {
         variant.setup(net);
 
         const listener = net.start(net.server, process.execPath, ['-e', listenerScript]);
-        await waitFor('the UDP listener', () => listener.lines.includes('ready'));
+        await waitFor(() => listener.lines.includes('ready'), { what: 'the UDP listener' });
         const daemon = net.start(net.server, knockd, ['-c', configPath, '-i', net.serverInterface, '-v']);
-        await waitFor('knockd to listen', () => daemon.lines.some((l) => l.startsWith('listening on')));
+        await waitFor(() => daemon.lines.some((l) => l.startsWith('listening on')), {
+          what: 'knockd to listen',
+        });
         const send = (src: string, payload: string, port = ingestPort) =>
           net.exec(net.client, process.execPath, ['-e', sendScript, src, String(port), payload]);
         const received = (payload: string) => listener.lines.includes(`got ${payload}`);
@@ -116,7 +119,9 @@ describe('deploy/knockd', () => {
         // 1. No knock: dropped by the firewall (the drop counter proves it arrived and was dropped).
         const droppedAtStart = variant.dropped(net);
         send(clientAddress, 'before-knock');
-        await waitFor('the unknocked packet to be dropped', () => variant.dropped(net) > droppedAtStart);
+        await waitFor(() => variant.dropped(net) > droppedAtStart, {
+          what: 'the unknocked packet to be dropped',
+        });
 
         // 2. Knock, then the same client gets through.
         if (variant.knock === 'tcp') {
@@ -129,12 +134,15 @@ describe('deploy/knockd', () => {
         } else {
           for (const port of knockSequence) send(clientAddress, 'knock', port);
         }
-        await waitFor('knockd to open', () => daemon.lines.some((l) => l.includes('OPEN SESAME')));
+        await waitFor(() => daemon.lines.some((l) => l.includes('OPEN SESAME')), { what: 'knockd to open' });
         let n = 0;
-        await waitFor('a packet after knocking', () => {
-          send(clientAddress, `after-knock-${++n}`);
-          return listener.lines.some((l) => l.startsWith('got after-knock-'));
-        });
+        await waitFor(
+          () => {
+            send(clientAddress, `after-knock-${++n}`);
+            return listener.lines.some((l) => l.startsWith('got after-knock-'));
+          },
+          { what: 'a packet after knocking', intervalMs: 50 },
+        );
         assert.ok(!received('before-knock'), 'the packet sent before knocking must never arrive');
         assert.ok(
           daemon.lines.some((l) =>
@@ -146,26 +154,27 @@ describe('deploy/knockd', () => {
         // 3. Another address that did not knock stays blocked while the door is open.
         const droppedBeforeOther = variant.dropped(net);
         send(otherClientAddress, 'other-address');
-        await waitFor('the other address to be dropped', () => variant.dropped(net) > droppedBeforeOther);
+        await waitFor(() => variant.dropped(net) > droppedBeforeOther, {
+          what: 'the other address to be dropped',
+        });
         send(clientAddress, 'marker');
-        await waitFor('the marker from the knocking address', () => received('marker'));
+        await waitFor(() => received('marker'), { what: 'the marker from the knocking address' });
         assert.ok(!received('other-address'));
 
         // 4. After cmd_timeout knockd runs stop_command and the port is closed again.
+        await waitFor(() => daemon.lines.some((l) => l.includes('command timeout')), {
+          what: 'knockd to close',
+          timeoutMs: 15_000,
+        });
         await waitFor(
-          'knockd to close',
-          () => daemon.lines.some((l) => l.includes('command timeout')),
-          15_000,
-        );
-        await waitFor('stop_command to run', () =>
-          daemon.lines.some((l) => /running command: .*(-D SA_KNOCK|delete element)/.test(l)),
+          () => daemon.lines.some((l) => /running command: .*(-D SA_KNOCK|delete element)/.test(l)),
+          { what: 'stop_command to run' },
         );
         const droppedBeforeLate = variant.dropped(net);
         send(clientAddress, 'after-close');
-        await waitFor(
-          'the packet after closing to be dropped',
-          () => variant.dropped(net) > droppedBeforeLate,
-        );
+        await waitFor(() => variant.dropped(net) > droppedBeforeLate, {
+          what: 'the packet after closing to be dropped',
+        });
         assert.ok(!received('after-close'));
         assert.ok(
           !daemon.lines.some((l) => /error|fail/i.test(l)),

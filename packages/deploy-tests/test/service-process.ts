@@ -4,7 +4,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { repoRoot, type ServiceName, waitFor } from './helpers.js';
+import { waitFor } from '@sa/testkit';
+import { repoRoot, type ServiceName } from './helpers.js';
 
 export interface ServiceProcess {
   readonly lines: string[];
@@ -33,13 +34,12 @@ export async function startService(name: ServiceName, env: Record<string, string
   };
   try {
     const line = await waitFor(
-      `${name} to log "listening"`,
       () => {
         if (child.exitCode !== null)
           throw new Error(`${name} exited with ${child.exitCode}:\n${lines.join('\n')}`);
         return lines.find((l) => l.includes('"event":"listening"'));
       },
-      30_000,
+      { what: `${name} to log "listening"`, timeoutMs: 30_000, onError: 'fail' },
     );
     return { lines, listening: JSON.parse(line) as Record<string, string>, stop };
   } catch (error) {

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { waitFor } from '@sa/testkit';
 import pg from 'pg';
-import { repoRoot, run, type ServiceName, waitFor } from './helpers.js';
+import { repoRoot, run, type ServiceName } from './helpers.js';
 import { type ServiceProcess, startService } from './service-process.js';
 import { freePort, type ShippedNats, startShippedNats } from './shipped-nats.js';
 
@@ -134,8 +135,9 @@ describe('the real services on the shipped NATS configuration', () => {
     assert.match(routerAsCli.stderr, /permissions violation/i);
     const admin = running.get('admin') as ServiceProcess;
     await untilReady('admin', admin);
-    await waitFor('the new key in ingest', () =>
-      running.get('ingest')?.lines.some((l) => /key ring|key_ring|keys? (loaded|changed)/i.test(l)),
+    await waitFor(
+      () => running.get('ingest')?.lines.some((l) => /key ring|key_ring|keys? (loaded|changed)/i.test(l)),
+      { what: 'the new key in ingest' },
     ).catch(() => {}); // informative only: ingest need not log it
     assert.ok(!admin.lines.some((l) => l.includes('outbox publish failed')), 'admin published the key ring');
     assert.equal((await readyz(running.get('ingest') as ServiceProcess)).status, 200);

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { inboxPrefixFor } from '@sa/platform';
-import { deployDir, requireTool, waitFor } from './helpers.js';
+import { waitFor } from '@sa/testkit';
+import { deployDir, requireTool } from './helpers.js';
 
 /** The bus users of smartassistant-auth.conf and the server environment variable holding each password. */
 export const busUsers = {
@@ -81,10 +82,13 @@ export async function startShippedNats(): Promise<ShippedNats> {
     rmSync(store, { recursive: true, force: true });
   };
   try {
-    await waitFor('nats-server to be ready', () => {
-      if (child.exitCode !== null) throw new Error(`nats-server exited:\n${lines.join('\n')}`);
-      return lines.some((l) => l.includes('Server is ready'));
-    });
+    await waitFor(
+      () => {
+        if (child.exitCode !== null) throw new Error(`nats-server exited:\n${lines.join('\n')}`);
+        return lines.some((l) => l.includes('Server is ready'));
+      },
+      { what: 'nats-server to be ready', onError: 'fail' },
+    );
   } catch (err) {
     await stop();
     throw err;

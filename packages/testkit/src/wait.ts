@@ -1,7 +1,11 @@
-/** Polls `probe` until it returns a truthy value or the deadline passes (never sleep-and-hope). */
+/**
+ * Polls `probe` until it returns a truthy value or the deadline passes (never sleep-and-hope).
+ * An error thrown by the probe is retried until the deadline (and named in the timeout) unless
+ * `onError` is 'fail': then it ends the wait at once (a probe that sees its process exit, say).
+ */
 export async function waitFor<T>(
   probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+  options: { timeoutMs?: number; intervalMs?: number; what?: string; onError?: 'retry' | 'fail' } = {},
 ): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   let lastError: unknown;
@@ -10,6 +14,7 @@ export async function waitFor<T>(
       const value = await probe();
       if (value) return value;
     } catch (err) {
+      if (options.onError === 'fail') throw err;
       lastError = err;
     }
     if (Date.now() > deadline) {
