@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import { Backoff, type BackoffPolicy } from '@sa/platform/backoff';
 import { AmiFrameParser, type AmiFrameParserOptions } from './ami-frame-parser.js';
 import type { AmiMessage } from './ami-message.js';
 import { type AmiActionFields, serializeAction } from './ami-serializer.js';
 import { AmiError } from './errors.js';
-import { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy, reconnectDelayMs } from './reconnect-policy.js';
 
 export type AmiClientState =
   | 'connecting'
@@ -32,10 +32,15 @@ export interface AmiClientOptions {
   readonly connectTimeoutMs?: number;
   /** Ping interval once logged in (0 disables). A Ping without answer within actionTimeoutMs drops the link. */
   readonly keepaliveMs?: number;
-  readonly reconnect?: Partial<ReconnectPolicy>;
+  /** Wait before reconnect attempts (default 250 ms doubling to 10 s, equal jitter). */
+  readonly reconnect?: Partial<BackoffPolicy>;
+  /** [0, 1), for the reconnect jitter */
   readonly random?: () => number;
   readonly parser?: Omit<AmiFrameParserOptions, 'expectBanner'>;
 }
+
+/** 250 ms doubling to 10 s; equal jitter: at least half the ceiling, so a restarted Asterisk is not hammered. */
+const DEFAULT_RECONNECT: BackoffPolicy = { initialDelayMs: 250, maxDelayMs: 10_000, jitter: 0.5 };
 
 export interface AmiActionResult {
   readonly response: AmiMessage;
@@ -70,7 +75,7 @@ interface Pending {
 }
 
 export class AmiClient extends EventEmitter<AmiClientEvents> {
-  readonly #o: Required<Omit<AmiClientOptions, 'reconnect' | 'parser'>> & { reconnect: ReconnectPolicy };
+  readonly #o: Required<Omit<AmiClientOptions, 'reconnect' | 'parser'>>;
   readonly #parser: AmiFrameParser;
   #state: AmiClientState = 'closed';
   #started = false;
@@ -78,7 +83,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
   #pending = new Map<string, Pending>();
   #seq = 0;
   #session = 0;
-  #attempt = 0;
+  readonly #reconnect: Backoff;
   #banner = '';
   #reconnectTimer: NodeJS.Timeout | undefined;
   #connectTimer: NodeJS.Timeout | undefined;
@@ -95,8 +100,8 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
       keepaliveMs: 15_000,
       random: Math.random,
       ...options,
-      reconnect: { ...DEFAULT_RECONNECT_POLICY, ...options.reconnect },
     };
+    this.#reconnect = new Backoff({ ...DEFAULT_RECONNECT, ...options.reconnect }, this.#o.random);
     this.#parser = new AmiFrameParser({ ...options.parser, expectBanner: true });
   }
 
@@ -258,7 +263,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     if (wasReady) this.emit('disconnected', { reason, session: this.#session });
     if (!this.#started) return;
     this.#setState('reconnecting');
-    const delay = reconnectDelayMs(this.#o.reconnect, this.#attempt++, this.#o.random);
+    const delay = this.#reconnect.next();
     this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
   }
 
@@ -319,7 +324,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     }
     if (this.#socket !== socket) return;
     clearTimeout(this.#connectTimer);
-    this.#attempt = 0;
+    this.#reconnect.reset();
     this.#session++;
     this.#setState('ready');
     this.#startKeepalive();

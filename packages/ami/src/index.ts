@@ -15,4 +15,3 @@ export {
 export { type AmiHeaders, AmiMessage } from './ami-message.js';
 export { type AmiActionFields, type AmiHeaderValue, serializeAction } from './ami-serializer.js';
 export { AmiError, type AmiErrorCode, amiErrorCodes, isAmiError } from './errors.js';
-export { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy, reconnectDelayMs } from './reconnect-policy.js';

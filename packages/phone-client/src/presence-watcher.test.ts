@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { type BackoffPolicy, backoffCeilingMs, backoffDelayMs } from './backoff-policy.js';
+import type { BackoffPolicy } from '@sa/platform/backoff';
 import { type PresenceSender, type ReportOutcome, watchPresence } from './presence-watcher.js';
 import { wifiCommandFor, wifiReader } from './wifi-reader.js';
 
@@ -124,21 +124,6 @@ describe('sa-phone watch: when presence is reported', () => {
 });
 
 describe('sa-phone watch: backoff while the server is unreachable', () => {
-  it('given a 5 s to 20 s policy, when computed, then 5 s doubles up to the cap and the jitter spans [0, ceiling)', () => {
-    assert.deepEqual(
-      [0, 1, 2, 3, 10, 60].map((n) => backoffCeilingMs(POLICY, n)),
-      [5_000, 10_000, 20_000, 20_000, 20_000, 20_000],
-    );
-    assert.equal(
-      backoffDelayMs(POLICY, 1, () => 0),
-      1,
-    );
-    assert.equal(
-      backoffDelayMs(POLICY, 1, () => 0.999),
-      9_990,
-    );
-  });
-
   it('given a server that fails 5 times (no reply, UNAVAILABLE, transport error), when retried, then delays grow to the cap, and after a success the next failure starts over', async () => {
     const { sent, logs } = await simulate({
       untilS: 105,

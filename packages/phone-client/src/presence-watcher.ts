@@ -3,7 +3,7 @@
 // unreachable. Only the latest reading is ever sent: nothing queues, so a change made while backing
 // off goes out at the next attempt and the stale one never does. Clock, Wi-Fi and sender are
 // injected, so tests run it in virtual time.
-import { type BackoffPolicy, backoffDelayMs } from './backoff-policy.js';
+import { type BackoffPolicy, backoffDelayMs } from '@sa/platform/backoff';
 import { describeScan, networkKey, type WifiScan } from './wifi-network.js';
 
 /** How one report ended. `refused` (DENIED/INVALID) reached the server: retrying would not help. */

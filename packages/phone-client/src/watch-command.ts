@@ -1,8 +1,8 @@
 // `sa-phone watch`: a presence agent for laptops with a softphone. Wires the OS Wi-Fi tool, the
 // enrolled device's sender, the real clock and the signals into the watcher (presence-watcher.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BackoffPolicy } from '@sa/platform/backoff';
 import { type Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_BACKOFF } from './backoff-policy.js';
 import { type CommonOptions, withCommon } from './common-options.js';
 import { phonePresenceSender } from './presence-report.js';
 import { type WatchClock, watchPresence } from './presence-watcher.js';
@@ -17,6 +17,12 @@ interface WatchOptions extends CommonOptions {
 
 /** request-command flags that would break a long-running reporter (a fixed counter is a replay) */
 const REFUSED_FLAGS = ['counter', 'timestamp', 'pad', 'replay', 'flipBit', 'truncate', 'hex'];
+
+/**
+ * While the server is unreachable: 5 s doubling to 5 min, full jitter, because many laptops lose the
+ * server at the same moment (the office link drops) and should not all come back in step.
+ */
+const WATCH_BACKOFF: BackoffPolicy = { initialDelayMs: 5_000, maxDelayMs: 300_000, jitter: 1 };
 
 const seconds = (name: string) => (v: string) => {
   const n = Number(v);
@@ -77,7 +83,7 @@ async function runWatch(o: WatchOptions, cmd: Command): Promise<void> {
         log,
         random: Math.random,
       },
-      { pollMs: o.poll * 1000, intervalMs: o.interval * 1000, backoff: DEFAULT_BACKOFF },
+      { pollMs: o.poll * 1000, intervalMs: o.interval * 1000, backoff: WATCH_BACKOFF },
       stop.signal,
     );
   } finally {

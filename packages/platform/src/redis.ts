@@ -1,6 +1,8 @@
 // Redis client factory: one server, a Sentinel-watched primary or a Redis Cluster (ioredis' own
-// support for each, chosen by redisEnv), a named error at start-up, then ioredis' capped backoff.
+// support for each, chosen by redisEnv), a named error at start-up, then reconnects with the
+// platform's backoff policy as ioredis' retry strategy.
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { type BackoffPolicy, backoffDelayMs } from './backoff-policy.js';
 import type { HostPort } from './config.js';
 import { DependencyUnavailableError, redactUrl } from './errors.js';
 import type { HealthReport } from './health.js';
@@ -61,7 +63,9 @@ function describe(s: RedisSettings, mode: RedisMode): { envVar: string; where: s
   };
 }
 
-const backoff = (times: number) => Math.min(50 * 2 ** times, 2000) + Math.floor(Math.random() * 100);
+/** ioredis counts retries from 1: 100 ms doubling to 2 s, equal jitter (reconnecting clients spread out). */
+const REDIS_RECONNECT: BackoffPolicy = { initialDelayMs: 100, maxDelayMs: 2000, jitter: 0.5 };
+const backoff = (times: number) => backoffDelayMs(REDIS_RECONNECT, times - 1);
 
 const COMMON: RedisOptions = {
   lazyConnect: true,

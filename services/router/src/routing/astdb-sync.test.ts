@@ -15,7 +15,7 @@ function rig() {
     publisher: { scenarioChanged: () => {} },
     store: { markPushed: async () => {} },
     logger: createLogger('router-test', 'silent'),
-    options: { maxInFlight: 8, retryBaseMs: 1, retryMaxMs: 5 },
+    options: { maxInFlight: 8, retry: { initialDelayMs: 1, maxDelayMs: 5 } },
   });
   return { sync, writes };
 }
@@ -93,7 +93,7 @@ test('given a write in flight when a new AMI session begins, when resynced, then
     publisher: { scenarioChanged: () => {} },
     store: { markPushed: async () => {} },
     logger: createLogger('router-test', 'silent'),
-    options: { maxInFlight: 8, retryBaseMs: 1, retryMaxMs: 5 },
+    options: { maxInFlight: 8, retry: { initialDelayMs: 1, maxDelayMs: 5 } },
   });
   sync.push('236', 0, decision(1, '236'));
   sync.amiSessionBegan();

@@ -10,6 +10,7 @@
 // start-up re-evaluation, write a user once; no request ever writes a version older than one
 // already written.
 import type { Logger } from '@sa/platform';
+import { type BackoffPolicy, backoffDelayMs } from '@sa/platform/backoff';
 import type { Decision } from '../domain/types.js';
 import type { AstDbWriter, ScenarioPublisher, UserStateStore } from './ports.js';
 import { UniqueQueue } from './unique-queue.js';
@@ -30,8 +31,8 @@ interface Written {
 
 export interface AstDbSyncOptions {
   readonly maxInFlight: number;
-  readonly retryBaseMs: number;
-  readonly retryMaxMs: number;
+  /** wait before re-sending a failed write; `attempt` counts that extension's failures in a row */
+  readonly retry: BackoffPolicy;
 }
 
 export class AstDbSync {
@@ -155,14 +156,11 @@ export class AstDbSync {
         await this.deps.store.markPushed(w.partition, extension, w.decision.version).catch(() => {});
       } catch (err) {
         failures++;
-        const delay = Math.min(
-          this.deps.options.retryMaxMs,
-          this.deps.options.retryBaseMs * 2 ** (failures - 1),
-        );
+        const delay = backoffDelayMs(this.deps.options.retry, failures - 1);
         if (failures === 1 || failures % 10 === 0) {
           this.deps.logger.warn({ extension, failures, err }, 'AstDB write failed, retrying');
         }
-        await new Promise((r) => setTimeout(r, delay + Math.random() * delay * 0.2));
+        await new Promise((r) => setTimeout(r, delay));
       }
     }
     this.inFlight.delete(extension);

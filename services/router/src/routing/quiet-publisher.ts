@@ -2,9 +2,12 @@
 // and a failed write is retried with backoff, so a lost "no longer quiet" cannot leave ingest
 // answering a device's reports without the bus while router expects them.
 import type { Logger } from '@sa/platform';
+import { Backoff, type BackoffPolicy } from '@sa/platform/backoff';
 import type { QuietDevice, QuietPresence } from './ports.js';
 
 const MAX_BATCH = 1000;
+/** 100 ms doubling to 5 s, without jitter: one loop per router process */
+const QUIET_RETRY: BackoffPolicy = { initialDelayMs: 100, maxDelayMs: 5000, jitter: 0 };
 
 export class QuietPublisher {
   private readonly pending = new Map<string, QuietDevice>();
@@ -15,8 +18,7 @@ export class QuietPublisher {
     private readonly deps: {
       quiet: Pick<QuietPresence, 'publish'>;
       logger: Logger;
-      retryBaseMs?: number;
-      retryMaxMs?: number;
+      retry?: BackoffPolicy;
     },
   ) {}
 
@@ -37,7 +39,7 @@ export class QuietPublisher {
   }
 
   private async drain(): Promise<void> {
-    let delay = this.deps.retryBaseMs ?? 100;
+    const retry = new Backoff(this.deps.retry ?? QUIET_RETRY);
     while (this.pending.size > 0 && !this.stopped) {
       const batch: QuietDevice[] = [];
       for (const d of this.pending.values()) if (batch.push(d) >= MAX_BATCH) break;
@@ -45,11 +47,10 @@ export class QuietPublisher {
         await this.deps.quiet.publish(batch);
         // a change that arrived while this write was in flight stays for the next round
         for (const d of batch) if (this.pending.get(d.device.id) === d) this.pending.delete(d.device.id);
-        delay = this.deps.retryBaseMs ?? 100;
+        retry.reset();
       } catch (err) {
         this.deps.logger.warn({ err, devices: batch.length }, 'quiet presence flags not written, retrying');
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, this.deps.retryMaxMs ?? 5000);
+        await new Promise((r) => setTimeout(r, retry.next()));
       }
     }
   }

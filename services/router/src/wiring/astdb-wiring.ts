@@ -2,6 +2,7 @@
 // target mode: our AstDB keys, FreePBX Follow-Me keys or both), the AstDB sync that writes each
 // change in order and retries, and the redirect of still-ringing calls when a target changes.
 import type { Logger } from '@sa/platform';
+import type { BackoffPolicy } from '@sa/platform/backoff';
 import type { BusNames } from '@sa/proto';
 import { NatsScenarioPublisher } from '../adapters/nats/bus-subscriptions.js';
 import { NatsAmiCommander } from '../adapters/nats/nats-ami-commander.js';
@@ -19,6 +20,9 @@ import { RingingRedirector } from '../routing/ringing-redirector.js';
 import type { RouterMetrics } from './router-metrics.js';
 
 type NatsConnection = ConstructorParameters<typeof NatsAmiCommander>[0];
+
+/** A failed AstDB write is re-sent after 100 ms doubling to 5 s, the last fifth of each wait random. */
+const ASTDB_RETRY: BackoffPolicy = { initialDelayMs: 100, maxDelayMs: 5000, jitter: 0.2 };
 
 export function followMeSettings(config: RouterConfig): FollowMeSettings {
   return {
@@ -54,7 +58,7 @@ export function astDbWiring(d: {
     publisher: new NatsScenarioPublisher(d.nc, d.names),
     store: d.store,
     logger: logger.child({ component: 'astdb-sync' }),
-    options: { maxInFlight: config.AMI_MAX_IN_FLIGHT, retryBaseMs: 100, retryMaxMs: 5000 },
+    options: { maxInFlight: config.AMI_MAX_IN_FLIGHT, retry: ASTDB_RETRY },
     onWritten: (ext, decision) =>
       logger.isLevelEnabled('info') &&
       logger.info(

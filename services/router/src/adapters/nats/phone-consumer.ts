@@ -18,6 +18,7 @@
 // When one fails, everything in flight is awaited and redone from the oldest unacked message.
 import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JsMsg, jetstream } from '@nats-io/jetstream';
 import type { Logger, NatsConnection } from '@sa/platform';
+import { Backoff, type BackoffPolicy } from '@sa/platform/backoff';
 import { type BusNames, decodeMessage, v1 } from '@sa/proto';
 import type { RouterEvent } from '../../domain/types.js';
 import { partitionOf } from '../../routing/partitioning.js';
@@ -41,6 +42,8 @@ export interface PhoneConsumerOptions {
 
 const NS = 1_000_000;
 const ACK_DELAY_MS = 20;
+/** A batch that was not committed is redone after 200 ms doubling to 5 s (no jitter: one loop per partition). */
+const BATCH_RETRY: BackoffPolicy = { initialDelayMs: 200, maxDelayMs: 5000, jitter: 0 };
 
 export function durableName(
   o: Pick<PhoneConsumerOptions, 'durablePrefix' | 'partition' | 'partitions'>,
@@ -115,7 +118,7 @@ export class PhonePartitionConsumer {
     const depth = Math.max(1, this.options.pipelineDepth ?? 1);
     const inFlight: { size: number; last: JsMsg; outcome: Promise<'ok' | 'fenced'> }[] = [];
     let dispatched = 0; // buffer[0 .. dispatched) belongs to the batches in flight
-    let failures = 0;
+    const retry = new Backoff(BATCH_RETRY);
     while (inFlight.length > 0 || (this.buffer.length > dispatched && this.state === 'running')) {
       while (inFlight.length < depth && this.buffer.length > dispatched && this.state === 'running') {
         const msgs = this.buffer.slice(dispatched, dispatched + this.options.batchMax);
@@ -145,15 +148,17 @@ export class PhonePartitionConsumer {
         this.ackLater(head.last, head.size);
         this.buffer.splice(0, head.size);
         dispatched -= head.size;
-        failures = 0;
+        retry.reset();
       } catch (err) {
         // later batches may depend on this one: let them finish, then redo all from the oldest
         await Promise.allSettled(inFlight.map((b) => b.outcome));
         inFlight.length = 0;
         dispatched = 0;
-        failures++;
-        const delay = Math.min(5000, 100 * 2 ** Math.min(failures, 6));
-        this.logger.warn({ err, failures, delay }, 'batch not committed, retrying (not acked)');
+        const delay = retry.next();
+        this.logger.warn(
+          { err, failures: retry.failures, delay },
+          'batch not committed, retrying (not acked)',
+        );
         await new Promise((r) => setTimeout(r, delay));
       }
     }
