@@ -1,47 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parse } from 'yaml';
 import {
-  documentedEnvVars,
-  envVarsReadBy,
-  opsPorts,
-  readDeploy,
-  requireTool,
-  run,
-  serviceNames,
-} from './helpers.js';
+  busPasswordVariable,
+  type ComposeService,
+  mounts,
+  portStrings,
+  resolvedConfig as resolveComposeFile,
+  secretsEnv,
+  withEnvFile,
+} from './compose-config.js';
+import { documentedEnvVars, opsPorts, readDeploy, run, serviceNames } from './helpers.js';
+import { runtimeVariables, serviceConfig } from './service-config.js';
 
-interface ComposeService {
-  command?: string[];
-  environment?: Record<string, string>;
-  healthcheck?: { test: string[] };
-  ports?: Array<string | { target: number; published?: string | number; protocol?: string }>;
-  restart?: string;
-  volumes?: Array<string | { source?: string; target: string }>;
-  read_only?: boolean;
-  cap_drop?: string[];
-}
-interface ComposeConfig {
-  services: Record<string, ComposeService>;
-  volumes?: Record<string, unknown>;
-}
-
-function resolvedConfig(extraArgs: readonly string[] = []): ComposeConfig {
-  const compose = requireTool('docker-compose', 'docker-compose');
-  const result = run(compose, [...extraArgs, '-f', 'deploy/compose.yaml', 'config']);
-  assert.equal(result.status, 0, `docker-compose config failed:\n${result.stderr}`);
-  return parse(result.stdout) as ComposeConfig;
-}
-
-function portStrings(service: ComposeService): string[] {
-  return (service.ports ?? []).map((p) =>
-    typeof p === 'string' ? p : `${p.published}:${p.target}/${p.protocol ?? 'tcp'}`,
-  );
-}
+const resolvedConfig = (extraArgs: readonly string[] = []) => resolveComposeFile('compose.yaml', extraArgs);
 
 describe('deploy/compose.yaml', () => {
   it('given no deploy/.env, when docker-compose config resolves the file, then it is valid and has infra plus the four services', () => {
@@ -117,69 +89,45 @@ describe('deploy/compose.yaml', () => {
     );
   });
 
-  it('given ingest, when resolved, then RADIUS accounting is off and its UDP port published on 127.0.0.1 only, unless the env file says otherwise', () => {
+  it('given ingest, when resolved, then RADIUS accounting is off and its UDP port published on 127.0.0.1 only, unless the env file says otherwise', async () => {
     const ingest = resolvedConfig().services.ingest as ComposeService;
     assert.equal(ingest.environment?.RADIUS_PORT ?? '', '');
     assert.ok(
       portStrings(ingest).some((p) => /^127\.0\.0\.1:1813:1813\/udp$/.test(p)),
       portStrings(ingest).join(','),
     );
-    const dir = mkdtempSync(join(tmpdir(), 'sa-compose-'));
-    try {
-      const envFile = join(dir, '.env');
-      writeFileSync(envFile, 'RADIUS_PORT=1814\nRADIUS_BIND=192.0.2.10\n');
+    await withEnvFile({ RADIUS_PORT: '1814', RADIUS_BIND: '192.0.2.10' }, (envFile) => {
       const on = resolvedConfig(['--env-file', envFile]).services.ingest as ComposeService;
       assert.equal(on.environment?.RADIUS_PORT, '1814');
       assert.ok(
         portStrings(on).some((p) => /^192\.0\.2\.10:1814:1814\/udp$/.test(p)),
         portStrings(on).join(','),
       );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('given the stateful servers, when resolved, then Postgres and JetStream keep their data in named volumes', () => {
     const config = resolvedConfig();
-    const mounts = (name: string) =>
-      (config.services[name]?.volumes ?? []).map((v) =>
-        (typeof v === 'string' ? v : `${v.source}:${v.target}`).replace(/:(rw|ro)$/, ''),
-      );
-    assert.ok(mounts('postgres').includes('postgres:/var/lib/postgresql/data'), mounts('postgres').join());
-    assert.ok(mounts('nats').includes('jetstream:/data'), mounts('nats').join());
+    const postgres = mounts(config.services.postgres);
+    const nats = mounts(config.services.nats);
+    assert.ok(postgres.includes('postgres:/var/lib/postgresql/data'), postgres.join());
+    assert.ok(nats.includes('jetstream:/data'), nats.join());
     assert.match(String(config.services.nats?.command), /nats-server .*--jetstream/);
     assert.ok(config.volumes && 'postgres' in config.volumes && 'jetstream' in config.volumes);
   });
 
-  it('given every service config schema, when compared with deploy/.env.example, then every variable a service reads is documented', () => {
+  it('given every service config schema, when compared with deploy/.env.example, then every variable a service reads is documented', async () => {
     const documented = documentedEnvVars();
-    const missing = serviceNames.flatMap((name) =>
-      envVarsReadBy(name)
-        .filter((v) => !documented.has(v))
-        .map((v) => `${name}: ${v}`),
-    );
+    const missing: string[] = [];
+    for (const name of serviceNames) {
+      const { names } = await serviceConfig(name);
+      missing.push(...names.filter((v) => !documented.has(v)).map((v) => `${name}: ${v}`));
+    }
     assert.deepEqual(missing, [], 'variables read by services but missing from deploy/.env.example');
   });
 
-  it('given passwords in the env file, when resolved, then NATS runs the shipped auth config with them, each service logs in as its own bus user, and Redis and Postgres URLs carry their passwords', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sa-compose-'));
-    const envFile = join(dir, '.env');
-    const secrets: Record<string, string> = {
-      SA_NATS_ADMIN_PASSWORD: 'pAdmin1',
-      SA_NATS_INGEST_PASSWORD: 'pIngest1',
-      SA_NATS_ROUTER_PASSWORD: 'pRouter1',
-      SA_NATS_AMI_BRIDGE_PASSWORD: 'pBridge1',
-      SA_NATS_SET_SECRET_PASSWORD: 'pCli1',
-      REDIS_PASSWORD: 'pRedis1',
-      POSTGRES_PASSWORD: 'pPostgres1',
-    };
-    writeFileSync(
-      envFile,
-      Object.entries(secrets)
-        .map(([k, v]) => `${k}=${v}\n`)
-        .join(''),
-    );
-    try {
+  it('given passwords in the env file, when resolved, then NATS runs the shipped auth config with them, each service logs in as its own bus user, and Redis and Postgres URLs carry their passwords', async () => {
+    await withEnvFile(secretsEnv, (envFile) => {
       const config = resolvedConfig(['--env-file', envFile]);
       const nats = config.services.nats as ComposeService;
       assert.match(String(nats.command), /nats-server -c \/etc\/nats\/nats-server\.conf/);
@@ -187,7 +135,7 @@ describe('deploy/compose.yaml', () => {
         (nats.volumes ?? []).some((v) => typeof v === 'string' && /deploy\/nats:\/etc\/nats:ro$/.test(v)),
         'deploy/nats/ mounted read-only',
       );
-      for (const [name, value] of Object.entries(secrets).filter(([k]) => k.startsWith('SA_NATS_'))) {
+      for (const [name, value] of Object.entries(secretsEnv).filter(([k]) => k.startsWith('SA_NATS_'))) {
         assert.equal(nats.environment?.[name], value, `nats gets ${name}`);
         assert.match(
           String(nats.command),
@@ -195,30 +143,45 @@ describe('deploy/compose.yaml', () => {
           `nats refuses an empty ${name}`,
         );
       }
-      const users: Record<string, [string, string]> = {
-        admin: ['admin', 'pAdmin1'],
-        ingest: ['ingest', 'pIngest1'],
-        router: ['router', 'pRouter1'],
-        'ami-bridge': ['ami-bridge', 'pBridge1'],
-      };
-      for (const [service, [user, password]] of Object.entries(users)) {
+      for (const service of serviceNames) {
         const env = config.services[service]?.environment ?? {};
-        assert.equal(env.NATS_USER, user, service);
-        assert.equal(env.NATS_PASSWORD, password, service);
-        if (env.REDIS_URL) assert.equal(env.REDIS_URL, 'redis://:pRedis1@redis:6379', service);
+        assert.equal(env.NATS_USER, service, service);
+        assert.equal(env.NATS_PASSWORD, secretsEnv[busPasswordVariable(service)], service);
+        if (env.REDIS_URL)
+          assert.equal(env.REDIS_URL, `redis://:${secretsEnv.REDIS_PASSWORD}@redis:6379`, service);
       }
-      assert.match(
-        config.services.admin?.environment?.DATABASE_URL ?? '',
-        /^postgres:\/\/smartassistant:pPostgres1@postgres:5432\//,
+      assert.equal(
+        config.services.admin?.environment?.DATABASE_URL?.split('@')[0],
+        `postgres://smartassistant:${secretsEnv.POSTGRES_PASSWORD}`,
       );
       const redis = config.services.redis as ComposeService;
       assert.match(String(redis.command), /requirepass/);
       assert.match(String(redis.command), /\{REDIS_PASSWORD:\?/);
-      assert.equal(redis.environment?.REDISCLI_AUTH, 'pRedis1');
-      assert.equal(config.services.postgres?.environment?.POSTGRES_PASSWORD, 'pPostgres1');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      assert.equal(redis.environment?.REDISCLI_AUTH, secretsEnv.REDIS_PASSWORD);
+      assert.equal(config.services.postgres?.environment?.POSTGRES_PASSWORD, secretsEnv.POSTGRES_PASSWORD);
+    });
+  });
+
+  it("given the secrets in the env file, when each service's resolved environment goes through that service's own config loader, then it is accepted and every variable set is one the service reads", async () => {
+    await withEnvFile({ ...secretsEnv, AMI_BRIDGE_HA: 'true' }, async (envFile) => {
+      const config = resolvedConfig(['--env-file', envFile]);
+      for (const name of serviceNames) {
+        const env = config.services[name]?.environment ?? {};
+        const schema = await serviceConfig(name);
+        assert.deepEqual(
+          Object.keys(env).filter((v) => !schema.names.includes(v) && !runtimeVariables.includes(v)),
+          [],
+          `${name} is given variables it never reads`,
+        );
+        assert.doesNotThrow(() => schema.load(env), name);
+      }
+      // active/standby needs the Redis lease: the bridge gets Redis like the others (issue 18)
+      const bridge = (await serviceConfig('ami-bridge')).load(
+        config.services['ami-bridge']?.environment ?? {},
+      );
+      assert.equal(bridge.AMI_BRIDGE_HA, true);
+      assert.equal(bridge.REDIS_URL, `redis://:${secretsEnv.REDIS_PASSWORD}@redis:6379`);
+    });
   });
 
   it('given the Dockerfile, when read, then it builds with npm ci and turbo and runs as an unprivileged user', () => {

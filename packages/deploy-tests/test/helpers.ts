@@ -58,29 +58,6 @@ export function listFiles(dir: string, suffix: string): string[] {
     .map((name) => join(dir, name));
 }
 
-/**
- * Environment variable names a service's config schema reads: the keys of its zod object in
- * services/<name>/src/config.ts (UPPER_CASE keys), plus the shared ones from @sa/platform's commonEnv.
- */
-export function envVarsReadBy(service: ServiceName): string[] {
-  const common = [
-    'NATS_URL',
-    'NATS_USER',
-    'NATS_PASSWORD',
-    'SA_BUS_PREFIX',
-    'LOG_LEVEL',
-    'OPS_HOST',
-    'OPS_PORT',
-  ];
-  const file = join(repoRoot, 'services', service, 'src', 'config.ts');
-  if (!existsSync(file)) throw new Error(`services/${service}/src/config.ts does not exist yet`);
-  // the schema only: what the loader derives from it afterwards (CALL_DECISION_TIMEOUT_MS, PBX_ID) is
-  // no variable anyone sets
-  const source = readFileSync(file, 'utf8').split(/z\.infer</)[0] ?? '';
-  const keys = [...source.matchAll(/^\s+([A-Z][A-Z0-9_]{2,}):/gm)].map((m) => m[1] as string);
-  return [...new Set([...common, ...keys])].sort();
-}
-
 /** Variables documented in deploy/.env.example (commented-out `# NAME=` lines count too). */
 export function documentedEnvVars(): Set<string> {
   const text = readDeploy('.env.example');
