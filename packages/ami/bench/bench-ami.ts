@@ -14,13 +14,13 @@ import { createRequire } from 'node:module';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fixturesDir as fixtures } from '@sa/ami-protocol/transcripts';
 import { AmiTestServer } from '@sa/testkit/ami';
 import { AmiClient, AmiFrameParser } from '../src/index.js';
 
 const require = createRequire(import.meta.url);
 const PEER_TIMEOUT_MS = 25_000;
 
-const fixtures = join(import.meta.dirname, '../fixtures');
 const source = ['03-originate-redirect', '07-db-routing', '08-local-optimization']
   .map((n) => readFileSync(join(fixtures, `${n}.server.bin`), 'latin1'))
   .join('');

@@ -5,11 +5,15 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import {
+  type AmiActionFields,
+  AmiError,
+  AmiFrameParser,
+  type AmiFrameParserOptions,
+  type AmiMessage,
+  serializeAction,
+} from '@sa/ami-protocol';
 import { Backoff, type BackoffPolicy } from '@sa/platform/backoff';
-import { AmiFrameParser, type AmiFrameParserOptions } from './ami-frame-parser.js';
-import type { AmiMessage } from './ami-message.js';
-import { type AmiActionFields, serializeAction } from './ami-serializer.js';
-import { AmiError } from './errors.js';
 
 export type AmiClientState =
   | 'connecting'

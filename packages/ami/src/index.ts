@@ -1,3 +1,20 @@
+// The protocol (parser, serializer, message, errors) comes from @sa/ami-protocol; re-exported so
+// that users of the client need one import.
+export {
+  type AmiActionFields,
+  AmiError,
+  type AmiErrorCode,
+  type AmiFrame,
+  AmiFrameParser,
+  type AmiFrameParserOptions,
+  type AmiHeaders,
+  type AmiHeaderValue,
+  AmiMessage,
+  amiErrorCodes,
+  DEFAULT_PARSER_LIMITS,
+  isAmiError,
+  serializeAction,
+} from '@sa/ami-protocol';
 export {
   type AmiActionOptions,
   type AmiActionResult,
@@ -6,12 +23,3 @@ export {
   type AmiClientOptions,
   type AmiClientState,
 } from './ami-client.js';
-export {
-  type AmiFrame,
-  AmiFrameParser,
-  type AmiFrameParserOptions,
-  DEFAULT_PARSER_LIMITS,
-} from './ami-frame-parser.js';
-export { type AmiHeaders, AmiMessage } from './ami-message.js';
-export { type AmiActionFields, type AmiHeaderValue, serializeAction } from './ami-serializer.js';
-export { AmiError, type AmiErrorCode, amiErrorCodes, isAmiError } from './errors.js';

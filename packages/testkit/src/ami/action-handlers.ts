@@ -1,8 +1,8 @@
 // The actions the AMI test server understands, with the byte layout Asterisk 22 uses for each
-// (see packages/ami/fixtures). When an action and the call state match a recorded situation, the
+// (see packages/ami-protocol/fixtures). When an action and the call state match a recorded situation, the
 // recorded reaction is played (recorded-scripts.ts, script-player.ts) so call event sequences are
 // exactly Asterisk's; otherwise the generic handlers below answer with a minimal channel model.
-import type { AmiMessage } from '@sa/ami';
+import type { AmiMessage } from '@sa/ami-protocol';
 import type { AmiServerCore } from './ami-server-core.js';
 import type { AmiSession } from './ami-session.js';
 import { amiTimestamp, eventTv, frame, response, type WireHeaders } from './ami-wire.js';

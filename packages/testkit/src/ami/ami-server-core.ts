@@ -1,7 +1,7 @@
 // The AMI test server as its action handlers and script player see it: its state (AstDB, channels,
 // sessions) and the few operations they call. AmiTestServer implements it; the handlers depend on
 // this interface, not on the server class, so no module imports back the one that imports it.
-import type { AmiMessage } from '@sa/ami';
+import type { AmiMessage } from '@sa/ami-protocol';
 import type { AmiSession } from './ami-session.js';
 import type { WireHeaders } from './ami-wire.js';
 import type { SimulatedChannel } from './simulated-channel.js';

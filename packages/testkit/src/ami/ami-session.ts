@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { setImmediate as tick } from 'node:timers/promises';
-import { AmiFrameParser } from '@sa/ami';
+import { AmiFrameParser } from '@sa/ami-protocol';
 
 export type SplitMode = { readonly at: readonly number[] } | { readonly random: number } | undefined;
 

@@ -1,5 +1,5 @@
 // A scriptable AMI server for tests: a real TCP listener on 127.0.0.1 that answers like the
-// Asterisk 22 recordings in packages/ami/fixtures (byte for byte for login, AstDB, Ping, Events,
+// Asterisk 22 recordings in packages/ami-protocol/fixtures (byte for byte for login, AstDB, Ping, Events,
 // errors and Logoff), keeps an in-memory AstDB (also answering the CLI `database show` and
 // `database showkey` through the Command action) and a minimal channel model, can inject faults,
 // and has hooks for what FreePBX does to the Follow-Me keys behind router's back (freepbxReload,
@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
-import type { AmiMessage } from '@sa/ami';
+import type { AmiMessage } from '@sa/ami-protocol';
 import { ActionHandlers } from './action-handlers.js';
 import type {
   AmiServerCore,

@@ -1,7 +1,7 @@
 // The AstDB CLI commands `database show [family [keytree]]` and `database showkey <key>` as Asterisk
 // answers them (main/db.c), over the AMI test server's in-memory AstDB. Both print each entry as
 // `%-50s: %-25s` ordered by key and end with `<n> results found.`; over AMI every line becomes an
-// `Output:` header (see packages/ami/fixtures 04-list-ping-events-logoff, `core show version`).
+// `Output:` header (see packages/ami-protocol/fixtures 04-list-ping-events-logoff, `core show version`).
 // * show:    `key || '/' LIKE prefix || '/%'`: the entry itself and everything under it;
 // * showkey: `key LIKE '%/' || <key>`: every entry, in any family and at any depth, whose key ends
 //   in `/<key>` (`<key>` may itself hold `/`, e.g. `followme/ddial`).

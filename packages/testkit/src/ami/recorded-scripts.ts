@@ -1,4 +1,4 @@
-// Call scripts derived from the Asterisk 22 recordings in packages/ami/fixtures. Asterisk's call event
+// Call scripts derived from the Asterisk 22 recordings in packages/ami-protocol/fixtures. Asterisk's call event
 // sequences (Newchannel pairs, Newexten per dialplan step, DialBegin/End, LocalBridge, bridges,
 // LocalOptimization, SoftHangupRequest/Hangup ...) depend on its dialplan, threads and stasis ordering;
 // rather than re-implementing that engine, the test server plays the recorded reaction to an action
@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { AmiFrameParser, type AmiMessage } from '@sa/ami';
+import { AmiFrameParser, type AmiMessage } from '@sa/ami-protocol';
 
 /** Actions the generic handlers answer exactly; they never use a recorded script. */
 export const GENERIC_ACTIONS = new Set([
@@ -209,5 +209,5 @@ function trackDb(db: Map<string, string>, name: string, m: AmiMessage): void {
 
 function fixtureDir(): string {
   const require = createRequire(import.meta.url);
-  return dirname(require.resolve('@sa/ami/fixtures/README.md'));
+  return dirname(require.resolve('@sa/ami-protocol/fixtures/README.md'));
 }

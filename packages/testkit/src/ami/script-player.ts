@@ -4,7 +4,7 @@
 // message (responses and list items to the asking session, call events to every session whose
 // event mask lets them through) and keeps the server's channel model in step.
 import { randomUUID } from 'node:crypto';
-import type { AmiMessage } from '@sa/ami';
+import type { AmiMessage } from '@sa/ami-protocol';
 import type { AmiServerCore } from './ami-server-core.js';
 import type { AmiSession } from './ami-session.js';
 import { amiTimestamp, eventTv } from './ami-wire.js';

@@ -1,15 +1,15 @@
 // Helpers for the AMI test server's own tests: recorded transcripts and a raw TCP probe.
 import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
-import { AmiFrameParser, type AmiMessage } from '@sa/ami';
+import { AmiFrameParser, type AmiMessage } from '@sa/ami-protocol';
 
 const require = createRequire(import.meta.url);
 
 export function fixturePath(file: string): string {
-  return require.resolve(`@sa/ami/fixtures/${file}`);
+  return require.resolve(`@sa/ami-protocol/fixtures/${file}`);
 }
 
-export { type RecordedConnection, readConnections } from '@sa/ami/transcripts';
+export { type RecordedConnection, readConnections } from '@sa/ami-protocol/transcripts';
 
 /** Splits a byte stream into its messages, each kept as raw text (the banner is its own item). */
 export function rawMessages(bytes: Buffer): string[] {

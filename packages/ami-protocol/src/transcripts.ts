@@ -1,5 +1,6 @@
-// Reads the recorded AMI transcripts in packages/ami/fixtures and splits them per TCP connection.
-// Exported as @sa/ami/transcripts for the tests here and the AMI test server's (packages/testkit).
+// Reads the recorded AMI transcripts in packages/ami-protocol/fixtures and splits them per TCP
+// connection. Exported as @sa/ami-protocol/transcripts for the tests here, the AMI test server's
+// (packages/testkit) and the AMI benchmark (packages/ami/bench).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 

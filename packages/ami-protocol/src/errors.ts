@@ -1,5 +1,6 @@
-// The one catalogue of @sa/ami error codes. Every code has a message template; errors.test.ts
-// fails when a code is added without documentation.
+// The one catalogue of AMI error codes: the protocol's and those of @sa/ami's client. Every code has
+// a message template; errors.test.ts fails when this package uses a code without documentation
+// (the client's codes are typed as AmiErrorCode, so the compiler checks those).
 
 export const amiErrorCodes = {
   AMI_ACTION_TIMEOUT: 'no response to the action within its timeout',

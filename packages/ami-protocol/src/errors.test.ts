@@ -12,7 +12,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-test('given the source of @sa/ami, when every AMI_* code it uses is collected, then each is documented in the catalogue', () => {
+test('given the source of @sa/ami-protocol, when every AMI_* code it uses is collected, then each is documented in the catalogue', () => {
   const used = new Set<string>();
   for (const file of sourceFiles(import.meta.dirname)) {
     for (const m of readFileSync(file, 'utf8').matchAll(/'(AMI_[A-Z_]+)'/g)) used.add(m[1] as string);

@@ -1,9 +1,10 @@
 // The @sa/ami client against the AMI test server (real TCP): correlation, lists, login and reconnects.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AmiClient, type AmiClientOptions, type AmiMessage, isAmiError } from '@sa/ami';
+import { type AmiMessage, isAmiError } from '@sa/ami-protocol';
 import { waitFor } from '@sa/testkit';
 import { AmiTestServer } from '@sa/testkit/ami';
+import { AmiClient, type AmiClientOptions } from './ami-client.js';
 
 function client(server: AmiTestServer, extra: Partial<AmiClientOptions> = {}): AmiClient {
   return new AmiClient({
