@@ -31,6 +31,8 @@ export {
   type StartServiceOptions,
   startService,
 } from './service-process.js';
+export { startTcpBalancer, type TcpBalancer } from './tcp-balancer.js';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 export { ensureTestServers, portAnswers, type TestServers } from './test-servers.js';
+export { startUdpBalancer, type UdpBackend, type UdpBalancer } from './udp-balancer.js';
 export { waitFor } from './wait.js';
