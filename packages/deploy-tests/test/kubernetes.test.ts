@@ -2,22 +2,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { parseAllDocuments } from 'yaml';
 import { deployDir, documentedEnvVars, opsPorts, serviceNames } from './helpers.js';
-
-// Offline schema validation: kubernetes-models ships validators compiled from the Kubernetes OpenAPI
-// schemas (ajv), so no cluster and no network are needed.
-const validators: Record<string, (doc: object) => void> = {
-  'apps/v1/Deployment': (d) => new Deployment(d as never).validate(),
-  'policy/v1/PodDisruptionBudget': (d) => new PodDisruptionBudget(d as never).validate(),
-  'v1/Service': (d) => new Service(d as never).validate(),
-  'v1/ConfigMap': (d) => new ConfigMap(d as never).validate(),
-  'v1/Secret': (d) => new Secret(d as never).validate(),
-  'v1/Namespace': (d) => new Namespace(d as never).validate(),
-};
+import { validate } from './kubernetes-schemas.js';
 
 interface Manifest {
   apiVersion: string;
@@ -46,12 +33,6 @@ const named = (kind: string, name: string) => {
   assert.ok(found, `${kind} ${name} exists`);
   return found;
 };
-
-function validate(m: { apiVersion: string; kind: string; [field: string]: unknown }): void {
-  const validator = validators[`${m.apiVersion}/${m.kind}`];
-  assert.ok(validator, `no schema validator for ${m.apiVersion} ${m.kind}`);
-  validator(m);
-}
 
 describe('deploy/kubernetes', () => {
   it('given every manifest, when validated against the bundled Kubernetes schemas, then all are valid', () => {
