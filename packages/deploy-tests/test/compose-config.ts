@@ -25,12 +25,22 @@ export interface ComposeConfig {
   networks?: Record<string, { ipam?: { config?: Array<{ subnet?: string }> } }>;
 }
 
-/** `docker-compose [extraArgs] -f deploy/<file> config`, which must succeed, parsed. */
+const resolved = new Map<string, ComposeConfig>();
+
+/**
+ * `docker-compose [extraArgs] -f deploy/<file> config`, which must succeed, parsed (once per file and
+ * arguments: docker-compose 1.29 takes about a second; treat the result as read-only).
+ */
 export function resolvedConfig(file: string, extraArgs: readonly string[] = []): ComposeConfig {
+  const key = [file, ...extraArgs].join('\0');
+  const cached = resolved.get(key);
+  if (cached) return cached;
   const compose = requireTool('docker-compose', 'docker-compose');
   const result = run(compose, [...extraArgs, '-f', `deploy/${file}`, 'config']);
   assert.equal(result.status, 0, `docker-compose config of ${file} failed:\n${result.stderr}`);
-  return parse(result.stdout) as ComposeConfig;
+  const config = parse(result.stdout) as ComposeConfig;
+  resolved.set(key, config);
+  return config;
 }
 
 /** Published ports as `[host:]published:target/protocol`. */
