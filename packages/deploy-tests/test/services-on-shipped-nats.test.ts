@@ -22,14 +22,16 @@ async function readyz(service: ServiceProcess): Promise<{ status: number; body: 
 
 /** Polls /readyz until 200, or fails with its last answer and the service's last log lines. */
 async function untilReady(name: string, service: ServiceProcess, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   let last = { status: 0, body: '' };
-  while (Date.now() < deadline) {
-    last = await readyz(service);
-    if (last.status === 200) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${name} not ready: ${last.body}\n${service.lines.slice(-20).join('\n')}`);
+  await waitFor(
+    async () => {
+      last = await readyz(service);
+      return last.status === 200;
+    },
+    { timeoutMs, intervalMs: 200, what: `${name} /readyz` },
+  ).catch(() => {
+    throw new Error(`${name} not ready: ${last.body}\n${service.lines.slice(-20).join('\n')}`);
+  });
 }
 
 describe('the real services on the shipped NATS configuration', () => {
