@@ -15,6 +15,7 @@ export {
   type StartNatsClusterOptions,
   startNatsCluster,
 } from './nats-cluster.js';
+export { type LocalPostgres, startLocalPostgres } from './postgres-local.js';
 export {
   type RedisClusterSetup,
   type RedisSentinelSetup,
