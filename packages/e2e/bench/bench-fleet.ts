@@ -2,7 +2,7 @@
 // router and ami-bridge as real processes (startStack) on the machine's NATS, Redis and Postgres, with
 // the AMI test server in this process standing in for Asterisk.
 //
-// 1. Registers N users and phones through admin (fleet-provision.ts): bulk CSV imports, each device
+// 1. Registers N users and phones through admin (src/fleet-provision.ts): bulk CSV imports, each device
 //    enrolled with its own key, and every user's scenarios Office -> desk, Conference -> room,
 //    default -> mobile.
 // 2. Idle CPU of the loaded system (--idle-s), then the baseline: a bare JetStream publish loop
@@ -47,7 +47,13 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { testUrls } from '@sa/testkit';
-import { type IngestReportCounts, ingestReportCounts, type Stack, startStack } from '../src/index.js';
+import {
+  type IngestReportCounts,
+  ingestReportCounts,
+  provisionFleet,
+  type Stack,
+  startStack,
+} from '../src/index.js';
 import {
   type FromGenerator,
   type GeneratorSettings,
@@ -56,7 +62,6 @@ import {
   type ToGenerator,
   targetDialAt,
 } from './fleet-model.js';
-import { provisionFleet } from './fleet-provision.js';
 import {
   cpuMicros,
   listenerPid,
@@ -333,7 +338,20 @@ async function main(): Promise<void> {
   try {
     const stackS = round((performance.now() - started) / 1000);
     log(`stack up in ${stackS} s (prefix ${stack.prefix})`);
-    const { phones, timings } = await provisionFleet(stack, f.phones, log);
+    const adminPid = stack.services.admin.child.pid!;
+    const adminCpu0 = cpuMicros(adminPid);
+    const { phones, timings } = await provisionFleet(
+      {
+        adminUrl: stack.services.admin.addresses.http!,
+        databaseUrl: testUrls.postgres,
+        schema: stack.prefix,
+      },
+      f.phones,
+      log,
+    );
+    log(
+      `provisioning: admin CPU ${Math.round((cpuMicros(adminPid) - adminCpu0) / f.phones / 100) / 10} ms per user`,
+    );
     const phonesFile = join(workDir, 'phones.json');
     writeFileSync(phonesFile, JSON.stringify(phones));
     await new Promise((r) => setTimeout(r, 2000)); // ingest and router take the last snapshots

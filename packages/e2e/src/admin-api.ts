@@ -15,7 +15,8 @@ export class AdminApiError extends Error {
   }
 }
 
-export async function loginAdmin(baseUrl: string, username: string, password: string): Promise<AdminApi> {
+/** A session token for the account (POST /auth/login). */
+export async function sessionToken(baseUrl: string, username: string, password: string): Promise<string> {
   const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -23,7 +24,11 @@ export async function loginAdmin(baseUrl: string, username: string, password: st
   });
   const body = (await res.json()) as { token?: string };
   if (res.status !== 200 || !body.token) throw new AdminApiError(res.status, body, 'login');
-  return adminApi(baseUrl, body.token);
+  return body.token;
+}
+
+export async function loginAdmin(baseUrl: string, username: string, password: string): Promise<AdminApi> {
+  return adminApi(baseUrl, await sessionToken(baseUrl, username, password));
 }
 
 /** The admin API with a bearer token: a session token from login, or an API token (`sat_…`). */
