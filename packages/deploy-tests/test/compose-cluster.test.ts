@@ -3,7 +3,9 @@
 // and the NATS command itself run by the real nats-server with the shipped configuration.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { waitFor } from '@sa/testkit';
 import {
   type ComposeConfig,
   type ComposeService,
@@ -14,6 +16,7 @@ import {
   withEnvFile,
 } from './compose-config.js';
 import { runNatsCluster } from './compose-nats-cluster.js';
+import { runComposeRedis } from './compose-redis-sentinel.js';
 import { opsPorts, readDeploy, run, serviceNames } from './helpers.js';
 import { runtimeVariables, serviceConfig } from './service-config.js';
 
@@ -160,6 +163,63 @@ describe('deploy/compose.cluster.yaml', () => {
       assert.match(cmd, /redis-server \/data\/sentinel\.conf --sentinel$/);
       assert.ok(mounts(config.services[sentinel]).includes(`sentinel-${sentinel.slice(-1)}:/data`));
     }
+  });
+
+  it('given the Redis containers, when the real redis-server runs their commands, then every server wants the password, the replica follows the primary, each sentinel knows the replica and the two others, and a failover promotes the replica and makes the old primary its replica', async (t) => {
+    const redisServer = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
+    if (!redisServer) return t.skip('redis-server is not installed');
+    await withEnvFile(secretsEnv, async (envFile) => {
+      const config = resolvedConfig(['--env-file', envFile]);
+      const redis = await runComposeRedis(
+        redisServer,
+        ['redis-primary', 'redis-replica', ...sentinels].map((name) => ({
+          name,
+          command: command(config.services[name]),
+          environment: env(config, name),
+        })),
+      );
+      const { ports, cli } = redis;
+      const port = (name: string) => ports[name] as number;
+      const password = secretsEnv.REDIS_PASSWORD;
+      const replication = (name: string) => cli(port(name), password, 'INFO', 'replication');
+      try {
+        for (const name of Object.keys(ports)) {
+          assert.match(cli(port(name), undefined, 'PING'), /NOAUTH/, `${name} wants the password`);
+        }
+        await waitFor(() => /master_link_status:up/.test(replication('redis-replica')), {
+          timeoutMs: 15_000,
+          what: 'the replica to follow the primary',
+        });
+        for (const sentinel of sentinels) {
+          await waitFor(
+            () => {
+              const known = cli(port(sentinel), password, 'SENTINEL', 'MASTER', 'sa-primary');
+              return /num-slaves\n1\n/.test(known) && /num-other-sentinels\n2\n/.test(known);
+            },
+            {
+              timeoutMs: 20_000,
+              intervalMs: 200,
+              what: `${sentinel} to know the replica and the other sentinels`,
+            },
+          );
+        }
+        assert.equal(cli(port('redis-sentinel-1'), password, 'SENTINEL', 'FAILOVER', 'sa-primary'), 'OK');
+        const named = () =>
+          cli(port('redis-sentinel-3'), password, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'sa-primary').split(
+            '\n',
+          )[1];
+        await waitFor(() => named() === String(port('redis-replica')), {
+          timeoutMs: 20_000,
+          what: 'the sentinels to name the replica the primary',
+        });
+        await waitFor(() => /role:slave[\s\S]*master_link_status:up/.test(replication('redis-primary')), {
+          timeoutMs: 20_000,
+          what: 'the old primary to follow the new one (masterauth)',
+        });
+      } finally {
+        await redis.stop();
+      }
+    });
   });
 
   it('given the balancer, when resolved, then it alone publishes the phone port (UDP and TCP) and the console, and nginx spreads each over both instances', () => {
