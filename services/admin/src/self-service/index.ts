@@ -1,9 +1,7 @@
 // The self-service feature: the /me API (its own session, see me-session.ts), the page at /me/
-// (public-me/) and the administrator's password route. server.ts registers it.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
+// (web/me, built into dist/web/me) and the administrator's password route. server.ts registers it.
 import type { FastifyInstance } from 'fastify';
+import { builtWebApp, serveWebApp } from '../adapters/http/web-app-files.js';
 import { registerHistoryRoutes } from './me-history-routes.js';
 import { registerPlaceRoutes } from './me-place-routes.js';
 import { registerProfileRoutes } from './me-profile-routes.js';
@@ -16,8 +14,6 @@ export { NatsRoutingGateway, type RoutingGateway } from './routing-gateway.js';
 export type { SelfServiceDeps, SelfServiceOptions, TargetSource } from './self-service-deps.js';
 export { UserCredentialsRepo } from './user-credentials-repo.js';
 export { registerUserPasswordRoutes } from './user-password-routes.js';
-
-export const PUBLIC_ME_DIR = fileURLToPath(new URL('../../public-me', import.meta.url));
 
 export async function registerSelfService(
   app: FastifyInstance,
@@ -35,15 +31,6 @@ export async function registerSelfService(
     },
     { prefix: '/me' },
   );
-  const dir = options.publicMeDir ?? PUBLIC_ME_DIR;
-  if (existsSync(dir)) {
-    // /me (no slash) is the API's GET /me; the page is /me/ and the files below it
-    await app.register(fastifyStatic, {
-      root: dir,
-      prefix: '/me/',
-      index: 'index.html',
-      redirect: false,
-      decorateReply: false,
-    });
-  }
+  // /me (no slash) is the API's GET /me; the page is /me/ and the files below it
+  await serveWebApp(app, { root: options.publicMeDir ?? builtWebApp('me'), prefix: '/me/', ownReply: false });
 }

@@ -116,6 +116,16 @@ export async function signIn(page: Page, password: string): Promise<void> {
   await page.getByRole('heading', { name: 'Devices', level: 1 }).waitFor();
 }
 
+/**
+ * The page's session token, read from its HttpOnly cookie through the browser's own cookie jar (the
+ * page's scripts cannot read it), for a test's direct API calls as the same administrator.
+ */
+export async function sessionToken(page: Page): Promise<string> {
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'sa_session');
+  assert.ok(cookie?.httpOnly, 'the sign-in set an HttpOnly session cookie');
+  return cookie.value;
+}
+
 /** Full-page screenshot to artifacts/screenshots/<name>.png. */
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });

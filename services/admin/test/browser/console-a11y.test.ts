@@ -1,7 +1,7 @@
 // The console's accessibility (issue 19, item 6) in headless Chromium against the real admin service,
 // Postgres and NATS, with a device, users, a destination, a location and scenarios so no table is empty:
 // axe-core (WCAG 2.0/2.1 A and AA) finds no violation on the sign-in page and on every page of the hash
-// router (ROUTES in public/app.js) at 1280 and 375 px; and a walk with the keyboard alone (Tab, Enter,
+// router (ROUTES in web/console/app.ts) at 1280 and 375 px; and a walk with the keyboard alone (Tab, Enter,
 // Space, Escape) finds focus where the user acted: after sign-in, after row actions (move, enable or
 // disable, delete, remove rule), on a page's heading after a page change (with the page's title), back on
 // the opening control when a dialog closes; the skip link moves focus without changing the page; the
@@ -27,9 +27,9 @@ const WIDTHS = [1280, 375] as const;
 
 /** The console's pages, read from the router's table, so a new page is checked without editing this test. */
 function consoleRoutes(): string[] {
-  const app = readFileSync(join(repoRoot, 'services', 'admin', 'public', 'app.js'), 'utf8');
-  const table = /const ROUTES = \{([^}]*)\}/.exec(app)?.[1];
-  assert.ok(table, 'app.js declares its ROUTES table');
+  const app = readFileSync(join(repoRoot, 'services', 'admin', 'web', 'console', 'app.ts'), 'utf8');
+  const table = /const ROUTES[^{]*\{([^}]*)\}/.exec(app)?.[1];
+  assert.ok(table, 'app.ts declares its ROUTES table');
   return table
     .split(',')
     .map((entry) => entry.split(':')[0]!.trim().replace(/'/g, ''))

@@ -80,7 +80,7 @@ describe('console accounts, roles and cross-origin refusal in headless Chromium'
     scriptProblems = session.collectScriptProblems(page);
     await page.goto(baseUrl);
     await session.signIn(page, PASSWORD);
-    const token = String(await page.evaluate("sessionStorage.getItem('sa-admin-session')"));
+    const token = await session.sessionToken(page);
     const created = await fetch(`${baseUrl}/api/v1/devices`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

@@ -326,7 +326,9 @@ describe('console fixes of issue 15 in headless Chromium', () => {
 });
 
 test('given an API message for an empty required field, when shown in a form, then it reads "<Field>: required", not "contains characters that are not allowed"', async () => {
-  const { humanise } = (await import(new URL('../../public/ui/form-errors.js', import.meta.url).href)) as {
+  const { humanise } = (await import(
+    new URL('../../web/console/ui/form-errors.js', import.meta.url).href
+  )) as {
     humanise(message: string): string;
   };
   assert.equal(humanise('body.name: required'), 'Name: required');

@@ -1,6 +1,7 @@
 // Issue 19: the console's static files in real headless Chromium. A cold sign-in and the devices page
-// load only the modules they use (pages are loaded on demand), JavaScript travels compressed, and
-// every file is revalidated (ETag -> 304) rather than kept past a release.
+// load only the modules they use (pages are loaded on demand), JavaScript travels compressed, files
+// named by their content hash are kept for a year, and index.html is revalidated (ETag -> 304) so a
+// release shows at once.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
@@ -15,9 +16,14 @@ import * as session from './browser-session.js';
 const PASSWORD = `static-${randomBytes(6).toString('hex')}`;
 const logger = createLogger('console-static-test', 'warn');
 const prefix = uniqueName('static');
-const VIEWS = readdirSync(join(repoRoot, 'services', 'admin', 'public', 'views')).filter((f) =>
-  f.endsWith('.js'),
+const VIEWS = readdirSync(join(repoRoot, 'services', 'admin', 'web', 'console', 'views')).map((f) =>
+  f.replace(/\.[jt]s$/, ''),
 );
+/** The page a bundled module holds, if it is one: chunks/devices-<hash>.js holds views/devices.ts. */
+const viewOf = (path: string): string | undefined => {
+  const name = /^\/chunks\/(.+)-[A-Z0-9]{8}\.js$/.exec(path)?.[1];
+  return name && VIEWS.includes(name) ? name : undefined;
+};
 
 let admin: ServiceProcess;
 let browser: Browser;
@@ -77,17 +83,13 @@ describe('console: static files', () => {
     const scripts = collectScripts(page);
     await page.goto(baseUrl);
     await page.getByLabel('Username').waitFor({ timeout: 30_000 });
-    const views = () => scripts.filter((s) => s.path.startsWith('/views/')).map((s) => s.path);
-    assert.deepEqual(
-      views().filter((p) => p !== '/views/login.js' && p !== '/views/page.js'),
-      [],
-      'the sign-in page loads no page modules',
-    );
+    const views = () => scripts.map((s) => viewOf(s.path)).filter((v) => v !== undefined);
+    assert.deepEqual(views(), [], 'the sign-in page loads no page modules');
     await session.signIn(page, PASSWORD);
     await page.waitForLoadState('networkidle');
     const loadedViews = new Set(views());
-    assert.ok(loadedViews.has('/views/devices.js'));
-    assert.ok(!loadedViews.has('/views/bulk.js') && !loadedViews.has('/views/accounts.js'));
+    assert.ok(loadedViews.has('devices'), `devices among ${[...loadedViews]}`);
+    assert.ok(!loadedViews.has('bulk') && !loadedViews.has('accounts'));
     assert.ok(
       loadedViews.size < VIEWS.length / 2,
       `${loadedViews.size} of ${VIEWS.length} view modules loaded`,
@@ -100,14 +102,21 @@ describe('console: static files', () => {
     await page.close();
   });
 
-  it('given a module fetched once, when asked again with its ETag, then 304 (revalidated, never kept past a release)', async () => {
-    const first = await get(`${baseUrl}/app.js`, {});
-    assert.equal(first.status, 200);
-    assert.equal(first.headers['cache-control'], 'public, max-age=0');
-    const etag = first.headers.etag;
+  it('given the page and its modules, then hashed modules are kept for a year and the page is revalidated (ETag -> 304)', async () => {
+    const page = await get(`${baseUrl}/`, {});
+    assert.equal(page.status, 200);
+    assert.equal(page.headers['cache-control'], 'no-cache');
+    const etag = page.headers.etag;
     assert.ok(typeof etag === 'string' && etag.length > 0, 'an ETag');
     // node:http, not fetch: fetch marks a request carrying If-None-Match as not to be answered from cache
-    const again = await get(`${baseUrl}/app.js`, { 'if-none-match': etag });
-    assert.equal(again.status, 304);
+    assert.equal((await get(`${baseUrl}/`, { 'if-none-match': etag })).status, 304);
+    const html = await (await fetch(`${baseUrl}/`)).text();
+    const entry = /src="(app-[A-Z0-9]{8}\.js)"/.exec(html)?.[1];
+    assert.ok(entry, `index.html names its module by content hash: ${html.slice(0, 600)}`);
+    const module = await get(`${baseUrl}/${entry}`, {});
+    assert.equal(module.status, 200);
+    assert.equal(module.headers['cache-control'], 'public, max-age=31536000, immutable');
+    const styles = /href="(styles-[A-Z0-9]{8}\.css)"/.exec(html)?.[1];
+    assert.ok(styles, 'the style sheet is named by content hash too');
   });
 });

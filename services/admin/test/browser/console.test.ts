@@ -385,7 +385,7 @@ describe('admin web console in headless Chromium', () => {
     } finally {
       await nats.close();
     }
-    const token = String(await page.evaluate("sessionStorage.getItem('sa-admin-session')"));
+    const token = await session.sessionToken(page);
     await waitFor(
       async () => {
         const res = await fetch(`${baseUrl}/api/v1/followme-status`, {
@@ -477,9 +477,18 @@ describe('admin web console in headless Chromium', () => {
   });
 
   it('given a session, when signing out, then the login screen shows and a reload does not restore the session', async () => {
+    const token = await session.sessionToken(page);
+    const stored = await page.evaluate<string>(
+      'JSON.stringify([{ ...localStorage }, { ...sessionStorage }])',
+    );
+    assert.equal(stored.includes(token), false, 'the session lives only in its HttpOnly cookie');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You have signed out.').waitFor();
-    assert.equal(await page.evaluate("sessionStorage.getItem('sa-admin-session')"), null);
+    assert.equal(
+      (await page.context().cookies()).find((c) => c.name === 'sa_session'),
+      undefined,
+      'the session cookie is gone',
+    );
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await session.shot(page, '21-signed-out');

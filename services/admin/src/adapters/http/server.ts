@@ -1,12 +1,9 @@
 // Fastify application for /api/v1 and the console's static files. Built by app.ts (and tests)
 // with every dependency injected; no listen here.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -31,8 +28,7 @@ import { registerRoleCheck } from './role-check.js';
 import { type RouteDeps, registerRoutes } from './routes/index.js';
 import { ErrorBody } from './schemas.js';
 import { registerSecurityHeaders } from './security-headers.js';
-
-export const PUBLIC_DIR = fileURLToPath(new URL('../../../public', import.meta.url));
+import { builtWebApp, serveWebApp } from './web-app-files.js';
 
 export interface HttpOptions {
   readonly logger: Logger;
@@ -44,7 +40,7 @@ export interface HttpOptions {
   /** Proxies whose X-Forwarded-Proto/-For are believed (Fastify trustProxy); false: none. */
   readonly trustedProxies: string[] | false;
   readonly publicDir?: string;
-  /** the self-service page's files (default services/admin/public-me) */
+  /** the self-service page's files (default dist/web/me) */
   readonly publicMeDir?: string;
 }
 
@@ -100,11 +96,7 @@ export async function buildHttpApp(
   if (deps.selfService) await registerSelfService(app, options, deps.selfService);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const publicDir = options.publicDir ?? PUBLIC_DIR;
-  if (existsSync(publicDir))
-    // max-age=0 with an ETag: revalidated on every load (304 when unchanged); the module names carry
-    // no content hash yet, so a cached copy must never outlive a release
-    await app.register(fastifyStatic, { root: publicDir, prefix: '/', index: 'index.html' });
+  await serveWebApp(app, { root: options.publicDir ?? builtWebApp('console'), prefix: '/', ownReply: true });
   return app;
 }
 
