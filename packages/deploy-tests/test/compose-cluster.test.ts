@@ -203,7 +203,17 @@ describe('deploy/compose.cluster.yaml', () => {
             },
           );
         }
-        assert.equal(cli(port('redis-sentinel-1'), password, 'SENTINEL', 'FAILOVER', 'sa-primary'), 'OK');
+        // refused (NOGOODSLAVE) until the sentinel has judged the replica fit by its periodic INFO
+        let answer = '';
+        await waitFor(
+          () => {
+            answer = cli(port('redis-sentinel-1'), password, 'SENTINEL', 'FAILOVER', 'sa-primary');
+            return answer === 'OK';
+          },
+          { timeoutMs: 20_000, intervalMs: 500, what: 'a sentinel to start the failover' },
+        ).catch((err: Error) => {
+          throw new Error(`${err.message}: it answered ${answer}`);
+        });
         const named = () =>
           cli(port('redis-sentinel-3'), password, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'sa-primary').split(
             '\n',
