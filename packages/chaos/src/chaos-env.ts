@@ -1,7 +1,7 @@
 // Each service's environment on the chaos system: every service on all three NATS nodes with
 // replicas 3, the ones that use Redis on the Sentinel set-up, both admins on the private Postgres,
 // both ami-bridges on the AMI test server as one PBX (active/standby), both routers sharing two
-// partitions with a 3 s lease (takeover within 5 s).
+// partitions; router and ami-bridge on a lease of `leaseMs`.
 import { join } from 'node:path';
 import { ADMIN_PASSWORD } from '@sa/e2e';
 import type { ServiceName } from '@sa/testkit';
@@ -16,10 +16,10 @@ export interface Infrastructure {
   readonly amiSecret: string;
   readonly prefix: string;
   readonly workDir: string;
+  /** router's and ami-bridge's lease (ms): a SIGKILLed owner is replaced within about 4/3 of it */
+  readonly leaseMs: number;
 }
 
-/** router and ami-bridge lease (ms): a SIGKILLed owner is replaced within about 4/3 of it */
-export const LEASE_MS = 3000;
 export const ROUTER_PARTITIONS = 2;
 
 const rateLimitsOff = {
@@ -65,7 +65,7 @@ export function serviceEnv(
         ...common,
         ...redis,
         ROUTER_PARTITIONS: String(ROUTER_PARTITIONS),
-        ROUTER_LEASE_MS: String(LEASE_MS),
+        ROUTER_LEASE_MS: String(infra.leaseMs),
         ROUTER_INSTANCE_ID: `chaos-router-${instance}`,
         HYSTERESIS_REPORTS: '1',
         // the chaos run checks targets against reports, not staleness: no phone goes stale in it
@@ -81,7 +81,7 @@ export function serviceEnv(
         AMI_SECRET: infra.amiSecret,
         AMI_BRIDGE_HA: 'true',
         AMI_BRIDGE_PBX_ID: 'chaos-pbx',
-        AMI_BRIDGE_LEASE_MS: String(LEASE_MS),
+        AMI_BRIDGE_LEASE_MS: String(infra.leaseMs),
         AMI_RECONNECT_MAX_MS: '500',
       };
   }

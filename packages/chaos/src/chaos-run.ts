@@ -7,7 +7,7 @@ import { provisionFleet } from '@sa/e2e';
 import { AstDbSync } from './astdb-sync.js';
 import { CallLoad } from './call-load.js';
 import { type ChaosSystem, startChaosSystem } from './chaos-system.js';
-import { FAULTS, type FaultDetail, type FaultName, makeFault } from './faults.js';
+import { FAULTS, type FaultDetail, type FaultName, makeFault, type RedisFault } from './faults.js';
 import { PhoneFleet } from './phone-fleet.js';
 import { resyncByFault, steadyState } from './resync.js';
 
@@ -27,6 +27,9 @@ export interface ChaosOptions {
   /** seconds after a kill until the killed part is started again */
   readonly restoreAfterS: number;
   readonly postgresDownS: number;
+  readonly redisFault: RedisFault;
+  /** router's and ami-bridge's lease, ms */
+  readonly leaseMs: number;
   /** where to save the services' logs at the end (unset: not saved) */
   readonly logDir?: string;
   readonly log: (msg: string) => void;
@@ -68,7 +71,10 @@ function probeMoves(fleet: PhoneFleet, o: ChaosOptions): Promise<number> {
 async function injectAll(system: ChaosSystem, fleet: PhoneFleet, o: ChaosOptions): Promise<FaultRecord[]> {
   const records: FaultRecord[] = [];
   for (const name of FAULTS) {
-    const fault = makeFault(name, system, o.postgresDownS * 1000);
+    const fault = makeFault(name, system, {
+      postgresDownMs: o.postgresDownS * 1000,
+      redisFault: o.redisFault,
+    });
     const atMs = Date.now();
     o.log(`fault: ${name}`);
     const probes = probeMoves(fleet, o);
@@ -176,13 +182,14 @@ function summary(records: FaultRecord[], loads: Loads, endMs: number, o: ChaosOp
     movePct: o.movePct,
     probePct: o.probePct,
     callsPerSec: o.callsPerSec,
+    leaseMs: o.leaseMs,
   };
 }
 
 export type ChaosResult = ReturnType<typeof summary>;
 
 export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
-  const system = await startChaosSystem(o.log);
+  const system = await startChaosSystem(o.leaseMs, o.log);
   let loads: Loads | null = null;
   try {
     loads = await startLoads(system, o);

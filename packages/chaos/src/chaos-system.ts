@@ -53,7 +53,7 @@ async function startInfrastructure(log: Log) {
   return { nats, redis, postgres, ami };
 }
 
-export async function startChaosSystem(log: Log): Promise<ChaosSystem> {
+export async function startChaosSystem(leaseMs: number, log: Log): Promise<ChaosSystem> {
   const { nats, redis, postgres, ami } = await startInfrastructure(log);
   const workDir = mkdtempSync(join(tmpdir(), 'sa-chaos-'));
   const infra: Infrastructure = {
@@ -66,6 +66,7 @@ export async function startChaosSystem(log: Log): Promise<ChaosSystem> {
     amiSecret: ami.options.secret,
     prefix: uniqueName('chaos'),
     workDir,
+    leaseMs,
   };
   const services = { admin: [], 'ami-bridge': [], router: [], ingest: [] } as Record<
     ServiceName,

@@ -68,13 +68,20 @@ function natsNodeKill(system: ChaosSystem): Fault {
   };
 }
 
-function redisFailover(system: ChaosSystem): Fault {
+/**
+ * `failover`: SENTINEL FAILOVER, an operator's switch (the old primary stays up until the sentinels
+ * demote it); `kill-primary`: the primary SIGKILLed, the sentinels promote the replica.
+ */
+export type RedisFault = 'failover' | 'kill-primary';
+
+function redisFailover(system: ChaosSystem, how: RedisFault): Fault {
   return {
     inject: async () => {
       const before = await system.redis.masterPort();
       const t0 = Date.now();
-      await system.redis.failover();
-      return { from: before, to: await system.redis.masterPort(), sentinelsNamedNewPrimaryS: seconds(t0) };
+      await (how === 'failover' ? system.redis.failover() : system.redis.killMaster());
+      const to = await system.redis.masterPort();
+      return { how, from: before, to, newPrimaryS: seconds(t0) };
     },
     restore: async () => ({}),
   };
@@ -171,14 +178,18 @@ function amiBridgeKill(system: ChaosSystem): Fault {
   };
 }
 
-export function makeFault(name: FaultName, system: ChaosSystem, postgresDownMs: number): Fault {
+export function makeFault(
+  name: FaultName,
+  system: ChaosSystem,
+  options: { postgresDownMs: number; redisFault: RedisFault },
+): Fault {
   switch (name) {
     case 'nats-node-sigkill':
       return natsNodeKill(system);
     case 'redis-failover':
-      return redisFailover(system);
+      return redisFailover(system, options.redisFault);
     case 'postgres-restart':
-      return postgresRestart(system, postgresDownMs);
+      return postgresRestart(system, options.postgresDownMs);
     case 'router-sigkill':
       return routerKill(system);
     case 'ami-bridge-sigkill':

@@ -49,6 +49,8 @@ export class PhoneFleet {
   readonly #firstSentAt: Float64Array;
   readonly #dueAt: Float64Array;
   readonly #attempt: Uint8Array;
+  /** 1 while the last report of a pending place awaits its answer, 0 while backing off */
+  readonly #waiting: Uint8Array;
   readonly #place: Int8Array;
   #socket: Socket | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -67,11 +69,12 @@ export class PhoneFleet {
     this.#firstCounter = new Float64Array(n);
     this.#firstSentAt = new Float64Array(n);
     this.#attempt = new Uint8Array(n);
+    this.#waiting = new Uint8Array(n);
     this.#place = Int8Array.from({ length: n }, (_, i) => initialPlace(i));
-    // first reports spread over a fifth of the interval
+    // first reports spread over one interval, as the steady state's
     this.#dueAt = Float64Array.from(
       { length: n },
-      () => Date.now() + Math.random() * settings.intervalS * 200,
+      () => Date.now() + Math.random() * settings.intervalS * 1000,
     );
   }
 
@@ -100,9 +103,10 @@ export class PhoneFleet {
     const now = Date.now();
     for (let i = 0; i < this.phones.length; i++) {
       if (this.#dueAt[i]! > now) continue;
-      // no answer in time, or UNAVAILABLE and its backoff over: retry from the same place
-      if (this.pendingPlace[i]! >= 0) this.#retry(i, now);
-      else this.#report(i, now);
+      if (this.pendingPlace[i]! < 0) this.#report(i, now);
+      // no answer in time: back off, then retry from the same place
+      else if (this.#waiting[i]) this.#backOff(i, now);
+      else this.#retry(i, now);
     }
   }
 
@@ -160,7 +164,14 @@ export class PhoneFleet {
     const to = this.settings.ingests[i % this.settings.ingests.length]!;
     this.#socket?.send(packet, to.port, to.host);
     this.sent.reports++;
+    this.#waiting[i] = 1;
     this.#dueAt[i] = now + REPLY_TIMEOUT_MS;
+  }
+
+  #backOff(i: number, now: number): void {
+    const ceiling = Math.min(BACKOFF.maxMs, BACKOFF.initialMs * 2 ** this.#attempt[i]!);
+    this.#waiting[i] = 0;
+    this.#dueAt[i] = now + Math.max(1, Math.random() * ceiling);
   }
 
   #reply(packet: Buffer): void {
@@ -174,12 +185,12 @@ export class PhoneFleet {
     const now = Date.now();
     if ((opened.reply.status ?? 0) !== OK) {
       this.sent.unavailable++;
-      const ceiling = Math.min(BACKOFF.maxMs, BACKOFF.initialMs * 2 ** this.#attempt[i]!);
-      this.#dueAt[i] = now + Math.max(1, Math.random() * ceiling);
+      this.#backOff(i, now);
       return;
     }
     const place = this.pendingPlace[i]!;
     this.pendingPlace[i] = -1;
+    this.#waiting[i] = 0;
     this.ackedPlace[i] = place;
     this.sent.acked++;
     this.#dueAt[i] = now + this.settings.intervalS * 1000 * (0.9 + Math.random() * 0.2);

@@ -18,10 +18,15 @@ test('given phones reporting and calls arriving, when a NATS node, the Redis pri
     faultGapS: 11,
     restoreAfterS: 6,
     postgresDownS: 2,
+    redisFault: 'failover',
+    leaseMs: 2000,
     log: (msg) => lines.push(msg),
   });
   const account = JSON.stringify(result);
   console.log(account);
+  // the run's own account (faults, takeovers, every user that fell behind and when) for a failure
+  if (result.lostReports > 0 || result.callsFailed > 0 || result.maxResyncS > MAX_RESYNC_S)
+    console.log(lines.join('\n'));
   assert.ok(result.ackedReports > 0 && result.callsRouted > 0, account);
   assert.equal(result.lostReports, 0, `acknowledged reports lost: ${account}`);
   assert.equal(result.callsFailed, 0, `calls failed: ${account}`);
