@@ -21,6 +21,7 @@ export interface Infrastructure {
 }
 
 export const ROUTER_PARTITIONS = 2;
+const ACK_WAIT_MS = 2000;
 
 const rateLimitsOff = {
   // every phone sends from 127.0.0.1
@@ -67,6 +68,9 @@ export function serviceEnv(
         ROUTER_PARTITIONS: String(ROUTER_PARTITIONS),
         ROUTER_LEASE_MS: String(infra.leaseMs),
         ROUTER_INSTANCE_ID: `chaos-router-${instance}`,
+        // events a router had been given but not acknowledged when it died or lost its partition
+        // come again after this (default 10 s): the new owner gets them within the resync bound
+        ROUTER_ACK_WAIT_MS: String(ACK_WAIT_MS),
         HYSTERESIS_REPORTS: '1',
         // the chaos run checks targets against reports, not staleness: no phone goes stale in it
         PRESENCE_TIMEOUT_S: '86400',
