@@ -16,7 +16,7 @@ import { extensionOf, indexOfExtension, targetDialAt } from '@sa/e2e';
 import type { AmiTestServer } from '@sa/testkit/ami';
 import type { AckListener } from './phone-fleet.js';
 
-export const SAMPLE_MS = 100;
+const SAMPLE_MS = 100;
 export const TOLERANCE_MS = 1000;
 
 export interface BehindEpisode {

@@ -20,7 +20,7 @@ import {
 import { AmiTestServer } from '@sa/testkit/ami';
 import { type Infrastructure, serviceEnv } from './chaos-env.js';
 
-export const SERVICE_ORDER: readonly ServiceName[] = ['admin', 'ami-bridge', 'router', 'ingest'];
+const SERVICE_ORDER: readonly ServiceName[] = ['admin', 'ami-bridge', 'router', 'ingest'];
 
 export interface ChaosSystem {
   readonly infra: Infrastructure;
