@@ -7,6 +7,7 @@ import type { HostPort } from './config.js';
 import { DependencyUnavailableError, redactUrl } from './errors.js';
 import type { HealthReport } from './health.js';
 import type { Logger } from './logger.js';
+import { watchSentinelSwitch } from './sentinel-switch-watch.js';
 
 export { Redis } from 'ioredis';
 
@@ -29,6 +30,11 @@ export interface RedisClient {
    */
   readonly redis: Redis;
   readonly mode: RedisMode;
+  /**
+   * Runs after a Sentinel failover moved the client to the new primary (sentinel mode only). The
+   * old primary's last writes may be gone: what must not lose them writes them again from its source.
+   */
+  onFailover(listener: () => void): void;
   health(): HealthReport;
   close(): Promise<void>;
 }
@@ -107,8 +113,8 @@ function createClient(s: RedisSettings, mode: RedisMode, started: () => boolean)
       // A failover closes the clients of the demoted primary (the sentinels' CLIENT KILL) and a dead
       // one closes them anyway: the client reconnects and asks the sentinels again. Should it still
       // reach a demoted primary, its writes get READONLY: reconnect the same way and resend.
-      // (ioredis' failoverDetector is left off: quit() leaks its sentinel connections, which then
-      // retry forever and print unhandled errors.)
+      // A promotion is also followed at once, before the old primary is demoted:
+      // sentinel-switch-watch.ts.
       reconnectOnError: (err) => (/READONLY/.test(err.message) ? 2 : false),
     });
   // the URL's own password wins over REDIS_PASSWORD (ioredis fills options only where the URL is silent)
@@ -148,11 +154,29 @@ export async function connectRedis(settings: string | RedisSettings, logger: Log
       log.warn({ node: `${node.options.host}:${node.options.port}` }, 'redis node removed'),
     );
   }
+  const failoverListeners: (() => void)[] = [];
+  const switchWatch =
+    mode === 'sentinel'
+      ? watchSentinelSwitch({
+          sentinels: s.REDIS_SENTINELS!,
+          name: s.REDIS_SENTINEL_NAME!,
+          sentinelPassword: s.REDIS_SENTINEL_PASSWORD,
+          retryStrategy: backoff,
+          logger: log,
+          // reconnect: ioredis asks the sentinels for the primary and resends what was unanswered
+          onSwitch: () => {
+            redis.disconnect(true);
+            for (const listener of failoverListeners) listener();
+          },
+        })
+      : null;
   return {
     redis,
     mode,
+    onFailover: (listener) => failoverListeners.push(listener),
     health: () => ({ status: redis.status === 'ready' ? 'up' : 'down', detail: redis.status }),
     close: async () => {
+      switchWatch?.close();
       if (redis.status === 'end') return;
       try {
         await redis.quit();

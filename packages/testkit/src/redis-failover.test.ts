@@ -60,6 +60,41 @@ describe('Redis with Sentinel', () => {
     }
   });
 
+  test('given a Sentinel failover, when the replica is promoted, then the client writes to the new primary before the sentinels demote the old one (no write lands where the demotion drops it)', async () => {
+    await using setup = await startRedisSentinel();
+    const client = await connectRedis(
+      {
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        REDIS_SENTINELS: hostPorts(setup.sentinels),
+        REDIS_SENTINEL_NAME: setup.masterName,
+      },
+      silent,
+    );
+    try {
+      const first = await setup.masterPort();
+      await setup.promoteReplica();
+      const second = await setup.masterPort();
+      // the sentinels demote the old primary on their next INFO round, up to 10 s later: the client
+      // must have left it well before, on the sentinels' +switch-master announcement
+      let n = 0;
+      await waitFor(
+        async () => {
+          n += 1;
+          await client.redis.set('after-promotion', String(n));
+          return (await redisCli(second, 'GET', 'after-promotion')) === String(n);
+        },
+        { timeoutMs: 3000, intervalMs: 50, what: 'a write through the client on the promoted replica' },
+      );
+      assert.match(
+        await redisCli(first, 'INFO', 'replication'),
+        /role:master/,
+        'the old primary is not demoted yet: the client followed the promotion, not the demotion',
+      );
+    } finally {
+      await client.close();
+    }
+  });
+
   test('given sentinels that do not answer, when connecting, then a named error says REDIS_SENTINELS', async () => {
     await assert.rejects(
       connectRedis(

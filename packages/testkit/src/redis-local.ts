@@ -56,6 +56,8 @@ export interface RedisSentinelSetup {
    * primary follows it (until then the old primary still takes writes, which its demotion drops).
    */
   failover(): Promise<void>;
+  /** `SENTINEL FAILOVER`, resolving once the sentinels name the new primary: the old one is not demoted yet. */
+  promoteReplica(): Promise<void>;
   /** SIGKILLs the current primary (the sentinels promote the replica after down-after-milliseconds). */
   killMaster(): Promise<void>;
   stop(): Promise<void>;
@@ -115,14 +117,20 @@ export async function startRedisSentinel(masterName = 'sa-primary'): Promise<Red
       intervalMs: 100,
       what: `the sentinels to name ${port} the primary`,
     });
+  const promote = async (before: number) => {
+    await ask('failover', masterName);
+    await waitForPrimary(before === primary ? replica! : primary!);
+  };
   return {
     masterName,
     sentinels: sentinelPorts.map((p) => `127.0.0.1:${p}`).join(','),
     masterPort,
+    promoteReplica: async () => {
+      await promote(await masterPort());
+    },
     failover: async () => {
       const before = await masterPort();
-      await ask('failover', masterName);
-      await waitForPrimary(before === primary ? replica! : primary!);
+      await promote(before);
       await waitFor(async () => /role:slave/.test(await redisCli(before, 'INFO', 'replication')), {
         timeoutMs: 20_000,
         intervalMs: 100,
