@@ -16,7 +16,16 @@
 // one's Redis commit is under way (the decision processor keeps each user's batches in order).
 // Acks stay in stream order: a batch is acked only after it and every earlier batch committed.
 // When one fails, everything in flight is awaited and redone from the oldest unacked message.
-import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JsMsg, jetstream } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  type ConsumerMessages,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamManager,
+  type JsMsg,
+  jetstream,
+} from '@nats-io/jetstream';
 import type { Logger, NatsConnection } from '@sa/platform';
 import { Backoff, type BackoffPolicy } from '@sa/platform/backoff';
 import { type BusNames, decodeMessage, v1 } from '@sa/proto';
@@ -38,10 +47,20 @@ export interface PhoneConsumerOptions {
   /** batches evaluated/committed concurrently (1 = strictly one after another) */
   readonly pipelineDepth?: number;
   readonly durablePrefix: string;
+  /** at start, also deliver again what the stream received this long before now (see takeOver) */
+  readonly replayMs?: number;
+}
+
+/** where a partition's consumer starts (the consumer config's deliver fields) */
+interface DeliverFrom {
+  readonly deliver_policy: DeliverPolicy;
+  readonly opt_start_seq?: number;
+  readonly opt_start_time?: string;
 }
 
 const NS = 1_000_000;
 const ACK_DELAY_MS = 20;
+const PULL_EXPIRES_MS = 2000;
 /** A batch that was not committed is redone after 200 ms doubling to 5 s (no jitter: one loop per partition). */
 const BATCH_RETRY: BackoffPolicy = { initialDelayMs: 200, maxDelayMs: 5000, jitter: 0 };
 
@@ -81,25 +100,20 @@ export class PhonePartitionConsumer {
     // No filter_subject: the phone stream holds only phone events. With a filter (even one equal to
     // the stream's subject) a 2.9 server counts a consumer's pending messages subject by subject:
     // with 100k users' subjects one consumer info took seconds of server CPU (profiled).
-    const config = {
+    await jsm.consumers.add(this.names.phoneStream, {
       durable_name: durable,
       ack_policy: AckPolicy.All,
-      deliver_policy: DeliverPolicy.All,
+      ...(await this.takeOver(jsm, durable)),
       ack_wait: this.options.ackWaitMs * NS,
       max_ack_pending: this.options.maxAckPending,
-    };
-    try {
-      await jsm.consumers.info(this.names.phoneStream, durable);
-      await jsm.consumers.update(this.names.phoneStream, durable, {
-        ack_wait: config.ack_wait,
-        max_ack_pending: config.max_ack_pending,
-      });
-    } catch {
-      await jsm.consumers.add(this.names.phoneStream, config);
-    }
+    });
     const consumer = await jetstream(this.nc).consumers.get(this.names.phoneStream, durable);
     this.state = 'running';
     this.messages = await consumer.consume({
+      // A pull request lost with a NATS node is replaced when it expires (or two idle heartbeats,
+      // half of expires, are missed): nats.js' default 30 s stalled the partition that long after
+      // the node leading the stream died (chaos test); 2 s costs one idle pull per 2 s.
+      expires: PULL_EXPIRES_MS,
       // Messages asked for per pull request. Each pull is a round trip to the server, and under
       // load that round trip (not the router's CPU) capped consumption at ~4 pulls/s: 2000
       // messages per pull drained a backlog at ~2-4k/s, 8000 at ~13k/s.
@@ -112,6 +126,38 @@ export class PhonePartitionConsumer {
         if (!this.draining) this.draining = this.drain();
       },
     });
+  }
+
+  /**
+   * The durable is created afresh by every owner that starts it, from its ack floor: what the
+   * previous owner received but did not acknowledge comes again at once and before anything newer.
+   * Kept, it would come back only after ack_wait, and meanwhile the new owner's first cumulative ack
+   * (AckAll) would acknowledge it unseen: the chaos test lost moves at router takeovers that way.
+   * It also goes back `replayMs` before now even if that was acknowledged: after a Redis failover the
+   * last states written may be gone, and the replay writes them again. Replays of what the stored
+   * state already holds are no-ops (the engine's per-device counters).
+   */
+  private async takeOver(jsm: JetStreamManager, durable: string): Promise<DeliverFrom> {
+    let ackFloor: number;
+    try {
+      ackFloor = (await jsm.consumers.info(this.names.phoneStream, durable)).ack_floor.stream_seq;
+    } catch (err) {
+      // a new partition consumer reads the whole stream; any other failure fails the start (retried)
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound)
+        return { deliver_policy: DeliverPolicy.All };
+      throw err;
+    }
+    await jsm.consumers.delete(this.names.phoneStream, durable);
+    const fromSeq = { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: ackFloor + 1 };
+    const replay = this.options.replayMs ?? 0;
+    if (replay <= 0) return fromSeq;
+    const since = Date.now() - replay;
+    const firstUnacked = await jsm.streams
+      .getMessage(this.names.phoneStream, { seq: ackFloor + 1 })
+      .catch(() => null); // none yet (or no longer kept): the replay window decides
+    return firstUnacked && firstUnacked.time.getTime() < since
+      ? fromSeq
+      : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(since).toISOString() };
   }
 
   private async drain(): Promise<void> {

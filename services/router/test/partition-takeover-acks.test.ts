@@ -1,0 +1,89 @@
+// A partition's new owner gets what the dead owner had received but not acknowledged, at once and
+// before anything newer, and its cumulative acks never acknowledge those events unseen (the chaos
+// test lost moves at router takeovers that way). Real NATS; the owners are PhonePartitionConsumers.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { jetstream } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { createLogger, deleteBusStreams, ensurePhoneStream } from '@sa/platform';
+import { busNames } from '@sa/proto';
+import { PhonePartitionConsumer } from '../src/adapters/nats/phone-consumer.js';
+import { NATS_URL, OFFICE_AP, publishPresence, waitFor } from './harness.js';
+
+const names = busNames(`takeover${randomBytes(4).toString('hex')}`);
+const logger = createLogger('partition-takeover-test', 'silent');
+const OPTIONS = {
+  partition: 0,
+  partitions: 1,
+  // far longer than the test: a redelivery after ack_wait cannot be what makes it pass
+  ackWaitMs: 60_000,
+  batchMax: 100,
+  pullMax: 100,
+  maxAckPending: 1000,
+  durablePrefix: 'router_phone',
+};
+let admin: NatsConnection;
+
+const report = (extension: string, counter: number) =>
+  publishPresence(admin, names, {
+    extension,
+    deviceId: `dev-${extension}`,
+    counter,
+    bssid: OFFICE_AP,
+    msgId: `dev-${extension}:${counter}`,
+  });
+
+before(async () => {
+  admin = await connect({ servers: NATS_URL });
+  await ensurePhoneStream(admin, names);
+});
+after(async () => {
+  await deleteBusStreams(admin, names);
+  await admin.close();
+});
+
+test('given an owner that received events and died before acknowledging them, when another owner takes the partition and newer events arrive, then it handles the old ones first and the stream ends fully acknowledged', async () => {
+  for (const ext of ['201', '202', '203']) await report(ext, 1);
+  const first = await connect({ servers: NATS_URL });
+  // never commits: it dies holding what it received
+  const dying = new PhonePartitionConsumer(first, names, OPTIONS, () => new Promise<'ok'>(() => {}), logger);
+  await dying.start();
+  const jsm = await jetstream(admin).jetstreamManager();
+  const consumer = () => jsm.consumers.info(names.phoneStream, 'router_phone_p0_of_1');
+  await waitFor(
+    async () => (await consumer()).num_ack_pending === 3,
+    'the first owner to receive the three events',
+  );
+  await first.close(); // as a SIGKILL: no ack, no stop
+
+  for (const ext of ['204', '205']) await report(ext, 1);
+  const second = await connect({ servers: NATS_URL });
+  const seen: string[] = [];
+  const owner = new PhonePartitionConsumer(
+    second,
+    names,
+    OPTIONS,
+    async (batch) => {
+      seen.push(...batch.keys());
+      return 'ok';
+    },
+    logger,
+  );
+  try {
+    await owner.start();
+    await waitFor(() => seen.length >= 5, 'the new owner to handle all five events', 10_000);
+    assert.deepEqual(
+      seen.slice(0, 5),
+      ['201', '202', '203', '204', '205'],
+      'in stream order, the old ones first',
+    );
+    await waitFor(async () => {
+      const info = await consumer();
+      return info.ack_floor.stream_seq === 5 && info.num_ack_pending === 0 && info.num_pending === 0;
+    }, 'every event acknowledged');
+  } finally {
+    await owner.stop();
+    await second.close();
+  }
+});
