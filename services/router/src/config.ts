@@ -26,6 +26,11 @@ export const routerEnv = z.object({
   ROUTER_PARTITIONS: int(1, 1, 256),
   ROUTER_LEASE_MS: int(6000, 300, 600_000),
   ROUTER_ACK_WAIT_MS: int(10_000, 500, 600_000),
+  /**
+   * a partition's owner starts this far back in the phone stream, even before what was acknowledged:
+   * after a Redis failover (which can lose the last writes) the replay writes them again. 0: off.
+   */
+  ROUTER_START_REPLAY_MS: int(15_000, 0, 600_000),
   ROUTER_BATCH_MAX: int(1000, 1, 100_000),
   /** phone events requested from JetStream per pull request (each pull is a server round trip) */
   ROUTER_PULL_MAX: int(8000, 1, 100_000),

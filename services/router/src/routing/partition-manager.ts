@@ -83,6 +83,35 @@ export class PartitionManager {
     }
   }
 
+  /**
+   * Runs every owned partition afresh, keeping its lease: its users' states are read again and the
+   * recent phone events replayed (the consumer's start). For when the state store may have lost its
+   * last writes (a Redis failover): the replay writes them again. Serialised with the ownership check.
+   */
+  restartAll(why: string): Promise<void> {
+    const previous = this.ticking ?? Promise.resolve();
+    const restart: Promise<void> = previous.then(async () => {
+      for (const [p, o] of [...this.owned]) {
+        if (this.stopped || this.owned.get(p) !== o) continue;
+        this.deps.logger.warn({ partition: p, why }, `restarting partition ${p}`);
+        await o.runner.stop();
+        try {
+          this.owned.set(p, { ...o, runner: await this.deps.start(p, o.epoch) });
+        } catch (err) {
+          // not running it any more: the next ownership check takes it again (or another router)
+          this.owned.delete(p);
+          await this.deps.leases.release(p).catch(() => {});
+          this.deps.logger.warn({ err, partition: p }, `partition ${p} did not restart`);
+        }
+      }
+    });
+    const chained: Promise<void> = restart.finally(() => {
+      if (this.ticking === chained) this.ticking = null;
+    });
+    this.ticking = chained;
+    return restart;
+  }
+
   private async drop(p: number, why: string): Promise<void> {
     const o = this.owned.get(p);
     if (!o) return;

@@ -110,6 +110,7 @@ export class OwnedPartitions {
         maxAckPending: c.ROUTER_MAX_ACK_PENDING,
         pipelineDepth: c.ROUTER_PIPELINE_DEPTH,
         durablePrefix: c.ROUTER_DURABLE,
+        replayMs: c.ROUTER_START_REPLAY_MS,
       },
       async (b) => {
         const r = await handle(b);

@@ -72,6 +72,9 @@ export function routerParts(d: {
     logger,
     start: partitions.start,
   });
+  // the old primary's last writes (users' states) may be gone: read them again and replay the phone
+  // stream's recent events over them
+  bus.redis.onFailover(() => void manager.restartAll('redis failover'));
   followMeGuard = followMeGuardFor({
     ...common,
     nc: bus.live.nc,
