@@ -32,6 +32,8 @@ export class AstDbSync implements AckListener {
   ackedMoves = 0;
   /** acknowledged moves superseded by the next one before their target ever reached AstDB */
   unappliedMoves = 0;
+  /** each unapplied move: the user, when it was acknowledged and when the next move superseded it */
+  readonly unapplied: { user: number; ackedAtMs: number; supersededAtMs: number }[] = [];
   readonly #acked: Int8Array;
   readonly #ackedAt: Float64Array;
   readonly #okAt: Float64Array;
@@ -69,11 +71,15 @@ export class AstDbSync implements AckListener {
   acked(i: number, place: number, firstSentAtMs: number, atMs: number): void {
     this.ackedReports++;
     const before = this.#acked[i]!;
+    const previousAckAt = this.#ackedAt[i]!;
     this.#acked[i] = place;
     this.#ackedAt[i] = atMs;
     if (before === place) return;
     if (before >= 0) this.ackedMoves++;
-    if (this.#awaiting[i]) this.unappliedMoves++;
+    if (this.#awaiting[i]) {
+      this.unappliedMoves++;
+      this.unapplied.push({ user: i, ackedAtMs: previousAckAt, supersededAtMs: atMs });
+    }
     const target = targetDialAt(i, place);
     // written already (router applied the report before the answer got back)?
     const written = this.#lastWrite[i] === target && this.#lastWriteAt[i]! >= firstSentAtMs;

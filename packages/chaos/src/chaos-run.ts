@@ -152,6 +152,13 @@ function logEpisodes(records: FaultRecord[], sync: AstDbSync, log: (msg: string)
       `behind: user ${e.user} after ${f?.fault ?? 'start'}: from ${rel(e.startMs, at)} s to ${rel(e.endMs, at)} s`,
     );
   }
+  for (const u of sync.unapplied) {
+    const f = [...records].reverse().find((r) => r.atMs - 1000 <= u.ackedAtMs);
+    const at = f?.atMs ?? 0;
+    log(
+      `unapplied move: user ${u.user} after ${f?.fault ?? 'start'}: acknowledged at ${rel(u.ackedAtMs, at)} s, superseded at ${rel(u.supersededAtMs, at)} s`,
+    );
+  }
 }
 
 function summary(records: FaultRecord[], loads: Loads, endMs: number, o: ChaosOptions) {
