@@ -41,19 +41,31 @@ export function presenceFingerprint(
   return [c, ...strong].join('\u0002');
 }
 
-/** The quiet key's value: the settings and the fingerprint. */
-export function encodeQuiet(s: FingerprintSettings, fingerprint: string): string {
-  return `${s.visibleRssiMinDbm}|${s.maxVisible}|${fingerprint}`;
+/**
+ * The quiet key's value: the settings, the counter of the device's report router applied last and
+ * the fingerprint. The counter lets ingest tell that router has not applied a report it published
+ * since (see quietPresenceKeys' `published`): the mark is then out of date, whatever it says.
+ */
+export function encodeQuiet(s: FingerprintSettings, counter: number, fingerprint: string): string {
+  return `${s.visibleRssiMinDbm}|${s.maxVisible}|${counter}|${fingerprint}`;
 }
 
-export function decodeQuiet(raw: string): { settings: FingerprintSettings; fingerprint: string } | null {
-  const a = raw.indexOf('|');
-  const b = raw.indexOf('|', a + 1);
-  if (a < 0 || b < 0) return null;
-  const visibleRssiMinDbm = Number(raw.slice(0, a));
-  const maxVisible = Number(raw.slice(a + 1, b));
-  if (!Number.isFinite(visibleRssiMinDbm) || !Number.isInteger(maxVisible)) return null;
-  return { settings: { visibleRssiMinDbm, maxVisible }, fingerprint: raw.slice(b + 1) };
+export function decodeQuiet(
+  raw: string,
+): { settings: FingerprintSettings; counter: number; fingerprint: string } | null {
+  const fields: number[] = [];
+  let at = 0;
+  for (let i = 0; i < 3; i++) {
+    const bar = raw.indexOf('|', at);
+    if (bar < 0) return null;
+    fields.push(Number(raw.slice(at, bar)));
+    at = bar + 1;
+  }
+  const [visibleRssiMinDbm, maxVisible, counter] = fields as [number, number, number];
+  // a mark written before counters were stored parses as a non-integer counter: not quiet
+  if (!Number.isFinite(visibleRssiMinDbm) || !Number.isInteger(maxVisible) || !Number.isInteger(counter))
+    return null;
+  return { settings: { visibleRssiMinDbm, maxVisible }, counter, fingerprint: raw.slice(at) };
 }
 
 /**
@@ -68,12 +80,20 @@ export function decodeQuiet(raw: string): { settings: FingerprintSettings; finge
 export function quietPresenceKeys(busPrefix: string): {
   /** STRING: a quiet device record's encodeQuiet value (record id = device id, or `<id>~wifi`) */
   quiet(recordId: string): string;
+  /**
+   * STRING: the counter of the device's last report ingest published (a change). Until router's mark
+   * carries that counter or a later one, router has not applied it and no report is answered quietly:
+   * otherwise a phone that moved and came straight back while router was away would be answered
+   * from the mark of where it was before, and router would then apply the move and keep it.
+   */
+  published(recordId: string): string;
   /** ZSET member `<ext>/<record id>` -> when ingest last saw a quiet report (ms) */
   readonly liveness: string;
 } {
   const liveness = `sa:${busPrefix}:live`;
   return {
     quiet: (recordId) => `{${liveness}}:quiet:${recordId}`,
+    published: (recordId) => `{${liveness}}:published:${recordId}`,
     liveness,
   };
 }

@@ -22,11 +22,14 @@ describe('ingest: change-driven presence', () => {
       { deviceId, secret: '1234567890123456', keyId: 1 },
       { host: '127.0.0.1', port: ingest.port, transport: 'udp' },
     );
-  /** What router does when it marks the device quiet at the office (a weak visible network ignored). */
-  const markQuiet = (deviceId: string) =>
+  /**
+   * What router does when it marks the device quiet at the office (a weak visible network ignored),
+   * having applied the device's report `counter` (by default: every report so far).
+   */
+  const markQuiet = (deviceId: string, counter = Number.MAX_SAFE_INTEGER) =>
     fx.redis.set(
       keys.quiet(deviceId),
-      encodeQuiet(SETTINGS, presenceFingerprint(OFFICE, [{ ...LOBBY, rssiDbm: -90 }], SETTINGS)),
+      encodeQuiet(SETTINGS, counter, presenceFingerprint(OFFICE, [{ ...LOBBY, rssiDbm: -90 }], SETTINGS)),
     );
 
   before(async () => {
@@ -37,7 +40,13 @@ describe('ingest: change-driven presence', () => {
     ingest = await fx.startInstance();
   });
   after(async () => {
-    await fx.redis.del(keys.quiet('dev-q'), keys.quiet('dev-other'), keys.liveness);
+    await fx.redis.del(
+      keys.quiet('dev-q'),
+      keys.quiet('dev-other'),
+      keys.published('dev-q'),
+      keys.published('dev-other'),
+      keys.liveness,
+    );
     await fx.close();
   });
 
@@ -62,6 +71,21 @@ describe('ingest: change-driven presence', () => {
     const seesMore = await phone().send({ presence: { connected: OFFICE, visible: [LOBBY] } });
     assert.equal(seesMore.replies[0]?.status, v1.ReplyStatus.REPLY_STATUS_OK);
     assert.equal(await fx.streamMessages(), before + 2);
+  });
+
+  it('given a quiet device that moved (published) and came straight back before router applied the move, when it reports the office, then it is published, not answered from the mark of before', async () => {
+    await fx.redis.del(keys.published('dev-q'));
+    await markQuiet('dev-q', 0);
+    const before = await fx.streamMessages();
+    await phone().send({ presence: { connected: LOBBY } });
+    assert.ok(Number(await fx.redis.get(keys.published('dev-q'))) > 0, 'the move left its counter');
+    const back = await phone().send({ presence: { connected: OFFICE } });
+    assert.equal(back.replies[0]?.status, v1.ReplyStatus.REPLY_STATUS_OK);
+    assert.equal(await fx.streamMessages(), before + 2, 'the mark is older than the move: both published');
+    // router applies both and marks the office again with the last counter: quiet once more
+    await markQuiet('dev-q', Number(await fx.redis.get(keys.published('dev-q'))));
+    await phone().send({ presence: { connected: OFFICE } });
+    assert.equal(await fx.streamMessages(), before + 2, 'quiet again');
   });
 
   it('given a device router never marked (or another device), when it reports the same office, then it is published', async () => {

@@ -167,6 +167,8 @@ export class PacketHandler {
         });
         if (p.batteryPct != null) event.batteryPct = p.batteryPct;
         await d.publisher.presenceReported(event, msgId);
+        // before the reply: the phone's next report must not be answered from the mark of before
+        await d.quiet?.published(header.deviceId, header.counter);
       } else {
         const c = request.chooseScenario!;
         await d.publisher.scenarioChosen(

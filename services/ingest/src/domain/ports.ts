@@ -111,6 +111,11 @@ export interface QuietReports {
     readonly visible: readonly ReportedNet[];
     readonly atMs: number;
   }): Promise<boolean>;
+  /**
+   * A report of this device was published (a change): until router's quiet mark reflects it, no
+   * report of the device is answered as unchanged. Resolves once that is durable.
+   */
+  published(recordId: string, counter: number): Promise<void>;
 }
 
 /** RADIUS accounting requests dropped without an answer (docs/radius.md): logged like packet rejections. */

@@ -60,7 +60,7 @@ export class RedisQuietPresence implements QuietPresence {
         continue;
       }
       const fingerprint = presenceFingerprint(d.connected, d.visible, this.settings);
-      p.set(key, encodeQuiet(this.settings, fingerprint), 'PX', QUIET_TTL_MS);
+      p.set(key, encodeQuiet(this.settings, d.counter, fingerprint), 'PX', QUIET_TTL_MS);
       // seeded with the report router applied: a device that falls silent at once still times out
       p.zadd(this.keys.liveness, 'GT', d.seenAtMs, livenessMember(extension, d.id));
     }
