@@ -10,14 +10,20 @@
 // longer ones are "behind" episodes, kept with their start and end.
 //
 // Lost reports: an acknowledged move whose target never reached AstDB (no DBPut of it for that
-// user) before the phone's next acknowledged move, and, at the end, every user whose AstDB target
-// is not its last acknowledged place's.
+// user) before the phone's next acknowledged move, if that came more than the resync bound (5 s)
+// later, and, at the end, every user whose AstDB target is not its last acknowledged place's. A move
+// superseded sooner, before its target was written (a phone that moved twice while AMI or its
+// router was being taken over), is not lost: its target had stopped being the right one before the
+// bound, AstDB is written with the newer one, and the time the user spent behind is counted by the
+// behind episodes (resync). Those are counted apart, as supersededMoves.
 import { extensionOf, indexOfExtension, targetDialAt } from '@sa/e2e';
 import type { AmiTestServer } from '@sa/testkit/ami';
+import { MAX_RESYNC_S } from './bounds.js';
 import type { AckListener } from './phone-fleet.js';
 
 const SAMPLE_MS = 100;
 export const TOLERANCE_MS = 1000;
+const RESYNC_BOUND_MS = MAX_RESYNC_S * 1000;
 
 export interface BehindEpisode {
   readonly user: number;
@@ -30,8 +36,10 @@ export class AstDbSync implements AckListener {
   readonly episodes: BehindEpisode[] = [];
   ackedReports = 0;
   ackedMoves = 0;
-  /** acknowledged moves superseded by the next one before their target ever reached AstDB */
+  /** acknowledged moves whose target never reached AstDB, superseded more than RESYNC_BOUND_MS later */
   unappliedMoves = 0;
+  /** acknowledged moves superseded within RESYNC_BOUND_MS, before their target reached AstDB */
+  supersededMoves = 0;
   /** each unapplied move: the user, when it was acknowledged and when the next move superseded it */
   readonly unapplied: { user: number; ackedAtMs: number; supersededAtMs: number }[] = [];
   readonly #acked: Int8Array;
@@ -76,13 +84,16 @@ export class AstDbSync implements AckListener {
     this.#ackedAt[i] = atMs;
     if (before === place) return;
     if (before >= 0) this.ackedMoves++;
-    if (this.#awaiting[i]) {
+    if (this.#awaiting[i] && atMs - previousAckAt <= RESYNC_BOUND_MS) this.supersededMoves++;
+    else if (this.#awaiting[i]) {
       this.unappliedMoves++;
       this.unapplied.push({ user: i, ackedAtMs: previousAckAt, supersededAtMs: atMs });
     }
     const target = targetDialAt(i, place);
-    // written already (router applied the report before the answer got back)?
-    const written = this.#lastWrite[i] === target && this.#lastWriteAt[i]! >= firstSentAtMs;
+    // written already (router applied the report before the answer got back), or held already (a
+    // move back to where AstDB still points, the move away having been superseded unwritten)?
+    const written =
+      (this.#lastWrite[i] === target && this.#lastWriteAt[i]! >= firstSentAtMs) || this.astdb(i) === target;
     this.#awaiting[i] = written ? '' : target;
   }
 

@@ -179,6 +179,7 @@ function summary(records: FaultRecord[], loads: Loads, endMs: number, o: ChaosOp
     users: o.users,
     ackedMoves: sync.ackedMoves,
     unappliedMoves: sync.unappliedMoves,
+    supersededMoves: sync.supersededMoves,
     wrongAtEnd,
     reportsSent: fleet.sent.reports,
     retries: fleet.sent.retries,

@@ -1,2 +1,3 @@
+export { MAX_RESYNC_S } from './bounds.js';
 export { type ChaosOptions, type ChaosResult, runChaos } from './chaos-run.js';
-export { chaosPassed, MAX_RESYNC_S } from './verdict.js';
+export { chaosPassed } from './verdict.js';

@@ -60,7 +60,7 @@ interface DeliverFrom {
 
 const NS = 1_000_000;
 const ACK_DELAY_MS = 20;
-const PULL_EXPIRES_MS = 2000;
+const PULL_EXPIRES_MS = 1000;
 /** A batch that was not committed is redone after 200 ms doubling to 5 s (no jitter: one loop per partition). */
 const BATCH_RETRY: BackoffPolicy = { initialDelayMs: 200, maxDelayMs: 5000, jitter: 0 };
 
@@ -112,7 +112,7 @@ export class PhonePartitionConsumer {
     this.messages = await consumer.consume({
       // A pull request lost with a NATS node is replaced when it expires (or two idle heartbeats,
       // half of expires, are missed): nats.js' default 30 s stalled the partition that long after
-      // the node leading the stream died (chaos test); 2 s costs one idle pull per 2 s.
+      // the node leading the stream died (chaos test); 1 s costs one idle pull a second.
       expires: PULL_EXPIRES_MS,
       // Messages asked for per pull request. Each pull is a round trip to the server, and under
       // load that round trip (not the router's CPU) capped consumption at ~4 pulls/s: 2000
@@ -126,6 +126,16 @@ export class PhonePartitionConsumer {
         if (!this.draining) this.draining = this.drain();
       },
     });
+    void this.watchStatus(this.messages);
+  }
+
+  /** What the client tells of the consumer beyond routine pulls and heartbeats, logged. */
+  private async watchStatus(messages: ConsumerMessages): Promise<void> {
+    for await (const s of messages.status()) {
+      if (s.type === 'next' || s.type === 'heartbeat' || s.type === 'flow_control' || s.type === 'debug')
+        continue;
+      this.logger.warn({ event: 'phone_consumer_status', status: s }, `phone consumer: ${s.type}`);
+    }
   }
 
   /**
