@@ -43,6 +43,7 @@ export {
   presenceFingerprint,
   QUIET_TTL_MS,
   quietPresenceKeys,
+  quietTombstone,
 } from './quiet-presence.js';
 export {
   connectRedis,

@@ -43,11 +43,21 @@ export function presenceFingerprint(
 
 /**
  * The quiet key's value: the settings, the counter of the device's report router applied last and
- * the fingerprint. The counter lets ingest tell that router has not applied a report it published
- * since (see quietPresenceKeys' `published`): the mark is then out of date, whatever it says.
+ * the fingerprint. The counter is what router compares with a tombstone (below) before it writes.
  */
 export function encodeQuiet(s: FingerprintSettings, counter: number, fingerprint: string): string {
   return `${s.visibleRssiMinDbm}|${s.maxVisible}|${counter}|${fingerprint}`;
+}
+
+/**
+ * What ingest writes in place of the mark when it publishes a changed report: `~<counter>`. It is
+ * not quiet, and router replaces it only with a mark of that report or a later one (its write is
+ * a script that leaves a newer tombstone alone): otherwise a phone that moved and came straight back
+ * while router was away would be answered from the mark of where it was before, and router, applying
+ * the move later, would keep the user there.
+ */
+export function quietTombstone(counter: number): string {
+  return `~${counter}`;
 }
 
 export function decodeQuiet(
@@ -78,22 +88,15 @@ export function decodeQuiet(
  * quiet keys are simply not found: those devices publish once more and are marked again.)
  */
 export function quietPresenceKeys(busPrefix: string): {
-  /** STRING: a quiet device record's encodeQuiet value (record id = device id, or `<id>~wifi`) */
+  /** STRING: a quiet device record's encodeQuiet value or ingest's quietTombstone (record id = device id, or `<id>~wifi`) */
   quiet(recordId: string): string;
-  /**
-   * STRING: the counter of the device's last report ingest published (a change). Until router's mark
-   * carries that counter or a later one, router has not applied it and no report is answered quietly:
-   * otherwise a phone that moved and came straight back while router was away would be answered
-   * from the mark of where it was before, and router would then apply the move and keep it.
-   */
-  published(recordId: string): string;
+
   /** ZSET member `<ext>/<record id>` -> when ingest last saw a quiet report (ms) */
   readonly liveness: string;
 } {
   const liveness = `sa:${busPrefix}:live`;
   return {
     quiet: (recordId) => `{${liveness}}:quiet:${recordId}`,
-    published: (recordId) => `{${liveness}}:published:${recordId}`,
     liveness,
   };
 }

@@ -150,7 +150,7 @@ export class PacketHandler {
     try {
       if (request.kind === 'presence') {
         const p = request.presence!;
-        if (await this.unchanged(device.extension, header.deviceId, p)) {
+        if (await this.unchanged(device.extension, header, p)) {
           d.observer.unchanged(d.monotonicSeconds() - startedAt);
           d.seen?.seen(header.deviceId, d.nowMs());
           return { status: Status.REPLY_STATUS_OK };
@@ -167,8 +167,6 @@ export class PacketHandler {
         });
         if (p.batteryPct != null) event.batteryPct = p.batteryPct;
         await d.publisher.presenceReported(event, msgId);
-        // before the reply: the phone's next report must not be answered from the mark of before
-        await d.quiet?.published(header.deviceId, header.counter);
       } else {
         const c = request.chooseScenario!;
         await d.publisher.scenarioChosen(
@@ -248,14 +246,15 @@ export class PacketHandler {
    */
   private async unchanged(
     extension: string,
-    deviceId: string,
+    header: EnvelopeHeader,
     p: NonNullable<PhoneRequest['presence']>,
   ): Promise<boolean> {
     if (!this.deps.quiet) return false;
     try {
       return await this.deps.quiet.recordIfUnchanged({
         extension,
-        recordId: deviceId,
+        recordId: header.deviceId,
+        counter: header.counter,
         connected: p.connected,
         visible: p.visible ?? [],
         atMs: this.deps.nowMs(),

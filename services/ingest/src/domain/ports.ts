@@ -110,12 +110,10 @@ export interface QuietReports {
     readonly connected: ReportedNet | null | undefined;
     readonly visible: readonly ReportedNet[];
     readonly atMs: number;
+    /** the report's counter: a changed report's is recorded, and no report is unchanged until
+     * router's quiet mark reflects it */
+    readonly counter: number;
   }): Promise<boolean>;
-  /**
-   * A report of this device was published (a change): until router's quiet mark reflects it, no
-   * report of the device is answered as unchanged. Resolves once that is durable.
-   */
-  published(recordId: string, counter: number): Promise<void>;
 }
 
 /** RADIUS accounting requests dropped without an answer (docs/radius.md): logged like packet rejections. */

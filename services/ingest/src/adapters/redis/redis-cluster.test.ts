@@ -82,6 +82,7 @@ describe('ingest on a Redis Cluster', () => {
         connected,
         visible: [],
         atMs: 5000,
+        counter: 1,
       });
     const answers = await Promise.all([
       ...Array.from({ length: 19 }, (_, d) => report(d, OFFICE)),

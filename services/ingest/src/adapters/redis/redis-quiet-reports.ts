@@ -1,14 +1,17 @@
 // Ingest's side of change-driven presence in Redis (@sa/platform quiet-presence). Reports are
 // collected for one event-loop turn, like the replay checks: one MGET of their devices' quiet
 // fingerprints, then one ZADD (GT: never moves a device's liveness back) for the unchanged ones,
-// awaited before they are answered, so what the reply stands for is durable. A published (changed)
-// report leaves its counter beside the mark: no report is quiet until router has applied it.
+// awaited before they are answered, so what the reply stands for is durable. A changed report (to
+// be published) of a marked device replaces the mark with a tombstone in the same pipeline: no
+// report is quiet until router has applied it (set before the publish: one that then fails only
+// costs a quiet answer).
 import {
   decodeQuiet,
   livenessMember,
   presenceFingerprint,
   QUIET_TTL_MS,
   quietPresenceKeys,
+  quietTombstone,
   type Redis,
 } from '@sa/platform';
 import type { QuietReports } from '../../domain/ports.js';
@@ -43,26 +46,25 @@ export class RedisQuietReports implements QuietReports {
     });
   }
 
-  async published(recordId: string, counter: number): Promise<void> {
-    await this.redis.set(this.keys.published(recordId), String(counter), 'PX', QUIET_TTL_MS);
-  }
-
   private async flush(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
     this.scheduled = false;
     try {
-      // each report's quiet mark and published counter, side by side
-      const stored = await this.redis.mget(
-        ...batch.flatMap((p) => [this.keys.quiet(p.report.recordId), this.keys.published(p.report.recordId)]),
-      );
-      const unchanged = batch.map((p, i) =>
-        matches(p.report, stored[2 * i] ?? null, stored[2 * i + 1] ?? null),
-      );
+      const stored = await this.redis.mget(...batch.map((p) => this.keys.quiet(p.report.recordId)));
+      const unchanged = batch.map((p, i) => matches(p.report, stored[i] ?? null));
+      // one pipeline: the unchanged reports' liveness, and a tombstone in place of the mark of each
+      // report about to be published (no report is quiet until router has applied it)
+      const writes = this.redis.pipeline();
       const liveness: (number | string)[] = [];
-      for (const [i, p] of batch.entries())
-        if (unchanged[i]) liveness.push(p.report.atMs, livenessMember(p.report.extension, p.report.recordId));
-      if (liveness.length > 0) await this.redis.zadd(this.keys.liveness, 'GT', ...liveness);
+      for (const [i, p] of batch.entries()) {
+        const { report } = p;
+        if (unchanged[i]) liveness.push(report.atMs, livenessMember(report.extension, report.recordId));
+        else writes.set(this.keys.quiet(report.recordId), quietTombstone(report.counter), 'PX', QUIET_TTL_MS);
+      }
+      if (liveness.length > 0) writes.zadd(this.keys.liveness, 'GT', ...liveness);
+      const failed = ((await writes.exec()) ?? []).find(([err]) => err);
+      if (failed) throw failed[0];
       for (const [i, p] of batch.entries()) p.resolve(unchanged[i]!);
     } catch (err) {
       for (const p of batch) p.reject(err);
@@ -70,10 +72,9 @@ export class RedisQuietReports implements QuietReports {
   }
 }
 
-/** Unchanged: the mark's networks, and router has applied every report published (its counter). */
-function matches(report: Report, raw: string | null, published: string | null): boolean {
+/** Unchanged: a mark (not a tombstone) with the report's networks. */
+function matches(report: Report, raw: string | null): boolean {
   const quiet = raw === null ? null : decodeQuiet(raw);
   if (!quiet) return false;
-  if (published !== null && quiet.counter < Number(published)) return false;
   return presenceFingerprint(report.connected, report.visible, quiet.settings) === quiet.fingerprint;
 }

@@ -23,9 +23,20 @@ end
 return n
 `;
 
+// KEYS[1] a device's quiet key; ARGV: counter of the report this write reflects, then the mark
+// (none: take the mark back), ttl ms. ingest's tombstone `~<n>` of a report published since (n above
+// this counter) is kept: that report is not applied yet, so no mark of before it may stand.
+const MARK_LUA = `
+local cur = redis.call('GET', KEYS[1])
+if cur and string.sub(cur, 1, 1) == '~' and tonumber(string.sub(cur, 2)) > tonumber(ARGV[1]) then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+return 1
+`;
+
 type WithForget = Redis & {
   saForgetLiveness(key: string, cutoff: number, ...members: string[]): Promise<number>;
 };
+type WithMark = { saQuietMark(key: string, counter: number, mark: string, ttlMs: number): Promise<number> };
 
 export class RedisQuietPresence implements QuietPresence {
   private readonly keys: ReturnType<typeof quietPresenceKeys>;
@@ -38,6 +49,7 @@ export class RedisQuietPresence implements QuietPresence {
   ) {
     this.keys = quietPresenceKeys(busPrefix);
     redis.defineCommand('saForgetLiveness', { numberOfKeys: 1, lua: FORGET_LUA });
+    redis.defineCommand('saQuietMark', { numberOfKeys: 1, lua: MARK_LUA });
     this.redis = redis as WithForget;
   }
 
@@ -52,15 +64,15 @@ export class RedisQuietPresence implements QuietPresence {
 
   async publish(devices: readonly QuietDevice[]): Promise<void> {
     if (devices.length === 0) return;
-    const p = this.redis.pipeline();
+    const p = this.redis.pipeline() as ReturnType<Redis['pipeline']> & WithMark;
     for (const { extension, device: d } of devices) {
       const key = this.keys.quiet(d.id);
       if (!d.quiet) {
-        p.del(key);
+        p.saQuietMark(key, d.counter, '', QUIET_TTL_MS);
         continue;
       }
       const fingerprint = presenceFingerprint(d.connected, d.visible, this.settings);
-      p.set(key, encodeQuiet(this.settings, d.counter, fingerprint), 'PX', QUIET_TTL_MS);
+      p.saQuietMark(key, d.counter, encodeQuiet(this.settings, d.counter, fingerprint), QUIET_TTL_MS);
       // seeded with the report router applied: a device that falls silent at once still times out
       p.zadd(this.keys.liveness, 'GT', d.seenAtMs, livenessMember(extension, d.id));
     }
