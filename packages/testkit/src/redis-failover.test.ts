@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { connectRedis, createLogger, parseHostPort, type RedisClient } from '@sa/platform';
-import { redisCli, startRedisCluster, startRedisSentinel } from './redis-local.js';
+import { type RedisSentinelSetup, redisCli, startRedisCluster, startRedisSentinel } from './redis-local.js';
 import { waitFor } from './wait.js';
 
 const silent = createLogger('test', 'silent');
@@ -21,17 +21,21 @@ async function writesAndReads(client: RedisClient, key: string, value: string): 
   );
 }
 
+/** The platform's client in Sentinel mode on `setup` (REDIS_URL is ignored in that mode). */
+const viaSentinels = (setup: RedisSentinelSetup) =>
+  connectRedis(
+    {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_SENTINELS: hostPorts(setup.sentinels),
+      REDIS_SENTINEL_NAME: setup.masterName,
+    },
+    silent,
+  );
+
 describe('Redis with Sentinel', () => {
   test('given a primary, a replica and three sentinels, when the primary fails over and then is killed, then the client keeps reading and writing on the new primary', async () => {
     await using setup = await startRedisSentinel();
-    const client = await connectRedis(
-      {
-        REDIS_URL: 'redis://127.0.0.1:6379',
-        REDIS_SENTINELS: hostPorts(setup.sentinels),
-        REDIS_SENTINEL_NAME: setup.masterName,
-      },
-      silent,
-    );
+    const client = await viaSentinels(setup);
     try {
       assert.equal(client.mode, 'sentinel');
       const first = await setup.masterPort();
@@ -62,14 +66,7 @@ describe('Redis with Sentinel', () => {
 
   test('given a Sentinel failover, when the replica is promoted, then the client writes to the new primary before the sentinels demote the old one (no write lands where the demotion drops it)', async () => {
     await using setup = await startRedisSentinel();
-    const client = await connectRedis(
-      {
-        REDIS_URL: 'redis://127.0.0.1:6379',
-        REDIS_SENTINELS: hostPorts(setup.sentinels),
-        REDIS_SENTINEL_NAME: setup.masterName,
-      },
-      silent,
-    );
+    const client = await viaSentinels(setup);
     try {
       const first = await setup.masterPort();
       await setup.promoteReplica();
