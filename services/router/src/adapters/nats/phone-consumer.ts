@@ -61,6 +61,8 @@ interface DeliverFrom {
 const NS = 1_000_000;
 const ACK_DELAY_MS = 20;
 const PULL_EXPIRES_MS = 1000;
+/** consumer notifications of normal work: a pull, a pull expired (every second when idle), heartbeats */
+const ROUTINE_STATUS = new Set(['next', 'discard', 'heartbeat', 'flow_control', 'debug']);
 /** A batch that was not committed is redone after 200 ms doubling to 5 s (no jitter: one loop per partition). */
 const BATCH_RETRY: BackoffPolicy = { initialDelayMs: 200, maxDelayMs: 5000, jitter: 0 };
 
@@ -129,11 +131,10 @@ export class PhonePartitionConsumer {
     void this.watchStatus(this.messages);
   }
 
-  /** What the client tells of the consumer beyond routine pulls and heartbeats, logged. */
+  /** What the client tells of the consumer beyond routine pulls, their expiry and heartbeats, logged. */
   private async watchStatus(messages: ConsumerMessages): Promise<void> {
     for await (const s of messages.status()) {
-      if (s.type === 'next' || s.type === 'heartbeat' || s.type === 'flow_control' || s.type === 'debug')
-        continue;
+      if (ROUTINE_STATUS.has(s.type)) continue;
       this.logger.warn({ event: 'phone_consumer_status', status: s }, `phone consumer: ${s.type}`);
     }
   }
