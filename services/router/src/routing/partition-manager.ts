@@ -47,7 +47,7 @@ export class PartitionManager {
     await this.tick();
     this.timer = setInterval(
       () => {
-        if (!this.ticking) this.ticking = this.tick().finally(() => (this.ticking = null));
+        if (!this.ticking) void this.serialised(() => this.tick());
       },
       Math.max(50, Math.floor(this.deps.leaseMs / 3)),
     );
@@ -89,8 +89,7 @@ export class PartitionManager {
    * last writes (a Redis failover): the replay writes them again. Serialised with the ownership check.
    */
   restartAll(why: string): Promise<void> {
-    const previous = this.ticking ?? Promise.resolve();
-    const restart: Promise<void> = previous.then(async () => {
+    return this.serialised(async () => {
       for (const [p, o] of [...this.owned]) {
         if (this.stopped || this.owned.get(p) !== o) continue;
         this.deps.logger.warn({ partition: p, why }, `restarting partition ${p}`);
@@ -105,11 +104,20 @@ export class PartitionManager {
         }
       }
     });
-    const chained: Promise<void> = restart.finally(() => {
-      if (this.ticking === chained) this.ticking = null;
+  }
+
+  /**
+   * Runs `work` after whatever changes ownership now (a check, a restart), and keeps it as what stop()
+   * waits for until it ends; only the newest such work clears that, so a check ending first cannot
+   * hide a restart queued behind it.
+   */
+  private serialised(work: () => Promise<void>): Promise<void> {
+    const run = (this.ticking ?? Promise.resolve()).then(work);
+    const tracked: Promise<void> = run.finally(() => {
+      if (this.ticking === tracked) this.ticking = null;
     });
-    this.ticking = chained;
-    return restart;
+    this.ticking = tracked;
+    return run;
   }
 
   private async drop(p: number, why: string): Promise<void> {
