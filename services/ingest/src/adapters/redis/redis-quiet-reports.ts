@@ -2,7 +2,7 @@
 // collected for one event-loop turn, like the replay checks: one MGET of their devices' quiet
 // fingerprints, then one ZADD (GT: never moves a device's liveness back) for the unchanged ones,
 // awaited before they are answered, so what the reply stands for is durable. A changed report (to
-// be published) of a marked device replaces the mark with a tombstone in the same pipeline: no
+// be published) replaces the device's mark, if any, with a tombstone in the same pipeline: no
 // report is quiet until router has applied it (set before the publish: one that then fails only
 // costs a quiet answer).
 import {
