@@ -41,12 +41,9 @@ export function presenceFingerprint(
   return [c, ...strong].join('\u0002');
 }
 
-/**
- * The quiet key's value: the settings, the counter of the device's report router applied last and
- * the fingerprint. The counter is what router compares with a tombstone (below) before it writes.
- */
-export function encodeQuiet(s: FingerprintSettings, counter: number, fingerprint: string): string {
-  return `${s.visibleRssiMinDbm}|${s.maxVisible}|${counter}|${fingerprint}`;
+/** The quiet key's value: the settings and the fingerprint. */
+export function encodeQuiet(s: FingerprintSettings, fingerprint: string): string {
+  return `${s.visibleRssiMinDbm}|${s.maxVisible}|${fingerprint}`;
 }
 
 /**
@@ -60,22 +57,14 @@ export function quietTombstone(counter: number): string {
   return `~${counter}`;
 }
 
-export function decodeQuiet(
-  raw: string,
-): { settings: FingerprintSettings; counter: number; fingerprint: string } | null {
-  const fields: number[] = [];
-  let at = 0;
-  for (let i = 0; i < 3; i++) {
-    const bar = raw.indexOf('|', at);
-    if (bar < 0) return null;
-    fields.push(Number(raw.slice(at, bar)));
-    at = bar + 1;
-  }
-  const [visibleRssiMinDbm, maxVisible, counter] = fields as [number, number, number];
-  // a mark written before counters were stored parses as a non-integer counter: not quiet
-  if (!Number.isFinite(visibleRssiMinDbm) || !Number.isInteger(maxVisible) || !Number.isInteger(counter))
-    return null;
-  return { settings: { visibleRssiMinDbm, maxVisible }, counter, fingerprint: raw.slice(at) };
+export function decodeQuiet(raw: string): { settings: FingerprintSettings; fingerprint: string } | null {
+  const a = raw.indexOf('|');
+  const b = raw.indexOf('|', a + 1);
+  if (a < 0 || b < 0) return null;
+  const visibleRssiMinDbm = Number(raw.slice(0, a));
+  const maxVisible = Number(raw.slice(a + 1, b));
+  if (!Number.isFinite(visibleRssiMinDbm) || !Number.isInteger(maxVisible)) return null;
+  return { settings: { visibleRssiMinDbm, maxVisible }, fingerprint: raw.slice(b + 1) };
 }
 
 /**

@@ -72,7 +72,7 @@ export class RedisQuietPresence implements QuietPresence {
         continue;
       }
       const fingerprint = presenceFingerprint(d.connected, d.visible, this.settings);
-      p.saQuietMark(key, d.counter, encodeQuiet(this.settings, d.counter, fingerprint), QUIET_TTL_MS);
+      p.saQuietMark(key, d.counter, encodeQuiet(this.settings, fingerprint), QUIET_TTL_MS);
       // seeded with the report router applied: a device that falls silent at once still times out
       p.zadd(this.keys.liveness, 'GT', d.seenAtMs, livenessMember(extension, d.id));
     }
