@@ -121,6 +121,28 @@ function createClient(s: RedisSettings, mode: RedisMode, started: () => boolean)
   return new Redis(s.REDIS_URL, { ...COMMON, ...password });
 }
 
+/**
+ * Moves a sentinel-mode client to the primary the sentinels just announced: a ready connection to
+ * any other server is dropped, and ioredis reconnects through the sentinels and resends what was
+ * unanswered. A connection still being set up is checked once it is ready instead: dropping it while
+ * ioredis asks the sentinels for the primary ends the client for good ("Connection is closed" for
+ * every later command).
+ */
+function primaryFollower(redis: Redis): (primary: string) => void {
+  let announced: string | null = null;
+  const check = () => {
+    const stream = redis.stream;
+    const connectedTo = stream ? `${stream.remoteAddress}:${stream.remotePort}` : null;
+    if (announced && connectedTo !== announced) redis.disconnect(true);
+    announced = null;
+  };
+  redis.on('ready', check);
+  return (primary) => {
+    announced = primary;
+    if (redis.status === 'ready') check();
+  };
+}
+
 export async function connectRedis(settings: string | RedisSettings, logger: Logger): Promise<RedisClient> {
   const s: RedisSettings = typeof settings === 'string' ? { REDIS_URL: settings } : settings;
   const mode = redisMode(s);
@@ -155,6 +177,7 @@ export async function connectRedis(settings: string | RedisSettings, logger: Log
     );
   }
   const failoverListeners: (() => void)[] = [];
+  const followPrimary = primaryFollower(redis);
   const switchWatch =
     mode === 'sentinel'
       ? watchSentinelSwitch({
@@ -163,9 +186,8 @@ export async function connectRedis(settings: string | RedisSettings, logger: Log
           sentinelPassword: s.REDIS_SENTINEL_PASSWORD,
           retryStrategy: backoff,
           logger: log,
-          // reconnect: ioredis asks the sentinels for the primary and resends what was unanswered
-          onSwitch: () => {
-            redis.disconnect(true);
+          onSwitch: (primary) => {
+            followPrimary(primary);
             for (const listener of failoverListeners) listener();
           },
         })

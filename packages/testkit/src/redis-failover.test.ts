@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { connectRedis, createLogger, parseHostPort, type RedisClient } from '@sa/platform';
 import { type RedisSentinelSetup, redisCli, startRedisCluster, startRedisSentinel } from './redis-local.js';
+import { startTcpProxy } from './tcp-proxy.js';
 import { waitFor } from './wait.js';
 
 const silent = createLogger('test', 'silent');
@@ -89,6 +90,40 @@ describe('Redis with Sentinel', () => {
       );
     } finally {
       await client.close();
+    }
+  });
+
+  test('given a client reconnecting through a slow sentinel, when the sentinels announce the new primary meanwhile, then the client still reaches it (the announcement does not end the client)', async () => {
+    await using setup = await startRedisSentinel();
+    const sentinel = hostPorts(setup.sentinels)[0]!;
+    const proxy = await startTcpProxy(sentinel);
+    const client = await connectRedis(
+      {
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        REDIS_SENTINELS: [{ host: '127.0.0.1', port: proxy.port }],
+        REDIS_SENTINEL_NAME: setup.masterName,
+      },
+      silent,
+    );
+    try {
+      let announced = false;
+      client.onFailover(() => {
+        announced = true;
+      });
+      // once the switch watch listens, the client's next question to the sentinel waits unanswered
+      await waitFor(async () => /sub=1/.test(await redisCli(sentinel.port, 'CLIENT', 'LIST')), {
+        what: 'the switch watch to subscribe',
+      });
+      proxy.hold();
+      await setup.killMaster();
+      await waitFor(() => announced, { what: 'the +switch-master announcement' });
+      assert.equal(client.redis.status, 'connecting', 'the client is still asking the held sentinel');
+      proxy.release();
+      await writesAndReads(client, 'after-slow-sentinel', 'yes');
+      assert.equal(await redisCli(await setup.masterPort(), 'GET', 'after-slow-sentinel'), 'yes');
+    } finally {
+      await client.close();
+      await proxy.close();
     }
   });
 
