@@ -43,6 +43,22 @@ test('given the local servers, when connecting, then health is up and close work
   assert.equal(nats.health().status, 'down');
 });
 
+test('given a connected Redis client, when ioredis ends it without close(), then it connects again and commands work; after close() it stays ended', async () => {
+  const client = await connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', silent);
+  // a plain disconnect() ends an ioredis client the way its failover races do: no reconnection of its own
+  client.redis.disconnect();
+  const deadline = Date.now() + 5000;
+  let answer: string | null = null;
+  while (answer !== 'PONG' && Date.now() < deadline) {
+    answer = await client.redis.ping().catch(() => null);
+    if (answer !== 'PONG') await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(answer, 'PONG', 'the ended client came back');
+  await client.close();
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(client.redis.status, 'end', 'a closed client is not started again');
+});
+
 test('given a DATABASE_URL naming a missing database, when connecting, then one line says it does not exist and how to create it', async () => {
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test');
   base.pathname = '/sa_no_such_database';

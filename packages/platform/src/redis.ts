@@ -122,6 +122,25 @@ function createClient(s: RedisSettings, mode: RedisMode, started: () => boolean)
 }
 
 /**
+ * A client that ends without close() (ioredis gives up on some failover races, see primaryFollower)
+ * would fail every later command for the life of the service: it is started again, with backoff.
+ */
+function reviveWhenEnded(redis: Redis, log: Logger, closing: () => boolean): void {
+  let ends = 0;
+  redis.on('end', () => {
+    if (closing()) return;
+    ends += 1;
+    log.error({ event: 'redis_client_ended' }, 'redis client ended unexpectedly: connecting again');
+    setTimeout(() => {
+      if (!closing()) redis.connect().catch(() => {});
+    }, backoff(ends)).unref();
+  });
+  redis.on('ready', () => {
+    ends = 0;
+  });
+}
+
+/**
  * Moves a sentinel-mode client to the primary the sentinels just announced: a ready connection to
  * any other server is dropped, and ioredis reconnects through the sentinels and resends what was
  * unanswered. A connection still being set up is checked once it is ready instead: dropping it while
@@ -165,6 +184,8 @@ export async function connectRedis(settings: string | RedisSettings, logger: Log
     throw new DependencyUnavailableError('Redis', envVar, where, hint, { cause });
   }
   started = true;
+  let closing = false;
+  reviveWhenEnded(redis, log, () => closing);
   log.info({ where }, 'redis connected');
   redis.on('reconnecting', () => log.warn('redis reconnecting'));
   redis.on('ready', () => log.info('redis ready'));
@@ -198,6 +219,7 @@ export async function connectRedis(settings: string | RedisSettings, logger: Log
     onFailover: (listener) => failoverListeners.push(listener),
     health: () => ({ status: redis.status === 'ready' ? 'up' : 'down', detail: redis.status }),
     close: async () => {
+      closing = true;
       switchWatch?.close();
       if (redis.status === 'end') return;
       try {
