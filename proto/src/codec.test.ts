@@ -43,3 +43,12 @@ test('given a prefix, then subjects, stream and buckets are namespaced by it', (
   assert.throws(() => busNames('bad.prefix'));
   assert.throws(() => names.presence('23 0'));
 });
+
+test('given a phone-stream subject, then its unstored copy is outside the stream and maps back to it', () => {
+  const names = busNames('t_abc');
+  const unstored = names.unstored(names.choice('230'));
+  assert.equal(unstored, 't_abc.v1.unstored.phone.choice.230');
+  assert.equal(names.unstoredAll, 't_abc.v1.unstored.phone.>');
+  assert.equal(unstored.startsWith(names.phoneAll.slice(0, -1)), false, 'not captured by the stream');
+  assert.equal(names.storedSubjectOf(unstored), names.choice('230'));
+});

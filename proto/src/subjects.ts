@@ -10,6 +10,15 @@ export interface BusNames {
   readonly phoneAll: string;
   presence(extension: string): string;
   choice(extension: string): string;
+  /**
+   * ingest -> router, core NATS only: a copy of a phone event the stream did not acknowledge (no
+   * stream leader, say). Router applies it at once; the phone, answered UNAVAILABLE, sends the report
+   * again until it is stored. `unstored(presence(e))` is `<p>.v1.unstored.phone.presence.<e>`.
+   */
+  unstored(phoneSubject: string): string;
+  readonly unstoredAll: string;
+  /** the phone-stream subject an unstored copy stands for */
+  storedSubjectOf(unstoredSubject: string): string;
   /** router -> world: ScenarioChanged */
   scenarioChanged(extension: string): string;
   readonly scenarioChangedAll: string;
@@ -77,6 +86,9 @@ export function busNames(prefix = 'sa'): BusNames {
     phoneAll: `${p}.phone.>`,
     presence: (e) => `${p}.phone.presence.${ext(e)}`,
     choice: (e) => `${p}.phone.choice.${ext(e)}`,
+    unstored: (subject) => `${p}.unstored.${subject.slice(p.length + 1)}`,
+    unstoredAll: `${p}.unstored.phone.>`,
+    storedSubjectOf: (subject) => `${p}.${subject.slice(`${p}.unstored.`.length)}`,
     scenarioChanged: (e) => `${p}.router.scenario.${ext(e)}`,
     scenarioChangedAll: `${p}.router.scenario.*`,
     deviceReported: (e) => `${p}.router.device.${ext(e)}`,

@@ -161,6 +161,25 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
     reset.unsubscribe();
   });
 
+  it('given ingest and router, when ingest sends an unstored copy of a phone event, then router receives it; no other service may send or read one', async () => {
+    const router = as('router');
+    const copies = router.subscribe(names.unstoredAll, { max: 1 });
+    await router.flush();
+    const subject = names.unstored(names.presence('100'));
+    as('ingest').publish(subject, bytes('copy'));
+    const received = await Promise.race([
+      (async () => {
+        for await (const m of copies) return `${m.subject} ${text(m.data)}`;
+      })(),
+      new Promise<string>((resolve) => setTimeout(resolve, 3000, 'nothing')),
+    ]);
+    assert.equal(received, `${subject} copy`);
+    for (const user of ['admin', 'ami-bridge', 'set-secret'] as const)
+      await refused(`${user} sends an unstored copy`, () => as(user).request(subject, bytes('forged')));
+    for (const user of ['admin', 'ami-bridge', 'ingest'] as const)
+      await subscribeRefused(as(user), names.unstoredAll);
+  });
+
   it('given ingest, when it tries to write the key ring, device keys or snapshots or to publish admin events, then the server refuses', async () => {
     const ingest = as('ingest');
     const kvm = new Kvm(ingest);

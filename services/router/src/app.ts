@@ -61,6 +61,11 @@ export async function buildRouterApp(
         ringing: parts.ringing,
         amiResync,
         current: parts.decisions.current,
+        unstored: {
+          owns: (ext) => parts.partitions.owns(ext),
+          apply: (batch) => parts.partitions.applyEvents(batch),
+          onApplied: (n) => metrics.unstoredEvents.inc(n),
+        },
         logger,
       });
       // AmiConnected is subscribed (and on the server) before ami-bridge is asked: see AmiResync

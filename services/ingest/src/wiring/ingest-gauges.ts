@@ -1,11 +1,12 @@
 // The gauges that read ingest's state when Prometheus scrapes (the per-packet counters live in
-// MetricsIngestObserver): devices known, publishes pending, and the kernel's UDP receive drops.
+// MetricsIngestObserver): devices known, publishes pending, unstored copies sent, and the kernel's
+// UDP receive drops.
 import { Counter, Gauge, type Registry } from '@sa/platform';
 import { readUdpDrops, udpDropsReadable } from '../adapters/udp/udp-receive-drops.js';
 
 export interface GaugeSources {
   readonly devices: { readonly size: number };
-  readonly publisher: { readonly pending: number };
+  readonly publisher: { readonly pending: number; readonly unstoredCopies: number };
   /** the intake socket's port, undefined while it is not bound */
   readonly udpPort: () => number | undefined;
 }
@@ -25,6 +26,16 @@ export function observeIngestState(metrics: Registry, { devices, publisher, udpP
     registers: [metrics],
     collect() {
       this.set(publisher.pending);
+    },
+  });
+  let copied = 0;
+  new Counter({
+    name: 'sa_ingest_unstored_copies_total',
+    help: 'Phone events the stream did not acknowledge, sent to router on core NATS (see BusNames.unstored)',
+    registers: [metrics],
+    collect() {
+      this.inc(publisher.unstoredCopies - copied);
+      copied = publisher.unstoredCopies;
     },
   });
   if (!udpDropsReadable()) return; // no /proc/net/udp (not Linux): no counter rather than a false 0

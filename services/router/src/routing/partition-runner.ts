@@ -91,6 +91,11 @@ export class PartitionRunner {
     return [...this.deps.rules.extensions()].filter((e) => this.owns(e));
   }
 
+  /** Phone events from outside the stream (ingest's unstored copies), applied as the stream's are. */
+  async applyEvents(batch: Map<string, RouterEvent[]>): Promise<void> {
+    if (!this.stopped) await this.apply(batch);
+  }
+
   private async apply(batch: Map<string, RouterEvent[]>): Promise<'ok' | 'fenced'> {
     if (batch.size === 0) return 'ok';
     const r = await this.deps.processor.process(this.partition, this.epoch, batch);

@@ -1,9 +1,11 @@
 // What router answers and follows on core NATS once it runs: CallArrived (with ringing-call
-// tracking when REDIRECT_RINGING_ON_CHANGE is on), AMI session changes, and DecisionQuery.
+// tracking when REDIRECT_RINGING_ON_CHANGE is on), AMI session changes, DecisionQuery, and ingest's
+// unstored copies of phone events.
 import type { Logger } from '@sa/platform';
 import { type BusNames, type smartassistant, v1 } from '@sa/proto';
 import { subscribe } from '../adapters/nats/bus-subscriptions.js';
 import { answerDecisionQueries, type CurrentDecision } from '../adapters/nats/decision-responder.js';
+import { followUnstoredEvents } from '../adapters/nats/unstored-events.js';
 import type { AmiResync } from '../routing/ami-resync.js';
 import type { CallDesk } from '../routing/call-desk.js';
 import type { LifecyclePhase, RingingRedirector } from '../routing/ringing-redirector.js';
@@ -18,6 +20,7 @@ export function followBus(d: {
   ringing: RingingRedirector | null;
   amiResync: AmiResync;
   current: CurrentDecision;
+  unstored: Pick<Parameters<typeof followUnstoredEvents>[0], 'owns' | 'apply' | 'onApplied'>;
   logger: Logger;
 }): () => void {
   const { ringing } = d;
@@ -55,9 +58,16 @@ export function followBus(d: {
     d.current,
     d.logger.child({ component: 'decision-query' }),
   );
+  const stopUnstored = followUnstoredEvents({
+    nc: d.nc,
+    names: d.names,
+    ...d.unstored,
+    logger: d.logger.child({ component: 'unstored-events' }),
+  });
   return () => {
     unsubscribe();
     stopAnswers();
+    stopUnstored();
   };
 }
 

@@ -62,6 +62,19 @@ export class OwnedPartitions {
     for (const [p, list] of byPartition) await this.#runners.get(p)?.reevaluate(list, events);
   }
 
+  /** Applies phone events by their users' partitions (users of partitions not owned: skipped). */
+  async applyEvents(batch: ReadonlyMap<string, RouterEvent[]>): Promise<void> {
+    const byPartition = new Map<number, Map<string, RouterEvent[]>>();
+    for (const [ext, events] of batch) {
+      const p = this.#partitionOf(ext);
+      if (!this.#runners.has(p)) continue;
+      const part = byPartition.get(p) ?? new Map<string, RouterEvent[]>();
+      part.set(ext, events);
+      byPartition.set(p, part);
+    }
+    await Promise.all([...byPartition].map(([p, part]) => this.#runners.get(p)?.applyEvents(part)));
+  }
+
   /** For PartitionManager: a lease was won, run the partition until told to stop. */
   readonly start = async (partition: number, epoch: number): Promise<{ stop(): Promise<void> }> => {
     const { cache, amiResync } = this.d;

@@ -5,6 +5,7 @@ export interface RouterMetrics {
   readonly batches: Counter;
   readonly decisionChanges: Counter;
   readonly undecodableEvents: Counter;
+  readonly unstoredEvents: Counter;
   readonly callDecision: Histogram;
   readonly ringingRedirects: Counter<'result'>;
 }
@@ -21,6 +22,11 @@ export function routerMetrics(registry: Registry): RouterMetrics {
     undecodableEvents: new Counter({
       name: 'sa_router_undecodable_events_total',
       help: 'skipped',
+      registers,
+    }),
+    unstoredEvents: new Counter({
+      name: 'sa_router_unstored_events_total',
+      help: "phone events applied from ingest's unstored copies (the stream could not store them then)",
       registers,
     }),
     callDecision: new Histogram({

@@ -86,7 +86,7 @@ export function routerParts(d: {
   });
   const decisions = decisionViews({ store, rules, settings, clock: d.clock, followMe: () => followMeGuard });
   const livenessSweep = core.quiet ? livenessSweepOf(core.quiet, partitions, d) : null;
-  return { ...astdb, amiResync, rules, core, manager, livenessSweep, followMeGuard, decisions };
+  return { ...astdb, amiResync, rules, core, manager, partitions, livenessSweep, followMeGuard, decisions };
 }
 
 /** quiet devices' presence timeouts: one scan per sweep instead of a wake-up per device */

@@ -5,10 +5,18 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ensurePhoneStream } from '@sa/platform';
 import { busNames, v1 } from '@sa/proto';
+import { waitFor } from '@sa/testkit';
 import { IngestError } from '../../errors.js';
 import { ackFailure, NatsPhoneEventPublisher } from './phone-publisher.js';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+/** Every message on `subject`, as it arrives. */
+function collect(nc: NatsConnection, subject: string): { subject: string; data: Uint8Array }[] {
+  const got: { subject: string; data: Uint8Array }[] = [];
+  nc.subscribe(subject, { callback: (_err, m) => got.push({ subject: m.subject, data: m.data }) });
+  return got;
+}
 
 const presence = (i: number) =>
   v1.PresenceReported.create({
@@ -47,6 +55,7 @@ describe('NatsPhoneEventPublisher', () => {
     assert.equal(publisher.pending, 0);
     const jsm = await jetstreamManager(nc);
     assert.equal((await jsm.streams.info(names.phoneStream)).state.messages, 300);
+    assert.equal(publisher.unstoredCopies, 0, 'stored events are not copied');
     publisher.close();
   });
 
@@ -65,8 +74,10 @@ describe('NatsPhoneEventPublisher', () => {
     publisher.close();
   });
 
-  it('given no stream listens on the subject, when an event is published, then it fails as not acknowledged', async () => {
+  it('given no stream listens on the subject, when an event is published, then it fails as not acknowledged and its unstored copy goes out on core NATS', async () => {
     const other = busNames(`t_${randomBytes(4).toString('hex')}`);
+    const copies = collect(nc, other.unstoredAll);
+    await nc.flush();
     const publisher = new NatsPhoneEventPublisher(nc, other, {
       maxInFlight: 4,
       maxQueued: 4,
@@ -75,6 +86,38 @@ describe('NatsPhoneEventPublisher', () => {
     await assert.rejects(publisher.presenceReported(presence(1), 'b:1'), (err: unknown) => {
       return err instanceof IngestError && err.code === 'INGEST_PUBLISH_FAILED';
     });
+    await waitFor(() => copies.length === 1, { what: 'the unstored copy' });
+    assert.equal(copies[0]!.subject, other.unstored(other.presence('201')));
+    assert.equal(v1.PresenceReported.decode(copies[0]!.data).deviceId, 'd1');
+    publisher.close();
+  });
+
+  it('given a stream that answers nothing (as while it elects a leader), when events are published, then each is copied once after the stall window, and still fails at its timeout', async () => {
+    const stalled = busNames(`t_${randomBytes(4).toString('hex')}`);
+    // interest without replies: no "no responders", no ack
+    const silentStream = nc.subscribe(stalled.presence('201'));
+    const copies = collect(nc, stalled.unstoredAll);
+    await nc.flush();
+    const publisher = new NatsPhoneEventPublisher(nc, stalled, {
+      maxInFlight: 8,
+      maxQueued: 8,
+      timeoutMs: 1500,
+    });
+    const sentAt = Date.now();
+    const sends = [1, 2, 3].map((i) => publisher.presenceReported(presence(i), `c:${i}`));
+    await waitFor(() => copies.length === 3, { intervalMs: 5, what: 'three unstored copies' });
+    const copiedAfterMs = Date.now() - sentAt;
+    assert.ok(copiedAfterMs >= 200 && copiedAfterMs < 1000, `copied ${copiedAfterMs} ms after sending`);
+    assert.deepEqual(
+      copies.map((c) => v1.PresenceReported.decode(c.data).deviceId),
+      ['d1', 'd2', 'd3'],
+    );
+    for (const send of sends)
+      await assert.rejects(send, /not acknowledged|ack timeout|INGEST_PUBLISH_FAILED/);
+    await nc.flush();
+    assert.equal(copies.length, 3, 'copied once, not again at the timeout');
+    assert.equal(publisher.unstoredCopies, 3);
+    silentStream.unsubscribe();
     publisher.close();
   });
 

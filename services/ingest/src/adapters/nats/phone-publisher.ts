@@ -6,6 +6,14 @@
 // Publishes are handed to the connection once per event-loop turn (setImmediate), after every
 // datagram read in that turn was handled: the client then writes them to the socket in one write
 // instead of one small write per packet.
+//
+// When the stream does not store (it answers with an error, or no ack at all arrives for STALL_MS
+// while publishes wait: a NATS node died and the stream elects a leader, 2-5 s), each event waiting
+// is also published once, best effort, on core NATS as an unstored copy (BusNames.unstored): router
+// applies it at once, so a move reaches AstDB during the election instead of after it and after the
+// consumers' own elections. The publish still fails, the phone is answered UNAVAILABLE and sends
+// its report again until the stream stores it: durability is unchanged. Under mere load acks keep
+// arriving, and nothing is copied.
 import { headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { connectionInbox } from '@sa/platform';
 import { type BusNames, encodeMessage, v1 } from '@sa/proto';
@@ -25,7 +33,13 @@ interface Pending {
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
   sentAtMs: number;
+  /** its unstored copy was published */
+  copied: boolean;
 }
+
+/** no ack at all for this long, while a publish waits longer than it: the stream is not storing */
+const STALL_MS = 250;
+const STALL_CHECK_MS = 100;
 
 // `{"stream":` : every positive PubAck starts with it (a duplicate adds "duplicate":true, still stored)
 const ACK_PREFIX = [0x7b, 0x22, 0x73, 0x74, 0x72, 0x65, 0x61, 0x6d, 0x22, 0x3a];
@@ -40,6 +54,10 @@ export class NatsPhoneEventPublisher implements PhoneEventPublisher {
   private outbox: Array<{ readonly p: Pending; readonly reply: string }> = [];
   private flushScheduled = false;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly stallCheck: NodeJS.Timeout;
+  private lastAckAtMs = Date.now();
+  /** unstored copies published (sa_ingest_unstored_copies_total) */
+  unstoredCopies = 0;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -51,18 +69,24 @@ export class NatsPhoneEventPublisher implements PhoneEventPublisher {
       callback: (err, msg) => {
         if (err) return;
         const seq = Number(msg.subject.slice(this.inbox.length + 1));
+        this.lastAckAtMs = Date.now();
         const p = this.inFlight.get(seq);
         if (!p) return; // timed out already
         this.inFlight.delete(seq);
         const failure = ackFailure(msg.data, msg.headers?.code ?? 0);
         if (failure === null) p.resolve();
-        else p.reject(new IngestError('INGEST_PUBLISH_FAILED', { subject: p.subject, reason: failure }));
+        else {
+          this.copyUnstored(p);
+          p.reject(new IngestError('INGEST_PUBLISH_FAILED', { subject: p.subject, reason: failure }));
+        }
         this.sendWaiting();
       },
     });
     const sweepMs = Math.max(50, Math.min(1000, options.timeoutMs / 4));
     this.sweeper = setInterval(() => this.expire(Date.now()), sweepMs);
     this.sweeper.unref();
+    this.stallCheck = setInterval(() => this.copyStalled(Date.now()), STALL_CHECK_MS);
+    this.stallCheck.unref();
   }
 
   presenceReported(event: PresenceReported, msgId: string): Promise<void> {
@@ -82,6 +106,7 @@ export class NatsPhoneEventPublisher implements PhoneEventPublisher {
   /** Stops the ack subscription and fails whatever still waits (call before draining NATS). */
   close(): void {
     clearInterval(this.sweeper);
+    clearInterval(this.stallCheck);
     this.outbox = [];
     this.expire(Number.POSITIVE_INFINITY);
     this.sub.unsubscribe();
@@ -89,7 +114,7 @@ export class NatsPhoneEventPublisher implements PhoneEventPublisher {
 
   private publish(subject: string, data: Uint8Array, msgId: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const p: Pending = { subject, data, msgId, resolve, reject, sentAtMs: 0 };
+      const p: Pending = { subject, data, msgId, resolve, reject, sentAtMs: 0, copied: false };
       if (this.inFlight.size < this.options.maxInFlight) {
         this.send(p);
       } else if (this.waiting.length - this.waitingHead < this.options.maxQueued) {
@@ -140,12 +165,34 @@ export class NatsPhoneEventPublisher implements PhoneEventPublisher {
     }
   }
 
+  /** While no ack arrives at all, copies every publish that has waited STALL_MS (see the top). */
+  private copyStalled(nowMs: number): void {
+    if (nowMs - this.lastAckAtMs < STALL_MS) return;
+    const limit = nowMs - STALL_MS;
+    for (const p of this.inFlight.values()) {
+      if (p.sentAtMs > limit) break;
+      this.copyUnstored(p);
+    }
+  }
+
+  private copyUnstored(p: Pending): void {
+    if (p.copied) return;
+    p.copied = true;
+    try {
+      this.nc.publish(this.names.unstored(p.subject), p.data);
+      this.unstoredCopies++;
+    } catch {
+      // best effort: the phone sends its report again anyway
+    }
+  }
+
   /** Fails publishes sent before `nowMs - timeoutMs` (Map order = send order) and queued ones past it. */
   private expire(nowMs: number): void {
     const limit = nowMs - this.options.timeoutMs;
     for (const [seq, p] of this.inFlight) {
       if (p.sentAtMs > limit) break;
       this.inFlight.delete(seq);
+      if (nowMs !== Number.POSITIVE_INFINITY) this.copyUnstored(p); // not on close()
       p.reject(new IngestError('INGEST_PUBLISH_FAILED', { subject: p.subject, reason: 'ack timeout' }));
     }
     if (nowMs === Number.POSITIVE_INFINITY) {

@@ -28,10 +28,10 @@ import {
 } from '@nats-io/jetstream';
 import type { Logger, NatsConnection } from '@sa/platform';
 import { Backoff, type BackoffPolicy } from '@sa/platform/backoff';
-import { type BusNames, decodeMessage, v1 } from '@sa/proto';
+import type { BusNames } from '@sa/proto';
 import type { RouterEvent } from '../../domain/types.js';
 import { partitionOf } from '../../routing/partitioning.js';
-import { toChoiceEvent, toPresenceEvent } from './proto-mapping.js';
+import { PhoneEventGrouper } from './phone-events.js';
 
 export type BatchHandler = (batch: Map<string, RouterEvent[]>) => Promise<'ok' | 'fenced'>;
 
@@ -81,8 +81,7 @@ export class PhonePartitionConsumer {
   private toAck: JsMsg | null = null;
   private unacked = 0;
   private ackTimer: NodeJS.Timeout | null = null;
-  private readonly presenceSubject: string;
-  private readonly choiceSubject: string;
+  private readonly grouper: PhoneEventGrouper;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -90,10 +89,17 @@ export class PhonePartitionConsumer {
     private readonly options: PhoneConsumerOptions,
     private readonly handle: BatchHandler,
     private readonly logger: Logger,
-    private readonly onDecodeError: () => void = () => {},
+    onDecodeError: () => void = () => {},
   ) {
-    this.presenceSubject = names.presence('X').slice(0, -1);
-    this.choiceSubject = names.choice('X').slice(0, -1);
+    const { partition, partitions } = options;
+    this.grouper = new PhoneEventGrouper(
+      names,
+      (ext) => partitions <= 1 || partitionOf(ext, partitions) === partition,
+      (m, err) => {
+        onDecodeError();
+        logger.warn({ subject: m.subject, seq: (m as JsMsg).seq, err }, 'undecodable phone event skipped');
+      },
+    );
   }
 
   async start(): Promise<void> {
@@ -182,7 +188,7 @@ export class PhonePartitionConsumer {
         dispatched += msgs.length;
         let outcome: Promise<'ok' | 'fenced'>;
         try {
-          outcome = this.handle(this.group(msgs));
+          outcome = this.handle(this.grouper.group(msgs));
         } catch (err) {
           outcome = Promise.reject(err);
         }
@@ -239,30 +245,6 @@ export class PhonePartitionConsumer {
     this.toAck?.ack();
     this.toAck = null;
     this.unacked = 0;
-  }
-
-  private group(msgs: readonly JsMsg[]): Map<string, RouterEvent[]> {
-    const byUser = new Map<string, RouterEvent[]>();
-    for (const m of msgs) {
-      const isPresence = m.subject.startsWith(this.presenceSubject);
-      const ext = m.subject.slice((isPresence ? this.presenceSubject : this.choiceSubject).length);
-      if (this.options.partitions > 1 && partitionOf(ext, this.options.partitions) !== this.options.partition)
-        continue;
-      let event: RouterEvent;
-      try {
-        event = isPresence
-          ? toPresenceEvent(decodeMessage(v1.PresenceReported, m.data, 'PresenceReported'))
-          : toChoiceEvent(decodeMessage(v1.ScenarioChosen, m.data, 'ScenarioChosen'));
-      } catch (err) {
-        this.onDecodeError();
-        this.logger.warn({ subject: m.subject, seq: m.seq, err }, 'undecodable phone event skipped');
-        continue;
-      }
-      const list = byUser.get(ext);
-      if (list) list.push(event);
-      else byUser.set(ext, [event]);
-    }
-    return byUser;
   }
 
   /** Stops pulling; the batch being committed finishes (and is acked) first. */
