@@ -5,7 +5,7 @@
 // sa_radius_clients) are written by admin only and read by ingest (and admin) only.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
@@ -219,6 +219,23 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
     const m = await consumer.next({ expires: 3000 });
     assert.equal(m?.subject, names.presence('100'));
     await m?.ackAck();
+    // a new owner of the partition: the first message after the ack floor, then the durable again
+    const floor = (await jsm.consumers.info(names.phoneStream, 'router-p0')).ack_floor.stream_seq;
+    assert.equal(
+      (await jsm.streams.getMessage(names.phoneStream, { seq: floor })).subject,
+      names.presence('100'),
+    );
+    await jsm.consumers.delete(names.phoneStream, 'router-p0');
+    await jsm.consumers.add(names.phoneStream, {
+      durable_name: 'router-p0',
+      ack_policy: AckPolicy.All,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: floor,
+    });
+    // a durable without a leader: the stream read directly by an ordered consumer
+    const ordered = await jetstream(router).consumers.get(names.phoneStream, { opt_start_seq: floor });
+    assert.equal((await ordered.next({ expires: 3000 }))?.subject, names.presence('100'));
+    await ordered.delete().catch(() => {});
 
     // ami-bridge answers router's commands and status queries; router answers CallArrived
     const bridge = as('ami-bridge');

@@ -32,6 +32,7 @@ import type { BusNames } from '@sa/proto';
 import type { RouterEvent } from '../../domain/types.js';
 import { partitionOf } from '../../routing/partitioning.js';
 import { PhoneEventGrouper } from './phone-events.js';
+import { type DeliverFrom, StallBridge } from './stall-bridge.js';
 
 export type BatchHandler = (batch: Map<string, RouterEvent[]>) => Promise<'ok' | 'fenced'>;
 
@@ -51,16 +52,11 @@ export interface PhoneConsumerOptions {
   readonly replayMs?: number;
 }
 
-/** where a partition's consumer starts (the consumer config's deliver fields) */
-interface DeliverFrom {
-  readonly deliver_policy: DeliverPolicy;
-  readonly opt_start_seq?: number;
-  readonly opt_start_time?: string;
-}
-
 const NS = 1_000_000;
 const ACK_DELAY_MS = 20;
 const PULL_EXPIRES_MS = 1000;
+/** idle heartbeats (one per half pull expiry) missed before the stream is read directly (stall-bridge.ts) */
+const BRIDGE_AFTER_MISSED = 2;
 /** consumer notifications of normal work: a pull, a pull expired (every second when idle), heartbeats */
 const ROUTINE_STATUS = new Set(['next', 'discard', 'heartbeat', 'flow_control', 'debug']);
 /** A batch that was not committed is redone after 200 ms doubling to 5 s (no jitter: one loop per partition). */
@@ -82,6 +78,10 @@ export class PhonePartitionConsumer {
   private unacked = 0;
   private ackTimer: NodeJS.Timeout | null = null;
   private readonly grouper: PhoneEventGrouper;
+  private readonly bridge: StallBridge;
+  /** where the durable started, and the stream sequence of the last message it delivered since */
+  private startFrom: DeliverFrom = { deliver_policy: DeliverPolicy.All };
+  private lastSeq = 0;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -100,6 +100,13 @@ export class PhonePartitionConsumer {
         logger.warn({ subject: m.subject, seq: (m as JsMsg).seq, err }, 'undecodable phone event skipped');
       },
     );
+    this.bridge = new StallBridge(
+      nc,
+      names.phoneStream,
+      { maxMessages: Math.max(options.pullMax, options.batchMax), expiresMs: PULL_EXPIRES_MS },
+      (m) => this.take(m),
+      logger,
+    );
   }
 
   async start(): Promise<void> {
@@ -108,10 +115,12 @@ export class PhonePartitionConsumer {
     // No filter_subject: the phone stream holds only phone events. With a filter (even one equal to
     // the stream's subject) a 2.9 server counts a consumer's pending messages subject by subject:
     // with 100k users' subjects one consumer info took seconds of server CPU (profiled).
+    this.startFrom = await this.takeOver(jsm, durable);
+    this.lastSeq = 0;
     await jsm.consumers.add(this.names.phoneStream, {
       durable_name: durable,
       ack_policy: AckPolicy.All,
-      ...(await this.takeOver(jsm, durable)),
+      ...this.startFrom,
       ack_wait: this.options.ackWaitMs * NS,
       max_ack_pending: this.options.maxAckPending,
     });
@@ -130,16 +139,31 @@ export class PhonePartitionConsumer {
         Math.max(this.options.pullMax, this.options.batchMax),
       ),
       callback: (m) => {
-        this.buffer.push(m);
-        if (!this.draining) this.draining = this.drain();
+        this.lastSeq = m.seq;
+        this.bridge.end();
+        this.take(m);
       },
     });
     void this.watchStatus(this.messages);
   }
 
+  private take(m: JsMsg): void {
+    this.buffer.push(m);
+    if (!this.draining) this.draining = this.drain();
+  }
+
+  /** Where reading the stream directly starts: after the durable's last delivery. */
+  private resumeFrom(): DeliverFrom {
+    return this.lastSeq > 0
+      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.lastSeq + 1 }
+      : this.startFrom;
+  }
+
   /** What the client tells of the consumer beyond routine pulls, their expiry and heartbeats, logged. */
   private async watchStatus(messages: ConsumerMessages): Promise<void> {
     for await (const s of messages.status()) {
+      if (s.type === 'heartbeats_missed' && s.count >= BRIDGE_AFTER_MISSED && this.state === 'running')
+        void this.bridge.open(this.resumeFrom());
       if (ROUTINE_STATUS.has(s.type)) continue;
       this.logger.warn({ event: 'phone_consumer_status', status: s }, `phone consumer: ${s.type}`);
     }
@@ -251,6 +275,7 @@ export class PhonePartitionConsumer {
   async stop(): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
     this.state = 'stopping';
+    this.bridge.end();
     await this.draining;
     this.flushAck();
     await this.messages?.close().catch(() => {});
