@@ -28,6 +28,7 @@ export async function buildBridgeRole(
     activate,
     logger: logger.child({ component: 'ha', lease: key, bridgeId }),
   });
+  redis.onFailover(() => loop.redisFailedOver());
   return {
     role: () => loop.role,
     start: () => loop.start(),

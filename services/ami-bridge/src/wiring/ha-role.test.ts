@@ -16,16 +16,21 @@ class FakeLeaseStore {
     return Date.now() < this.expiresAtMs ? this.owner : undefined;
   }
 
-  leaseFor(id: string, faults: { renew?: 'hang' | 'fail' } = {}): BridgeLease {
+  leaseFor(id: string, faults: { renew?: 'hang' | 'fail' } = {}, calls: string[] = []): BridgeLease {
     return {
       acquire: async (ttlMs) => {
+        calls.push('acquire');
         if (this.holder() !== undefined) return false;
         [this.owner, this.expiresAtMs] = [id, Date.now() + ttlMs];
         return true;
       },
       renew: async (ttlMs) => {
+        calls.push('renew');
         if (faults.renew === 'hang') return new Promise<boolean>(() => {});
-        if (faults.renew === 'fail' || this.holder() !== id) return false;
+        if (faults.renew === 'fail') return false;
+        // a vanished lease is taken again by its owner (platform ownedLeases)
+        if (this.holder() === undefined) this.owner = id;
+        else if (this.holder() !== id) return false;
         this.expiresAtMs = Date.now() + ttlMs;
         return true;
       },
@@ -74,6 +79,33 @@ describe('HaRoleLoop', () => {
     // renewals keep it: still active well past the lease time
     await new Promise((r) => setTimeout(r, LEASE_MS * 3));
     assert.equal(a.role, 'active');
+    assert.equal(bridges.starts, 1);
+  });
+
+  test('given an active bridge and a standby, when Redis fails over, then the active one renews at once and the standby leaves the lease alone for a lease time', async () => {
+    const store = new FakeLeaseStore();
+    const bridges = new Bridges();
+    const [aCalls, bCalls]: string[][] = [[], []];
+    const a = loop(store.leaseFor('a', {}, aCalls), bridges.activator('a'), 600);
+    const b = loop(store.leaseFor('b', {}, bCalls), bridges.activator('b'), 600);
+    await a.start();
+    await b.start();
+    await new Promise((r) => setTimeout(r, 50));
+    // the new primary's copy of the lease expired before the switch
+    store.owner = undefined;
+    aCalls.length = 0;
+    bCalls.length = 0;
+    b.redisFailedOver();
+    a.redisFailedOver();
+    await waitFor(() => aCalls.includes('renew'), {
+      timeoutMs: 100,
+      intervalMs: 5,
+      what: 'a renewal at once',
+    });
+    assert.equal(store.holder(), 'a', 'the active bridge holds it again');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(bCalls, [], 'the standby tried nothing for a lease time');
+    assert.deepEqual([a.role, b.role], ['active', 'standby']);
     assert.equal(bridges.starts, 1);
   });
 

@@ -34,6 +34,8 @@ export class HaRoleLoop {
   #deadline: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
   #demoting: Promise<void> = Promise.resolve();
+  /** a standby does not try to take the lease before this (see redisFailedOver) */
+  #holdOffUntilMs = 0;
 
   constructor(private readonly deps: HaRoleDeps) {}
 
@@ -46,6 +48,18 @@ export class HaRoleLoop {
     await this.#tick();
     if (this.#role === 'stopped') return;
     this.#timer = setInterval(() => this.#onTimer(), Math.max(20, Math.floor(this.deps.leaseMs / 3)));
+  }
+
+  /**
+   * Redis failed over: the new primary may hold the lease with the TTL it had when it was promoted
+   * and let it expire before the next renewal (renewals went to the old primary until the switch).
+   * The active bridge renews at once (a renewal takes a vanished lease again); a standby leaves the
+   * lease alone for one lease time, so that it does not take it from a live active bridge (the chaos
+   * test: an AMI session lost and every target rewritten).
+   */
+  redisFailedOver(): void {
+    if (this.#role === 'active') this.#onTimer();
+    else if (this.#role === 'standby') this.#holdOffUntilMs = Date.now() + this.deps.leaseMs;
   }
 
   #onTimer(): void {
@@ -65,7 +79,7 @@ export class HaRoleLoop {
         else this.#demote('lease lost');
         return;
       }
-      if (this.#role !== 'standby') return;
+      if (this.#role !== 'standby' || Date.now() < this.#holdOffUntilMs) return;
       await this.#demoting;
       const sentAtMs = Date.now();
       if (!(await lease.acquire(leaseMs)) || this.#role !== 'standby') return;
