@@ -66,3 +66,41 @@ test('given a partition that fails to start again, when restarted, then it is gi
   assert.deepEqual(store.released, [0]);
   await m.stop();
 });
+
+test('given a router started while another holds every partition, when the other gives one up, then it takes it within a fraction of the check interval', async () => {
+  const held = new Set([0, 1]);
+  let live = 1;
+  const store: LeaseStore = {
+    acquire: async (p) => {
+      if (held.has(p)) return null;
+      held.add(p);
+      return 8;
+    },
+    renew: async () => true,
+    release: async () => {},
+    heartbeat: async () => live,
+    leave: async () => {},
+  };
+  const started: number[] = [];
+  // checks every 2 s (a lease of 6 s): only the eager checks can take it sooner
+  const m = new PartitionManager({
+    leases: store,
+    partitions: 2,
+    leaseMs: 6000,
+    start: async (p) => {
+      started.push(p);
+      return { stop: async () => {} };
+    },
+    logger: createLogger('test', 'silent'),
+  });
+  live = 2;
+  await m.start();
+  assert.deepEqual(started, [], 'both held by the other router');
+  await new Promise((r) => setTimeout(r, 150));
+  held.delete(1); // the other router rebalances
+  const freedAt = Date.now();
+  while (started.length === 0 && Date.now() - freedAt < 1500) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(started, [1]);
+  assert.ok(Date.now() - freedAt < 500, `taken ${Date.now() - freedAt} ms after it was given up`);
+  await m.stop();
+});
