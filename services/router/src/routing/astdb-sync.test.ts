@@ -129,3 +129,37 @@ test('issue 21: given a user this instance has not written yet, or whose write i
   await sync.idle();
   assert.deepEqual(writes, ['237=100@1', '237=100@1']);
 });
+
+test('given thousands of resync writes waiting for a slot, when a user moves, then the move is written next, ahead of them', async () => {
+  const writes: string[] = [];
+  let open!: () => void;
+  const gate = new Promise<void>((r) => {
+    open = r;
+  });
+  const sync = new AstDbSync({
+    writer: {
+      writeTarget: async (ext, d) => {
+        await gate;
+        writes.push(`${ext}=${d.targetDial}`);
+      },
+    },
+    publisher: { scenarioChanged: () => {} },
+    store: { markPushed: async () => {} },
+    logger: createLogger('router-test', 'silent'),
+    options: { maxInFlight: 2, retry: { initialDelayMs: 1, maxDelayMs: 5 } },
+  });
+  sync.amiSessionBegan();
+  for (let i = 0; i < 2000; i++) sync.resync(`r${i}`, 0, decision(1, `r${i}`));
+  sync.resync('mover', 0, decision(1, 'mover'));
+  // the move: a newer decision of a user whose resync waits too
+  sync.push('mover', 0, decision(2, '299'));
+  open();
+  await sync.idle();
+  assert.equal(writes.length, 2001);
+  assert.deepEqual(
+    writes.slice(0, 3),
+    ['r0=r0', 'r1=r1', 'mover=299'],
+    'the move right after the writes in flight',
+  );
+  assert.equal(writes.filter((w) => w.startsWith('mover=')).length, 1, 'written once, the newer version');
+});

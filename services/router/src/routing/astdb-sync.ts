@@ -9,6 +9,10 @@
 // in the current session's Asterisk, so two resync triggers for one login, or a resync beside a
 // start-up re-evaluation, write a user once; no request ever writes a version older than one
 // already written.
+//
+// A changed decision (a user who moved) waits for a slot ahead of every resync, ensure and repair
+// write: a partition taken over or a new AMI login rewrites thousands of unchanged targets, and a
+// move queued behind them reached Asterisk seconds late (the chaos test: 5,000 writes ahead of it).
 import type { Logger } from '@sa/platform';
 import { type BackoffPolicy, backoffDelayMs } from '@sa/platform/backoff';
 import type { Decision } from '../domain/types.js';
@@ -41,7 +45,8 @@ export class AstDbSync {
   private session = 0;
   private confirmed = 0;
   private readonly inFlight = new Set<string>();
-  /** users with a write wanted while maxInFlight writes run, in arrival order */
+  /** users with a write wanted while maxInFlight writes run, in arrival order: changed decisions first */
+  private readonly changed = new UniqueQueue<string>();
   private readonly waiting = new UniqueQueue<string>();
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
@@ -60,7 +65,7 @@ export class AstDbSync {
   /** A committed decision changed: announce it and write it into Asterisk. */
   push(extension: string, partition: number, decision: Decision): void {
     this.deps.publisher.scenarioChanged(extension, decision);
-    this.enqueue(extension, partition, decision, 0);
+    this.enqueue(extension, partition, decision, 0, true);
   }
 
   /**
@@ -108,14 +113,20 @@ export class AstDbSync {
     return true;
   }
 
-  private enqueue(extension: string, partition: number, decision: Decision, minSession: number): void {
+  private enqueue(
+    extension: string,
+    partition: number,
+    decision: Decision,
+    minSession: number,
+    changed = false,
+  ): void {
     if (this.stopped) return;
     const queued = this.wanted.get(extension);
     if (queued && queued.decision.version > decision.version) return;
     const min =
       queued?.decision.version === decision.version ? Math.max(queued.minSession, minSession) : minSession;
     this.wanted.set(extension, { partition, decision, minSession: min });
-    if (!this.inFlight.has(extension)) this.schedule(extension);
+    if (!this.inFlight.has(extension)) this.schedule(extension, changed);
   }
 
   private isWritten(extension: string, w: Wanted): boolean {
@@ -127,9 +138,11 @@ export class AstDbSync {
     );
   }
 
-  private schedule(extension: string): void {
+  private schedule(extension: string, changed: boolean): void {
     if (this.inFlight.size >= this.deps.options.maxInFlight) {
-      this.waiting.add(extension);
+      if (!changed) {
+        if (!this.changed.has(extension)) this.waiting.add(extension);
+      } else if (this.changed.add(extension)) this.waiting.delete(extension);
       return;
     }
     this.inFlight.add(extension);
@@ -164,8 +177,8 @@ export class AstDbSync {
       }
     }
     this.inFlight.delete(extension);
-    const next = this.waiting.take();
-    if (next !== undefined) this.schedule(next);
+    const next = this.changed.take() ?? this.waiting.take();
+    if (next !== undefined) this.schedule(next, false);
     if (this.inFlight.size === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
@@ -178,6 +191,7 @@ export class AstDbSync {
   stop(): void {
     this.stopped = true;
     this.wanted.clear();
+    this.changed.clear();
     this.waiting.clear();
   }
 }
