@@ -87,3 +87,48 @@ test('given an owner that received events and died before acknowledging them, wh
     await second.close();
   }
 });
+
+test('given the same router restarting its partition under the same lease (after a Redis failover), when it resumes, then the durable is kept and what it had received unacknowledged is handled again at once, read directly', async () => {
+  const durable = 'router_phone_p0_of_1';
+  const jsm = await jetstream(admin).jetstreamManager();
+  const consumer = () => jsm.consumers.info(names.phoneStream, durable);
+  const before = await consumer();
+  const floor = before.ack_floor.stream_seq;
+  for (const ext of ['211', '212']) await report(ext, 1);
+  const first = await connect({ servers: NATS_URL });
+  const stuck = new PhonePartitionConsumer(first, names, OPTIONS, () => new Promise<'ok'>(() => {}), logger);
+  await stuck.start();
+  await waitFor(
+    async () => (await consumer()).num_ack_pending === 2,
+    'the two events received, unacknowledged',
+  );
+  const created = (await consumer()).created;
+  await first.close();
+
+  const second = await connect({ servers: NATS_URL });
+  const seen: string[] = [];
+  const resumed = new PhonePartitionConsumer(
+    second,
+    names,
+    { ...OPTIONS, resume: true },
+    async (batch) => {
+      seen.push(...batch.keys());
+      return 'ok';
+    },
+    logger,
+  );
+  try {
+    await resumed.start();
+    await report('213', 1);
+    // ack_wait is a minute: only reading them directly brings 211 and 212 now
+    await waitFor(() => ['211', '212', '213'].every((e) => seen.includes(e)), 'all three handled', 10_000);
+    assert.equal((await consumer()).created, created, 'the same durable, not created again');
+    await waitFor(async () => {
+      const info = await consumer();
+      return info.ack_floor.stream_seq === floor + 3 && info.num_ack_pending === 0;
+    }, 'every event acknowledged');
+  } finally {
+    await resumed.stop();
+    await second.close();
+  }
+});

@@ -35,6 +35,8 @@ export interface OwnedPartitionsDeps {
 
 export class OwnedPartitions {
   readonly #runners = new Map<number, PartitionRunner>();
+  /** the epoch each partition last ran under here: the same again is a restart, not a takeover */
+  readonly #ranUnder = new Map<number, number>();
 
   constructor(private readonly d: OwnedPartitionsDeps) {}
 
@@ -78,6 +80,8 @@ export class OwnedPartitions {
   /** For PartitionManager: a lease was won, run the partition until told to stop. */
   readonly start = async (partition: number, epoch: number): Promise<{ stop(): Promise<void> }> => {
     const { cache, amiResync } = this.d;
+    const resume = this.#ranUnder.get(partition) === epoch;
+    this.#ranUnder.set(partition, epoch);
     const states = cache.open(partition);
     const logger = this.d.logger;
     const runner: PartitionRunner = new PartitionRunner(partition, epoch, {
@@ -94,7 +98,7 @@ export class OwnedPartitions {
         logger.warn({ partition }, 'fenced by a newer owner');
       },
       onReady: () => amiResync.partitionReady(runner),
-      events: (handle) => this.#consumer(partition, handle),
+      events: (handle) => this.#consumer(partition, handle, resume),
     });
     await runner.start();
     this.#runners.set(partition, runner);
@@ -108,7 +112,11 @@ export class OwnedPartitions {
     };
   };
 
-  #consumer(partition: number, handle: (b: Map<string, RouterEvent[]>) => Promise<'ok' | 'fenced'>) {
+  #consumer(
+    partition: number,
+    handle: (b: Map<string, RouterEvent[]>) => Promise<'ok' | 'fenced'>,
+    resume: boolean,
+  ) {
     const c = this.d.config;
     const { batches, undecodableEvents } = this.d.metrics;
     return new PhonePartitionConsumer(
@@ -124,6 +132,7 @@ export class OwnedPartitions {
         pipelineDepth: c.ROUTER_PIPELINE_DEPTH,
         durablePrefix: c.ROUTER_DURABLE,
         replayMs: c.ROUTER_START_REPLAY_MS,
+        resume,
       },
       async (b) => {
         const r = await handle(b);

@@ -50,6 +50,11 @@ export interface PhoneConsumerOptions {
   readonly durablePrefix: string;
   /** at start, also deliver again what the stream received this long before now (see takeOver) */
   readonly replayMs?: number;
+  /**
+   * This router ran the partition under the same lease a moment ago (restarted after a Redis
+   * failover): the durable is kept, and what takeOver would deliver again is read directly (resume).
+   */
+  readonly resume?: boolean;
 }
 
 const NS = 1_000_000;
@@ -79,6 +84,8 @@ export class PhonePartitionConsumer {
   private ackTimer: NodeJS.Timeout | null = null;
   private readonly grouper: PhoneEventGrouper;
   private readonly bridge: StallBridge;
+  /** a resumed partition's replay (see resume) */
+  private readonly replay: StallBridge;
   /** where the durable started, and the stream sequence of the last message it delivered since */
   private startFrom: DeliverFrom = { deliver_policy: DeliverPolicy.All };
   private lastSeq = 0;
@@ -100,13 +107,9 @@ export class PhonePartitionConsumer {
         logger.warn({ subject: m.subject, seq: (m as JsMsg).seq, err }, 'undecodable phone event skipped');
       },
     );
-    this.bridge = new StallBridge(
-      nc,
-      names.phoneStream,
-      { maxMessages: Math.max(options.pullMax, options.batchMax), expiresMs: PULL_EXPIRES_MS },
-      (m) => this.take(m),
-      logger,
-    );
+    const direct = { maxMessages: Math.max(options.pullMax, options.batchMax), expiresMs: PULL_EXPIRES_MS };
+    this.bridge = new StallBridge(nc, names.phoneStream, direct, (m) => this.take(m), logger);
+    this.replay = new StallBridge(nc, names.phoneStream, direct, (m) => this.take(m), logger);
   }
 
   async start(): Promise<void> {
@@ -115,15 +118,18 @@ export class PhonePartitionConsumer {
     // No filter_subject: the phone stream holds only phone events. With a filter (even one equal to
     // the stream's subject) a 2.9 server counts a consumer's pending messages subject by subject:
     // with 100k users' subjects one consumer info took seconds of server CPU (profiled).
-    this.startFrom = await this.takeOver(jsm, durable);
     this.lastSeq = 0;
-    await jsm.consumers.add(this.names.phoneStream, {
-      durable_name: durable,
-      ack_policy: AckPolicy.All,
-      ...this.startFrom,
-      ack_wait: this.options.ackWaitMs * NS,
-      max_ack_pending: this.options.maxAckPending,
-    });
+    const replay = this.options.resume ? await this.resume(jsm, durable) : null;
+    if (!replay) {
+      this.startFrom = await this.takeOver(jsm, durable);
+      await jsm.consumers.add(this.names.phoneStream, {
+        durable_name: durable,
+        ack_policy: AckPolicy.All,
+        ...this.startFrom,
+        ack_wait: this.options.ackWaitMs * NS,
+        max_ack_pending: this.options.maxAckPending,
+      });
+    }
     const consumer = await jetstream(this.nc).consumers.get(this.names.phoneStream, durable);
     this.state = 'running';
     this.messages = await consumer.consume({
@@ -145,6 +151,7 @@ export class PhonePartitionConsumer {
       },
     });
     void this.watchStatus(this.messages);
+    if (replay?.untilSeq) await this.replay.open(replay.from, replay.untilSeq);
   }
 
   private take(m: JsMsg): void {
@@ -189,6 +196,35 @@ export class PhonePartitionConsumer {
       throw err;
     }
     await jsm.consumers.delete(this.names.phoneStream, durable);
+    return this.replayFrom(jsm, ackFloor);
+  }
+
+  /**
+   * The same partition again under the same lease (a restart after a Redis failover): deleting and
+   * creating the durable again, as takeOver does, went through the NATS meta leader and took over
+   * 5 s under load in the chaos test. The durable is kept instead, and what takeOver would deliver
+   * again, from the ack floor (or `replayMs` back) up to the stream's last message now, is read
+   * directly (stall-bridge.ts) beside it: so the durable's cumulative acks acknowledge nothing
+   * unseen. Null when there is no durable to keep.
+   */
+  private async resume(
+    jsm: JetStreamManager,
+    durable: string,
+  ): Promise<{ from: DeliverFrom; untilSeq: number } | null> {
+    const info = await jsm.consumers.info(this.names.phoneStream, durable).catch(() => null);
+    if (!info) return null;
+    this.startFrom = await this.replayFrom(jsm, info.ack_floor.stream_seq);
+    // 0 (nothing to read again) when the stream holds nothing after the ack floor
+    const last = (await jsm.streams.info(this.names.phoneStream)).state.last_seq;
+    const untilSeq =
+      last > info.ack_floor.stream_seq || this.startFrom.deliver_policy === DeliverPolicy.StartTime
+        ? last
+        : 0;
+    return { from: this.startFrom, untilSeq };
+  }
+
+  /** From the message after `ackFloor`, or `replayMs` before now if that is earlier. */
+  private async replayFrom(jsm: JetStreamManager, ackFloor: number): Promise<DeliverFrom> {
     const fromSeq = { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: ackFloor + 1 };
     const replay = this.options.replayMs ?? 0;
     if (replay <= 0) return fromSeq;
@@ -276,6 +312,7 @@ export class PhonePartitionConsumer {
     if (this.state === 'stopped' || this.state === 'stopping') return;
     this.state = 'stopping';
     this.bridge.end();
+    this.replay.end();
     await this.draining;
     this.flushAck();
     await this.messages?.close().catch(() => {});

@@ -4,7 +4,8 @@
 // with an ordered consumer (R1, in memory: created by the meta leader, no election of its own),
 // from the message after the last one the durable delivered, until the durable delivers again.
 // Nothing read this way is acknowledged: the durable brings it all again afterwards, and the
-// engine's per-device counters make those no-ops.
+// engine's per-device counters make those no-ops. A partition resumed after a Redis failover reads
+// its replay the same way, up to a given message (phone-consumer.ts, resume).
 import { type ConsumerMessages, type DeliverPolicy, type JsMsg, jetstream } from '@nats-io/jetstream';
 import type { Logger, NatsConnection } from '@sa/platform';
 
@@ -33,8 +34,11 @@ export class StallBridge {
     return this.messages !== null || this.opening;
   }
 
-  /** Starts reading at `from` unless already reading; a failure (no stream leader yet) is left to the next call. */
-  async open(from: DeliverFrom): Promise<void> {
+  /**
+   * Starts reading at `from` unless already reading; a failure (no stream leader yet) is left to the
+   * next call. With `untilSeq`, reading ends after that stream sequence.
+   */
+  async open(from: DeliverFrom, untilSeq?: number): Promise<void> {
     if (this.active) return;
     this.opening = true;
     this.ended = false;
@@ -43,7 +47,10 @@ export class StallBridge {
       const messages = await consumer.consume({
         max_messages: this.options.maxMessages,
         expires: this.options.expiresMs,
-        callback: (m) => this.deliver(m),
+        callback: (m) => {
+          this.deliver(m);
+          if (untilSeq !== undefined && m.seq >= untilSeq) this.end();
+        },
       });
       if (this.ended) {
         await messages.close().catch(() => {});
