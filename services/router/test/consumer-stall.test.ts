@@ -1,6 +1,6 @@
 // A partition's durable consumer whose raft leader dies delivers nothing until its peers elect a new
 // one (NATS 2.9: seconds, long after the stream stores again). The consumer then reads the stream
-// directly (stall-bridge.ts): events stored meanwhile are handled before the durable has a leader
+// directly (stall-reader.ts): events stored meanwhile are handled before the durable has a leader
 // again. Real 3-node NATS cluster; the consumer's leader is on another node than the stream's, and
 // that node is SIGKILLed.
 import assert from 'node:assert/strict';

@@ -23,7 +23,6 @@ import {
   JetStreamApiCodes,
   JetStreamApiError,
   type JetStreamManager,
-  type JsMsg,
   jetstream,
 } from '@nats-io/jetstream';
 import type { Logger, NatsConnection } from '@sa/platform';
@@ -31,8 +30,9 @@ import { Backoff, type BackoffPolicy } from '@sa/platform/backoff';
 import type { BusNames } from '@sa/proto';
 import type { RouterEvent } from '../../domain/types.js';
 import { partitionOf } from '../../routing/partitioning.js';
+import { type DeliverFrom, OrderedReader } from './ordered-reader.js';
 import { PhoneEventGrouper } from './phone-events.js';
-import { type DeliverFrom, StallBridge } from './stall-bridge.js';
+import { StallReader, type StreamMessage } from './stall-reader.js';
 
 export type BatchHandler = (batch: Map<string, RouterEvent[]>) => Promise<'ok' | 'fenced'>;
 
@@ -60,7 +60,7 @@ export interface PhoneConsumerOptions {
 const NS = 1_000_000;
 const ACK_DELAY_MS = 20;
 const PULL_EXPIRES_MS = 1000;
-/** idle heartbeats (one per half pull expiry) missed before the stream is read directly (stall-bridge.ts) */
+/** idle heartbeats (one per half pull expiry) missed before the stream is read directly (stall-reader.ts) */
 const BRIDGE_AFTER_MISSED = 2;
 /** consumer notifications of normal work: a pull, a pull expired (every second when idle), heartbeats */
 const ROUTINE_STATUS = new Set(['next', 'discard', 'heartbeat', 'flow_control', 'debug']);
@@ -75,17 +75,17 @@ export function durableName(
 
 export class PhonePartitionConsumer {
   private messages: ConsumerMessages | null = null;
-  private buffer: JsMsg[] = [];
+  private buffer: StreamMessage[] = [];
   private draining: Promise<void> | null = null;
   private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
   /** the last committed message not yet acknowledged, and how many it acknowledges */
-  private toAck: JsMsg | null = null;
+  private toAck: StreamMessage | null = null;
   private unacked = 0;
   private ackTimer: NodeJS.Timeout | null = null;
   private readonly grouper: PhoneEventGrouper;
-  private readonly bridge: StallBridge;
+  private readonly bridge: StallReader;
   /** a resumed partition's replay (see resume) */
-  private readonly replay: StallBridge;
+  private readonly replay: OrderedReader;
   /** where the durable started, and the stream sequence of the last message it delivered since */
   private startFrom: DeliverFrom = { deliver_policy: DeliverPolicy.All };
   private lastSeq = 0;
@@ -104,12 +104,15 @@ export class PhonePartitionConsumer {
       (ext) => partitions <= 1 || partitionOf(ext, partitions) === partition,
       (m, err) => {
         onDecodeError();
-        logger.warn({ subject: m.subject, seq: (m as JsMsg).seq, err }, 'undecodable phone event skipped');
+        logger.warn(
+          { subject: m.subject, seq: (m as StreamMessage).seq, err },
+          'undecodable phone event skipped',
+        );
       },
     );
     const direct = { maxMessages: Math.max(options.pullMax, options.batchMax), expiresMs: PULL_EXPIRES_MS };
-    this.bridge = new StallBridge(nc, names.phoneStream, direct, (m) => this.take(m), logger);
-    this.replay = new StallBridge(nc, names.phoneStream, direct, (m) => this.take(m), logger);
+    this.bridge = new StallReader(nc, names.phoneStream, (m) => this.take(m), logger);
+    this.replay = new OrderedReader(nc, names.phoneStream, direct, (m) => this.take(m), logger);
   }
 
   async start(): Promise<void> {
@@ -154,23 +157,23 @@ export class PhonePartitionConsumer {
     if (replay?.untilSeq) await this.replay.open(replay.from, replay.untilSeq);
   }
 
-  private take(m: JsMsg): void {
+  private take(m: StreamMessage): void {
     this.buffer.push(m);
     if (!this.draining) this.draining = this.drain();
   }
 
-  /** Where reading the stream directly starts: after the durable's last delivery. */
-  private resumeFrom(): DeliverFrom {
-    return this.lastSeq > 0
-      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.lastSeq + 1 }
-      : this.startFrom;
+  /** Where reading the stream directly starts: after the durable's last delivery (or where it started). */
+  private stalledAt(): number | null {
+    if (this.lastSeq > 0) return this.lastSeq + 1;
+    if (this.startFrom.deliver_policy === DeliverPolicy.All) return 1;
+    return this.startFrom.opt_start_seq ?? null;
   }
 
   /** What the client tells of the consumer beyond routine pulls, their expiry and heartbeats, logged. */
   private async watchStatus(messages: ConsumerMessages): Promise<void> {
     for await (const s of messages.status()) {
-      if (s.type === 'heartbeats_missed' && s.count >= BRIDGE_AFTER_MISSED && this.state === 'running')
-        void this.bridge.open(this.resumeFrom());
+      const from = s.type === 'heartbeats_missed' && s.count >= BRIDGE_AFTER_MISSED ? this.stalledAt() : null;
+      if (from !== null && this.state === 'running') this.bridge.open(from);
       if (ROUTINE_STATUS.has(s.type)) continue;
       this.logger.warn({ event: 'phone_consumer_status', status: s }, `phone consumer: ${s.type}`);
     }
@@ -204,7 +207,7 @@ export class PhonePartitionConsumer {
    * creating the durable again, as takeOver does, went through the NATS meta leader and took over
    * 5 s under load in the chaos test. The durable is kept instead, and what takeOver would deliver
    * again, from the ack floor (or `replayMs` back) up to the stream's last message now, is read
-   * directly (stall-bridge.ts) beside it: so the durable's cumulative acks acknowledge nothing
+   * directly (ordered-reader.ts) beside it: so the durable's cumulative acks acknowledge nothing
    * unseen. Null when there is no durable to keep.
    */
   private async resume(
@@ -239,7 +242,7 @@ export class PhonePartitionConsumer {
 
   private async drain(): Promise<void> {
     const depth = Math.max(1, this.options.pipelineDepth ?? 1);
-    const inFlight: { size: number; last: JsMsg; outcome: Promise<'ok' | 'fenced'> }[] = [];
+    const inFlight: { size: number; last: StreamMessage; outcome: Promise<'ok' | 'fenced'> }[] = [];
     let dispatched = 0; // buffer[0 .. dispatched) belongs to the batches in flight
     const retry = new Backoff(BATCH_RETRY);
     while (inFlight.length > 0 || (this.buffer.length > dispatched && this.state === 'running')) {
@@ -292,7 +295,7 @@ export class PhonePartitionConsumer {
   // or every quarter of max_ack_pending. One ack per small batch made the server update the
   // consumer's stored state thousands of times a second, which slowed its deliveries, which kept
   // batches small (measured: batches of ~1-10 messages while draining a backlog).
-  private ackLater(last: JsMsg, size: number): void {
+  private ackLater(last: StreamMessage, size: number): void {
     this.toAck = last;
     this.unacked += size;
     if (this.unacked >= Math.max(1, this.options.maxAckPending / 4)) this.flushAck();

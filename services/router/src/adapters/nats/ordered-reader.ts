@@ -1,11 +1,7 @@
-// A partition's durable consumer is an R3 raft group of its own: when the NATS node leading it dies,
-// it delivers nothing until its peers elect a new leader, which on NATS 2.9 took 2 to 13 s in the
-// chaos test, well after the stream itself stored again. Meanwhile router reads the stream directly
-// with an ordered consumer (R1, in memory: created by the meta leader, no election of its own),
-// from the message after the last one the durable delivered, until the durable delivers again.
-// Nothing read this way is acknowledged: the durable brings it all again afterwards, and the
-// engine's per-device counters make those no-ops. A partition resumed after a Redis failover reads
-// its replay the same way, up to a given message (phone-consumer.ts, resume).
+// Reads the phone stream directly with an ordered consumer (R1, in memory, no acks) from a given
+// position up to a given message: a partition resumed under the same lease after a Redis failover
+// reads what it must replay this way beside its kept durable (phone-consumer.ts, resume). Nothing
+// read this way is acknowledged; the engine's per-device counters make repeats no-ops.
 import { type ConsumerMessages, type DeliverPolicy, type JsMsg, jetstream } from '@nats-io/jetstream';
 import type { Logger, NatsConnection } from '@sa/platform';
 
@@ -16,7 +12,7 @@ export interface DeliverFrom {
   readonly opt_start_time?: string;
 }
 
-export class StallBridge {
+export class OrderedReader {
   private messages: ConsumerMessages | null = null;
   /** an open() under way; end() meanwhile makes it close what it opened */
   private opening = false;
@@ -35,8 +31,8 @@ export class StallBridge {
   }
 
   /**
-   * Starts reading at `from` unless already reading; a failure (no stream leader yet) is left to the
-   * next call. With `untilSeq`, reading ends after that stream sequence.
+   * Starts reading at `from` unless already reading. With `untilSeq`, reading ends after that stream
+   * sequence.
    */
   async open(from: DeliverFrom, untilSeq?: number): Promise<void> {
     if (this.active) return;
@@ -57,25 +53,24 @@ export class StallBridge {
         return;
       }
       this.messages = messages;
-      this.logger.warn(
-        { event: 'phone_consumer_bridge', from },
-        'phone consumer stalled: reading the stream directly until it delivers again',
+      this.logger.info(
+        { event: 'phone_consumer_replay', from, untilSeq },
+        'replaying the phone stream directly',
       );
     } catch (err) {
-      this.logger.debug({ err }, 'stall bridge not opened yet');
+      this.logger.warn({ err, from }, 'the phone stream could not be replayed directly');
     } finally {
       this.opening = false;
     }
   }
 
-  /** The durable delivers again (or stops): reading directly ends. */
+  /** Reading ends (the replay reached its last message, or the partition stops). */
   end(): void {
     if (!this.active) return;
     this.ended = true;
     const messages = this.messages;
     this.messages = null;
     if (!messages) return;
-    this.logger.info({ event: 'phone_consumer_bridge_end' }, 'phone consumer delivers again');
     void messages.close().catch(() => {});
   }
 }

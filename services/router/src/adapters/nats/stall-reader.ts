@@ -1,0 +1,93 @@
+// A partition's durable consumer is an R3 raft group of its own: when the NATS node leading it dies
+// it delivers nothing until its peers elect a new leader, which on NATS 2.9 took 2 to 13 s in the
+// chaos test, well after the stream itself stored again. Meanwhile router reads the stream message
+// by message (STREAM.MSG.GET, answered by the stream's leader: no consumer to create, so neither a
+// consumer's election nor the meta leader is waited for), WINDOW requests at a time, from after
+// the durable's last delivery, until the durable delivers again. Nothing read this way is
+// acknowledged: the durable brings it all again afterwards, and the engine's per-device counters
+// make those no-ops.
+import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
+import type { Logger, NatsConnection } from '@sa/platform';
+
+/** What the partition consumer needs of a stream message (a JsMsg is one). */
+export interface StreamMessage {
+  readonly subject: string;
+  readonly data: Uint8Array;
+  readonly seq: number;
+  ack(): void;
+}
+
+const WINDOW = 32;
+const IDLE_MS = 100;
+const REQUEST_TIMEOUT_MS = 1000;
+const noAck = () => {};
+
+export class StallReader {
+  private running = false;
+  private next = 0;
+  private jsm: Promise<JetStreamManager> | null = null;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly stream: string,
+    private readonly deliver: (m: StreamMessage) => void,
+    private readonly logger: Logger,
+  ) {}
+
+  get active(): boolean {
+    return this.running;
+  }
+
+  /** Reads from `fromSeq` on, unless already reading, until end(). */
+  open(fromSeq: number): void {
+    if (this.running) return;
+    this.running = true;
+    this.next = fromSeq;
+    this.logger.warn(
+      { event: 'phone_consumer_bridge', fromSeq },
+      'phone consumer stalled: reading the stream directly until it delivers again',
+    );
+    void this.loop().catch((err) => {
+      this.logger.warn({ err }, 'reading the stream directly failed');
+      this.running = false;
+    });
+  }
+
+  /** The durable delivers again (or stops): reading directly ends. */
+  end(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.logger.info({ event: 'phone_consumer_bridge_end' }, 'phone consumer delivers again');
+  }
+
+  private async loop(): Promise<void> {
+    this.jsm ??= jetstreamManager(this.nc, { timeout: REQUEST_TIMEOUT_MS });
+    const jsm = await this.jsm;
+    while (this.running) {
+      const seqs = Array.from({ length: WINDOW }, (_, i) => this.next + i);
+      // undefined: no answer (no stream leader yet); null: no such message (not stored yet)
+      const got = await Promise.all(
+        seqs.map((seq) => jsm.streams.getMessage(this.stream, { seq }).catch(() => undefined)),
+      );
+      let read = 0;
+      for (const m of got) {
+        if (!m || !this.running) break;
+        this.deliver({ subject: m.subject, data: m.data, seq: m.seq, ack: noAck });
+        read++;
+      }
+      this.next += read;
+      if (read === WINDOW) continue;
+      if (read === 0 && got[0] === null) await this.skipRemoved(jsm);
+      await new Promise((r) => setTimeout(r, IDLE_MS));
+    }
+  }
+
+  /** The stream's limits remove messages from its front: start at its first one if that is later. */
+  private async skipRemoved(jsm: JetStreamManager): Promise<void> {
+    const first = await jsm.streams
+      .info(this.stream)
+      .then((i) => i.state.first_seq)
+      .catch(() => 0);
+    if (first > this.next) this.next = first;
+  }
+}
