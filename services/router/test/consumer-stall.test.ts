@@ -12,19 +12,11 @@ import { createLogger, ensurePhoneStream } from '@sa/platform';
 import { busNames } from '@sa/proto';
 import { type NatsCluster, startNatsCluster, waitFor } from '@sa/testkit';
 import { PhonePartitionConsumer } from '../src/adapters/nats/phone-consumer.js';
-import { OFFICE_AP, publishPresence } from './harness.js';
+import { OFFICE_AP, publishPresence, SOLE_PARTITION } from './harness.js';
 
 const names = busNames('stall');
 const DURABLE = 'router_phone_p0_of_1';
-const OPTIONS = {
-  partition: 0,
-  partitions: 1,
-  ackWaitMs: 60_000,
-  batchMax: 100,
-  pullMax: 100,
-  maxAckPending: 1000,
-  durablePrefix: 'router_phone',
-};
+const OPTIONS = SOLE_PARTITION;
 let cluster: NatsCluster;
 let nc: NatsConnection;
 

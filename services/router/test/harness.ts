@@ -67,6 +67,20 @@ export function officeConfig(extension: string): Uint8Array {
   return encodeMessage(v1.UserConfig, cfg, 'UserConfig');
 }
 
+/**
+ * One partition consumer owning the whole stream, as the consumer tests run it. ack_wait is far
+ * longer than any test: a redelivery after it cannot be what makes one pass.
+ */
+export const SOLE_PARTITION = {
+  partition: 0,
+  partitions: 1,
+  ackWaitMs: 60_000,
+  batchMax: 100,
+  pullMax: 100,
+  maxAckPending: 1000,
+  durablePrefix: 'router_phone',
+} as const;
+
 /** Publishes a PresenceReported (connected to `bssid` on the "Corp" network) as ingest would. */
 export async function publishPresence(
   nc: NatsConnection,

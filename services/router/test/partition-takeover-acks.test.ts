@@ -9,20 +9,11 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createLogger, deleteBusStreams, ensurePhoneStream } from '@sa/platform';
 import { busNames } from '@sa/proto';
 import { PhonePartitionConsumer } from '../src/adapters/nats/phone-consumer.js';
-import { NATS_URL, OFFICE_AP, publishPresence, waitFor } from './harness.js';
+import { NATS_URL, OFFICE_AP, publishPresence, SOLE_PARTITION, waitFor } from './harness.js';
 
 const names = busNames(`takeover${randomBytes(4).toString('hex')}`);
 const logger = createLogger('partition-takeover-test', 'silent');
-const OPTIONS = {
-  partition: 0,
-  partitions: 1,
-  // far longer than the test: a redelivery after ack_wait cannot be what makes it pass
-  ackWaitMs: 60_000,
-  batchMax: 100,
-  pullMax: 100,
-  maxAckPending: 1000,
-  durablePrefix: 'router_phone',
-};
+const OPTIONS = SOLE_PARTITION;
 let admin: NatsConnection;
 
 const report = (extension: string, counter: number) =>
