@@ -222,7 +222,7 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
     // a new owner of the partition: the first message after the ack floor, then the durable again
     const floor = (await jsm.consumers.info(names.phoneStream, 'router-p0')).ack_floor.stream_seq;
     assert.equal(
-      (await jsm.streams.getMessage(names.phoneStream, { seq: floor })).subject,
+      (await jsm.streams.getMessage(names.phoneStream, { seq: floor }))?.subject,
       names.presence('100'),
     );
     await jsm.consumers.delete(names.phoneStream, 'router-p0');
