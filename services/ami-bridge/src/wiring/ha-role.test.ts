@@ -85,7 +85,8 @@ describe('HaRoleLoop', () => {
   test('given an active bridge and a standby, when Redis fails over, then the active one renews at once and the standby leaves the lease alone for a lease time', async () => {
     const store = new FakeLeaseStore();
     const bridges = new Bridges();
-    const [aCalls, bCalls]: string[][] = [[], []];
+    const aCalls: string[] = [];
+    const bCalls: string[] = [];
     const a = loop(store.leaseFor('a', {}, aCalls), bridges.activator('a'), 600);
     const b = loop(store.leaseFor('b', {}, bCalls), bridges.activator('b'), 600);
     await a.start();

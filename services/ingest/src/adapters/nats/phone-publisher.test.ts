@@ -14,7 +14,11 @@ const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 /** Every message on `subject`, as it arrives. */
 function collect(nc: NatsConnection, subject: string): { subject: string; data: Uint8Array }[] {
   const got: { subject: string; data: Uint8Array }[] = [];
-  nc.subscribe(subject, { callback: (_err, m) => got.push({ subject: m.subject, data: m.data }) });
+  nc.subscribe(subject, {
+    callback: (_err, m) => {
+      got.push({ subject: m.subject, data: m.data });
+    },
+  });
   return got;
 }
 
