@@ -163,3 +163,27 @@ test('given thousands of resync writes waiting for a slot, when a user moves, th
   );
   assert.equal(writes.filter((w) => w.startsWith('mover=')).length, 1, 'written once, the newer version');
 });
+
+test('given writes failing while ami-bridge is away and waiting out a long retry delay, when a new AMI session begins, then they are written at once', async () => {
+  let away = true;
+  const writes: string[] = [];
+  const sync = new AstDbSync({
+    writer: {
+      writeTarget: async (ext, d) => {
+        if (away) throw new Error('no ami-bridge is listening');
+        writes.push(`${ext}=${d.targetDial}`);
+      },
+    },
+    publisher: { scenarioChanged: () => {} },
+    store: { markPushed: async () => {} },
+    logger: createLogger('router-test', 'silent'),
+    options: { maxInFlight: 8, retry: { initialDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 } },
+  });
+  sync.push('240', 0, decision(1, '240'));
+  await new Promise((r) => setTimeout(r, 20)); // failed once, now waiting a minute
+  assert.deepEqual(writes, []);
+  away = false;
+  sync.amiSessionBegan();
+  await sync.idle();
+  assert.deepEqual(writes, ['240=240']);
+});

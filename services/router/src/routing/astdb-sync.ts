@@ -50,6 +50,8 @@ export class AstDbSync {
   private readonly waiting = new UniqueQueue<string>();
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
+  /** writes waiting out a retry delay: a new AMI session (ami-bridge back) wakes them at once */
+  private readonly sleeping = new Set<() => void>();
 
   constructor(
     private readonly deps: {
@@ -80,6 +82,7 @@ export class AstDbSync {
   /** Asterisk may have lost what was written so far (a new AMI login): see `resync`. */
   amiSessionBegan(): void {
     this.session++;
+    for (const wake of [...this.sleeping]) wake();
   }
 
   /**
@@ -173,13 +176,26 @@ export class AstDbSync {
         if (failures === 1 || failures % 10 === 0) {
           this.deps.logger.warn({ extension, failures, err }, 'AstDB write failed, retrying');
         }
-        await new Promise((r) => setTimeout(r, delay));
+        await this.sleep(delay);
       }
     }
     this.inFlight.delete(extension);
     const next = this.changed.take() ?? this.waiting.take();
     if (next !== undefined) this.schedule(next, false);
     if (this.inFlight.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Waits `ms` unless woken sooner (amiSessionBegan, stop): a retry right after ami-bridge came back. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleeping.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleeping.add(wake);
+    });
   }
 
   /** Resolves when nothing is in flight (tests, graceful stop). */
@@ -190,6 +206,7 @@ export class AstDbSync {
 
   stop(): void {
     this.stopped = true;
+    for (const wake of [...this.sleeping]) wake();
     this.wanted.clear();
     this.changed.clear();
     this.waiting.clear();
