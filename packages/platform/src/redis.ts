@@ -198,7 +198,7 @@ export async function connectRedis(settings: string | RedisSettings, logger: Log
     );
   }
   const failoverListeners: (() => void)[] = [];
-  const followPrimary = primaryFollower(redis);
+  const followPrimary = mode === 'sentinel' ? primaryFollower(redis) : null;
   const switchWatch =
     mode === 'sentinel'
       ? watchSentinelSwitch({
@@ -208,7 +208,7 @@ export async function connectRedis(settings: string | RedisSettings, logger: Log
           retryStrategy: backoff,
           logger: log,
           onSwitch: (primary) => {
-            followPrimary(primary);
+            followPrimary?.(primary);
             for (const listener of failoverListeners) listener();
           },
         })

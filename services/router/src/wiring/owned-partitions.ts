@@ -54,27 +54,29 @@ export class OwnedPartitions {
 
   /** Re-evaluates users, each by its partition's runner (users of partitions not owned: skipped). */
   async reevaluate(extensions: readonly string[], events: readonly RouterEvent[] = []): Promise<void> {
-    const byPartition = new Map<number, string[]>();
-    for (const ext of extensions) {
-      const p = this.#partitionOf(ext);
-      const list = byPartition.get(p);
-      if (list) list.push(ext);
-      else byPartition.set(p, [ext]);
-    }
-    for (const [p, list] of byPartition) await this.#runners.get(p)?.reevaluate(list, events);
+    for (const [runner, list] of this.#byRunner(extensions)) await runner.reevaluate(list, events);
   }
 
   /** Applies phone events by their users' partitions (users of partitions not owned: skipped). */
   async applyEvents(batch: ReadonlyMap<string, RouterEvent[]>): Promise<void> {
-    const byPartition = new Map<number, Map<string, RouterEvent[]>>();
-    for (const [ext, events] of batch) {
-      const p = this.#partitionOf(ext);
-      if (!this.#runners.has(p)) continue;
-      const part = byPartition.get(p) ?? new Map<string, RouterEvent[]>();
-      part.set(ext, events);
-      byPartition.set(p, part);
+    await Promise.all(
+      [...this.#byRunner(batch.keys())].map(([runner, list]) =>
+        runner.applyEvents(new Map(list.map((ext) => [ext, batch.get(ext)!]))),
+      ),
+    );
+  }
+
+  /** The users among `extensions` whose partition runs here, by its runner. */
+  #byRunner(extensions: Iterable<string>): Map<PartitionRunner, string[]> {
+    const byRunner = new Map<PartitionRunner, string[]>();
+    for (const ext of extensions) {
+      const runner = this.#runners.get(this.#partitionOf(ext));
+      if (!runner) continue;
+      const list = byRunner.get(runner);
+      if (list) list.push(ext);
+      else byRunner.set(runner, [ext]);
     }
-    await Promise.all([...byPartition].map(([p, part]) => this.#runners.get(p)?.applyEvents(part)));
+    return byRunner;
   }
 
   /** For PartitionManager: a lease was won, run the partition until told to stop. */

@@ -24,6 +24,8 @@ const noAck = () => {};
 
 export class StallReader {
   private running = false;
+  /** bumped by every open(): a loop from before an end() and a new open() stops instead of reading beside the new one */
+  private generation = 0;
   private next = 0;
   private jsm: Promise<JetStreamManager> | null = null;
 
@@ -34,22 +36,19 @@ export class StallReader {
     private readonly logger: Logger,
   ) {}
 
-  get active(): boolean {
-    return this.running;
-  }
-
   /** Reads from `fromSeq` on, unless already reading, until end(). */
   open(fromSeq: number): void {
     if (this.running) return;
     this.running = true;
     this.next = fromSeq;
+    const generation = ++this.generation;
     this.logger.warn(
       { event: 'phone_consumer_bridge', fromSeq },
       'phone consumer stalled: reading the stream directly until it delivers again',
     );
-    void this.loop().catch((err) => {
+    void this.loop(generation).catch((err) => {
       this.logger.warn({ err }, 'reading the stream directly failed');
-      this.running = false;
+      if (generation === this.generation) this.running = false;
     });
   }
 
@@ -60,10 +59,11 @@ export class StallReader {
     this.logger.info({ event: 'phone_consumer_bridge_end' }, 'phone consumer delivers again');
   }
 
-  private async loop(): Promise<void> {
+  private async loop(generation: number): Promise<void> {
     this.jsm ??= jetstreamManager(this.nc, { timeout: REQUEST_TIMEOUT_MS });
     const jsm = await this.jsm;
-    while (this.running) {
+    const current = () => this.running && generation === this.generation;
+    while (current()) {
       const seqs = Array.from({ length: WINDOW }, (_, i) => this.next + i);
       // undefined: no answer (no stream leader yet); null: no such message (not stored yet)
       const got = await Promise.all(
@@ -71,7 +71,7 @@ export class StallReader {
       );
       let read = 0;
       for (const m of got) {
-        if (!m || !this.running) break;
+        if (!m || !current()) break;
         this.deliver({ subject: m.subject, data: m.data, seq: m.seq, ack: noAck });
         read++;
       }
