@@ -81,20 +81,17 @@ export const SOLE_PARTITION = {
   durablePrefix: 'router_phone',
 } as const;
 
-/** Publishes a PresenceReported (connected to `bssid` on the "Corp" network) as ingest would. */
-export async function publishPresence(
-  nc: NatsConnection,
-  names: ReturnType<typeof busNames>,
-  p: {
-    extension: string;
-    deviceId: string;
-    counter: number;
-    bssid: string;
-    atMs?: number;
-    msgId: string;
-    source?: smartassistant.v1.PresenceSource;
-  },
-): Promise<void> {
+interface PresenceOf {
+  extension: string;
+  deviceId: string;
+  counter: number;
+  bssid: string;
+  atMs?: number;
+  source?: smartassistant.v1.PresenceSource;
+}
+
+/** A PresenceReported (connected to `bssid` on the "Corp" network), encoded as ingest sends it. */
+export function presenceBytes(p: PresenceOf): Uint8Array {
   const atMs = p.atMs ?? Date.now();
   const msg = v1.PresenceReported.create({
     deviceId: p.deviceId,
@@ -105,11 +102,16 @@ export async function publishPresence(
     connected: { ssid: 'Corp', bssid: p.bssid, rssiDbm: -50 },
     source: p.source ?? v1.PresenceSource.PRESENCE_SOURCE_APP,
   });
-  await jetstream(nc).publish(
-    names.presence(p.extension),
-    encodeMessage(v1.PresenceReported, msg, 'PresenceReported'),
-    { msgID: p.msgId },
-  );
+  return encodeMessage(v1.PresenceReported, msg, 'PresenceReported');
+}
+
+/** Publishes a presenceBytes report into the phone stream as ingest would. */
+export async function publishPresence(
+  nc: NatsConnection,
+  names: ReturnType<typeof busNames>,
+  p: PresenceOf & { msgId: string },
+): Promise<void> {
+  await jetstream(nc).publish(names.presence(p.extension), presenceBytes(p), { msgID: p.msgId });
 }
 
 /** Deletes a test's phone stream, KV buckets and Redis keys, then closes both connections. */

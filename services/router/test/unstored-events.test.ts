@@ -4,9 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { encodeMessage, v1 } from '@sa/proto';
 import { decodeState } from '../src/routing/state-codec.js';
-import { Harness, OFFICE_AP, waitFor } from './harness.js';
+import { Harness, OFFICE_AP, presenceBytes, waitFor } from './harness.js';
 
 describe('unstored phone events', () => {
   let h: Harness;
@@ -21,16 +20,11 @@ describe('unstored phone events', () => {
     await waitFor(() => h.lastAstDb('260') === '0170260', 'the start-up target (Mobile)');
     const subject = h.names.unstored(h.names.presence('260'));
     const atMs = Date.now();
-    const report = v1.PresenceReported.create({
-      deviceId: 'D260',
-      extension: '260',
-      counter: 1,
-      sentAtMs: atMs,
-      receivedAtMs: atMs,
-      connected: { ssid: 'Corp', bssid: OFFICE_AP, rssiDbm: -50 },
-    });
     h.nc.publish(subject, new Uint8Array([0xff, 0xff, 0xff]));
-    h.nc.publish(subject, encodeMessage(v1.PresenceReported, report, 'PresenceReported'));
+    h.nc.publish(
+      subject,
+      presenceBytes({ extension: '260', deviceId: 'D260', counter: 1, bssid: OFFICE_AP, atMs }),
+    );
     await waitFor(() => h.lastAstDb('260') === '260', 'the desk target from the unstored copy');
     const jsm = await jetstreamManager(h.nc);
     assert.equal((await jsm.streams.info(h.names.phoneStream)).state.messages, 0, 'nothing was stored');
