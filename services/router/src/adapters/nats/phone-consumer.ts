@@ -60,10 +60,10 @@ export interface PhoneConsumerOptions {
 const NS = 1_000_000;
 const ACK_DELAY_MS = 20;
 const PULL_EXPIRES_MS = 1000;
-/** idle heartbeats (one per half pull expiry) missed before the stream is read directly (stall-reader.ts) */
-const BRIDGE_AFTER_MISSED = 2;
 /** consumer notifications of normal work: a pull, a pull expired (every second when idle), heartbeats */
 const ROUTINE_STATUS = new Set(['next', 'discard', 'heartbeat', 'flow_control', 'debug']);
+/** notifications only the durable's server sends: it is alive (stall-reader.ts) */
+const FROM_SERVER = new Set(['discard', 'heartbeat', 'flow_control', 'debug']);
 /** A batch that was not committed is redone after 200 ms doubling to 5 s (no jitter: one loop per partition). */
 const BATCH_RETRY: BackoffPolicy = { initialDelayMs: 200, maxDelayMs: 5000, jitter: 0 };
 
@@ -149,10 +149,11 @@ export class PhonePartitionConsumer {
       ),
       callback: (m) => {
         this.lastSeq = m.seq;
-        this.bridge.end();
+        this.bridge.delivered();
         this.take(m);
       },
     });
+    this.bridge.watch(() => this.stalledAt());
     void this.watchStatus(this.messages);
     if (replay?.untilSeq) await this.replay.open(replay.from, replay.untilSeq);
   }
@@ -172,8 +173,7 @@ export class PhonePartitionConsumer {
   /** What the client tells of the consumer beyond routine pulls, their expiry and heartbeats, logged. */
   private async watchStatus(messages: ConsumerMessages): Promise<void> {
     for await (const s of messages.status()) {
-      const from = s.type === 'heartbeats_missed' && s.count >= BRIDGE_AFTER_MISSED ? this.stalledAt() : null;
-      if (from !== null && this.state === 'running') this.bridge.open(from);
+      if (FROM_SERVER.has(s.type)) this.bridge.heard();
       if (ROUTINE_STATUS.has(s.type)) continue;
       this.logger.warn({ event: 'phone_consumer_status', status: s }, `phone consumer: ${s.type}`);
     }
@@ -314,7 +314,7 @@ export class PhonePartitionConsumer {
   async stop(): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
     this.state = 'stopping';
-    this.bridge.end();
+    this.bridge.unwatch();
     this.replay.end();
     await this.draining;
     this.flushAck();

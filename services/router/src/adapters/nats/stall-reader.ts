@@ -6,7 +6,14 @@
 // the durable's last delivery, until the durable delivers again. Nothing read this way is
 // acknowledged: the durable brings it all again afterwards, and the engine's per-device counters
 // make those no-ops.
+//
+// A stall is noticed here, not through the client's missed-heartbeat notice: after a reconnect
+// the client watches heartbeats again only once the consumer answers an info request, which it
+// cannot while it has no leader (a CI run waited out the whole election that way). So: silence
+// from the durable (no message, no idle heartbeat, one of which comes every half pull expiry) for
+// SILENT_MS, or a reconnect of our connection (the pull request died with the old node).
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
+import type { QueuedIterator, Status } from '@nats-io/transport-node';
 import type { Logger, NatsConnection } from '@sa/platform';
 
 /** What the partition consumer needs of a stream message (a JsMsg is one). */
@@ -19,7 +26,9 @@ export interface StreamMessage {
 
 const WINDOW = 32;
 const IDLE_MS = 100;
-const REQUEST_TIMEOUT_MS = 1000;
+const REQUEST_TIMEOUT_MS = 500;
+const SILENT_MS = 1000;
+const SILENCE_CHECK_MS = 100;
 const noAck = () => {};
 
 export class StallReader {
@@ -28,6 +37,10 @@ export class StallReader {
   private generation = 0;
   private next = 0;
   private jsm: Promise<JetStreamManager> | null = null;
+  /** when the durable was last heard from, and what watches it (see watch) */
+  private heardAt = 0;
+  private silenceTimer: NodeJS.Timeout | null = null;
+  private connectionEvents: AsyncIterable<Status> | null = null;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -36,8 +49,50 @@ export class StallReader {
     private readonly logger: Logger,
   ) {}
 
+  /**
+   * Watches the durable until unwatch(): silent for SILENT_MS, or our connection moved to another
+   * node, reads from `stalledAt()` on (null: not known yet, nothing read).
+   */
+  watch(stalledAt: () => number | null): void {
+    this.unwatch();
+    const openIfKnown = () => {
+      const from = stalledAt();
+      if (from !== null) this.open(from);
+    };
+    this.heardAt = Date.now();
+    this.silenceTimer = setInterval(() => {
+      if (Date.now() - this.heardAt >= SILENT_MS) openIfKnown();
+    }, SILENCE_CHECK_MS);
+    this.silenceTimer.unref();
+    const events = this.nc.status();
+    this.connectionEvents = events;
+    void (async () => {
+      for await (const s of events) if (s.type === 'reconnect') openIfKnown();
+    })();
+  }
+
+  /** The durable's server sent something (a heartbeat, a pull's end): it has a leader. */
+  heard(): void {
+    this.heardAt = Date.now();
+  }
+
+  /** The durable delivered a message: reading directly ends. */
+  delivered(): void {
+    this.heardAt = Date.now();
+    this.end();
+  }
+
+  /** Stops watching and reading. */
+  unwatch(): void {
+    if (this.silenceTimer) clearInterval(this.silenceTimer);
+    this.silenceTimer = null;
+    (this.connectionEvents as Partial<QueuedIterator<Status>> | null)?.stop?.();
+    this.connectionEvents = null;
+    this.end();
+  }
+
   /** Reads from `fromSeq` on, unless already reading, until end(). */
-  open(fromSeq: number): void {
+  private open(fromSeq: number): void {
     if (this.running) return;
     this.running = true;
     this.next = fromSeq;
@@ -52,15 +107,16 @@ export class StallReader {
     });
   }
 
-  /** The durable delivers again (or stops): reading directly ends. */
-  end(): void {
+  private end(): void {
     if (!this.running) return;
     this.running = false;
     this.logger.info({ event: 'phone_consumer_bridge_end' }, 'phone consumer delivers again');
   }
 
   private async loop(generation: number): Promise<void> {
-    this.jsm ??= jetstreamManager(this.nc, { timeout: REQUEST_TIMEOUT_MS });
+    // no account-info check: made while the connection moved to another node, it failed, and a
+    // failed manager kept every later read failing (a CI run waited out the election that way)
+    this.jsm ??= jetstreamManager(this.nc, { timeout: REQUEST_TIMEOUT_MS, checkAPI: false });
     const jsm = await this.jsm;
     const current = () => this.running && generation === this.generation;
     while (current()) {
