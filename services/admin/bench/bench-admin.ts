@@ -4,8 +4,8 @@
 // BENCH_LIST_RATE req/s), listMaxRps (unthrottled), updateRps/updateP99Ms (PATCH incl. audit row and
 // outbox event) and baselineRps/baselineP99Ms (GET /api/v1/health = one `SELECT 1` over HTTP).
 // Before measuring, every device reports once (router's DeviceReported, as router publishes it), so
-// the list shows each device's last seen/online from a full in-memory map; adminRssMb is admin's
-// resident memory after that.
+// the list shows each device's last seen/online from a full in-memory map, and the presence history
+// those reports start is written; adminRssMb is admin's resident memory after that.
 // Env: BENCH_DEVICES (100000), BENCH_DURATION_S (10), BENCH_CONNECTIONS (10), BENCH_LIST_RATE (1000),
 // DATABASE_URL, NATS_URL.
 import { randomBytes } from 'node:crypto';
@@ -91,6 +91,26 @@ async function reportAll(url: string, headers: Record<string, string>): Promise<
   log('admin did not show the last device report within 60 s');
 }
 
+/**
+ * Admin records each device's first place in presence history (docs/privacy.md): 100k rows written
+ * in batches after the reports. Measuring while that runs measured the history, not the routes.
+ */
+async function historySettled(pool: pg.Pool): Promise<void> {
+  const t0 = Date.now();
+  let previous = -1;
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
+    const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM presence_history');
+    const n = Number(rows[0]?.n ?? 0);
+    if (n === previous) {
+      log(`presence history settled at ${n} rows after ${Date.now() - t0} ms`);
+      return;
+    }
+    previous = n;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  log('presence history still growing after 120 s');
+}
+
 function rssMb(pid: number | undefined): number | null {
   try {
     const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
@@ -123,6 +143,7 @@ async function main(): Promise<void> {
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const base = { connections: CONNECTIONS, duration: DURATION, headers };
     await reportAll(admin.url, headers);
+    await historySettled(pool);
     const adminRssMb = rssMb(admin.child.pid);
     log(`admin resident memory ${adminRssMb} MB`);
 
