@@ -14,7 +14,7 @@ import { createLogger, ensurePhoneStream } from '@sa/platform';
 import { busNames } from '@sa/proto';
 import { type NatsCluster, startNatsCluster, waitFor } from '@sa/testkit';
 import { PhonePartitionConsumer } from '../src/adapters/nats/phone-consumer.js';
-import { OFFICE_AP, publishPresence, SOLE_PARTITION } from './harness.js';
+import { NATS_URL, OFFICE_AP, publishPresence, SOLE_PARTITION } from './harness.js';
 
 const names = busNames('stall');
 const DURABLE = 'router_phone_p0_of_1';
@@ -150,3 +150,59 @@ for (const [where, onVictim] of [
     );
   });
 }
+
+test('given a partition handling what it received for over a second, or an event loop blocked for as long, when the durable is silent meanwhile, then the stream is not read beside it', async () => {
+  const nc = await connect({ servers: NATS_URL });
+  const busyNames = busNames(`busy_${process.pid}`);
+  open.push({
+    close: async () => {
+      const jsm = await jetstreamManager(nc);
+      await jsm.streams.delete(busyNames.phoneStream).catch(() => {});
+      await nc.close();
+    },
+  });
+  await ensurePhoneStream(nc, busyNames, { replicas: 1, logger: createLogger('test', 'silent') });
+  const lines: string[] = [];
+  const logs = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const handled: string[] = [];
+  const consumer = new PhonePartitionConsumer(
+    nc,
+    busyNames,
+    // one unacknowledged message at a time: the durable sends nothing while the first is committed
+    { ...SOLE_PARTITION, maxAckPending: 1, batchMax: 1, pullMax: 1 },
+    async (batch) => {
+      handled.push(...batch.keys());
+      if (batch.has('300')) await new Promise((r) => setTimeout(r, 2500)); // a slow commit
+      return 'ok';
+    },
+    createLogger('router', 'info', logs),
+  );
+  open.push({ close: () => consumer.stop() });
+  await consumer.start();
+  const report = (extension: string) =>
+    publishPresence(nc, busyNames, {
+      extension,
+      deviceId: `d${extension}`,
+      counter: 1,
+      bssid: OFFICE_AP,
+      msgId: `m${extension}`,
+    });
+  await report('300');
+  await report('301');
+  await waitFor(() => handled.length > 0, { what: 'the slow batch to start' });
+  await waitFor(() => handled.length === 2, { timeoutMs: 10_000, what: 'the second event' });
+  const blockUntil = Date.now() + 1500;
+  while (Date.now() < blockUntil); // the event loop blocked: no heartbeat can be read meanwhile
+  await new Promise((r) => setTimeout(r, 500));
+  assert.deepEqual(handled, ['300', '301'], 'every event handled once');
+  assert.equal(
+    lines.filter((l) => l.includes('"phone_consumer_bridge"')).length,
+    0,
+    'the stream was read directly while the partition was busy or its loop blocked',
+  );
+});

@@ -153,7 +153,10 @@ export class PhonePartitionConsumer {
         this.take(m);
       },
     });
-    this.bridge.watch(() => this.stalledAt());
+    this.bridge.watch(
+      () => this.stalledAt(),
+      () => this.buffer.length > 0,
+    );
     void this.watchStatus(this.messages);
     if (replay?.untilSeq) await this.replay.open(replay.from, replay.untilSeq);
   }
