@@ -11,9 +11,13 @@ import { afterEach, test } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createLogger, ensurePhoneStream } from '@sa/platform';
-import { busNames } from '@sa/proto';
+import { type BusNames, busNames } from '@sa/proto';
 import { type NatsCluster, startNatsCluster, waitFor } from '@sa/testkit';
-import { PhonePartitionConsumer } from '../src/adapters/nats/phone-consumer.js';
+import {
+  type BatchHandler,
+  type PhoneConsumerOptions,
+  PhonePartitionConsumer,
+} from '../src/adapters/nats/phone-consumer.js';
 import { NATS_URL, OFFICE_AP, publishPresence, SOLE_PARTITION } from './harness.js';
 
 const names = busNames('stall');
@@ -36,6 +40,42 @@ async function metaLeader(c: NatsCluster): Promise<string | undefined> {
   return undefined;
 }
 
+/** A partition consumer on `nc` whose log lines are kept; stopped after the test. */
+async function startConsumer(
+  nc: NatsConnection,
+  busNamesOf: BusNames,
+  options: PhoneConsumerOptions,
+  handle: BatchHandler,
+): Promise<{ bridged: () => number }> {
+  const lines: string[] = [];
+  const logs = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const consumer = new PhonePartitionConsumer(
+    nc,
+    busNamesOf,
+    options,
+    handle,
+    createLogger('router', 'info', logs),
+  );
+  open.push({ close: () => consumer.stop() });
+  await consumer.start();
+  return { bridged: () => lines.filter((l) => l.includes('"phone_consumer_bridge"')).length };
+}
+
+/** Publishes a report of one device of `extension` (counter 1, office). */
+const reportOn = (nc: NatsConnection, busNamesOf: BusNames) => (extension: string) =>
+  publishPresence(nc, busNamesOf, {
+    extension,
+    deviceId: `d${extension}`,
+    counter: 1,
+    bssid: OFFICE_AP,
+    msgId: `m${extension}`,
+  });
+
 /** Runs the partition consumer on a connection to `routerOn`, kills the consumer's leader, and measures. */
 async function stallAndMeasure(routerOnVictim: boolean) {
   cluster = await startNatsCluster({ nodes: 3 });
@@ -53,34 +93,12 @@ async function stallAndMeasure(routerOnVictim: boolean) {
   open.push(admin, routerNc);
   await ensurePhoneStream(admin, names, { replicas: 3, logger: createLogger('test', 'silent') });
 
-  const lines: string[] = [];
-  const logs = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
   const handled = new Map<string, number>();
-  const consumer = new PhonePartitionConsumer(
-    routerNc,
-    names,
-    SOLE_PARTITION,
-    async (batch) => {
-      for (const ext of batch.keys()) handled.set(ext, Date.now());
-      return 'ok';
-    },
-    createLogger('router', 'info', logs),
-  );
-  open.push({ close: () => consumer.stop() });
-  await consumer.start();
-  const report = (extension: string) =>
-    publishPresence(admin, names, {
-      extension,
-      deviceId: `d${extension}`,
-      counter: 1,
-      bssid: OFFICE_AP,
-      msgId: `m${extension}`,
-    });
+  const consumer = await startConsumer(routerNc, names, SOLE_PARTITION, async (batch) => {
+    for (const ext of batch.keys()) handled.set(ext, Date.now());
+    return 'ok';
+  });
+  const report = reportOn(admin, names);
   await report('100');
   await waitFor(() => handled.has('100'), { what: 'the first event through the durable' });
 
@@ -133,7 +151,7 @@ async function stallAndMeasure(routerOnVictim: boolean) {
   return {
     afterStoredMs: handled.get('200')! - storedAt,
     consumerBackMs: (await consumerBack) - storedAt,
-    readDirectly: lines.some((l) => l.includes('"phone_consumer_bridge"')),
+    readDirectly: consumer.bridged() > 0,
   };
 }
 
@@ -162,15 +180,8 @@ test('given a partition handling what it received for over a second, or an event
     },
   });
   await ensurePhoneStream(nc, busyNames, { replicas: 1, logger: createLogger('test', 'silent') });
-  const lines: string[] = [];
-  const logs = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
   const handled: string[] = [];
-  const consumer = new PhonePartitionConsumer(
+  const consumer = await startConsumer(
     nc,
     busyNames,
     // one unacknowledged message at a time: the durable sends nothing while the first is committed
@@ -180,18 +191,8 @@ test('given a partition handling what it received for over a second, or an event
       if (batch.has('300')) await new Promise((r) => setTimeout(r, 2500)); // a slow commit
       return 'ok';
     },
-    createLogger('router', 'info', logs),
   );
-  open.push({ close: () => consumer.stop() });
-  await consumer.start();
-  const report = (extension: string) =>
-    publishPresence(nc, busyNames, {
-      extension,
-      deviceId: `d${extension}`,
-      counter: 1,
-      bssid: OFFICE_AP,
-      msgId: `m${extension}`,
-    });
+  const report = reportOn(nc, busyNames);
   await report('300');
   await report('301');
   await waitFor(() => handled.length > 0, { what: 'the slow batch to start' });
@@ -201,7 +202,7 @@ test('given a partition handling what it received for over a second, or an event
   await new Promise((r) => setTimeout(r, 500));
   assert.deepEqual(handled, ['300', '301'], 'every event handled once');
   assert.equal(
-    lines.filter((l) => l.includes('"phone_consumer_bridge"')).length,
+    consumer.bridged(),
     0,
     'the stream was read directly while the partition was busy or its loop blocked',
   );
