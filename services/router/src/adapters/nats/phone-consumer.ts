@@ -60,10 +60,10 @@ export interface PhoneConsumerOptions {
 const NS = 1_000_000;
 const ACK_DELAY_MS = 20;
 const PULL_EXPIRES_MS = 1000;
-/** consumer notifications of normal work: a pull, a pull expired (every second when idle), heartbeats */
-const ROUTINE_STATUS = new Set(['next', 'discard', 'heartbeat', 'flow_control', 'debug']);
-/** notifications only the durable's server sends: it is alive (stall-reader.ts) */
+/** notifications only the durable's server sends (a pull expired, heartbeats): it is alive (stall-reader.ts) */
 const FROM_SERVER = new Set(['discard', 'heartbeat', 'flow_control', 'debug']);
+/** consumer notifications of normal work, not logged: those and our own pulls */
+const ROUTINE_STATUS = new Set(['next', ...FROM_SERVER]);
 /** A batch that was not committed is redone after 200 ms doubling to 5 s (no jitter: one loop per partition). */
 const BATCH_RETRY: BackoffPolicy = { initialDelayMs: 200, maxDelayMs: 5000, jitter: 0 };
 
