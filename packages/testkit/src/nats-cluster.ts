@@ -31,6 +31,8 @@ export interface NatsCluster {
   readonly urls: readonly string[];
   /** NATS_URL for the services: the URLs comma-separated */
   readonly natsUrl: string;
+  /** The JetStream meta leader's server name, as the first node that answers tells it. */
+  metaLeader(): Promise<string | undefined>;
   /** SIGKILL one node (no goodbye to its peers or clients). */
   kill(index: number): Promise<void>;
   /** Starts a stopped or killed node again with its store directory, and waits for the meta leader. */
@@ -82,11 +84,16 @@ interface MetaCluster {
   replicas?: { name: string; current?: boolean; offline?: boolean }[];
 }
 
+/** A node's view of the JetStream meta group (undefined: the node does not answer). */
+async function metaOf(monitorPort: number): Promise<MetaCluster | undefined> {
+  const res = await fetch(`http://127.0.0.1:${monitorPort}/jsz`);
+  if (!res.ok) return undefined;
+  return ((await res.json()) as { meta_cluster?: MetaCluster }).meta_cluster;
+}
+
 /** True once a node reports a meta leader and every other node as a current, online peer. */
 async function metaReady(monitorPort: number, size: number): Promise<boolean> {
-  const res = await fetch(`http://127.0.0.1:${monitorPort}/jsz`);
-  if (!res.ok) return false;
-  const meta = ((await res.json()) as { meta_cluster?: MetaCluster }).meta_cluster;
+  const meta = await metaOf(monitorPort);
   if (!meta?.leader || meta.cluster_size !== size) return false;
   if (size === 1) return true;
   // the leader alone lists its followers; the followers' view is checked through the leader
@@ -147,6 +154,13 @@ export async function startNatsCluster(options: StartNatsClusterOptions = {}): P
     nodes,
     urls,
     natsUrl: urls.join(','),
+    metaLeader: async () => {
+      for (const n of nodes) {
+        const leader = (await metaOf(n.monitorPort).catch(() => undefined))?.leader;
+        if (leader) return leader;
+      }
+      return undefined;
+    },
     kill: (i) => nodes[i]!.server.kill(),
     restart: async (i) => {
       await nodes[i]!.server.stop();

@@ -30,16 +30,6 @@ afterEach(async () => {
   await cluster?.stop();
 });
 
-async function metaLeader(c: NatsCluster): Promise<string | undefined> {
-  for (const n of c.nodes) {
-    const res = await fetch(`http://127.0.0.1:${n.monitorPort}/jsz`).catch(() => null);
-    const leader = ((await res?.json()) as { meta_cluster?: { leader?: string } } | undefined)?.meta_cluster
-      ?.leader;
-    if (leader) return leader;
-  }
-  return undefined;
-}
-
 /** A partition consumer on `nc` whose log lines are kept; stopped after the test. */
 async function startConsumer(
   nc: NatsConnection,
@@ -80,7 +70,7 @@ const reportOn = (nc: NatsConnection, busNamesOf: BusNames) => (extension: strin
 async function stallAndMeasure(routerOnVictim: boolean) {
   cluster = await startNatsCluster({ nodes: 3 });
   const c = cluster;
-  const meta = await metaLeader(c);
+  const meta = await c.metaLeader();
   const others = c.nodes.filter((n) => n.name !== meta);
   // the victim is never the meta leader: with it alive, reading directly needs no election at all
   const victim = others[0]!;
@@ -119,7 +109,7 @@ async function stallAndMeasure(routerOnVictim: boolean) {
         await admin.request(`$JS.API.CONSUMER.LEADER.STEPDOWN.${names.phoneStream}.${DURABLE}`, undefined, {
           timeout: 2000,
         });
-      else return (await metaLeader(c)) !== victim.name;
+      else return (await c.metaLeader()) !== victim.name;
       return false;
     },
     {
