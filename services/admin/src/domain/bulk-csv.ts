@@ -5,7 +5,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 
-export const BULK_KINDS = ['users', 'devices', 'destinations'] as const;
+export const BULK_KINDS = ['users', 'devices', 'destinations', 'scenarios'] as const;
 export type BulkKind = (typeof BULK_KINDS)[number];
 
 /** Largest CSV an import takes, and most data rows (the header line not counted). */
@@ -48,14 +48,27 @@ export const COLUMNS: Readonly<Record<BulkKind, readonly ColumnSpec[]>> = {
     text('wifiMacs', false),
   ],
   destinations: [text('name', true), text('dial', true)],
+  // one row per scenario, a user's rows in evaluation order; destination and location by name
+  scenarios: [
+    text('extension', true),
+    text('name', true),
+    text('destination', true),
+    text('location', false),
+    flag('isDefault', false),
+    flag('locked', false),
+  ],
 };
 
-/** The column that names a row's entity: it may appear once per file. */
+/** The column that names a row's entity: it may appear once per file (per KEY_SCOPE's value). */
 export const KEY_COLUMN: Readonly<Record<BulkKind, string>> = {
   users: 'extension',
   devices: 'deviceId',
   destinations: 'name',
+  scenarios: 'name',
 };
+
+/** A scenario's name is unique per extension, not per file. */
+const KEY_SCOPE: Readonly<Partial<Record<BulkKind, string>>> = { scenarios: 'extension' };
 
 export type Cell = string | boolean;
 
@@ -189,6 +202,7 @@ function readRows(
   problems: CsvProblem[],
 ): CsvRow[] {
   const key = KEY_COLUMN[kind];
+  const scope = KEY_SCOPE[kind];
   const firstLineOf = new Map<string, number>();
   const rows: CsvRow[] = [];
   for (const entry of records) {
@@ -209,11 +223,18 @@ function readRows(
     let ok = problems.length === before;
     const id = cells[key];
     if (typeof id === 'string') {
-      const first = firstLineOf.get(id);
+      const within = scope ? cells[scope] : undefined;
+      const scoped = typeof within === 'string' ? `${within}\u0000${id}` : id;
+      const first = firstLineOf.get(scoped);
       if (first !== undefined) {
-        problems.push({ line, column: key, message: `${clip(id)} appears again (first on line ${first})` });
+        const where = typeof within === 'string' ? ` for ${scope} ${clip(within)}` : '';
+        problems.push({
+          line,
+          column: key,
+          message: `${clip(id)} appears again${where} (first on line ${first})`,
+        });
         ok = false;
-      } else firstLineOf.set(id, line);
+      } else firstLineOf.set(scoped, line);
     }
     if (ok) rows.push({ line, cells });
   }

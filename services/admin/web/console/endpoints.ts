@@ -200,7 +200,7 @@ function tokenEndpoints(http: ApiHttp) {
   };
 }
 
-type CsvKind = 'users' | 'destinations' | 'devices';
+type CsvKind = 'users' | 'destinations' | 'devices' | 'scenarios';
 
 function bulkEndpoints(http: ApiHttp) {
   return {

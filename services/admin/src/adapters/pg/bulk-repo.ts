@@ -1,4 +1,4 @@
-// Bulk import and export of users (extensions), devices and destinations. An import first plans:
+// Bulk import and export of users (extensions), devices, destinations and scenarios. An import first plans:
 // each row is created, updated (a stored value differs) or unchanged, or is a problem the database
 // reveals (a device registered to another extension, a destination for an unknown extension). A dry
 // run stops there. A real import re-plans inside one transaction with the tables locked and writes
@@ -16,6 +16,7 @@ import {
   planDevices,
 } from './bulk-devices.js';
 import type { Plan, Values } from './bulk-plan.js';
+import { applyScenarios, exportScenarios, planScenarios } from './bulk-scenarios.js';
 import { applyUsers, planUsers, type UserValues } from './bulk-users.js';
 import type { ChangeRunner, Tx } from './change-set.js';
 import type { Sql } from './db.js';
@@ -50,8 +51,12 @@ export class BulkRepo {
     private readonly deviceKeys: DeviceKeysRepo,
   ) {}
 
-  /** Every row of a kind in export order (users by extension, devices by extension then id, destinations by name). */
+  /**
+   * Every row of a kind in export order (users by extension, devices by extension then id,
+   * destinations by name, scenarios by extension then evaluation order).
+   */
   async exportRows(kind: BulkKind): Promise<Values[]> {
+    if (kind === 'scenarios') return exportScenarios(this.pool);
     if (kind === 'users') {
       const { rows } = await this.pool.query<{ extension: string; display_name: string }>(
         'SELECT extension, display_name FROM extensions ORDER BY extension',
@@ -96,7 +101,9 @@ export class BulkRepo {
           const created = await applyDevices(tx, plan as Plan<DeviceValues>);
           // new devices are enrolled, as when registered one by one
           result.enrolments = await this.deviceKeys.issueIn(tx, created, 0);
-        } else await applyDestinations(tx, plan as Plan<DestinationValues>);
+        } else if (kind === 'scenarios')
+          await applyScenarios(tx, plan as Parameters<typeof applyScenarios>[1]);
+        else await applyDestinations(tx, plan as Plan<DestinationValues>);
         const { problems: _none, enrolments: _secrets, ...counts } = result;
         if (plan.creates.length + plan.updates.length > 0) {
           await tx.audit('import', 'bulk_import', kind, null, { kind, ...counts });
@@ -112,6 +119,7 @@ export class BulkRepo {
   private plan(sql: Sql, kind: BulkKind, rows: readonly CsvRow[]): Promise<Plan<unknown>> {
     if (kind === 'users') return planUsers(sql, rows);
     if (kind === 'devices') return planDevices(sql, rows);
+    if (kind === 'scenarios') return planScenarios(sql, rows);
     return planDestinations(sql, rows);
   }
 }
@@ -130,7 +138,11 @@ function outcome(plan: Plan<unknown>, earlier: readonly CsvProblem[], rowCount: 
 
 /** Writers wait (readers do not) while an import checks and writes, so what it checked stays true. */
 async function lockTables(tx: Tx, kind: BulkKind): Promise<void> {
-  if (kind === 'destinations') {
+  if (kind === 'scenarios') {
+    // the names the rows resolve stay as checked; other writers of scenarios wait
+    await tx.client.query('LOCK TABLE extensions, destinations, locations IN SHARE MODE');
+    await tx.client.query('LOCK TABLE scenarios IN EXCLUSIVE MODE');
+  } else if (kind === 'destinations') {
     await tx.client.query('LOCK TABLE extensions IN SHARE MODE');
     await tx.client.query('LOCK TABLE destinations IN EXCLUSIVE MODE');
   } else {

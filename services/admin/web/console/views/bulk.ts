@@ -1,4 +1,4 @@
-// Import and export (#/bulk): CSV files of users, devices and destinations for onboarding many at once. A file
+// Import and export (#/bulk): CSV files of users, devices, destinations and scenarios for onboarding many at once. A file
 // is checked first (dry run: every bad row by line and column, nothing written); Import is enabled
 // only after a clean check of that very file and kind. Everything the server or the file says is
 // shown as text nodes. Devices an import created are enrolled: their codes are offered once, as a CSV
@@ -45,6 +45,12 @@ const KINDS = [
     kind: 'devices',
     label: 'Devices',
     columns: 'deviceId, extension, label, enabled, allowCreateTargets, wifiMacs (several: spaces or ;)',
+  },
+  {
+    kind: 'scenarios',
+    label: 'Scenarios',
+    columns:
+      "extension, name, destination, location, isDefault, locked (one row per scenario in evaluation order; replaces each listed user's scenarios)",
   },
 ] as const satisfies readonly KindInfo[];
 
@@ -182,7 +188,10 @@ function importControls(): ImportControls {
 function refreshImport(ui: ImportControls, { checked, busy }: ImportState): void {
   const { kind, columns } = kindOf(ui.kindSelect.value);
   const file = ui.fileInput.files?.[0] ?? null;
-  fill(ui.columnsHint, `Columns: ${columns}. Import users first, then destinations and devices.`);
+  fill(
+    ui.columnsHint,
+    `Columns: ${columns}. Import users first, then destinations and devices, then scenarios.`,
+  );
   ui.checkButton.disabled = busy || !file;
   ui.importButton.disabled = busy || !checked || checked.file !== file || checked.kind !== kind;
 }

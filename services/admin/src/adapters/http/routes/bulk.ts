@@ -1,5 +1,5 @@
-// Bulk onboarding: GET /export/<kind>.csv and POST /import/<kind> (?dryRun=true) for users, devices and
-// destinations. Cells are checked with the same schemas as the single-entity routes, compiled by the
+// Bulk onboarding: GET /export/<kind>.csv and POST /import/<kind> (?dryRun=true) for users, devices,
+// destinations and scenarios. Cells are checked with the same schemas as the single-entity routes, compiled by the
 // same validator; the database checks and the writes are BulkRepo's.
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -17,7 +17,7 @@ import { normaliseMacList, splitMacCell } from '../../../domain/wifi-mac.js';
 import { AdminError, invalid } from '../../../errors.js';
 import type { ImportOutcome } from '../../pg/bulk-repo.js';
 import { actorOf } from '../auth.js';
-import { DestinationName, DeviceId, Dial, Extension, errors, Label } from '../schemas.js';
+import { DestinationName, DeviceId, Dial, Extension, errors, Label, PlaceName } from '../schemas.js';
 import { enrolmentPayload } from './enrolment.js';
 import type { Provisioning, RouteDeps } from './route-deps.js';
 
@@ -33,6 +33,8 @@ interface CellRule {
 
 const must = (schema: object): string => `must be ${(schema as { description?: string }).description}`;
 const LABEL_HINT = 'may hold letters, digits, spaces and _ . , : ( ) / - only';
+const NAME_HINT =
+  'must start with a letter or digit and hold letters, digits, spaces and _ . ( ) - only (at most 64)';
 const RULES: Readonly<Record<BulkKind, Readonly<Record<string, CellRule>>>> = {
   users: {
     extension: { schema: Extension, hint: must(Extension) },
@@ -46,6 +48,12 @@ const RULES: Readonly<Record<BulkKind, Readonly<Record<string, CellRule>>>> = {
   destinations: {
     name: { schema: DestinationName, hint: must(DestinationName) },
     dial: { schema: Dial, hint: 'may hold digits, letters and * # + / @ . _ - only' },
+  },
+  scenarios: {
+    extension: { schema: Extension, hint: must(Extension) },
+    name: { schema: PlaceName, hint: NAME_HINT },
+    destination: { schema: DestinationName, hint: must(DestinationName) },
+    location: { schema: PlaceName, hint: NAME_HINT },
   },
 };
 
