@@ -1,19 +1,19 @@
 // Registers a fleet (fleet.ts) through admin's API, as an installer would: two locations and the
 // shared conference-room destination one by one, then users, their desk and mobile destinations and
 // the devices by bulk CSV import (each new device is enrolled with its own key; the import's answer
-// holds every enrolment payload), then each user's scenarios (PUT /users/<ext>/scenarios, several at
-// once). Behind the API it only reads the new destinations' ids (one SELECT; the list API pages by
-// offset, which does not reach past a million rows) and the outbox, to know when every change has
-// reached NATS. Used by the fleet bench and the chaos test.
+// holds every enrolment payload), then every user's scenarios, also by CSV import (destinations and
+// locations by name). Behind the API it only reads the outbox, to know when every change has reached
+// NATS. Used by the fleet bench and the chaos test.
 import { parseEnrolment } from '@sa/phone-protocol';
 import pg from 'pg';
-import { type AdminApi, adminApi, sessionToken } from './admin-api.js';
+import { adminApi, sessionToken } from './admin-api.js';
 import { CONFERENCE_DIAL, deviceIdOf, extensionOf, type FleetPhone, mobileDialOf, PLACES } from './fleet.js';
 import { ADMIN_PASSWORD } from './stack.js';
 
 /** rows per CSV import (admin takes at most 50,000) */
 const CHUNK_ROWS = 50_000;
-const SCENARIO_PUTS_IN_FLIGHT = 8;
+/** each user's scenarios: one row each, a user's rows always in the same file */
+const SCENARIOS_PER_USER = 3;
 
 interface ImportReport {
   created: number;
@@ -52,13 +52,14 @@ async function csvImport(
   kind: string,
   header: string,
   rows: string[],
+  chunkRows = CHUNK_ROWS,
 ): Promise<ImportReport[]> {
   const reports: ImportReport[] = [];
-  for (let k = 0; k < rows.length; k += CHUNK_ROWS) {
+  for (let k = 0; k < rows.length; k += chunkRows) {
     const res = await fetch(`${base}/api/v1/import/${kind}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
-      body: `${header}\n${rows.slice(k, k + CHUNK_ROWS).join('\n')}\n`,
+      body: `${header}\n${rows.slice(k, k + chunkRows).join('\n')}\n`,
     });
     const body = (await res.json()) as ImportReport;
     if (res.status !== 200) throw new Error(`import ${kind} -> ${res.status}: ${JSON.stringify(body)}`);
@@ -119,50 +120,18 @@ async function importFleet(base: string, token: string, count: number, timed: Ti
   });
 }
 
-/** Each user's three scenarios, SCENARIO_PUTS_IN_FLIGHT users at a time. */
-async function putScenarios(
-  admin: AdminApi,
-  count: number,
-  ids: { locations: string[]; room: string; destination: (name: string) => string },
-  log: (msg: string) => void,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < count; i = next++) {
-      const ext = extensionOf(i);
-      await admin.request('PUT', `/users/${ext}/scenarios`, {
-        scenarios: [
-          {
-            name: 'At my desk',
-            destinationId: ids.destination(`${ext}-Desk`),
-            rules: [{ kind: 'location', locationId: ids.locations[0] }],
-          },
-          {
-            name: 'In a meeting',
-            destinationId: ids.room,
-            rules: [{ kind: 'location', locationId: ids.locations[1] }],
-          },
-          { name: 'Away', destinationId: ids.destination(`${ext}-Mobile`), rules: [], isDefault: true },
-        ],
-      });
-      if ((i + 1) % 1000 === 0) log(`scenarios of ${i + 1} users`);
-    }
-  };
-  await Promise.all(Array.from({ length: SCENARIO_PUTS_IN_FLIGHT }, worker));
-}
-
-/** The imported destinations' ids by name (one SELECT). */
-async function destinationIds(pool: pg.Pool, schema: string): Promise<(name: string) => string> {
-  const ids = new Map<string, string>();
-  const { rows } = await pool.query<{ id: string; name: string }>(
-    `SELECT id, name FROM "${schema}".destinations WHERE scope = 'specific'`,
-  );
-  for (const r of rows) ids.set(r.name, r.id);
-  return (name) => {
-    const id = ids.get(name);
-    if (!id) throw new Error(`destination ${name} was not imported`);
-    return id;
-  };
+/** Each user's three scenarios: Office -> desk, Conference -> the shared room, default -> mobile. */
+async function importScenarios(base: string, token: string, count: number, room: string): Promise<void> {
+  const rows = Array.from({ length: count }, (_, i) => {
+    const ext = extensionOf(i);
+    return [
+      `${ext},At my desk,${ext}-Desk,${PLACES[0].name},false`,
+      `${ext},In a meeting,${room},${PLACES[1].name},false`,
+      `${ext},Away,${ext}-Mobile,,true`,
+    ];
+  }).flat();
+  const perFile = Math.floor(CHUNK_ROWS / SCENARIOS_PER_USER) * SCENARIOS_PER_USER;
+  await csvImport(base, token, 'scenarios', 'extension,name,destination,location,isDefault', rows, perFile);
 }
 
 export async function provisionFleet(
@@ -174,25 +143,19 @@ export async function provisionFleet(
   const timed = timer(timings, log);
   const token = await sessionToken(target.adminUrl, 'admin', ADMIN_PASSWORD);
   const admin = adminApi(target.adminUrl, token);
-  const locations = await timed('locations', async () => {
-    const ids: string[] = [];
+  await timed('locations', async () => {
     for (const p of PLACES) {
-      const body = { name: p.name, ssids: [p.ssid], bssids: p.bssids };
-      ids.push((await admin.request<{ id: string }>('POST', '/locations', body)).id);
+      await admin.request('POST', '/locations', { name: p.name, ssids: [p.ssid], bssids: p.bssids });
     }
-    return ids;
   });
-  const room = await admin.request<{ id: string }>('POST', '/destinations', {
+  const room = await admin.request<{ name: string }>('POST', '/destinations', {
     name: 'SMART-Conference',
     dial: CONFERENCE_DIAL,
   });
   const phones = await importFleet(target.adminUrl, token, count, timed);
+  await timed('scenariosImport', () => importScenarios(target.adminUrl, token, count, room.name));
   const pool = new pg.Pool({ connectionString: target.databaseUrl, max: 1 });
   try {
-    const destination = await destinationIds(pool, target.schema);
-    await timed('scenarioPuts', () =>
-      putScenarios(admin, count, { locations, room: room.id, destination }, log),
-    );
     await timed('outboxDrain', () => outboxDrained(pool, target.schema));
   } finally {
     await pool.end();
