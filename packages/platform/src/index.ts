@@ -36,6 +36,7 @@ export { buildOpsApp, type OpsServer, type OpsServerOptions, startOpsServer } fr
 export { connectPostgres, type Pool, type PoolClient, type PostgresClient } from './postgres.js';
 export {
   decodeQuiet,
+  decodeStoredTombstone,
   encodeQuiet,
   type FingerprintSettings,
   livenessMember,
@@ -44,6 +45,8 @@ export {
   QUIET_TTL_MS,
   quietPresenceKeys,
   quietTombstone,
+  STORED_TOMBSTONE_TTL_MS,
+  storedTombstone,
 } from './quiet-presence.js';
 export {
   connectRedis,
