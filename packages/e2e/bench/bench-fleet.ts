@@ -74,6 +74,22 @@ import { TargetWrites } from './target-writes.js';
 
 const log = (msg: string) => process.stderr.write(`[bench-fleet] ${msg}\n`);
 
+/**
+ * Router writes each new user's default target as its config arrives: idle CPU is measured once
+ * that is over (every user written, or no write for 3 s; 10 min at most).
+ */
+async function targetsSettled(writes: TargetWrites, users: number): Promise<void> {
+  const started = performance.now();
+  while (performance.now() - started < 600_000) {
+    const quietFor = Date.now() - writes.lastWriteAtMs;
+    if (writes.usersWritten >= users || (writes.lastWriteAtMs > 0 && quietFor > 3000)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log(
+    `default targets of ${writes.usersWritten} users written in ${round((performance.now() - started) / 1000)} s`,
+  );
+}
+
 function readFlags() {
   const { values } = parseArgs({
     options: {
@@ -354,6 +370,7 @@ async function main(): Promise<void> {
     const phonesFile = join(workDir, 'phones.json');
     writeFileSync(phonesFile, JSON.stringify(phones));
     await new Promise((r) => setTimeout(r, 2000)); // ingest and router take the last snapshots
+    await targetsSettled(writes, f.phones);
     const natsPid = listenerPid('nats-server', Number(new URL(testUrls.nats).port || 4222));
     const sources = cpuSources(stack, natsPid);
     // the system with its users and devices loaded and no phone reporting: what runs anyway

@@ -25,6 +25,8 @@ export class TargetWrites {
   writes = 0;
   /** users whose last target write is the target of their phone's first place */
   atFirstPlace = 0;
+  /** when the latest target write arrived (0: none yet) */
+  lastWriteAtMs = 0;
   private readonly moves = new Map<number, Expected>();
   private readonly stale = new Map<number, Expected>();
   private readonly last = new Map<number, Write>();
@@ -81,6 +83,7 @@ export class TargetWrites {
       if (i < 0) continue;
       const dial = message.get('Val') ?? '';
       const write = { dial, atMs: at };
+      this.lastWriteAtMs = Math.max(this.lastWriteAtMs, at);
       const first = targetDialAt(i, initialPlace(i));
       if (dial === first && this.last.get(i)?.dial !== first) this.atFirstPlace++;
       else if (dial !== first && this.last.get(i)?.dial === first) this.atFirstPlace--;
