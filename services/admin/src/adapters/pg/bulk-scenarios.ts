@@ -7,7 +7,7 @@ import { type CsvProblem, type CsvRow, clip } from '../../domain/bulk-csv.js';
 import { auditOf, chunks, classify, emptyPlan, type Plan } from './bulk-plan.js';
 import type { Tx } from './change-set.js';
 import type { Sql } from './db.js';
-import type { RuleJson } from './snapshots.js';
+import { groupBy, type RuleJson } from './snapshots.js';
 
 /** a user's scenarios as the file (or the export) holds them */
 export interface ScenarioSetValues {
@@ -163,24 +163,22 @@ type Row = { line: number; cells: ScenarioCells };
 
 /** The file's rows by extension, each user's in file order. */
 function groupRows(rows: readonly CsvRow[]): Map<string, Row[]> {
-  const groups = new Map<string, Row[]>();
-  for (const { line, cells } of rows) {
-    const extension = cells.extension as string;
-    const row: Row = {
-      line,
-      cells: {
-        name: cells.name as string,
-        destination: cells.destination as string,
-        location: (cells.location as string | undefined) ?? '',
-        isDefault: (cells.isDefault as boolean | undefined) ?? false,
-        locked: (cells.locked as boolean | undefined) ?? false,
-      },
-    };
-    const list = groups.get(extension);
-    if (list) list.push(row);
-    else groups.set(extension, [row]);
-  }
-  return groups;
+  const byExtension = groupBy(rows, (r) => r.cells.extension as string);
+  return new Map(
+    [...byExtension].map(([extension, group]) => [
+      extension,
+      group.map(({ line, cells }) => ({
+        line,
+        cells: {
+          name: cells.name as string,
+          destination: cells.destination as string,
+          location: (cells.location as string | undefined) ?? '',
+          isDefault: (cells.isDefault as boolean | undefined) ?? false,
+          locked: (cells.locked as boolean | undefined) ?? false,
+        },
+      })),
+    ]),
+  );
 }
 
 function groupProblems(extension: string, group: Row[], before: StoredScenario[]): CsvProblem[] {
@@ -295,15 +293,4 @@ function sameScenarios(a: Planned, b: Planned): boolean {
       );
     })
   );
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
 }
