@@ -36,7 +36,6 @@ export { buildOpsApp, type OpsServer, type OpsServerOptions, startOpsServer } fr
 export { connectPostgres, type Pool, type PoolClient, type PostgresClient } from './postgres.js';
 export {
   decodeQuiet,
-  decodeStoredTombstone,
   encodeQuiet,
   type FingerprintSettings,
   livenessMember,
@@ -45,8 +44,6 @@ export {
   QUIET_TTL_MS,
   quietPresenceKeys,
   quietTombstone,
-  STORED_TOMBSTONE_TTL_MS,
-  storedTombstone,
 } from './quiet-presence.js';
 export {
   connectRedis,

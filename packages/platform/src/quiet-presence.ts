@@ -57,29 +57,6 @@ export function quietTombstone(counter: number): string {
   return `~${counter}`;
 }
 
-/**
- * What ingest writes in place of its tombstone once JetStream has stored that report: the counter,
- * then the report's fingerprint as a mark holds one. Until router has applied the report, a report
- * with the same fingerprint adds nothing but liveness, so ingest answers it as it answers a quiet
- * one: a fleet router has fallen behind then costs one bus message per device, not one per report.
- * Router replaces or removes it like the plain tombstone (it starts with `~<counter>`); it lives
- * STORED_TOMBSTONE_TTL_MS at most, in case the stored report never reaches router.
- */
-export function storedTombstone(counter: number, s: FingerprintSettings, fingerprint: string): string {
-  return `~${counter}|${encodeQuiet(s, fingerprint)}`;
-}
-
-export const STORED_TOMBSTONE_TTL_MS = 120_000;
-
-/** A stored tombstone's fingerprint and settings; null for a plain tombstone or a mark. */
-export function decodeStoredTombstone(
-  raw: string,
-): { settings: FingerprintSettings; fingerprint: string } | null {
-  if (!raw.startsWith('~')) return null;
-  const bar = raw.indexOf('|');
-  return bar < 0 ? null : decodeQuiet(raw.slice(bar + 1));
-}
-
 export function decodeQuiet(raw: string): { settings: FingerprintSettings; fingerprint: string } | null {
   const a = raw.indexOf('|');
   const b = raw.indexOf('|', a + 1);

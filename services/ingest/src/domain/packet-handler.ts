@@ -150,15 +150,7 @@ export class PacketHandler {
     try {
       if (request.kind === 'presence') {
         const p = request.presence!;
-        const quietReport = {
-          extension: device.extension,
-          recordId: header.deviceId,
-          counter: header.counter,
-          connected: p.connected,
-          visible: p.visible ?? [],
-          atMs: d.nowMs(),
-        };
-        if (await this.unchanged(quietReport)) {
+        if (await this.unchanged(device.extension, header, p)) {
           d.observer.unchanged(d.monotonicSeconds() - startedAt);
           d.seen?.seen(header.deviceId, d.nowMs());
           return { status: Status.REPLY_STATUS_OK };
@@ -175,7 +167,6 @@ export class PacketHandler {
         });
         if (p.batteryPct != null) event.batteryPct = p.batteryPct;
         await d.publisher.presenceReported(event, msgId);
-        d.quiet?.stored(quietReport);
       } else {
         const c = request.chooseScenario!;
         await d.publisher.scenarioChosen(
@@ -253,10 +244,21 @@ export class PacketHandler {
    * An unchanged report (router marked the device quiet with these networks) is answered once its
    * liveness is durable in Redis, without a bus message; if that cannot be told, it is published.
    */
-  private async unchanged(report: Parameters<QuietReports['recordIfUnchanged']>[0]): Promise<boolean> {
+  private async unchanged(
+    extension: string,
+    header: EnvelopeHeader,
+    p: NonNullable<PhoneRequest['presence']>,
+  ): Promise<boolean> {
     if (!this.deps.quiet) return false;
     try {
-      return await this.deps.quiet.recordIfUnchanged(report);
+      return await this.deps.quiet.recordIfUnchanged({
+        extension,
+        recordId: header.deviceId,
+        counter: header.counter,
+        connected: p.connected,
+        visible: p.visible ?? [],
+        atMs: this.deps.nowMs(),
+      });
     } catch {
       return false;
     }

@@ -114,11 +114,6 @@ export interface QuietReports {
      * router's quiet mark reflects it */
     readonly counter: number;
   }): Promise<boolean>;
-  /**
-   * The changed report was stored by JetStream: until router has applied it, an identical report
-   * may be answered like an unchanged one (best effort, never throws).
-   */
-  stored(report: Parameters<QuietReports['recordIfUnchanged']>[0]): void;
 }
 
 /** RADIUS accounting requests dropped without an answer (docs/radius.md): logged like packet rejections. */

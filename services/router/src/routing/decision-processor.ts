@@ -233,9 +233,7 @@ const noLiveness: ReadonlyMap<string, number> = new Map();
 
 /**
  * What ingest must learn of a commit: a device that became quiet or, quiet, applied a report (its
- * fingerprint may differ), one that stopped being quiet, and one that applied a report and is not
- * quiet (ingest's stored tombstone of that report, if any, is taken back: identical reports are
- * answered from it only until router has applied it). Nothing for the others.
+ * fingerprint may differ), and one that stopped being quiet. Nothing for the others.
  */
 function quietChanges(
   extension: string,
@@ -247,6 +245,7 @@ function quietChanges(
     let prev: DeviceRecord | undefined;
     for (const b of before) if (b.id === device.id) prev = b;
     const wasQuiet = prev?.quiet ?? false;
-    if (device.quiet !== wasQuiet || device.counter !== prev?.counter) out.push({ extension, device });
+    if (device.quiet ? !wasQuiet || device.counter !== prev?.counter : wasQuiet)
+      out.push({ extension, device });
   }
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, test } from 'node:test';
-import { quietPresenceKeys, quietTombstone, Redis, storedTombstone } from '@sa/platform';
+import { quietPresenceKeys, quietTombstone, Redis } from '@sa/platform';
 import { type DeviceRecord, Evidence } from '../../domain/types.js';
 import { RedisQuietPresence } from './redis-quiet-presence.js';
 
@@ -41,17 +41,4 @@ test('given ingest published report 7 (tombstone), when router marks or unmarks 
   assert.match(String(await redis.get(keys.quiet('d1'))), /^-75\|3\|Corp/, 'the mark of report 7');
   await marks.publish([{ extension: '201', device: device(8, false) }]);
   assert.equal(await redis.get(keys.quiet('d1')), null, 'taken back');
-});
-
-test('given ingest stored report 9 (a tombstone with its fingerprint), when router applies report 8, then it stays; report 9 not quiet takes it back', async () => {
-  const stored = storedTombstone(9, { visibleRssiMinDbm: -75, maxVisible: 3 }, 'Corp');
-  await redis.set(keys.quiet('d1'), stored);
-  await marks.publish([{ extension: '201', device: device(8, false) }]);
-  assert.equal(await redis.get(keys.quiet('d1')), stored, 'report 9 is not applied yet');
-  await marks.publish([{ extension: '201', device: device(9, false) }]);
-  assert.equal(
-    await redis.get(keys.quiet('d1')),
-    null,
-    'applied and not quiet: ingest publishes the next report',
-  );
 });

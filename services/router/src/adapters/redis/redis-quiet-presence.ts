@@ -24,13 +24,11 @@ return n
 `;
 
 // KEYS[1] a device's quiet key; ARGV: counter of the report this write reflects, then the mark
-// (none: take the mark, or ingest's tombstone of this report, back), ttl ms. ingest's tombstone
-// `~<n>` or `~<n>|<fingerprint>` of a report published since (n above this counter) is kept: that
-// report is not applied yet, so no mark of before it may stand.
+// (none: take the mark back), ttl ms. ingest's tombstone `~<n>` of a report published since (n above
+// this counter) is kept: that report is not applied yet, so no mark of before it may stand.
 const MARK_LUA = `
 local cur = redis.call('GET', KEYS[1])
-local pending = cur and tonumber(string.match(cur, '^~(%d+)'))
-if pending and pending > tonumber(ARGV[1]) then return 0 end
+if cur and string.sub(cur, 1, 1) == '~' and tonumber(string.sub(cur, 2)) > tonumber(ARGV[1]) then return 0 end
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
 return 1
 `;
