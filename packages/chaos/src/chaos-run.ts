@@ -3,7 +3,7 @@
 // faultGapS seconds after a fault-free baseline. At the end the phones stop moving, every report
 // still unanswered is retried until ingest acknowledges it, and every user's AstDB target is
 // compared with its phone's last acknowledged place.
-import { provisionFleet } from '@sa/e2e';
+import { extensionOf, provisionFleet } from '@sa/e2e';
 import { AstDbSync } from './astdb-sync.js';
 import { CallLoad } from './call-load.js';
 import { type ChaosSystem, startChaosSystem } from './chaos-system.js';
@@ -114,6 +114,21 @@ async function startLoads(system: ChaosSystem, o: ChaosOptions): Promise<Loads> 
     },
     o.users,
     o.log,
+  );
+  // router writes each imported user's default target as its config arrives: the steady state
+  // starts once that is over, not with first reports queued behind those writes
+  const t = Date.now();
+  const defaults = await waitUntil(
+    () => {
+      for (let i = 0; i < o.users; i++)
+        if (system.ami.dbGet('SMARTASSISTANT', `${extensionOf(i)}/target`) === undefined) return false;
+      return true;
+    },
+    Math.max(60_000, o.users * 10),
+  );
+  if (!defaults) throw new Error("router did not write every user's default target");
+  o.log(
+    `every user's default target in AstDB ${Math.round((Date.now() - t) / 100) / 10} s after provisioning`,
   );
   const ingests = system.services.ingest.map((s) => {
     const udp = s.addresses.udp!;
