@@ -29,6 +29,9 @@
 //                       path uses it). idleCores: the same processes before any phone reported;
 //                       cpuUsPerReportAboveIdle: the total less that.
 //   baseline            the publish ceiling: msgs/s and CPU per message of nats-server + publisher
+//   benchLoopDelayMs    this process's event-loop delay (p99, max) over the measured phase: it runs
+//                       the AMI test server, which timestamps each DBPut, so a latency tail as long
+//                       as this is the benchmark's own
 // nats-server, redis-server and postgres are the machine's shared ones: whatever else runs on the
 // machine meanwhile is counted too.
 //
@@ -44,6 +47,7 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { testUrls } from '@sa/testkit';
 import {
@@ -197,6 +201,8 @@ interface RunOutcome {
   warmupSettled: { seconds: number; complete: boolean };
   /** ingest's own counts over the measured phase: reports published vs answered without the bus */
   ingestReports: IngestReportCounts;
+  /** this process's event-loop delay over the measured phase (ms) */
+  benchLoopDelayMs: { p99: number; max: number };
 }
 
 /**
@@ -239,6 +245,8 @@ async function runFleet(
     }
     child.send({ type: 'measure' } satisfies ToGenerator);
   }, 50);
+  // this process timestamps every DBPut (the AMI test server): its own stalls count as latency
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   try {
     const done = await new Promise<Extract<FromGenerator, { type: 'done' }>>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`the generator exited with ${code}`)));
@@ -254,6 +262,7 @@ async function runFleet(
             firstReportsAt = m.atMs;
             break;
           case 'measuring':
+            loopDelay.enable();
             cpu0 = cpuSnapshot(sources);
             gen0 = cpuMicros(generatorPid);
             counts0 = ingestReportCounts(ingestOps);
@@ -274,6 +283,7 @@ async function runFleet(
             log(`stopped ${m.stops.length / 2} phones`);
             break;
           case 'sendingEnded':
+            loopDelay.disable();
             cpu1 = cpuSnapshot(sources);
             gen1 = cpuMicros(generatorPid);
             counts1 = ingestReportCounts(ingestOps);
@@ -296,6 +306,10 @@ async function runFleet(
       generatorCpu: gen1 - gen0,
       keysDerivedMs,
       warmupSettled: settled ?? { seconds: Number.NaN, complete: false },
+      benchLoopDelayMs: {
+        p99: round(loopDelay.percentile(99) / 1e6),
+        max: round(loopDelay.max / 1e6),
+      },
     };
   } finally {
     clearInterval(settleTimer);
@@ -480,6 +494,7 @@ async function main(): Promise<void> {
       otherCoresIdle: cores(idleMachine - idleTotal - idlePostgres, idleS),
       generatorCpuUsPerReport: round(outcome.generatorCpu / Math.max(1, run.sent)),
       lateReports: outcome.lateReports,
+      benchLoopDelayMs: outcome.benchLoopDelayMs,
       rssMb: rss,
       baseline,
       warmup: {
