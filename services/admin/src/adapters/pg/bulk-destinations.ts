@@ -2,7 +2,7 @@
 // edits check them), and write the plan.
 import { type CsvRow, clip } from '../../domain/bulk-csv.js';
 import { isNameProblem, parseDestinationName } from '../../domain/naming.js';
-import { chunks, classify, emptyPlan, type Plan } from './bulk-plan.js';
+import { chunks, classify, emptyPlan, knownExtensions, type Plan } from './bulk-plan.js';
 import type { AuditEntry, Tx } from './change-set.js';
 import type { Sql } from './db.js';
 import { type DestinationView, destinationView } from './destinations-repo.js';
@@ -40,19 +40,17 @@ export async function planDestinations(sql: Sql, rows: readonly CsvRow[]): Promi
     }
     parsed.push({ line, name, dial: cells.dial as string, scope: p.scope, extension: p.extension });
   }
-  const wanted = [...new Set(parsed.flatMap((p) => (p.extension ? [p.extension] : [])))];
-  const { rows: known } = await sql.query<{ extension: string }>(
-    'SELECT extension FROM extensions WHERE extension = ANY($1::text[])',
-    [wanted],
+  const known = await knownExtensions(
+    sql,
+    parsed.flatMap((p) => (p.extension ? [p.extension] : [])),
   );
-  const knownExtensions = new Set(known.map((k) => k.extension));
   const { rows: stored } = await sql.query<DestinationDbRow>(
     `SELECT ${DESTINATION_COLUMNS} FROM destinations WHERE name = ANY($1::text[])`,
     [parsed.map((p) => p.name)],
   );
   const byName = new Map(stored.map((s) => [s.name, s]));
   for (const p of parsed) {
-    if (p.extension !== null && !knownExtensions.has(p.extension)) {
+    if (p.extension !== null && !known.has(p.extension)) {
       plan.problems.push({
         line: p.line,
         column: 'name',

@@ -2,7 +2,17 @@
 // plan; new devices are created enrolled (bulk-repo then issues their keys).
 import type { CsvRow } from '../../domain/bulk-csv.js';
 import { normaliseMacList, splitMacCell } from '../../domain/wifi-mac.js';
-import { auditOf, type Change, chunks, classify, emptyPlan, keysOf, type Plan, pick } from './bulk-plan.js';
+import {
+  auditOf,
+  type Change,
+  chunks,
+  classify,
+  emptyPlan,
+  keysOf,
+  knownExtensions,
+  type Plan,
+  pick,
+} from './bulk-plan.js';
 import type { AuditEntry, Tx } from './change-set.js';
 import type { Sql } from './db.js';
 
@@ -51,12 +61,10 @@ export async function planDevices(sql: Sql, rows: readonly CsvRow[]): Promise<Pl
     [keysOf(rows, 'devices')],
   );
   const byId = new Map(stored.map((s) => [s.device_id, deviceValues(s)]));
-  const wanted = [...new Set(rows.map((r) => r.cells.extension as string))];
-  const { rows: known } = await sql.query<{ extension: string }>(
-    'SELECT extension FROM extensions WHERE extension = ANY($1::text[])',
-    [wanted],
+  const known = await knownExtensions(
+    sql,
+    rows.map((r) => r.cells.extension as string),
   );
-  const knownExtensions = new Set(known.map((k) => k.extension));
   const plan = emptyPlan<DeviceValues>();
   for (const { line, cells } of rows) {
     const before = byId.get(cells.deviceId as string) ?? null;
@@ -89,9 +97,7 @@ export async function planDevices(sql: Sql, rows: readonly CsvRow[]): Promise<Pl
     );
   }
   await planMacs(sql, plan);
-  const newExtensions = new Set(
-    plan.creates.map((c) => c.after.extension).filter((e) => !knownExtensions.has(e)),
-  );
+  const newExtensions = new Set(plan.creates.map((c) => c.after.extension).filter((e) => !known.has(e)));
   plan.extensionsToCreate.push(...newExtensions);
   return plan;
 }

@@ -3,6 +3,7 @@
 // multi-row statements.
 import { type BulkKind, type Cell, type CsvProblem, type CsvRow, KEY_COLUMN } from '../../domain/bulk-csv.js';
 import type { AuditEntry } from './change-set.js';
+import type { Sql } from './db.js';
 
 /** Rows per multi-row statement. */
 export const CHUNK = 5000;
@@ -69,6 +70,15 @@ export function auditOf<T extends object>(entity: string, plan: Plan<T>, id: (v:
       after: strip(c.after),
     })),
   ];
+}
+
+/** Which of these extensions are stored (the rows naming others are problems of the file). */
+export async function knownExtensions(sql: Sql, extensions: Iterable<string>): Promise<Set<string>> {
+  const { rows } = await sql.query<{ extension: string }>(
+    'SELECT extension FROM extensions WHERE extension = ANY($1::text[])',
+    [[...new Set(extensions)]],
+  );
+  return new Set(rows.map((r) => r.extension));
 }
 
 export function chunks<T>(items: readonly T[]): T[][] {

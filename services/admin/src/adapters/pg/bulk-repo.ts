@@ -16,7 +16,7 @@ import {
   planDevices,
 } from './bulk-devices.js';
 import type { Plan, Values } from './bulk-plan.js';
-import { applyScenarios, exportScenarios, planScenarios } from './bulk-scenarios.js';
+import { applyScenarios, exportScenarios, planScenarios, type ScenarioValues } from './bulk-scenarios.js';
 import { applyUsers, planUsers, type UserValues } from './bulk-users.js';
 import type { ChangeRunner, Tx } from './change-set.js';
 import type { Sql } from './db.js';
@@ -101,8 +101,7 @@ export class BulkRepo {
           const created = await applyDevices(tx, plan as Plan<DeviceValues>);
           // new devices are enrolled, as when registered one by one
           result.enrolments = await this.deviceKeys.issueIn(tx, created, 0);
-        } else if (kind === 'scenarios')
-          await applyScenarios(tx, plan as Parameters<typeof applyScenarios>[1]);
+        } else if (kind === 'scenarios') await applyScenarios(tx, plan as Plan<ScenarioValues>);
         else await applyDestinations(tx, plan as Plan<DestinationValues>);
         const { problems: _none, enrolments: _secrets, ...counts } = result;
         if (plan.creates.length + plan.updates.length > 0) {

@@ -4,18 +4,18 @@
 // choice) is a problem, never silently simplified. A scenario keeps its id (and an explicit choice of
 // it) when the file names it as before.
 import { type CsvProblem, type CsvRow, clip } from '../../domain/bulk-csv.js';
-import { auditOf, chunks, classify, emptyPlan, type Plan } from './bulk-plan.js';
+import { auditOf, chunks, classify, emptyPlan, knownExtensions, type Plan } from './bulk-plan.js';
 import type { Tx } from './change-set.js';
 import type { Sql } from './db.js';
 import { groupBy, type RuleJson } from './snapshots.js';
 
 /** a user's scenarios as the file (or the export) holds them */
-export interface ScenarioSetValues {
+interface ScenarioSetValues {
   extension: string;
   scenarios: ScenarioCells[];
 }
 
-export interface ScenarioCells {
+interface ScenarioCells {
   name: string;
   destination: string;
   location: string;
@@ -32,7 +32,7 @@ interface Resolved {
 }
 
 /** `row`: what is written for each scenario (not audited: auditOf leaves `row` out) */
-type Planned = ScenarioSetValues & { row?: Resolved[] };
+export type ScenarioValues = ScenarioSetValues & { row?: Resolved[] };
 
 /** Most scenarios per user, as PUT /users/:ext/scenarios allows. */
 const MAX_PER_USER = 50;
@@ -89,18 +89,11 @@ export async function exportScenarios(sql: Sql): Promise<Record<string, string |
   return out;
 }
 
-export async function planScenarios(sql: Sql, rows: readonly CsvRow[]): Promise<Plan<Planned>> {
-  const plan = emptyPlan<Planned>();
+export async function planScenarios(sql: Sql, rows: readonly CsvRow[]): Promise<Plan<ScenarioValues>> {
+  const plan = emptyPlan<ScenarioValues>();
   const groups = groupRows(rows);
   const extensions = [...groups.keys()];
-  const known = new Set(
-    (
-      await sql.query<{ extension: string }>(
-        'SELECT extension FROM extensions WHERE extension = ANY($1::text[])',
-        [extensions],
-      )
-    ).rows.map((r) => r.extension),
-  );
+  const known = await knownExtensions(sql, extensions);
   const stored = groupBy(await storedScenarios(sql, extensions), (s) => s.extension);
   const names = await namesFor(sql, rows, extensions);
   for (const [extension, group] of groups) {
@@ -114,21 +107,27 @@ export async function planScenarios(sql: Sql, rows: readonly CsvRow[]): Promise<
       continue;
     }
     const before = stored.get(extension) ?? [];
-    const problems = groupProblems(extension, group, before);
+    const beforeCells = before.map(cellsOf);
+    const problems = groupProblems(extension, group, before, beforeCells);
     const resolved = group.map((r) => resolve(r, extension, before, names, problems));
     if (problems.length > 0) {
       plan.problems.push(...problems);
       continue;
     }
-    const after: Planned = { extension, scenarios: group.map((r) => r.cells), row: resolved as Resolved[] };
-    const was: Planned | null =
-      before.length > 0 ? { extension, scenarios: before.map((s) => cellsOf(s)!) } : null;
+    const after: ScenarioValues = {
+      extension,
+      scenarios: group.map((r) => r.cells),
+      row: resolved as Resolved[],
+    };
+    // no problem: every stored scenario fits a row
+    const was: ScenarioValues | null =
+      before.length > 0 ? { extension, scenarios: beforeCells as ScenarioCells[] } : null;
     classify(first, was, after, plan, sameScenarios);
   }
   return plan;
 }
 
-export async function applyScenarios(tx: Tx, plan: Plan<Planned>): Promise<void> {
+export async function applyScenarios(tx: Tx, plan: Plan<ScenarioValues>): Promise<void> {
   const changed = [...plan.creates, ...plan.updates].map((c) => c.after);
   for (const part of chunks(changed)) {
     await tx.client.query('DELETE FROM scenarios WHERE extension = ANY($1::text[])', [
@@ -181,7 +180,12 @@ function groupRows(rows: readonly CsvRow[]): Map<string, Row[]> {
   );
 }
 
-function groupProblems(extension: string, group: Row[], before: StoredScenario[]): CsvProblem[] {
+function groupProblems(
+  extension: string,
+  group: Row[],
+  before: StoredScenario[],
+  beforeCells: (ScenarioCells | null)[],
+): CsvProblem[] {
   const problems: CsvProblem[] = [];
   const ext = clip(extension);
   if (group.length > MAX_PER_USER) {
@@ -199,7 +203,7 @@ function groupProblems(extension: string, group: Row[], before: StoredScenario[]
       message: `extension ${ext} has a second default scenario (first on line ${defaults[0]!.line})`,
     });
   }
-  const complex = before.find((s) => cellsOf(s) === null);
+  const complex = before[beforeCells.indexOf(null)];
   if (complex) {
     problems.push({
       line: group[0]!.line,
@@ -279,7 +283,7 @@ function resolve(
 const rulesOf = (r: Resolved): RuleJson[] =>
   r.locationId ? [{ kind: 'location', locationId: r.locationId }] : [];
 
-function sameScenarios(a: Planned, b: Planned): boolean {
+function sameScenarios(a: ScenarioValues, b: ScenarioValues): boolean {
   return (
     a.scenarios.length === b.scenarios.length &&
     a.scenarios.every((s, i) => {
