@@ -162,25 +162,24 @@ export class OutboxRelay {
     const { names, buckets, nc } = this.o;
     const event = row.sealed ? this.o.box.open(row.event) : row.event;
     const key = row.kv_key!;
+    /** the row's key in `bucket`: deleted, or set to `value()` */
+    const kvWrite = (bucket: KV, value: () => Uint8Array) =>
+      row.kv_delete ? () => bucket.delete(key) : () => bucket.put(key, value());
     switch (row.subject_kind) {
       case 'device':
         return {
-          write: row.kv_delete
-            ? () => buckets.devices.delete(key)
-            : () => {
-                const msg = decodeMessage(v1.DeviceChanged, event, 'DeviceChanged');
-                return buckets.devices.put(key, encodeMessage(v1.Device, msg.device!, 'Device'));
-              },
+          write: kvWrite(buckets.devices, () => {
+            const msg = decodeMessage(v1.DeviceChanged, event, 'DeviceChanged');
+            return encodeMessage(v1.Device, msg.device!, 'Device');
+          }),
           event: () => nc.publish(names.deviceChanged, event),
         };
       case 'user':
         return {
-          write: row.kv_delete
-            ? () => buckets.users.delete(key)
-            : () => {
-                const msg = decodeMessage(v1.UserConfigChanged, event, 'UserConfigChanged');
-                return buckets.users.put(key, encodeMessage(v1.UserConfig, msg.config!, 'UserConfig'));
-              },
+          write: kvWrite(buckets.users, () => {
+            const msg = decodeMessage(v1.UserConfigChanged, event, 'UserConfigChanged');
+            return encodeMessage(v1.UserConfig, msg.config!, 'UserConfig');
+          }),
           event: () => nc.publish(names.userConfigChanged, event),
         };
       case 'keyring':
@@ -194,11 +193,7 @@ export class OutboxRelay {
         return { event: () => nc.publish(names.destinationChanged, event) };
       // secrets: only in the device-keys bucket (no event subject), which only ingest may read
       case 'device_keys':
-        return {
-          write: row.kv_delete
-            ? () => this.o.deviceKeys.delete(key)
-            : () => this.o.deviceKeys.put(key, event),
-        };
+        return { write: kvWrite(this.o.deviceKeys, () => event) };
       // the whole AccountingClients with their shared secrets: bucket only, no event subject
       case 'radius_clients':
         return { write: () => this.o.radiusClients.put(key, event) };
