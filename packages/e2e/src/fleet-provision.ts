@@ -12,8 +12,6 @@ import { ADMIN_PASSWORD } from './stack.js';
 
 /** rows per CSV import (admin takes at most 50,000) */
 const CHUNK_ROWS = 50_000;
-/** each user's scenarios: one row each, a user's rows always in the same file */
-const SCENARIOS_PER_USER = 3;
 
 interface ImportReport {
   created: number;
@@ -122,16 +120,19 @@ async function importFleet(base: string, token: string, count: number, timed: Ti
 
 /** Each user's three scenarios: Office -> desk, Conference -> the shared room, default -> mobile. */
 async function importScenarios(base: string, token: string, count: number, room: string): Promise<void> {
-  const rows = Array.from({ length: count }, (_, i) => {
+  const users = Array.from({ length: count }, (_, i) => {
     const ext = extensionOf(i);
     return [
       `${ext},At my desk,${ext}-Desk,${PLACES[0].name},false`,
       `${ext},In a meeting,${room},${PLACES[1].name},false`,
       `${ext},Away,${ext}-Mobile,,true`,
     ];
-  }).flat();
-  const perFile = Math.floor(CHUNK_ROWS / SCENARIOS_PER_USER) * SCENARIOS_PER_USER;
-  await csvImport(base, token, 'scenarios', 'extension,name,destination,location,isDefault', rows, perFile);
+  });
+  // a user's rows always in the same file
+  const perUser = users[0]?.length ?? 1;
+  const perFile = Math.floor(CHUNK_ROWS / perUser) * perUser;
+  const header = 'extension,name,destination,location,isDefault';
+  await csvImport(base, token, 'scenarios', header, users.flat(), perFile);
 }
 
 export async function provisionFleet(
