@@ -200,6 +200,25 @@ describe('deploy/nats: the shipped bus users and permissions', () => {
     await refused('create a bucket', () => kvm.create('sa_other'));
   });
 
+  it("given router's partition durable, when ingest reads the phone stream's consumers (router's acknowledged floors), then it may; creating or deleting one is refused", async () => {
+    const rjsm = await ensurePhoneStream(as('router'), names);
+    await rjsm.consumers.add(names.phoneStream, {
+      durable_name: 'router_p0_of_1',
+      ack_policy: AckPolicy.All,
+    });
+    const ingest = await jetstream(as('ingest')).jetstreamManager(false);
+    const listed: string[] = [];
+    for await (const c of ingest.consumers.list(names.phoneStream)) listed.push(c.name);
+    assert.ok(listed.includes('router_p0_of_1'), listed.join());
+    await refused('delete router durable', () =>
+      ingest.consumers.delete(names.phoneStream, 'router_p0_of_1'),
+    );
+    await refused('create a consumer', () =>
+      ingest.consumers.add(names.phoneStream, { durable_name: 'x', ack_policy: AckPolicy.All }),
+    );
+    await rjsm.consumers.delete(names.phoneStream, 'router_p0_of_1');
+  });
+
   it('given router, when it sets up as the service does, then it binds the phone stream, consumes it with a durable consumer, watches the users bucket and talks to ami-bridge', async () => {
     const router = as('router');
     const jsm = await ensurePhoneStream(router, names);

@@ -124,4 +124,30 @@ describe('change-driven presence end to end', () => {
       `the default came ${s.toFixed(1)} s after the last report`,
     );
   });
+
+  test('given router is stalled, when the phone moves and keeps reporting the new place, then that costs one bus message, not one per report, and the move is routed once router runs again', async () => {
+    await reportUntil(phone, O.office, () => target() === O.dial.desk, 'the desk in AstDB');
+    await waitFor(
+      async () => (await report(O.office)).replies.length === 1 && (await unchangedReports()) > 0,
+      {
+        timeoutMs: 10_000,
+        intervalMs: 200,
+        what: 'quiet at the office',
+      },
+    );
+    const router = stack.services.router.child;
+    router.kill('SIGSTOP'); // fallen behind: applies and acknowledges nothing
+    try {
+      const [unchanged, published] = [await unchangedReports(), await publishedReports()];
+      for (let i = 0; i < 5; i++) {
+        assert.equal((await report(O.conference)).replies[0]?.status, 1, 'answered OK');
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      assert.equal(await publishedReports(), published + 1, 'only the move went to the bus');
+      assert.equal(await unchangedReports(), unchanged + 4, 'the same place again: liveness only');
+    } finally {
+      router.kill('SIGCONT');
+    }
+    await reportUntil(phone, O.conference, () => target() === O.dial.conference, 'the room after the move');
+  });
 });

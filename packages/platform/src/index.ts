@@ -33,12 +33,16 @@ export {
   type NatsSettings,
 } from './nats.js';
 export { buildOpsApp, type OpsServer, type OpsServerOptions, startOpsServer } from './ops-server.js';
+export { parsePartitionDurable, partitionDurable, partitionOf } from './partitioning.js';
 export { connectPostgres, type Pool, type PoolClient, type PostgresClient } from './postgres.js';
 export {
+  decodePending,
   decodeQuiet,
+  encodePending,
   encodeQuiet,
   type FingerprintSettings,
   livenessMember,
+  PENDING_TTL_MS,
   parseLivenessMember,
   presenceFingerprint,
   QUIET_TTL_MS,

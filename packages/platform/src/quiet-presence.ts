@@ -57,6 +57,40 @@ export function quietTombstone(counter: number): string {
   return `~${counter}`;
 }
 
+/**
+ * What ingest writes beside the tombstone once JetStream has stored that report (the pending key):
+ * the report's counter, its stream sequence and its fingerprint. While the quiet key still holds
+ * that report's tombstone and router's partition durable has not acknowledged that sequence, a
+ * report with the same fingerprint tells router nothing the waiting one will not (docs/performance.md,
+ * "A router that falls behind no longer feeds its backlog"): ingest records its liveness and answers it without a bus message. The
+ * acknowledged floor is read from JetStream, never from Redis, so a router commit lost in a Redis
+ * failover or a take-back lost with a killed router cannot keep it standing.
+ */
+export function encodePending(
+  counter: number,
+  seq: number,
+  s: FingerprintSettings,
+  fingerprint: string,
+): string {
+  return `${counter}@${seq}|${encodeQuiet(s, fingerprint)}`;
+}
+
+export function decodePending(
+  raw: string,
+): { counter: number; seq: number; settings: FingerprintSettings; fingerprint: string } | null {
+  const at = raw.indexOf('@');
+  const bar = raw.indexOf('|', at);
+  if (at <= 0 || bar < 0) return null;
+  const counter = Number(raw.slice(0, at));
+  const seq = Number(raw.slice(at + 1, bar));
+  const quiet = decodeQuiet(raw.slice(bar + 1));
+  if (!Number.isSafeInteger(counter) || !Number.isSafeInteger(seq) || seq <= 0 || !quiet) return null;
+  return { counter, seq, ...quiet };
+}
+
+/** A pending key outlives its report's wait in the stream by far; the TTL only clears what is left. */
+export const PENDING_TTL_MS = 3600_000;
+
 export function decodeQuiet(raw: string): { settings: FingerprintSettings; fingerprint: string } | null {
   const a = raw.indexOf('|');
   const b = raw.indexOf('|', a + 1);
@@ -80,12 +114,15 @@ export function quietPresenceKeys(busPrefix: string): {
   /** STRING: a quiet device record's encodeQuiet value or ingest's quietTombstone (record id = device id, or `<id>~wifi`) */
   quiet(recordId: string): string;
 
+  /** STRING: ingest's encodePending of the published report its tombstone stands for */
+  pending(recordId: string): string;
   /** ZSET member `<ext>/<record id>` -> when ingest last saw a quiet report (ms) */
   readonly liveness: string;
 } {
   const liveness = `sa:${busPrefix}:live`;
   return {
     quiet: (recordId) => `{${liveness}}:quiet:${recordId}`,
+    pending: (recordId) => `{${liveness}}:pending:${recordId}`,
     liveness,
   };
 }

@@ -14,9 +14,7 @@ import { parseTrustedProxies } from './adapters/http/client-address.js';
 import { NatsAdminGateway } from './adapters/nats/admin-gateway.js';
 import { NatsPhoneEventPublisher } from './adapters/nats/phone-publisher.js';
 import { serveReplayResets } from './adapters/nats/replay-reset-responder.js';
-import { NatsSeenAnnouncer } from './adapters/nats/seen-announcer.js';
 import { createRadiusListener } from './adapters/radius/radius-listener.js';
-import { RedisQuietReports } from './adapters/redis/redis-quiet-reports.js';
 import { RedisReplayGuard } from './adapters/redis/replay-guard.js';
 import type { IngestConfig } from './config.js';
 import { PacketHandler } from './domain/packet-handler.js';
@@ -28,6 +26,7 @@ import { observeIngestState } from './wiring/ingest-gauges.js';
 import { ingestSettings } from './wiring/ingest-settings.js';
 import { Intake, type IntakeAddresses } from './wiring/intake.js';
 import { defaultKeyWarner, ingestReadiness } from './wiring/key-ring-status.js';
+import { quietPresence } from './wiring/quiet-wiring.js';
 import { SnapshotCache } from './wiring/snapshot-cache.js';
 
 export interface IngestAddresses extends IntakeAddresses {
@@ -59,14 +58,16 @@ export async function buildIngestApp(config: IngestConfig, logger: Logger): Prom
   const streamPublisher = new NatsPhoneEventPublisher(nats.nc, names, settings.publisher);
   const publisher = new InFlightPublishes(streamPublisher); // what stop drains: packets and RADIUS use it
   const replay = new RedisReplayGuard(redis.redis, settings.replay);
-  const seen = config.QUIET_PRESENCE ? new NatsSeenAnnouncer(nats.nc, names) : null;
+  const quiet = config.QUIET_PRESENCE
+    ? quietPresence(nats.nc, redis.redis, names, config.SA_BUS_PREFIX, logger)
+    : null;
   const handler = new PacketHandler({
     keyRing,
     deviceKeys,
     devices,
     replay,
     publisher,
-    ...(seen && { quiet: new RedisQuietReports(redis.redis, config.SA_BUS_PREFIX), seen }),
+    ...(quiet && { quiet: quiet.quiet, seen: quiet.seen }),
     admin: new NatsAdminGateway(nats.nc, names, config.ADMIN_TIMEOUT_MS, logger),
     observer,
     ipLimits: new TokenBucketTable(settings.ipLimits),
@@ -95,6 +96,7 @@ export async function buildIngestApp(config: IngestConfig, logger: Logger): Prom
       await snapshots.start(buckets, config.SNAPSHOT_WAIT_MS, logger, warnIfDefault);
       warnIfDefault();
       replayResets = serveReplayResets(nats.nc, names, replay, logger);
+      quiet?.floors.start();
       await intake.start();
       const { OPS_HOST: host, OPS_PORT: port } = config;
       ops = await startOpsServer({ host, port, health, metrics, logger, readinessDetails: readiness });
@@ -106,7 +108,8 @@ export async function buildIngestApp(config: IngestConfig, logger: Logger): Prom
       await intake.stop(); // no new packets
       await publisher.drain(settings.publishDrainMs); // let accepted packets get their ack
       streamPublisher.close();
-      seen?.flush();
+      quiet?.seen.flush();
+      quiet?.floors.stop();
       replayResets?.unsubscribe();
       snapshots.stop();
       await ops?.close();

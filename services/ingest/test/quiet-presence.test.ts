@@ -4,6 +4,7 @@
 // fingerprint, stronger visible networks) is published as before.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { PhoneClient } from '@sa/phone-client';
 import { encodeQuiet, livenessMember, presenceFingerprint, quietPresenceKeys } from '@sa/platform';
 import { v1 } from '@sa/proto';
@@ -33,11 +34,17 @@ describe('ingest: change-driven presence', () => {
     fx = await IngestFixture.create();
     keys = quietPresenceKeys(fx.prefix);
     await fx.seedKeys([{ keyId: 1, secret: '1234567890123456' }]);
-    for (const id of ['dev-q', 'dev-other']) await fx.seedDevice({ deviceId: id, extension: '201' });
+    for (const id of ['dev-q', 'dev-other', 'dev-w']) await fx.seedDevice({ deviceId: id, extension: '201' });
     ingest = await fx.startInstance();
   });
   after(async () => {
-    await fx.redis.del(keys.quiet('dev-q'), keys.quiet('dev-other'), keys.liveness);
+    await fx.redis.del(
+      keys.quiet('dev-q'),
+      keys.quiet('dev-other'),
+      keys.quiet('dev-w'),
+      keys.pending('dev-w'),
+      keys.liveness,
+    );
     await fx.close();
   });
 
@@ -97,5 +104,59 @@ describe('ingest: change-driven presence', () => {
     assert.equal(r.replies.length, 1);
     await eventually(async () => (await ingest.rejected('replay')) === replays + 2, 3000, 'two replays');
     assert.equal(await fx.streamMessages(), before);
+  });
+
+  it('given router has still to apply a published move (its partition durable has not acknowledged it), when the phone reports the same place again, then that costs no bus message until router acknowledges the move', async () => {
+    const jsm = await jetstreamManager(fx.nc);
+    const durable = 'router_p0_of_1'; // what a router with one partition consumes the stream with
+    await jsm.consumers.add(fx.names.phoneStream, {
+      durable_name: durable,
+      ack_policy: AckPolicy.All,
+      deliver_policy: DeliverPolicy.New,
+    });
+    try {
+      await markQuiet('dev-w');
+      const ann = phone('dev-w'); // one client: its counters increase
+      assert.equal((await ann.send({ presence: { connected: OFFICE } })).replies.length, 1); // a mark read
+      const before = await fx.streamMessages();
+      await ann.send({ presence: { connected: LOBBY } });
+      assert.equal(await fx.streamMessages(), before + 1, 'the move is published');
+      await eventually(
+        async () => /^\d+@\d+\|/.test(String(await fx.redis.get(keys.pending('dev-w')))),
+        3000,
+        'the pending report recorded once JetStream stored it',
+      );
+      await new Promise((r) => setTimeout(r, 600)); // the durable's floor read since
+      const started = Date.now();
+      for (let i = 0; i < 3; i++) {
+        const again = await ann.send({ presence: { connected: { ...LOBBY, rssiDbm: -55 - i } } });
+        assert.equal(again.replies[0]?.status, v1.ReplyStatus.REPLY_STATUS_OK);
+      }
+      assert.equal(await fx.streamMessages(), before + 1, 'the same place while router has not applied it');
+      const seen = Number(await fx.redis.zscore(keys.liveness, livenessMember('201', 'dev-w')));
+      assert.ok(seen >= started - 5, 'their liveness is recorded');
+      const back = await ann.send({ presence: { connected: OFFICE } });
+      assert.equal(back.replies[0]?.status, v1.ReplyStatus.REPLY_STATUS_OK);
+      assert.equal(await fx.streamMessages(), before + 2, 'another place is published at once');
+      // router applies both reports and acknowledges them (cumulative ack of the last)
+      const consumer = await jetstream(fx.nc).consumers.get(fx.names.phoneStream, durable);
+      const got = await consumer.fetch({ max_messages: 10, expires: 2000 });
+      let last: { ack(): void } | null = null;
+      for await (const m of got) {
+        last = m;
+        if (m.info.pending === 0) break;
+      }
+      last?.ack();
+      await eventually(
+        async () => (await jsm.consumers.info(fx.names.phoneStream, durable)).ack_floor.stream_seq > 0,
+        3000,
+        'acknowledged',
+      );
+      await new Promise((r) => setTimeout(r, 600));
+      await ann.send({ presence: { connected: OFFICE } });
+      assert.equal(await fx.streamMessages(), before + 3, 'applied and not marked quiet: published again');
+    } finally {
+      await jsm.consumers.delete(fx.names.phoneStream, durable);
+    }
   });
 });

@@ -38,6 +38,7 @@ function setup(options: { failFirst?: boolean } = {}) {
           throw new Error('no ack');
         }
         published.push({ event, msgId });
+        return published.length;
       },
       scenarioChosen: async () => {},
     },

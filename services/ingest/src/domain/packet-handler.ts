@@ -150,7 +150,15 @@ export class PacketHandler {
     try {
       if (request.kind === 'presence') {
         const p = request.presence!;
-        if (await this.unchanged(device.extension, header, p)) {
+        const quietReport = {
+          extension: device.extension,
+          recordId: header.deviceId,
+          counter: header.counter,
+          connected: p.connected,
+          visible: p.visible ?? [],
+          atMs: d.nowMs(),
+        };
+        if (await this.unchanged(quietReport)) {
           d.observer.unchanged(d.monotonicSeconds() - startedAt);
           d.seen?.seen(header.deviceId, d.nowMs());
           return { status: Status.REPLY_STATUS_OK };
@@ -166,7 +174,7 @@ export class PacketHandler {
           sourceIp: src,
         });
         if (p.batteryPct != null) event.batteryPct = p.batteryPct;
-        await d.publisher.presenceReported(event, msgId);
+        d.quiet?.stored(quietReport, await d.publisher.presenceReported(event, msgId));
       } else {
         const c = request.chooseScenario!;
         await d.publisher.scenarioChosen(
@@ -241,24 +249,14 @@ export class PacketHandler {
   }
 
   /**
-   * An unchanged report (router marked the device quiet with these networks) is answered once its
-   * liveness is durable in Redis, without a bus message; if that cannot be told, it is published.
+   * An unchanged report (router marked the device quiet with these networks, or router has still to
+   * apply the published one it repeats) is answered once its liveness is durable in Redis, without
+   * a bus message; if that cannot be told, it is published.
    */
-  private async unchanged(
-    extension: string,
-    header: EnvelopeHeader,
-    p: NonNullable<PhoneRequest['presence']>,
-  ): Promise<boolean> {
+  private async unchanged(report: Parameters<QuietReports['recordIfUnchanged']>[0]): Promise<boolean> {
     if (!this.deps.quiet) return false;
     try {
-      return await this.deps.quiet.recordIfUnchanged({
-        extension,
-        recordId: header.deviceId,
-        counter: header.counter,
-        connected: p.connected,
-        visible: p.visible ?? [],
-        atMs: this.deps.nowMs(),
-      });
+      return await this.deps.quiet.recordIfUnchanged(report);
     } catch {
       return false;
     }

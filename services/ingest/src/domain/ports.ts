@@ -60,8 +60,8 @@ export interface ReplayGuard {
 }
 
 export interface PhoneEventPublisher {
-  /** resolves once the stream acknowledged the message */
-  presenceReported(event: PresenceReported, msgId: string): Promise<void>;
+  /** resolves once the stream acknowledged the message, with the stream sequence that stores it (0: not told) */
+  presenceReported(event: PresenceReported, msgId: string): Promise<number>;
   scenarioChosen(event: ScenarioChosen, msgId: string): Promise<void>;
 }
 
@@ -114,6 +114,11 @@ export interface QuietReports {
      * router's quiet mark reflects it */
     readonly counter: number;
   }): Promise<boolean>;
+  /**
+   * The published report was stored at stream sequence `seq`: until router has applied it, an
+   * identical report may be answered like an unchanged one (best effort, never throws).
+   */
+  stored(report: Parameters<QuietReports['recordIfUnchanged']>[0], seq: number): void;
 }
 
 /** RADIUS accounting requests dropped without an answer (docs/radius.md): logged like packet rejections. */

@@ -6,8 +6,12 @@ import { InFlightPublishes } from './in-flight-publishes.js';
 /** a publisher whose acks the test hands out */
 function heldPublisher() {
   const acks: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
-  const publish = () => new Promise<void>((resolve, reject) => void acks.push({ resolve, reject }));
-  const inner: PhoneEventPublisher = { presenceReported: publish, scenarioChosen: publish };
+  const publish = () =>
+    new Promise<number>((resolve, reject) => void acks.push({ resolve: () => resolve(1), reject }));
+  const inner: PhoneEventPublisher = {
+    presenceReported: publish,
+    scenarioChosen: async () => void (await publish()),
+  };
   return { acks, publisher: new InFlightPublishes(inner) };
 }
 

@@ -8,7 +8,7 @@ export class InFlightPublishes implements PhoneEventPublisher {
 
   constructor(private readonly inner: PhoneEventPublisher) {}
 
-  presenceReported(event: PresenceReported, msgId: string): Promise<void> {
+  presenceReported(event: PresenceReported, msgId: string): Promise<number> {
     return this.track(this.inner.presenceReported(event, msgId));
   }
 
@@ -30,7 +30,7 @@ export class InFlightPublishes implements PhoneEventPublisher {
     });
   }
 
-  private track(publish: Promise<void>): Promise<void> {
+  private track<T>(publish: Promise<T>): Promise<T> {
     this.count++;
     publish.then(this.settled, this.settled); // the caller handles the outcome; this only counts it
     return publish;

@@ -2,11 +2,10 @@
 // (expired presence, choices, hysteresis timers, time-window edges), re-evaluate users whose
 // configuration changed, finish AstDB writes a previous owner left unconfirmed, and resync.
 // Once that start-up work is done it reports itself ready (AmiResync then resyncs it when AMI is up).
-import type { Logger } from '@sa/platform';
+import { type Logger, partitionOf } from '@sa/platform';
 import type { RouterEvent } from '../domain/types.js';
 import type { AstDbSync } from './astdb-sync.js';
 import type { DecisionProcessor } from './decision-processor.js';
-import { partitionOf } from './partitioning.js';
 import type { RulesSource, UserStateStore } from './ports.js';
 
 export interface EventSource {

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createLogger } from '@sa/platform';
+import { createLogger, partitionOf } from '@sa/platform';
 import { step } from '../domain/scenario-engine.js';
 import { emptyUserState, type RouterEvent } from '../domain/types.js';
 import { confNet, officeNet, officeRules, presence, settings, T0 } from '../test-support/engine-fixtures.js';
 import { CallDesk } from './call-desk.js';
 import { DecisionProcessor } from './decision-processor.js';
-import { partitionOf } from './partitioning.js';
 import type { CommitOutcome, StoredUser, UserCommit, UserStateStore } from './ports.js';
 import { OwnedStateCache, PartitionStates } from './state-cache.js';
 

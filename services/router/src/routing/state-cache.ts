@@ -7,7 +7,7 @@
 // Entries are kept in the compact form written to Redis ("<rev>:<epoch>:<json>", about half the
 // heap of the decoded objects) and decoded on use: a few µs per event, ~60 MB less at 100k users.
 
-import { partitionOf } from './partitioning.js';
+import { partitionOf } from '@sa/platform';
 import type { StoredUser } from './ports.js';
 import { decodeState, encodeState } from './state-codec.js';
 

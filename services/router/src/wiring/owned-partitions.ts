@@ -1,7 +1,7 @@
 // The partitions this router owns now, each with its runner and phone-stream consumer: started and
 // stopped by the PartitionManager as leases come and go, and asked by the rest of the router whether
 // a user is handled here and to re-evaluate users (a config change, the liveness sweep).
-import type { Logger } from '@sa/platform';
+import { type Logger, partitionOf } from '@sa/platform';
 import type { BusNames } from '@sa/proto';
 import { PhonePartitionConsumer } from '../adapters/nats/phone-consumer.js';
 import type { RouterConfig } from '../config.js';
@@ -10,7 +10,6 @@ import type { AmiResync } from '../routing/ami-resync.js';
 import type { AstDbSync } from '../routing/astdb-sync.js';
 import type { DecisionProcessor } from '../routing/decision-processor.js';
 import { PartitionRunner } from '../routing/partition-runner.js';
-import { partitionOf } from '../routing/partitioning.js';
 import type { RulesSource, UserStateStore } from '../routing/ports.js';
 import type { OwnedStateCache } from '../routing/state-cache.js';
 import type { RouterMetrics } from './router-metrics.js';

@@ -7,7 +7,7 @@ import { ensurePhoneStream } from '@sa/platform';
 import { busNames, v1 } from '@sa/proto';
 import { waitFor } from '@sa/testkit';
 import { IngestError } from '../../errors.js';
-import { ackFailure, NatsPhoneEventPublisher } from './phone-publisher.js';
+import { ackFailure, ackSeq, NatsPhoneEventPublisher } from './phone-publisher.js';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -135,5 +135,12 @@ describe('NatsPhoneEventPublisher', () => {
     );
     assert.equal(ackFailure(new Uint8Array(0), 503), 'no responders (stream missing)');
     assert.equal(ackFailure(enc('garbage'), 0), 'invalid ack');
+    // the stream sequence that stores it (a duplicate's is the original's)
+    assert.equal(ackSeq(enc('{"stream":"sa_phone","seq":5}')), 5);
+    assert.equal(
+      ackSeq(enc('{"stream":"sa_phone","domain":"hub","seq":123456789,"duplicate":true}')),
+      123456789,
+    );
+    assert.equal(ackSeq(enc('{"stream":"sa_phone"}')), 0);
   });
 });

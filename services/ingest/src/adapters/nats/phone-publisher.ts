@@ -30,7 +30,8 @@ interface Pending {
   readonly subject: string;
   readonly data: Uint8Array;
   readonly msgId: string;
-  readonly resolve: () => void;
+  /** with the stream sequence of the PubAck (0 when it did not say) */
+  readonly resolve: (seq: number) => void;
   readonly reject: (err: unknown) => void;
   sentAtMs: number;
   /** its unstored copy was published */
@@ -74,7 +75,7 @@ export class NatsPhoneEventPublisher implements PhoneEventPublisher {
         if (!p) return; // timed out already
         this.inFlight.delete(seq);
         const failure = ackFailure(msg.data, msg.headers?.code ?? 0);
-        if (failure === null) p.resolve();
+        if (failure === null) p.resolve(ackSeq(msg.data));
         else {
           this.copyUnstored(p);
           p.reject(new IngestError('INGEST_PUBLISH_FAILED', { subject: p.subject, reason: failure }));
@@ -89,14 +90,14 @@ export class NatsPhoneEventPublisher implements PhoneEventPublisher {
     this.stallCheck.unref();
   }
 
-  presenceReported(event: PresenceReported, msgId: string): Promise<void> {
+  presenceReported(event: PresenceReported, msgId: string): Promise<number> {
     const data = encodeMessage(v1.PresenceReported, event, 'PresenceReported');
     return this.publish(this.names.presence(event.extension), data, msgId);
   }
 
-  scenarioChosen(event: ScenarioChosen, msgId: string): Promise<void> {
+  async scenarioChosen(event: ScenarioChosen, msgId: string): Promise<void> {
     const data = encodeMessage(v1.ScenarioChosen, event, 'ScenarioChosen');
-    return this.publish(this.names.choice(event.extension), data, msgId);
+    await this.publish(this.names.choice(event.extension), data, msgId);
   }
 
   get pending(): number {
@@ -112,8 +113,8 @@ export class NatsPhoneEventPublisher implements PhoneEventPublisher {
     this.sub.unsubscribe();
   }
 
-  private publish(subject: string, data: Uint8Array, msgId: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  private publish(subject: string, data: Uint8Array, msgId: string): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
       const p: Pending = { subject, data, msgId, resolve, reject, sentAtMs: 0, copied: false };
       if (this.inFlight.size < this.options.maxInFlight) {
         this.send(p);
@@ -206,6 +207,12 @@ export class NatsPhoneEventPublisher implements PhoneEventPublisher {
     }
     this.sendWaiting();
   }
+}
+
+/** A positive PubAck's stream sequence (`"seq":<n>`), 0 when it has none. */
+export function ackSeq(data: Uint8Array): number {
+  const m = /"seq":(\d+)/.exec(new TextDecoder().decode(data));
+  return m ? Number(m[1]) : 0;
 }
 
 /** null when `data` is a positive PubAck; otherwise why the stream did not store the message. */

@@ -1,13 +1,24 @@
 // Ingest's side of change-driven presence in Redis (@sa/platform quiet-presence). Reports are
-// collected for one event-loop turn, like the replay checks: one MGET of their devices' quiet
-// fingerprints, then one ZADD (GT: never moves a device's liveness back) for the unchanged ones,
+// collected for one event-loop turn, like the replay checks: one MGET of their devices' quiet and
+// pending keys, then one ZADD (GT: never moves a device's liveness back) for the unchanged ones,
 // awaited before they are answered, so what the reply stands for is durable. A changed report (to
 // be published) replaces the device's mark, if any, with a tombstone in the same pipeline: no
 // report is quiet until router has applied it (set before the publish: one that then fails only
 // costs a quiet answer).
+//
+// While router is behind (docs/performance.md, "A router that falls behind no longer feeds its backlog"), a report identical to
+// the device's published one that router has still to apply is answered like an unchanged one:
+// once JetStream stored that report, its counter, stream sequence and fingerprint are written to
+// the pending key (only if its tombstone still stands), and an identical report counts as
+// unchanged while the tombstone is that report's and its partition durable has not acknowledged
+// that sequence (read from JetStream, never from Redis: partition-ack-floors.ts).
 import {
+  decodePending,
   decodeQuiet,
+  encodePending,
+  type FingerprintSettings,
   livenessMember,
+  PENDING_TTL_MS,
   presenceFingerprint,
   QUIET_TTL_MS,
   quietPresenceKeys,
@@ -17,6 +28,22 @@ import {
 import type { QuietReports } from '../../domain/ports.js';
 
 type Report = Parameters<QuietReports['recordIfUnchanged']>[0];
+
+/** Router's acknowledged floors: whether the report stored at `seq` is still to be applied. */
+export interface StreamFloors {
+  waiting(extension: string, seq: number): boolean;
+}
+
+// KEYS[1] the device's quiet key, KEYS[2] its pending key; ARGV: the report's tombstone, the pending
+// value, ttl ms. Written only while the tombstone is this report's: a later report's stands instead.
+const PENDING_LUA = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+return 1
+`;
+type WithPending = {
+  saQuietPending(quiet: string, pending: string, tombstone: string, value: string, ttlMs: number): unknown;
+};
 
 interface Pending {
   readonly report: Report;
@@ -28,12 +55,18 @@ export class RedisQuietReports implements QuietReports {
   private readonly keys: ReturnType<typeof quietPresenceKeys>;
   private queue: Pending[] = [];
   private scheduled = false;
+  private storedQueue: { report: Report; seq: number }[] = [];
+  /** router's matching settings, as the last mark read carried them (the same for every device) */
+  private settings: FingerprintSettings | null = null;
 
   constructor(
     private readonly redis: Redis,
     busPrefix: string,
+    /** absent: a report is unchanged only when it matches router's mark */
+    private readonly floors?: StreamFloors,
   ) {
     this.keys = quietPresenceKeys(busPrefix);
+    if (floors) redis.defineCommand('saQuietPending', { numberOfKeys: 2, lua: PENDING_LUA });
   }
 
   recordIfUnchanged(report: Report): Promise<boolean> {
@@ -46,13 +79,47 @@ export class RedisQuietReports implements QuietReports {
     });
   }
 
+  /** Best effort, collected for one event-loop turn: lost, the device's identical reports are published. */
+  stored(report: Report, seq: number): void {
+    if (!this.floors || !this.settings || seq <= 0) return;
+    this.storedQueue.push({ report, seq });
+    if (this.storedQueue.length === 1) setImmediate(() => void this.flushStored());
+  }
+
+  private async flushStored(): Promise<void> {
+    const batch = this.storedQueue;
+    this.storedQueue = [];
+    const s = this.settings!;
+    const p = this.redis.pipeline() as ReturnType<Redis['pipeline']> & WithPending;
+    for (const { report: r, seq } of batch) {
+      const fingerprint = presenceFingerprint(r.connected, r.visible, s);
+      const value = encodePending(r.counter, seq, s, fingerprint);
+      p.saQuietPending(
+        this.keys.quiet(r.recordId),
+        this.keys.pending(r.recordId),
+        quietTombstone(r.counter),
+        value,
+        PENDING_TTL_MS,
+      );
+    }
+    await p.exec().catch(() => {});
+  }
+
   private async flush(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
     this.scheduled = false;
     try {
-      const stored = await this.redis.mget(...batch.map((p) => this.keys.quiet(p.report.recordId)));
-      const unchanged = batch.map((p, i) => matches(p.report, stored[i] ?? null));
+      const keys: string[] = [];
+      for (const { report } of batch) {
+        keys.push(this.keys.quiet(report.recordId));
+        if (this.floors) keys.push(this.keys.pending(report.recordId));
+      }
+      const stored = await this.redis.mget(...keys);
+      const per = this.floors ? 2 : 1;
+      const unchanged = batch.map((p, i) =>
+        this.matches(p.report, stored[i * per] ?? null, per === 2 ? (stored[i * per + 1] ?? null) : null),
+      );
       // one pipeline: the unchanged reports' liveness, and a tombstone in place of the mark of each
       // report about to be published (no report is quiet until router has applied it)
       const writes = this.redis.pipeline();
@@ -70,11 +137,24 @@ export class RedisQuietReports implements QuietReports {
       for (const p of batch) p.reject(err);
     }
   }
-}
 
-/** Unchanged: a mark (not a tombstone) with the report's networks. */
-function matches(report: Report, raw: string | null): boolean {
-  const quiet = raw === null ? null : decodeQuiet(raw);
-  if (!quiet) return false;
-  return presenceFingerprint(report.connected, report.visible, quiet.settings) === quiet.fingerprint;
+  /**
+   * Unchanged: a mark (not a tombstone) with the report's networks, or the tombstone of a published
+   * report with the same networks that router has still to apply.
+   */
+  private matches(report: Report, quiet: string | null, pending: string | null): boolean {
+    if (quiet === null) return false;
+    if (quiet.startsWith('~')) return this.matchesWaiting(report, quiet, pending);
+    const mark = decodeQuiet(quiet);
+    if (!mark) return false;
+    this.settings = mark.settings;
+    return presenceFingerprint(report.connected, report.visible, mark.settings) === mark.fingerprint;
+  }
+
+  private matchesWaiting(report: Report, tombstone: string, raw: string | null): boolean {
+    const p = raw === null ? null : decodePending(raw);
+    if (!p || !this.floors || tombstone !== quietTombstone(p.counter)) return false;
+    if (presenceFingerprint(report.connected, report.visible, p.settings) !== p.fingerprint) return false;
+    return this.floors.waiting(report.extension, p.seq);
+  }
 }

@@ -25,11 +25,10 @@ import {
   type JetStreamManager,
   jetstream,
 } from '@nats-io/jetstream';
-import type { Logger, NatsConnection } from '@sa/platform';
+import { type Logger, type NatsConnection, partitionDurable, partitionOf } from '@sa/platform';
 import { Backoff, type BackoffPolicy } from '@sa/platform/backoff';
 import type { BusNames } from '@sa/proto';
 import type { RouterEvent } from '../../domain/types.js';
-import { partitionOf } from '../../routing/partitioning.js';
 import { type DeliverFrom, OrderedReader } from './ordered-reader.js';
 import { PhoneEventGrouper } from './phone-events.js';
 import { StallReader, type StreamMessage } from './stall-reader.js';
@@ -70,7 +69,7 @@ const BATCH_RETRY: BackoffPolicy = { initialDelayMs: 200, maxDelayMs: 5000, jitt
 export function durableName(
   o: Pick<PhoneConsumerOptions, 'durablePrefix' | 'partition' | 'partitions'>,
 ): string {
-  return `${o.durablePrefix}_p${o.partition}_of_${o.partitions}`;
+  return partitionDurable(o.durablePrefix, o.partition, o.partitions);
 }
 
 export class PhonePartitionConsumer {
