@@ -58,9 +58,7 @@ export async function buildIngestApp(config: IngestConfig, logger: Logger): Prom
   const streamPublisher = new NatsPhoneEventPublisher(nats.nc, names, settings.publisher);
   const publisher = new InFlightPublishes(streamPublisher); // what stop drains: packets and RADIUS use it
   const replay = new RedisReplayGuard(redis.redis, settings.replay);
-  const quiet = config.QUIET_PRESENCE
-    ? quietPresence(nats.nc, redis.redis, names, config.SA_BUS_PREFIX, logger)
-    : null;
+  const quiet = quietPresence(config, nats.nc, redis.redis, names, logger); // null: QUIET_PRESENCE off
   const handler = new PacketHandler({
     keyRing,
     deviceKeys,
@@ -80,7 +78,8 @@ export async function buildIngestApp(config: IngestConfig, logger: Logger): Prom
   const radius = createRadiusListener({ ...radiusDeps, logger: logger.child({ component: 'radius' }) });
   const intake = new Intake({ config, trustedProxies, observer, handler, radius });
 
-  observeIngestState(metrics, { devices, publisher: streamPublisher, udpPort: () => intake.udpPort() });
+  const gaugeSources = { devices, publisher: streamPublisher, quiet: quiet?.quiet };
+  observeIngestState(metrics, { ...gaugeSources, udpPort: () => intake.udpPort() });
   health.add('snapshots', snapshots.health);
   const readiness = ingestReadiness({ keyRing, devices, deviceKeys, radius, nowMs });
   const warnIfDefault = defaultKeyWarner(keyRing, logger, nowMs);

@@ -128,6 +128,7 @@ describe('ingest: change-driven presence', () => {
       );
       await new Promise((r) => setTimeout(r, 600)); // the durable's floor read since
       const started = Date.now();
+      const waiting = await ingest.metric('sa_ingest_presence_waiting_total');
       for (let i = 0; i < 3; i++) {
         const again = await ann.send({ presence: { connected: { ...LOBBY, rssiDbm: -55 - i } } });
         assert.equal(again.replies[0]?.status, v1.ReplyStatus.REPLY_STATUS_OK);
@@ -135,6 +136,11 @@ describe('ingest: change-driven presence', () => {
       assert.equal(await fx.streamMessages(), before + 1, 'the same place while router has not applied it');
       const seen = Number(await fx.redis.zscore(keys.liveness, livenessMember('201', 'dev-w')));
       assert.ok(seen >= started - 5, 'their liveness is recorded');
+      assert.equal(
+        await ingest.metric('sa_ingest_presence_waiting_total'),
+        waiting + 3,
+        'counted as waiting',
+      );
       const back = await ann.send({ presence: { connected: OFFICE } });
       assert.equal(back.replies[0]?.status, v1.ReplyStatus.REPLY_STATUS_OK);
       assert.equal(await fx.streamMessages(), before + 2, 'another place is published at once');

@@ -1,17 +1,20 @@
 // The gauges that read ingest's state when Prometheus scrapes (the per-packet counters live in
-// MetricsIngestObserver): devices known, publishes pending, unstored copies sent, and the kernel's
-// UDP receive drops.
+// MetricsIngestObserver): devices known, publishes pending, unstored copies sent, reports answered
+// while router had still to apply their device's previous one, and the kernel's UDP receive drops.
 import { Counter, Gauge, type Registry } from '@sa/platform';
 import { readUdpDrops, udpDropsReadable } from '../adapters/udp/udp-receive-drops.js';
 
 export interface GaugeSources {
   readonly devices: { readonly size: number };
   readonly publisher: { readonly pending: number; readonly unstoredCopies: number };
+  /** change-driven presence, when on */
+  readonly quiet?: { readonly waitingAnswered: number } | undefined;
   /** the intake socket's port, undefined while it is not bound */
   readonly udpPort: () => number | undefined;
 }
 
-export function observeIngestState(metrics: Registry, { devices, publisher, udpPort }: GaugeSources): void {
+export function observeIngestState(metrics: Registry, sources: GaugeSources): void {
+  const { devices, publisher, quiet, udpPort } = sources;
   new Gauge({
     name: 'sa_ingest_devices_known',
     help: 'Devices in the snapshot cache',
@@ -38,6 +41,7 @@ export function observeIngestState(metrics: Registry, { devices, publisher, udpP
       copied = publisher.unstoredCopies;
     },
   });
+  if (quiet) countWaiting(metrics, quiet);
   if (!udpDropsReadable()) return; // no /proc/net/udp (not Linux): no counter rather than a false 0
   let seen = 0;
   new Counter({
@@ -51,6 +55,19 @@ export function observeIngestState(metrics: Registry, { devices, publisher, udpP
       const delta = drops >= seen ? drops - seen : drops; // a new socket counts from 0 again
       seen = drops;
       if (delta > 0) this.inc(delta);
+    },
+  });
+}
+
+function countWaiting(metrics: Registry, quiet: { readonly waitingAnswered: number }): void {
+  let counted = 0;
+  new Counter({
+    name: 'sa_ingest_presence_waiting_total',
+    help: "Presence reports answered without the bus because they repeat their device's published report that router has still to apply (router behind)",
+    registers: [metrics],
+    collect() {
+      this.inc(quiet.waitingAnswered - counted);
+      counted = quiet.waitingAnswered;
     },
   });
 }

@@ -6,17 +6,20 @@ import type { BusNames } from '@sa/proto';
 import { PartitionAckFloors } from '../adapters/nats/partition-ack-floors.js';
 import { NatsSeenAnnouncer } from '../adapters/nats/seen-announcer.js';
 import { RedisQuietReports } from '../adapters/redis/redis-quiet-reports.js';
+import type { IngestConfig } from '../config.js';
 
+/** null when QUIET_PRESENCE is off: every report is published */
 export function quietPresence(
+  config: Pick<IngestConfig, 'QUIET_PRESENCE' | 'SA_BUS_PREFIX'>,
   nc: NatsConnection,
   redis: Redis,
   names: BusNames,
-  busPrefix: string,
   logger: Logger,
 ) {
+  if (!config.QUIET_PRESENCE) return null;
   const floors = new PartitionAckFloors(nc, names.phoneStream, logger.child({ component: 'floors' }));
   return {
-    quiet: new RedisQuietReports(redis, busPrefix, floors),
+    quiet: new RedisQuietReports(redis, config.SA_BUS_PREFIX, floors),
     seen: new NatsSeenAnnouncer(nc, names),
     floors,
   };

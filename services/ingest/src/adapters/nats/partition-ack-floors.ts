@@ -32,7 +32,9 @@ export function waitingInEvery(sets: readonly DurableSet[], extension: string, s
 }
 
 /** Pure: the partition durables among a stream's consumers, grouped by prefix and partition count. */
-export function durableSets(consumers: readonly Pick<ConsumerInfo, 'name' | 'ack_floor'>[]): DurableSet[] {
+export function durableSets(
+  consumers: readonly { readonly name: string; readonly ack_floor: { readonly stream_seq: number } }[],
+): DurableSet[] {
   const sets = new Map<string, DurableSet>();
   for (const c of consumers) {
     const d = parsePartitionDurable(c.name);

@@ -56,6 +56,8 @@ export class RedisQuietReports implements QuietReports {
   private queue: Pending[] = [];
   private scheduled = false;
   private storedQueue: { report: Report; seq: number }[] = [];
+  /** reports answered as repeats of one router has still to apply (sa_ingest_presence_waiting_total) */
+  waitingAnswered = 0;
   /** router's matching settings, as the last mark read carried them (the same for every device) */
   private settings: FingerprintSettings | null = null;
 
@@ -126,13 +128,17 @@ export class RedisQuietReports implements QuietReports {
       const liveness: (number | string)[] = [];
       for (const [i, p] of batch.entries()) {
         const { report } = p;
-        if (unchanged[i]) liveness.push(report.atMs, livenessMember(report.extension, report.recordId));
+        if (unchanged[i] !== false)
+          liveness.push(report.atMs, livenessMember(report.extension, report.recordId));
         else writes.set(this.keys.quiet(report.recordId), quietTombstone(report.counter), 'PX', QUIET_TTL_MS);
       }
       if (liveness.length > 0) writes.zadd(this.keys.liveness, 'GT', ...liveness);
       const failed = ((await writes.exec()) ?? []).find(([err]) => err);
       if (failed) throw failed[0];
-      for (const [i, p] of batch.entries()) p.resolve(unchanged[i]!);
+      for (const [i, p] of batch.entries()) {
+        if (unchanged[i] === 'waiting') this.waitingAnswered++;
+        p.resolve(unchanged[i] !== false);
+      }
     } catch (err) {
       for (const p of batch) p.reject(err);
     }
@@ -142,9 +148,9 @@ export class RedisQuietReports implements QuietReports {
    * Unchanged: a mark (not a tombstone) with the report's networks, or the tombstone of a published
    * report with the same networks that router has still to apply.
    */
-  private matches(report: Report, quiet: string | null, pending: string | null): boolean {
+  private matches(report: Report, quiet: string | null, pending: string | null): boolean | 'waiting' {
     if (quiet === null) return false;
-    if (quiet.startsWith('~')) return this.matchesWaiting(report, quiet, pending);
+    if (quiet.startsWith('~')) return this.matchesWaiting(report, quiet, pending) && 'waiting';
     const mark = decodeQuiet(quiet);
     if (!mark) return false;
     this.settings = mark.settings;
