@@ -174,7 +174,8 @@ export class PacketHandler {
           sourceIp: src,
         });
         if (p.batteryPct != null) event.batteryPct = p.batteryPct;
-        d.quiet?.stored(quietReport, await d.publisher.presenceReported(event, msgId));
+        const seq = await d.publisher.presenceReported(event, msgId);
+        d.quiet?.stored(quietReport, seq);
       } else {
         const c = request.chooseScenario!;
         await d.publisher.scenarioChosen(
