@@ -30,7 +30,7 @@ describe('router: quiet devices (change-driven presence)', () => {
   before(async () => {
     h = await new Harness().setup();
     keys = quietPresenceKeys(h.prefix);
-    for (const ext of ['250', '251', '252']) await h.putConfig(ext);
+    for (const ext of ['250', '251', '252', '253']) await h.putConfig(ext);
     await h.startRouter(env, () => now);
   });
   after(async () => {
@@ -107,5 +107,25 @@ describe('router: quiet devices (change-driven presence)', () => {
       maxVisible: 3,
     });
     await waitFor(async () => (await quietValue('Q252')) === `-75|3|${fingerprint}`, 'quiet at the room');
+  });
+
+  test('given a device that is not quiet (a move pending) whose repeats ingest answered as liveness while router was behind, when its last applied report times out, then the user is not sent to the default; once liveness stops, the default comes at the timeout', async () => {
+    const start = now;
+    await h.presence('253', 'N253', ++counter, OFFICE_AP, start);
+    await waitFor(() => quietValue('N253'), 'quiet at the office');
+    await h.presence('253', 'N253', ++counter, CONF_AP, start + 1000);
+    await waitFor(async () => (await quietValue('N253')) === null, 'not quiet while the move is pending');
+    // the phone goes on reporting the room; router still had that report to apply, so ingest
+    // recorded the repeats as liveness only
+    await liveness('253', 'N253', start + 30_000);
+    await liveness('253', 'N253', start + 60_000);
+    now = start + 1000 + TIMEOUT_S * 1000 + 500; // the applied report's timeout has passed
+    await settle();
+    // fresh by its liveness, and the room pending longer than HYSTERESIS_S (20 s): the move stands
+    assert.equal(h.lastAstDb('253'), '299', 'seen within the timeout: the room, not the default');
+    now = start + 60_000 + TIMEOUT_S * 1000 + 100;
+    const crossed = performance.now();
+    await waitFor(() => h.lastAstDb('253') === '0170253', 'the default once liveness stopped');
+    assert.ok(performance.now() - crossed < 1000, 'within a second of the timeout');
   });
 });

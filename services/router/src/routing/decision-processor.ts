@@ -21,7 +21,7 @@ import {
   type UserState,
 } from '../domain/types.js';
 import type { AstDbSync } from './astdb-sync.js';
-import { quietDevicesOf, withLiveness } from './liveness-merge.js';
+import { needsEveryDevice, quietDevicesOf, withLiveness } from './liveness-merge.js';
 import type {
   CommitOutcome,
   DeviceReportPublisher,
@@ -132,14 +132,21 @@ export class DecisionProcessor {
     }
   }
 
-  /** When ingest last saw the quiet devices of these users (one Redis call; none without quiet devices). */
+  /**
+   * When ingest last saw the quiet devices of these users, and every device of those whose timeouts
+   * are decided or whose reports came late (needsEveryDevice): one Redis call, none when no device
+   * is asked for.
+   */
   private async liveness(
     users: readonly string[],
     loaded: (extension: string) => StoredUser | null | undefined,
+    batch: ReadonlyMap<string, readonly RouterEvent[]>,
+    nowMs: number,
   ): Promise<ReadonlyMap<string, number>> {
     if (!this.deps.quiet) return noLiveness;
     const devices: { extension: string; recordId: string }[] = [];
-    for (const extension of users) quietDevicesOf(extension, loaded(extension), devices);
+    for (const extension of users)
+      quietDevicesOf(extension, loaded(extension), devices, needsEveryDevice(batch.get(extension), nowMs));
     return devices.length === 0 ? noLiveness : this.deps.quiet.lastSeen(devices);
   }
 
@@ -164,7 +171,7 @@ export class DecisionProcessor {
       const misses = states ? pending.filter((e) => !states.has(e)) : pending;
       const stored = misses.length > 0 ? await store.load(misses) : new Map<string, StoredUser>();
       if (states) for (const e of misses) states.set(e, stored.get(e) ?? null);
-      const live = await this.liveness(pending, (e) => states?.get(e) ?? stored.get(e));
+      const live = await this.liveness(pending, (e) => states?.get(e) ?? stored.get(e), batch, clock());
       const now = clock();
       const commits: UserCommit[] = [];
       /** each commit's device records before the batch (to find the reports it applied) */
