@@ -95,7 +95,7 @@ export async function buildIngestApp(config: IngestConfig, logger: Logger): Prom
       await snapshots.start(buckets, config.SNAPSHOT_WAIT_MS, logger, warnIfDefault);
       warnIfDefault();
       replayResets = serveReplayResets(nats.nc, names, replay, logger);
-      quiet?.floors.start();
+      quiet?.floors?.start();
       await intake.start();
       const { OPS_HOST: host, OPS_PORT: port } = config;
       ops = await startOpsServer({ host, port, health, metrics, logger, readinessDetails: readiness });
@@ -108,7 +108,7 @@ export async function buildIngestApp(config: IngestConfig, logger: Logger): Prom
       await publisher.drain(settings.publishDrainMs); // let accepted packets get their ack
       streamPublisher.close();
       quiet?.seen.flush();
-      quiet?.floors.stop();
+      quiet?.floors?.stop();
       replayResets?.unsubscribe();
       snapshots.stop();
       await ops?.close();

@@ -34,6 +34,12 @@ export const ingestEnvSchema = z.object({
    * liveness in Redis, without a bus message (docs/performance.md). Off: every report is published.
    */
   QUIET_PRESENCE: env.bool(true),
+  /**
+   * with QUIET_PRESENCE: a report that repeats its device's published one router has still to apply
+   * is answered without a bus message too (router's acknowledged floors, docs/performance.md). Off:
+   * such repeats are published, as before 2026-12-07.
+   */
+  QUIET_WHILE_BEHIND: env.bool(true),
   ADMIN_TIMEOUT_MS: env.positiveInt(2000),
   /** JetStream publishes awaiting their ack; packets beyond it wait, then are dropped */
   PUBLISH_MAX_INFLIGHT: env.positiveInt(1024),

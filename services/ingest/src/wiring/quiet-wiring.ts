@@ -10,16 +10,18 @@ import type { IngestConfig } from '../config.js';
 
 /** null when QUIET_PRESENCE is off: every report is published */
 export function quietPresence(
-  config: Pick<IngestConfig, 'QUIET_PRESENCE' | 'SA_BUS_PREFIX'>,
+  config: Pick<IngestConfig, 'QUIET_PRESENCE' | 'QUIET_WHILE_BEHIND' | 'SA_BUS_PREFIX'>,
   nc: NatsConnection,
   redis: Redis,
   names: BusNames,
   logger: Logger,
 ) {
   if (!config.QUIET_PRESENCE) return null;
-  const floors = new PartitionAckFloors(nc, names.phoneStream, logger.child({ component: 'floors' }));
+  const floors = config.QUIET_WHILE_BEHIND
+    ? new PartitionAckFloors(nc, names.phoneStream, logger.child({ component: 'floors' }))
+    : null;
   return {
-    quiet: new RedisQuietReports(redis, config.SA_BUS_PREFIX, floors),
+    quiet: new RedisQuietReports(redis, config.SA_BUS_PREFIX, floors ?? undefined),
     seen: new NatsSeenAnnouncer(nc, names),
     floors,
   };
