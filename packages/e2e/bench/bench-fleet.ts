@@ -32,6 +32,8 @@
 //   benchLoopDelayMs    this process's event-loop delay (p99, max) over the measured phase: it runs
 //                       the AMI test server, which timestamps each DBPut, so a latency tail as long
 //                       as this is the benchmark's own
+//   routerPause         with --router-pause-s: what a router stopped that long cost (router-pause.ts);
+//                       the moves made meanwhile wait for it, so mover latency then includes the pause
 // nats-server, redis-server and postgres are the machine's shared ones: whatever else runs on the
 // machine meanwhile is counted too.
 //
@@ -40,7 +42,8 @@
 // --jitter-pct (10) --warmup-s (interval / 3) --hysteresis-reports (1: router's HYSTERESIS_REPORTS,
 // so one report from a new place moves the user and the mover latency is the pipeline's, not the
 // hysteresis') --idle-s (5) --baseline-s (5) --tail-s (3) --env NAME=VALUE (repeatable, set for
-// every service, e.g. --env QUIET_PRESENCE=false to compare with every report published).
+// every service, e.g. --env QUIET_PRESENCE=false to compare with every report published)
+// --router-pause-s (0) --router-pause-at-s (10: into the measured phase).
 // Everything is registered by CSV import (users, destinations, devices with their enrolments, then
 // the scenarios): about 1,000 users a second here, most of it the devices' enrolment.
 import { fork } from 'node:child_process';
@@ -49,6 +52,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { busNames } from '@sa/proto';
 import { testUrls } from '@sa/testkit';
 import {
   type IngestReportCounts,
@@ -74,6 +78,7 @@ import {
   treeCpuMicros,
 } from './process-cpu.js';
 import { measurePublishBaseline } from './publish-baseline.js';
+import { pauseRouter, type RouterPauseOutcome } from './router-pause.js';
 import { TargetWrites } from './target-writes.js';
 
 const log = (msg: string) => process.stderr.write(`[bench-fleet] ${msg}\n`);
@@ -111,6 +116,8 @@ function readFlags() {
           'baseline-s',
           'idle-s',
           'tail-s',
+          'router-pause-s',
+          'router-pause-at-s',
         ].map((name) => [name, { type: 'string' as const }]),
       ),
       // NAME=VALUE for every service (repeatable), e.g. --env QUIET_PRESENCE=false
@@ -137,6 +144,8 @@ function readFlags() {
     baselineS: num('baseline-s', 5),
     idleS: Math.max(1, num('idle-s', 5)),
     tailS: num('tail-s', 3),
+    routerPauseS: num('router-pause-s', 0),
+    routerPauseAtS: num('router-pause-at-s', 10),
     serviceEnv: Object.fromEntries(
       (values.env ?? []).map((pair) => {
         const eq = pair.indexOf('=');
@@ -216,6 +225,7 @@ async function runFleet(
   sources: Record<string, () => number>,
   writes: TargetWrites,
   ingestOps: string,
+  onMeasuring: () => void,
 ): Promise<RunOutcome> {
   // set from the generator's messages (TypeScript cannot see those assignments: hence the casts)
   let counts0 = null as Promise<IngestReportCounts> | null;
@@ -268,6 +278,7 @@ async function runFleet(
             counts0 = ingestReportCounts(ingestOps);
             writes.countFrom(m.atMs);
             log(`measuring for ${settings.runS} s (users with a target so far: ${writes.usersWritten})`);
+            onMeasuring();
             break;
           case 'moves':
             for (let k = 0; k < m.moves.length; k += 3) {
@@ -396,6 +407,19 @@ async function main(): Promise<void> {
     const baseline = await measurePublishBaseline(testUrls.nats, natsPid, f.baselineS);
     log(`baseline ${JSON.stringify(baseline)}`);
     const writesBefore = writes.usersWritten;
+    let routerPause: Promise<RouterPauseOutcome> | null = null;
+    const pauseRouterOnce = () => {
+      if (f.routerPauseS <= 0) return;
+      routerPause = pauseRouter({
+        router: stack.services.router.child,
+        natsUrl: testUrls.nats,
+        stream: busNames(stack.prefix).phoneStream,
+        ingestOps: stack.services.ingest.addresses.ops!,
+        afterS: f.routerPauseAtS,
+        forS: f.routerPauseS,
+        log,
+      });
+    };
 
     const outcome = await runFleet(
       {
@@ -416,7 +440,9 @@ async function main(): Promise<void> {
       sources,
       writes,
       stack.services.ingest.addresses.ops!,
+      pauseRouterOnce,
     );
+    const paused = await (routerPause as Promise<RouterPauseOutcome> | null);
     await settle(writes, f.presenceTimeoutS);
     writes.drain();
 
@@ -495,6 +521,7 @@ async function main(): Promise<void> {
       generatorCpuUsPerReport: round(outcome.generatorCpu / Math.max(1, run.sent)),
       lateReports: outcome.lateReports,
       benchLoopDelayMs: outcome.benchLoopDelayMs,
+      ...(paused && { routerPause: paused }),
       rssMb: rss,
       baseline,
       warmup: {
