@@ -1,7 +1,8 @@
 // Ingest's side of change-driven presence in Redis (@sa/platform quiet-presence). Reports are
-// collected for one event-loop turn, like the replay checks: one MGET of their devices' quiet and
-// pending keys, then one ZADD (GT: never moves a device's liveness back) for the unchanged ones,
-// awaited before they are answered, so what the reply stands for is durable. A changed report (to
+// collected for one event-loop turn, like the replay checks: one MGET of their devices' quiet keys
+// (and one of the pending keys of those holding a tombstone), then one ZADD (GT: never moves a
+// device's liveness back) for the unchanged ones, awaited before they are answered, so what the
+// reply stands for is durable. A changed report (to
 // be published) replaces the device's mark, if any, with a tombstone in the same pipeline: no
 // report is quiet until router has applied it (set before the publish: one that then fails only
 // costs a quiet answer).
@@ -112,15 +113,10 @@ export class RedisQuietReports implements QuietReports {
     this.queue = [];
     this.scheduled = false;
     try {
-      const keys: string[] = [];
-      for (const { report } of batch) {
-        keys.push(this.keys.quiet(report.recordId));
-        if (this.floors) keys.push(this.keys.pending(report.recordId));
-      }
-      const stored = await this.redis.mget(...keys);
-      const per = this.floors ? 2 : 1;
+      const stored = await this.redis.mget(...batch.map((p) => this.keys.quiet(p.report.recordId)));
+      const pending = await this.pendingOf(batch, stored);
       const unchanged = batch.map((p, i) =>
-        this.matches(p.report, stored[i * per] ?? null, per === 2 ? (stored[i * per + 1] ?? null) : null),
+        this.matches(p.report, stored[i] ?? null, pending.get(i) ?? null),
       );
       // one pipeline: the unchanged reports' liveness, and a tombstone in place of the mark of each
       // report about to be published (no report is quiet until router has applied it)
@@ -142,6 +138,22 @@ export class RedisQuietReports implements QuietReports {
     } catch (err) {
       for (const p of batch) p.reject(err);
     }
+  }
+
+  /**
+   * The pending keys of the reports whose device holds a tombstone (a published report router may
+   * not have applied yet), by batch index: a second MGET, only when there are such devices (in
+   * normal running only movers), so a settled fleet's reports cost one lookup as before.
+   */
+  private async pendingOf(batch: readonly Pending[], stored: readonly (string | null)[]) {
+    const out = new Map<number, string | null>();
+    if (!this.floors) return out;
+    const at: number[] = [];
+    for (const [i, raw] of stored.entries()) if (raw?.startsWith('~')) at.push(i);
+    if (at.length === 0) return out;
+    const values = await this.redis.mget(...at.map((i) => this.keys.pending(batch[i]!.report.recordId)));
+    for (const [k, i] of at.entries()) out.set(i, values[k] ?? null);
+    return out;
   }
 
   /**
