@@ -117,9 +117,10 @@ export interface QuietPresence {
   lastSeen(devices: readonly { extension: string; recordId: string }[]): Promise<Map<string, number>>;
   /** after a commit: quiet devices' fingerprints written (and their liveness seeded), others' removed */
   publish(devices: readonly QuietDevice[]): Promise<void>;
-  /** quiet devices last seen at or before cutoffMs (their presence timed out), oldest first */
+  /** quiet devices last seen at or before cutoffMs (their presence timed out), oldest first, from `offset` */
   expired(
     cutoffMs: number,
+    offset: number,
     limit: number,
   ): Promise<{ extension: string; recordId: string; member: string }[]>;
   /** drops those members that were not seen again since cutoffMs */

@@ -81,8 +81,15 @@ export class RedisQuietPresence implements QuietPresence {
     if (failed) throw failed[0];
   }
 
-  async expired(cutoffMs: number, limit: number) {
-    const members = await this.redis.zrangebyscore(this.keys.liveness, '-inf', cutoffMs, 'LIMIT', 0, limit);
+  async expired(cutoffMs: number, offset: number, limit: number) {
+    const members = await this.redis.zrangebyscore(
+      this.keys.liveness,
+      '-inf',
+      cutoffMs,
+      'LIMIT',
+      offset,
+      limit,
+    );
     const out: { extension: string; recordId: string; member: string }[] = [];
     const junk: string[] = [];
     for (const member of members) {
