@@ -31,17 +31,20 @@ export function observeIngestState(metrics: Registry, sources: GaugeSources): vo
       this.set(publisher.pending);
     },
   });
-  let copied = 0;
-  new Counter({
-    name: 'sa_ingest_unstored_copies_total',
-    help: 'Phone events the stream did not acknowledge, sent to router on core NATS (see BusNames.unstored)',
-    registers: [metrics],
-    collect() {
-      this.inc(publisher.unstoredCopies - copied);
-      copied = publisher.unstoredCopies;
-    },
-  });
-  if (quiet) countWaiting(metrics, quiet);
+  totalCounter(
+    metrics,
+    'sa_ingest_unstored_copies_total',
+    'Phone events the stream did not acknowledge, sent to router on core NATS (see BusNames.unstored)',
+    () => publisher.unstoredCopies,
+  );
+  if (quiet) {
+    totalCounter(
+      metrics,
+      'sa_ingest_presence_waiting_total',
+      "Presence reports answered without the bus because they repeat their device's published report that router has still to apply (router behind)",
+      () => quiet.waitingAnswered,
+    );
+  }
   if (!udpDropsReadable()) return; // no /proc/net/udp (not Linux): no counter rather than a false 0
   let seen = 0;
   new Counter({
@@ -59,15 +62,17 @@ export function observeIngestState(metrics: Registry, sources: GaugeSources): vo
   });
 }
 
-function countWaiting(metrics: Registry, quiet: { readonly waitingAnswered: number }): void {
+/** A counter that follows a running total kept by its owner, read at each scrape. */
+function totalCounter(metrics: Registry, name: string, help: string, total: () => number): void {
   let counted = 0;
   new Counter({
-    name: 'sa_ingest_presence_waiting_total',
-    help: "Presence reports answered without the bus because they repeat their device's published report that router has still to apply (router behind)",
+    name,
+    help,
     registers: [metrics],
     collect() {
-      this.inc(quiet.waitingAnswered - counted);
-      counted = quiet.waitingAnswered;
+      const now = total();
+      this.inc(now - counted);
+      counted = now;
     },
   });
 }
