@@ -32,6 +32,18 @@ const publishedReports = async () => (await ingestCounts()).published;
 const report = (net: WifiNetwork) =>
   phone.send({ presence: { connected: net, visible: [net] } }, { timeoutMs: 1000 });
 
+/** Reports the office until the desk is in AstDB and router marked the phone quiet there. */
+async function settleAtOffice(): Promise<void> {
+  await reportUntil(phone, O.office, () => target() === O.dial.desk, 'the desk in AstDB');
+  await waitFor(
+    async () => {
+      const before = await unchangedReports();
+      return (await report(O.office)).replies.length === 1 && (await unchangedReports()) > before;
+    },
+    { timeoutMs: 10_000, intervalMs: 200, what: 'an unchanged report at the office' },
+  );
+}
+
 before(async () => {
   stack = await startStack({ presenceTimeoutS: TIMEOUT_S });
   await provisionOfficeScenario(stack);
@@ -43,15 +55,7 @@ after(async () => {
 
 describe('change-driven presence end to end', () => {
   test('given the phone settled at the office, when it keeps reporting the same Wi-Fi, then those reports are answered without a bus message', async () => {
-    await reportUntil(phone, O.office, () => target() === O.dial.desk, 'the desk in AstDB');
-    await waitFor(
-      async () => (await report(O.office)).replies.length === 1 && (await unchangedReports()) > 0,
-      {
-        timeoutMs: 10_000,
-        intervalMs: 200,
-        what: 'a first unchanged report',
-      },
-    );
+    await settleAtOffice();
     const [unchanged, published] = [await unchangedReports(), await publishedReports()];
     for (let i = 0; i < 5; i++) assert.equal((await report(O.office)).replies[0]?.status, 1, 'answered OK');
     assert.equal(await unchangedReports(), unchanged + 5);
@@ -126,15 +130,7 @@ describe('change-driven presence end to end', () => {
   });
 
   test('given router is stalled, when the phone moves and keeps reporting the new place, then that costs one bus message, not one per report, and the move is routed once router runs again', async () => {
-    await reportUntil(phone, O.office, () => target() === O.dial.desk, 'the desk in AstDB');
-    await waitFor(
-      async () => (await report(O.office)).replies.length === 1 && (await unchangedReports()) > 0,
-      {
-        timeoutMs: 10_000,
-        intervalMs: 200,
-        what: 'quiet at the office',
-      },
-    );
+    await settleAtOffice();
     const router = stack.services.router.child;
     router.kill('SIGSTOP'); // fallen behind: applies and acknowledges nothing
     try {
