@@ -32,6 +32,8 @@
 //   benchLoopDelayMs    this process's event-loop delay (p99, max) over the measured phase: it runs
 //                       the AMI test server, which timestamps each DBPut, so a latency tail as long
 //                       as this is the benchmark's own
+//   slowMoves           the moves slower than 250 ms, split into report -> published by ingest ->
+//                       router's AmiCommand -> DBPut (medians; move-timeline.ts)
 //   routerPause         with --router-pause-s: what a router stopped that long cost (router-pause.ts);
 //                       the moves made meanwhile wait for it, so mover latency then includes the pause
 // nats-server, redis-server and postgres are the machine's shared ones: whatever else runs on the
@@ -69,6 +71,7 @@ import {
   type ToGenerator,
   targetDialAt,
 } from './fleet-model.js';
+import { MoveTimeline } from './move-timeline.js';
 import {
   cpuMicros,
   listenerPid,
@@ -407,6 +410,8 @@ async function main(): Promise<void> {
     const baseline = await measurePublishBaseline(testUrls.nats, natsPid, f.baselineS);
     log(`baseline ${JSON.stringify(baseline)}`);
     const writesBefore = writes.usersWritten;
+    const timeline = new MoveTimeline();
+    await timeline.start(testUrls.nats, busNames(stack.prefix));
     let routerPause: Promise<RouterPauseOutcome> | null = null;
     const pauseRouterOnce = () => {
       if (f.routerPauseS <= 0) return;
@@ -445,6 +450,7 @@ async function main(): Promise<void> {
     const paused = await (routerPause as Promise<RouterPauseOutcome> | null);
     await settle(writes, f.presenceTimeoutS);
     writes.drain();
+    await timeline.stop();
 
     const { run, warmup } = outcome;
     const unexplained = writes.unexplained(8);
@@ -521,6 +527,7 @@ async function main(): Promise<void> {
       generatorCpuUsPerReport: round(outcome.generatorCpu / Math.max(1, run.sent)),
       lateReports: outcome.lateReports,
       benchLoopDelayMs: outcome.benchLoopDelayMs,
+      slowMoves: timeline.split(writes.slowMoves),
       ...(paused && { routerPause: paused }),
       rssMb: rss,
       baseline,

@@ -2,6 +2,7 @@
 // targets) is src/fleet.ts, re-exported here for the bench's modules.
 
 export {
+  extensionOf,
   type FleetPhone,
   indexOfExtension,
   initialPlace,

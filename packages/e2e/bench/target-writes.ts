@@ -4,7 +4,8 @@
 // The generator tells of moves up to 50 ms after sending them, so a write may come first: the last
 // write per user is kept and checked when the expectation arrives.
 import type { AmiTestServer } from '@sa/testkit/ami';
-import { indexOfExtension, initialPlace, targetDialAt } from './fleet-model.js';
+import { extensionOf, indexOfExtension, initialPlace, targetDialAt } from './fleet-model.js';
+import { MoveTimeline, type SlowMove } from './move-timeline.js';
 
 interface Expected {
   readonly dial: string;
@@ -20,6 +21,8 @@ const TARGET_SUFFIX = '/target';
 
 export class TargetWrites {
   readonly moveLatenciesMs: number[] = [];
+  /** the moves slower than MoveTimeline's threshold, for its split */
+  readonly slowMoves: SlowMove[] = [];
   readonly staleLatenciesS: number[] = [];
   /** target writes seen since countFrom() */
   writes = 0;
@@ -62,7 +65,7 @@ export class TargetWrites {
   }
 
   expectMove(i: number, dial: string, sentAtMs: number): void {
-    if (this.takeIfWritten(i, dial, sentAtMs, (ms) => this.moveLatenciesMs.push(ms))) return;
+    if (this.takeIfWritten(i, dial, sentAtMs, (ms) => this.moveTook(i, sentAtMs, ms))) return;
     this.moves.set(i, { dial, sinceMs: sentAtMs });
   }
 
@@ -92,7 +95,7 @@ export class TargetWrites {
       const stale = this.stale.get(i);
       if (move && move.dial === dial && at >= move.sinceMs) {
         this.moves.delete(i);
-        this.moveLatenciesMs.push(at - move.sinceMs);
+        this.moveTook(i, move.sinceMs, at - move.sinceMs);
       } else if (stale && stale.dial === dial && at >= stale.sinceMs) {
         this.stale.delete(i);
         this.staleLatenciesS.push((at - stale.sinceMs) / 1000);
@@ -114,6 +117,12 @@ export class TargetWrites {
       for (const w of list) if (out.length < sample) out.push([i, w.dial, w.atMs]);
     }
     return { count, sample: out };
+  }
+
+  private moveTook(i: number, sentAtMs: number, ms: number): void {
+    this.moveLatenciesMs.push(ms);
+    if (MoveTimeline.isSlow(ms))
+      this.slowMoves.push({ extension: extensionOf(i), sentAtMs, dbPutAtMs: sentAtMs + ms });
   }
 
   private takeIfWritten(i: number, dial: string, sinceMs: number, record: (ms: number) => void): boolean {
