@@ -58,7 +58,11 @@ export interface PhoneConsumerOptions {
 
 const NS = 1_000_000;
 const ACK_DELAY_MS = 20;
-const PULL_EXPIRES_MS = 1000;
+/** how long a direct read (stall reader, replay) waits for messages per request */
+const DIRECT_EXPIRES_MS = 1000;
+/** the durable's pull requests: see start() */
+const PULL_EXPIRES_MS = 10_000;
+const IDLE_HEARTBEAT_MS = 500;
 /** notifications only the durable's server sends (a pull expired, heartbeats): it is alive (stall-reader.ts) */
 const FROM_SERVER = new Set(['discard', 'heartbeat', 'flow_control', 'debug']);
 /** consumer notifications of normal work, not logged: those and our own pulls */
@@ -109,7 +113,7 @@ export class PhonePartitionConsumer {
         );
       },
     );
-    const direct = { maxMessages: Math.max(options.pullMax, options.batchMax), expiresMs: PULL_EXPIRES_MS };
+    const direct = { maxMessages: Math.max(options.pullMax, options.batchMax), expiresMs: DIRECT_EXPIRES_MS };
     this.bridge = new StallReader(nc, names.phoneStream, (m) => this.take(m), logger);
     this.replay = new OrderedReader(nc, names.phoneStream, direct, (m) => this.take(m), logger);
   }
@@ -135,10 +139,14 @@ export class PhonePartitionConsumer {
     const consumer = await jetstream(this.nc).consumers.get(this.names.phoneStream, durable);
     this.state = 'running';
     this.messages = await consumer.consume({
-      // A pull request lost with a NATS node is replaced when it expires (or two idle heartbeats,
-      // half of expires, are missed): nats.js' default 30 s stalled the partition that long after
-      // the node leading the stream died (chaos test); 1 s costs one idle pull a second.
+      // A pull request lost with a NATS node is replaced once two idle heartbeats are missed (1 s):
+      // nats.js' default (30 s pulls, heartbeats at half of that) stalled the partition that long
+      // after the node leading the stream died (chaos test). The pulls themselves last 10 s: with
+      // 1 s pulls a 2.9 server now and then delivered nothing for 1-1.4 s around a pull's renewal
+      // (a bare stream and consumer at 100 msg/s: max 1.4 s with 1 s pulls, 49 ms with 10 s pulls
+      // and 500 ms heartbeats), which was the 100k fleet's mover tail (p99 0.4-0.6 s in half the runs).
       expires: PULL_EXPIRES_MS,
+      idle_heartbeat: IDLE_HEARTBEAT_MS,
       // Messages asked for per pull request. Each pull is a round trip to the server, and under
       // load that round trip (not the router's CPU) capped consumption at ~4 pulls/s: 2000
       // messages per pull drained a backlog at ~2-4k/s, 8000 at ~13k/s.
