@@ -7,7 +7,7 @@
 import type { Logger } from '@sa/platform';
 import { evaluate } from '../domain/scenario-engine.js';
 import { type EngineSettings, emptyUserState } from '../domain/types.js';
-import { quietDevicesOf, withLiveness } from './liveness-merge.js';
+import { livenessLookups, withLiveness } from './liveness-merge.js';
 import type { CallAnswer, QuietPresence, RulesSource, StoredUser, UserStateStore } from './ports.js';
 import type { OwnedStateCache } from './state-cache.js';
 
@@ -54,7 +54,7 @@ export class CallDesk {
 
   private async withLiveness(extension: string, user: StoredUser | null): Promise<StoredUser | null> {
     const devices: { extension: string; recordId: string }[] = [];
-    quietDevicesOf(extension, user, devices);
+    livenessLookups(extension, user, devices);
     if (!user || !this.deps.quiet || devices.length === 0) return user;
     return withLiveness(extension, user, await this.deps.quiet.lastSeen(devices));
   }

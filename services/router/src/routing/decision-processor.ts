@@ -21,7 +21,7 @@ import {
   type UserState,
 } from '../domain/types.js';
 import type { AstDbSync } from './astdb-sync.js';
-import { needsEveryDevice, quietDevicesOf, withLiveness } from './liveness-merge.js';
+import { livenessLookups, needsEveryDevice, withLiveness } from './liveness-merge.js';
 import type {
   CommitOutcome,
   DeviceReportPublisher,
@@ -146,7 +146,7 @@ export class DecisionProcessor {
     if (!this.deps.quiet) return noLiveness;
     const devices: { extension: string; recordId: string }[] = [];
     for (const extension of users)
-      quietDevicesOf(extension, loaded(extension), devices, needsEveryDevice(batch.get(extension), nowMs));
+      livenessLookups(extension, loaded(extension), devices, needsEveryDevice(batch.get(extension), nowMs));
     return devices.length === 0 ? noLiveness : this.deps.quiet.lastSeen(devices);
   }
 

@@ -10,7 +10,7 @@ import type { StoredUser } from './state-codec.js';
 const BEHIND_MS = 1000;
 
 /** Appends the user's quiet devices, or with `every` all its devices, as liveness lookups to `out`. */
-export function quietDevicesOf(
+export function livenessLookups(
   extension: string,
   user: StoredUser | null | undefined,
   out: { extension: string; recordId: string }[],
