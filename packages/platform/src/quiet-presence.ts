@@ -61,10 +61,11 @@ export function quietTombstone(counter: number): string {
  * What ingest writes beside the tombstone once JetStream has stored that report (the pending key):
  * the report's counter, its stream sequence and its fingerprint. While the quiet key still holds
  * that report's tombstone and router's partition durable has not acknowledged that sequence, a
- * report with the same fingerprint tells router nothing the waiting one will not (docs/performance.md,
- * "A router that falls behind no longer feeds its backlog"): ingest records its liveness and answers it without a bus message. The
- * acknowledged floor is read from JetStream, never from Redis, so a router commit lost in a Redis
- * failover or a take-back lost with a killed router cannot keep it standing.
+ * report with the same fingerprint tells router nothing the waiting one will not: ingest records its
+ * liveness and answers it without a bus message (docs/performance.md, "A router that falls behind no
+ * longer feeds its backlog"). The acknowledged floor is read from JetStream, never from Redis, so a
+ * router commit lost in a Redis failover or a take-back lost with a killed router cannot keep it
+ * standing.
  */
 export function encodePending(
   counter: number,

@@ -1,7 +1,7 @@
 // Which phone-stream sequences router has acknowledged, per partition (docs/performance.md, "A router
-// that falls behind no longer feeds its backlog"). Router acknowledges a message only after it committed what the message changed,
-// so a report whose sequence is above its partition durable's acknowledged floor is still to be
-// applied: delivered again after a crash, replayed by the next owner after a takeover. ingest asks
+// that falls behind no longer feeds its backlog"). Router acknowledges a message only after it
+// committed what the message changed, so a report whose sequence is above its partition durable's
+// acknowledged floor is still to be applied: delivered again after a crash, replayed by the next owner after a takeover. ingest asks
 // this before answering an identical report from the pending one (redis-quiet-reports.ts).
 //
 // The durables are found by name on the phone stream (`<prefix>_p<k>_of_<N>`), so ingest needs no
@@ -11,8 +11,7 @@
 // only make waiting less likely. Read every POLL_MS; older than STALE_MS (NATS away, no permission),
 // nothing is waiting and every report is published as before.
 import { type ConsumerInfo, type JetStreamManager, jetstream } from '@nats-io/jetstream';
-import type { Logger, NatsConnection } from '@sa/platform';
-import { parsePartitionDurable, partitionOf } from '@sa/platform';
+import { type Logger, type NatsConnection, parsePartitionDurable, partitionOf } from '@sa/platform';
 
 const POLL_MS = 250;
 const STALE_MS = 2000;

@@ -2,17 +2,17 @@
 // collected for one event-loop turn, like the replay checks: one MGET of their devices' quiet keys
 // (and one of the pending keys of those holding a tombstone), then one ZADD (GT: never moves a
 // device's liveness back) for the unchanged ones, awaited before they are answered, so what the
-// reply stands for is durable. A changed report (to
-// be published) replaces the device's mark, if any, with a tombstone in the same pipeline: no
-// report is quiet until router has applied it (set before the publish: one that then fails only
-// costs a quiet answer).
+// reply stands for is durable. A changed report (to be published) replaces the device's mark, if
+// any, with a tombstone in the same pipeline: no report is quiet until router has applied it (set
+// before the publish: one that then fails only costs a quiet answer).
 //
-// While router is behind (docs/performance.md, "A router that falls behind no longer feeds its backlog"), a report identical to
-// the device's published one that router has still to apply is answered like an unchanged one:
-// once JetStream stored that report, its counter, stream sequence and fingerprint are written to
-// the pending key (only if its tombstone still stands), and an identical report counts as
-// unchanged while the tombstone is that report's and its partition durable has not acknowledged
-// that sequence (read from JetStream, never from Redis: partition-ack-floors.ts).
+// While router is behind (docs/performance.md, "A router that falls behind no longer feeds its
+// backlog"), a report identical to the device's published one that router has still to apply is
+// answered like an unchanged one: once JetStream stored that report, its counter, stream sequence
+// and fingerprint are written to the pending key (only if its tombstone still stands), and an
+// identical report counts as unchanged while the tombstone is that report's and its partition
+// durable has not acknowledged that sequence (read from JetStream, never from Redis:
+// partition-ack-floors.ts).
 import {
   decodePending,
   decodeQuiet,
