@@ -187,3 +187,49 @@ test('given writes failing while ami-bridge is away and waiting out a long retry
   await sync.idle();
   assert.deepEqual(writes, ['240=240']);
 });
+
+test('given a Redis failover lost the commit of a written version, when the partition derives that version again with another target, then it is written; the same keys again are not', async () => {
+  const { sync, writes } = rig();
+  sync.amiSessionBegan();
+  sync.push('237', 0, decision(5, '299')); // committed on the old primary, lost with it
+  sync.push('238', 0, decision(3, '238'));
+  sync.push('239', 1, decision(2, '299')); // another partition: not restarted
+  await sync.idle();
+  sync.forgetVersions(0);
+  sync.push('237', 0, decision(5, '237')); // the same version from the state kept, another target
+  sync.resync('238', 0, decision(3, '238')); // the same keys: already in AstDB
+  sync.resync('239', 1, decision(1, '239')); // versions still hold there
+  await sync.idle();
+  sync.resync('237', 0, decision(4, '299')); // versioned again: an older version is not written
+  await sync.idle();
+  assert.deepEqual(writes, ['237=299@5', '238=238@3', '239=299@2', '237=237@5']);
+});
+
+test('given writes queued or in flight from the old states when a Redis failover restarts the partition, then the queued ones are dropped and the one in flight guards by its keys only', async () => {
+  const writes: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const sync = new AstDbSync({
+    writer: {
+      writeTarget: async (ext, d) => {
+        if (writes.length === 0) await gate;
+        writes.push(`${ext}=${d.targetDial}@${d.version}`);
+      },
+    },
+    publisher: { scenarioChanged: () => {} },
+    store: { markPushed: async () => {} },
+    logger: createLogger('router-test', 'silent'),
+    options: { maxInFlight: 1, retry: { initialDelayMs: 1, maxDelayMs: 5 } },
+  });
+  sync.push('240', 0, decision(7, '299')); // in flight
+  sync.push('241', 0, decision(9, '299')); // queued behind it
+  sync.forgetVersions(0);
+  release();
+  await sync.idle();
+  sync.push('240', 0, decision(6, '240'));
+  sync.push('241', 0, decision(8, '241'));
+  await sync.idle();
+  assert.deepEqual(writes, ['240=299@7', '240=240@6', '241=241@8']);
+});

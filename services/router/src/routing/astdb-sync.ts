@@ -31,7 +31,19 @@ interface Written {
   readonly session: number;
   /** writeCount() right after it was confirmed */
   readonly count: number;
+  readonly partition: number;
+  /** what the write put in AstDB: its target and scenario name */
+  readonly decision: Decision;
+  /**
+   * Its version says nothing any more: the partition's stored states may have lost the commit it
+   * came from (forgetVersions), so a decision is written unless it puts the same keys.
+   */
+  readonly unversioned: boolean;
 }
+
+/** The keys a write puts in AstDB (targetWritePlan reads only these of a decision). */
+const sameKeys = (a: Decision, b: Decision) =>
+  a.targetDial === b.targetDial && a.scenarioName === b.scenarioName;
 
 export interface AstDbSyncOptions {
   readonly maxInFlight: number;
@@ -44,6 +56,8 @@ export class AstDbSync {
   private readonly written = new Map<string, Written>();
   private session = 0;
   private confirmed = 0;
+  /** bumped by forgetVersions: a write sent before it is kept unversioned */
+  private forgets = 0;
   private readonly inFlight = new Set<string>();
   /** users with a write wanted while maxInFlight writes run, in arrival order: changed decisions first */
   private readonly changed = new UniqueQueue<string>();
@@ -93,6 +107,21 @@ export class AstDbSync {
     this.enqueue(extension, partition, decision, this.session);
   }
 
+  /**
+   * The partition's stored states may have lost their last commits (a Redis failover): decisions
+   * derived from them again can repeat a version already written here with another target, or stay
+   * below it, and would be skipped as written (the chaos run: a move acknowledged, never written,
+   * until the user's next change). What this instance wrote for the partition's users is compared
+   * by the keys it put from now on, and writes queued from the old states are dropped: the restarted
+   * partition's re-evaluation, unconfirmed writes and resync queue the current ones.
+   */
+  forgetVersions(partition: number): void {
+    this.forgets++;
+    for (const [ext, w] of this.written)
+      if (w.partition === partition && !w.unversioned) this.written.set(ext, { ...w, unversioned: true });
+    for (const [ext, w] of this.wanted) if (w.partition === partition) this.wanted.delete(ext);
+  }
+
   /** How many writes were confirmed so far; the Follow-Me check takes it before it reads AstDB. */
   writeCount(): number {
     return this.confirmed;
@@ -135,6 +164,12 @@ export class AstDbSync {
   private isWritten(extension: string, w: Wanted): boolean {
     const done = this.written.get(extension);
     if (!done) return false;
+    if (done.unversioned) {
+      if (!sameKeys(done.decision, w.decision) || done.session < w.minSession) return false;
+      // the same keys are in AstDB: from here on this version guards them again
+      this.written.set(extension, { ...done, version: w.decision.version, unversioned: false });
+      return true;
+    }
     return (
       done.version > w.decision.version ||
       (done.version === w.decision.version && done.session >= w.minSession)
@@ -163,10 +198,18 @@ export class AstDbSync {
       }
       // the session the write is sent in: ami-bridge executes it in that AMI login or a later one
       const session = this.session;
+      const forgets = this.forgets;
       try {
         await this.deps.writer.writeTarget(extension, w.decision);
         failures = 0;
-        this.written.set(extension, { version: w.decision.version, session, count: ++this.confirmed });
+        this.written.set(extension, {
+          version: w.decision.version,
+          session,
+          count: ++this.confirmed,
+          partition: w.partition,
+          decision: w.decision,
+          unversioned: forgets !== this.forgets,
+        });
         if (this.wanted.get(extension) === w) this.wanted.delete(extension);
         this.deps.onWritten?.(extension, w.decision);
         await this.deps.store.markPushed(w.partition, extension, w.decision.version).catch(() => {});

@@ -83,6 +83,8 @@ export class OwnedPartitions {
     const { cache, amiResync } = this.d;
     const resume = this.#ranUnder.get(partition) === epoch;
     this.#ranUnder.set(partition, epoch);
+    // a restart under the same lease follows a Redis failover, which may have lost the last commits
+    if (resume) this.d.sync.forgetVersions(partition);
     const states = cache.open(partition);
     const logger = this.d.logger;
     const runner: PartitionRunner = new PartitionRunner(partition, epoch, {
