@@ -183,8 +183,9 @@ export class AmiTestServer implements AmiServerCore {
   emitEvent(headers: WireHeaders | Readonly<Record<string, string>>): void {
     const list: WireHeaders = Array.isArray(headers) ? headers : Object.entries(headers);
     const privilege = list.find(([n]) => n.toLowerCase() === 'privilege')?.[1];
-    const bytes = frame(list);
-    for (const s of this.sessions) if (s.wantsEvent(privilege)) s.send(bytes);
+    // framed once, and only when a session wants it (most dialplan events go to no one)
+    let bytes: Buffer | undefined;
+    for (const s of this.sessions) if (s.wantsEvent(privilege)) s.send((bytes ??= frame(list)));
   }
 
   /**

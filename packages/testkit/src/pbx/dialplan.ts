@@ -98,8 +98,20 @@ export function findExtension(plan: Dialplan, context: string, exten: string): E
   return list.find((e) => e.pattern === exten) ?? list.find((e) => matchesPattern(e.pattern, exten));
 }
 
+/** compiled patterns: a dialplan has few, and every step and DIALPLAN_EXISTS matches them again */
+const compiled = new Map<string, RegExp>();
+
 export function matchesPattern(pattern: string, exten: string): boolean {
   if (!pattern.startsWith('_')) return pattern === exten;
+  let re = compiled.get(pattern);
+  if (!re) {
+    re = patternRegExp(pattern);
+    compiled.set(pattern, re);
+  }
+  return re.test(exten);
+}
+
+function patternRegExp(pattern: string): RegExp {
   let re = '^';
   const p = pattern.slice(1);
   for (let i = 0; i < p.length; i++) {
@@ -115,7 +127,7 @@ export function matchesPattern(pattern: string, exten: string): boolean {
       i = end;
     } else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`${re}$`).test(exten);
+  return new RegExp(`${re}$`);
 }
 
 /** Splits application arguments at top-level commas (not inside parentheses or quotes). */
