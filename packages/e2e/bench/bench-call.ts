@@ -23,8 +23,10 @@
 // ran into a GC pause (…InGc); calmOverheadP99Ms is the overhead over calls with neither.
 // Last stdout line: one JSON object. Flags: --rate (500), --duration (20 s per phase), --warmup
 // (3 s, not reported), --presence-rate (2000), --users (1000), --move (0.03), --second-ms (1),
-// --pbx-nice (unset: the model's thread keeps its nice value; e.g. -10 to favour it as Asterisk's
-// `-p` favours the PBX; needs root). Env BENCH_CALL_DEBUG=1 prints the services' log events.
+// --pbx-nice (unset: the model's thread keeps its nice value; e.g. -10 to favour it; needs root),
+// --pbx-realtime (the model's thread at SCHED_RR priority 10, what Asterisk's `-p` / `highpriority`
+// gives its own threads on Linux: no ordinary process preempts it; needs root and chrt). Env BENCH_CALL_DEBUG=1 prints the services' log events.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, getPriority, loadavg, setPriority } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -46,6 +48,7 @@ const { values: flags } = parseArgs({
     move: { type: 'string', default: '0.03' },
     'second-ms': { type: 'string', default: '1' },
     'pbx-nice': { type: 'string' },
+    'pbx-realtime': { type: 'boolean', default: false },
   },
 });
 const RATE = Number(flags.rate);
@@ -57,6 +60,7 @@ const MOVE = Number(flags.move);
 const SECOND_MS = Number(flags['second-ms']);
 /** nice value for the thread running the PBX model (Asterisk's `-p`: the PBX before other work) */
 const PBX_NICE = flags['pbx-nice'] === undefined ? undefined : Number(flags['pbx-nice']);
+const PBX_REALTIME = flags['pbx-realtime'];
 
 const log = (msg: string) => console.log(`[bench-call] ${msg}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -449,6 +453,11 @@ async function main(): Promise<void> {
       setPriority(0, PBX_NICE); // Linux: this thread only (not the fleet's, not the services)
       log(`PBX model thread at nice ${getPriority(0)}`);
     }
+    // the main thread's id is the process id: only it (the model and the AMI test server) is raised
+    if (PBX_REALTIME) {
+      execFileSync('chrt', ['--rr', '--pid', '10', String(process.pid)]);
+      log(`PBX model thread: ${execFileSync('chrt', ['--pid', String(process.pid)], { encoding: 'utf8' }).trim()}`);
+    }
     if (WARMUP_S > 0) await callPhase(stack, pbx, WARMUP_S);
     const measure = async (what: string) => {
       const pids = Object.fromEntries(
@@ -558,6 +567,7 @@ async function main(): Promise<void> {
       cpuPctDown: down.extra.cpuPct,
       users: USERS,
       pbxNice: getPriority(0),
+      pbxRealtime: PBX_REALTIME,
       secondMs: SECOND_MS,
       durationS: DURATION_S,
       cpuCores: availableParallelism(),
