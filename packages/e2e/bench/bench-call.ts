@@ -456,7 +456,9 @@ async function main(): Promise<void> {
     // the main thread's id is the process id: only it (the model and the AMI test server) is raised
     if (PBX_REALTIME) {
       execFileSync('chrt', ['--rr', '--pid', '10', String(process.pid)]);
-      log(`PBX model thread: ${execFileSync('chrt', ['--pid', String(process.pid)], { encoding: 'utf8' }).trim()}`);
+      log(
+        `PBX model thread: ${execFileSync('chrt', ['--pid', String(process.pid)], { encoding: 'utf8' }).trim()}`,
+      );
     }
     if (WARMUP_S > 0) await callPhase(stack, pbx, WARMUP_S);
     const measure = async (what: string) => {

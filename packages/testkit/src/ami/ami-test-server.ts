@@ -185,7 +185,11 @@ export class AmiTestServer implements AmiServerCore {
     const privilege = list.find(([n]) => n.toLowerCase() === 'privilege')?.[1];
     // framed once, and only when a session wants it (most dialplan events go to no one)
     let bytes: Buffer | undefined;
-    for (const s of this.sessions) if (s.wantsEvent(privilege)) s.send((bytes ??= frame(list)));
+    for (const s of this.sessions) {
+      if (!s.wantsEvent(privilege)) continue;
+      bytes ??= frame(list);
+      s.send(bytes);
+    }
   }
 
   /**
