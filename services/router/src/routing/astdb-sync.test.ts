@@ -4,20 +4,26 @@ import { createLogger } from '@sa/platform';
 import { decision } from '../test-support/engine-fixtures.js';
 import { AstDbSync } from './astdb-sync.js';
 
-function rig() {
+/** `gated`: the first write waits until `release()` (a write in flight meanwhile). */
+function rig(opts: { gated?: boolean; maxInFlight?: number } = {}) {
   const writes: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
   const sync = new AstDbSync({
     writer: {
       writeTarget: async (ext, d) => {
+        if (opts.gated && writes.length === 0) await gate;
         writes.push(`${ext}=${d.targetDial}@${d.version}`);
       },
     },
     publisher: { scenarioChanged: () => {} },
     store: { markPushed: async () => {} },
     logger: createLogger('router-test', 'silent'),
-    options: { maxInFlight: 8, retry: { initialDelayMs: 1, maxDelayMs: 5 } },
+    options: { maxInFlight: opts.maxInFlight ?? 8, retry: { initialDelayMs: 1, maxDelayMs: 5 } },
   });
-  return { sync, writes };
+  return { sync, writes, release };
 }
 
 test('given a version this instance already wrote, when the unconfirmed pass ensures it, then it is not written again', async () => {
@@ -78,23 +84,7 @@ test('given a resync that loaded a version older than one already written, when 
 });
 
 test('given a write in flight when a new AMI session begins, when resynced, then it is written again in the new session', async () => {
-  const writes: string[] = [];
-  let release!: () => void;
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  const sync = new AstDbSync({
-    writer: {
-      writeTarget: async (ext, d) => {
-        if (writes.length === 0) await gate;
-        writes.push(`${ext}=${d.targetDial}@${d.version}`);
-      },
-    },
-    publisher: { scenarioChanged: () => {} },
-    store: { markPushed: async () => {} },
-    logger: createLogger('router-test', 'silent'),
-    options: { maxInFlight: 8, retry: { initialDelayMs: 1, maxDelayMs: 5 } },
-  });
+  const { sync, writes, release } = rig({ gated: true });
   sync.push('236', 0, decision(1, '236'));
   sync.amiSessionBegan();
   sync.resync('236', 0, decision(1, '236'));
@@ -206,23 +196,7 @@ test('given a Redis failover lost the commit of a written version, when the part
 });
 
 test('given writes queued or in flight from the old states when a Redis failover restarts the partition, then the queued ones are dropped and the one in flight guards by its keys only', async () => {
-  const writes: string[] = [];
-  let release!: () => void;
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  const sync = new AstDbSync({
-    writer: {
-      writeTarget: async (ext, d) => {
-        if (writes.length === 0) await gate;
-        writes.push(`${ext}=${d.targetDial}@${d.version}`);
-      },
-    },
-    publisher: { scenarioChanged: () => {} },
-    store: { markPushed: async () => {} },
-    logger: createLogger('router-test', 'silent'),
-    options: { maxInFlight: 1, retry: { initialDelayMs: 1, maxDelayMs: 5 } },
-  });
+  const { sync, writes, release } = rig({ gated: true, maxInFlight: 1 });
   sync.push('240', 0, decision(7, '299')); // in flight
   sync.push('241', 0, decision(9, '299')); // queued behind it
   sync.forgetVersions(0);
