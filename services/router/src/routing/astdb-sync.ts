@@ -27,13 +27,12 @@ interface Wanted {
 }
 
 interface Written {
-  readonly version: number;
+  /** what the write put in AstDB (its target and scenario name) and its version */
+  readonly decision: Decision;
   readonly session: number;
   /** writeCount() right after it was confirmed */
   readonly count: number;
   readonly partition: number;
-  /** what the write put in AstDB: its target and scenario name */
-  readonly decision: Decision;
   /**
    * Its version says nothing any more: the partition's stored states may have lost the commit it
    * came from (forgetVersions), so a decision is written unless it puts the same keys.
@@ -167,13 +166,11 @@ export class AstDbSync {
     if (done.unversioned) {
       if (!sameKeys(done.decision, w.decision) || done.session < w.minSession) return false;
       // the same keys are in AstDB: from here on this version guards them again
-      this.written.set(extension, { ...done, version: w.decision.version, unversioned: false });
+      this.written.set(extension, { ...done, decision: w.decision, unversioned: false });
       return true;
     }
-    return (
-      done.version > w.decision.version ||
-      (done.version === w.decision.version && done.session >= w.minSession)
-    );
+    const version = done.decision.version;
+    return version > w.decision.version || (version === w.decision.version && done.session >= w.minSession);
   }
 
   private schedule(extension: string, changed: boolean): void {
@@ -203,11 +200,10 @@ export class AstDbSync {
         await this.deps.writer.writeTarget(extension, w.decision);
         failures = 0;
         this.written.set(extension, {
-          version: w.decision.version,
+          decision: w.decision,
           session,
           count: ++this.confirmed,
           partition: w.partition,
-          decision: w.decision,
           unversioned: forgets !== this.forgets,
         });
         if (this.wanted.get(extension) === w) this.wanted.delete(extension);
