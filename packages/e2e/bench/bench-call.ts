@@ -25,7 +25,8 @@
 // (3 s, not reported), --presence-rate (2000), --users (1000), --move (0.03), --second-ms (1),
 // --pbx-nice (unset: the model's thread keeps its nice value; e.g. -10 to favour it; needs root),
 // --pbx-realtime (the model's thread at SCHED_RR priority 10, what Asterisk's `-p` / `highpriority`
-// gives its own threads on Linux: no ordinary process preempts it; needs root and chrt). Env BENCH_CALL_DEBUG=1 prints the services' log events.
+// gives its own threads on Linux: no ordinary process preempts it; needs root and chrt).
+// Env BENCH_CALL_DEBUG=1 prints the services' log events.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, getPriority, loadavg, setPriority } from 'node:os';

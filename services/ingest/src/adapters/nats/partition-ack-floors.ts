@@ -1,8 +1,9 @@
 // Which phone-stream sequences router has acknowledged, per partition (docs/performance.md, "A router
 // that falls behind no longer feeds its backlog"). Router acknowledges a message only after it
 // committed what the message changed, so a report whose sequence is above its partition durable's
-// acknowledged floor is still to be applied: delivered again after a crash, replayed by the next owner after a takeover. ingest asks
-// this before answering an identical report from the pending one (redis-quiet-reports.ts).
+// acknowledged floor is still to be applied: delivered again after a crash, replayed by the next
+// owner after a takeover. ingest asks this before answering an identical report from the pending
+// one (redis-quiet-reports.ts).
 //
 // The durables are found by name on the phone stream (`<prefix>_p<k>_of_<N>`), so ingest needs no
 // copy of router's ROUTER_PARTITIONS or ROUTER_DURABLE. Durables left from another partition count
