@@ -9,8 +9,9 @@
 //
 // Messages are batched as they arrive (everything buffered while the previous batch committed),
 // grouped per user in stream order, committed, and only then acknowledged with one AckAll for the
-// batch's last message. A crash before the ack means redelivery after ack_wait; the engine's
-// per-device counters make the replay a no-op.
+// batch's last message the durable delivered (what is read directly beside it has no ack). A crash
+// before the ack means redelivery after ack_wait; the engine's per-device counters make the replay
+// a no-op.
 //
 // Up to `pipelineDepth` batches are in flight: the next batch is evaluated while the previous
 // one's Redis commit is under way (the decision processor keeps each user's batches in order).
@@ -31,7 +32,7 @@ import type { BusNames } from '@sa/proto';
 import type { RouterEvent } from '../../domain/types.js';
 import { type DeliverFrom, OrderedReader } from './ordered-reader.js';
 import { PhoneEventGrouper } from './phone-events.js';
-import { StallReader, type StreamMessage } from './stall-reader.js';
+import { noAck, StallReader, type StreamMessage } from './stall-reader.js';
 
 export type BatchHandler = (batch: Map<string, RouterEvent[]>) => Promise<'ok' | 'fenced'>;
 
@@ -81,10 +82,12 @@ export class PhonePartitionConsumer {
   private buffer: StreamMessage[] = [];
   private draining: Promise<void> | null = null;
   private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
-  /** the last committed message not yet acknowledged, and how many it acknowledges */
+  /** the last committed message of the durable not yet acknowledged, and how many it acknowledges */
   private toAck: StreamMessage | null = null;
   private unacked = 0;
   private ackTimer: NodeJS.Timeout | null = null;
+  /** a resumed partition's acks wait until its replay committed through `untilSeq` (see resume) */
+  private ackHold: { readonly untilSeq: number; readonly timer: NodeJS.Timeout } | null = null;
   private readonly grouper: PhoneEventGrouper;
   private readonly bridge: StallReader;
   /** a resumed partition's replay (see resume) */
@@ -115,7 +118,13 @@ export class PhonePartitionConsumer {
     );
     const direct = { maxMessages: Math.max(options.pullMax, options.batchMax), expiresMs: DIRECT_EXPIRES_MS };
     this.bridge = new StallReader(nc, names.phoneStream, (m) => this.take(m), logger);
-    this.replay = new OrderedReader(nc, names.phoneStream, direct, (m) => this.take(m), logger);
+    this.replay = new OrderedReader(
+      nc,
+      names.phoneStream,
+      direct,
+      (m) => this.take({ subject: m.subject, data: m.data, seq: m.seq, ack: noAck, direct: 'replay' }),
+      logger,
+    );
   }
 
   async start(): Promise<void> {
@@ -126,6 +135,7 @@ export class PhonePartitionConsumer {
     // with 100k users' subjects one consumer info took seconds of server CPU (profiled).
     this.lastSeq = 0;
     const replay = this.options.resume ? await this.resume(jsm, durable) : null;
+    if (replay?.untilSeq) this.holdAcks(replay.untilSeq);
     if (!replay) {
       this.startFrom = await this.takeOver(jsm, durable);
       await jsm.consumers.add(this.names.phoneStream, {
@@ -217,8 +227,8 @@ export class PhonePartitionConsumer {
    * creating the durable again, as takeOver does, went through the NATS meta leader and took over
    * 5 s under load in the chaos test. The durable is kept instead, and what takeOver would deliver
    * again, from the ack floor (or `replayMs` back) up to the stream's last message now, is read
-   * directly (ordered-reader.ts) beside it: so the durable's cumulative acks acknowledge nothing
-   * unseen. Null when there is no durable to keep.
+   * directly (ordered-reader.ts) beside it, and the durable's cumulative acks wait for it (holdAcks)
+   * so they acknowledge nothing unseen. Null when there is no durable to keep.
    */
   private async resume(
     jsm: JetStreamManager,
@@ -234,6 +244,27 @@ export class PhonePartitionConsumer {
         ? last
         : 0;
     return { from: this.startFrom, untilSeq };
+  }
+
+  /**
+   * The kept durable still holds what the previous run received unacknowledged, and delivers what is
+   * newer at once, often before the replay brings the older: one cumulative ack of a newer message
+   * would acknowledge the older unseen (lost if this router then died). So the durable's acks wait
+   * until the replay has committed through `untilSeq`, or at most ack_wait: by then the durable
+   * delivers the old ones again itself (a replay that could not start, or whose last message the
+   * stream's limits removed, would otherwise hold them until max_ack_pending stops the partition).
+   */
+  private holdAcks(untilSeq: number): void {
+    const timer = setTimeout(() => this.releaseAcks(), this.options.ackWaitMs);
+    timer.unref();
+    this.ackHold = { untilSeq, timer };
+  }
+
+  private releaseAcks(): void {
+    if (!this.ackHold) return;
+    clearTimeout(this.ackHold.timer);
+    this.ackHold = null;
+    if (this.toAck) this.flushAck();
   }
 
   /** From the message after `ackFloor`, or `replayMs` before now if that is earlier. */
@@ -252,7 +283,14 @@ export class PhonePartitionConsumer {
 
   private async drain(): Promise<void> {
     const depth = Math.max(1, this.options.pipelineDepth ?? 1);
-    const inFlight: { size: number; last: StreamMessage; outcome: Promise<'ok' | 'fenced'> }[] = [];
+    const inFlight: {
+      size: number;
+      /** the batch's last message from the durable: only its ack acknowledges anything */
+      lastOfDurable: StreamMessage | undefined;
+      /** the highest sequence of the batch read by the replay (0: none) */
+      replayedTo: number;
+      outcome: Promise<'ok' | 'fenced'>;
+    }[] = [];
     let dispatched = 0; // buffer[0 .. dispatched) belongs to the batches in flight
     const retry = new Backoff(BATCH_RETRY);
     while (inFlight.length > 0 || (this.buffer.length > dispatched && this.state === 'running')) {
@@ -266,7 +304,12 @@ export class PhonePartitionConsumer {
           outcome = Promise.reject(err);
         }
         outcome.catch(() => {}); // observed below, in order
-        inFlight.push({ size: msgs.length, last: msgs[msgs.length - 1]!, outcome });
+        inFlight.push({
+          size: msgs.length,
+          lastOfDurable: msgs.findLast((m) => !m.direct),
+          replayedTo: msgs.reduce((to, m) => (m.direct === 'replay' ? Math.max(to, m.seq) : to), 0),
+          outcome,
+        });
       }
       const head = inFlight[0]!;
       try {
@@ -281,7 +324,8 @@ export class PhonePartitionConsumer {
           void this.stop();
           break;
         }
-        this.ackLater(head.last, head.size);
+        if (head.lastOfDurable) this.ackLater(head.lastOfDurable, head.size);
+        if (this.ackHold && head.replayedTo >= this.ackHold.untilSeq) this.releaseAcks();
         this.buffer.splice(0, head.size);
         dispatched -= head.size;
         retry.reset();
@@ -315,6 +359,7 @@ export class PhonePartitionConsumer {
   private flushAck(): void {
     if (this.ackTimer) clearTimeout(this.ackTimer);
     this.ackTimer = null;
+    if (this.ackHold) return; // kept in toAck until releaseAcks
     this.toAck?.ack();
     this.toAck = null;
     this.unacked = 0;
@@ -327,7 +372,9 @@ export class PhonePartitionConsumer {
     this.bridge.unwatch();
     this.replay.end();
     await this.draining;
-    this.flushAck();
+    this.flushAck(); // not while acks are held: the next run reads from the ack floor again
+    if (this.ackHold) clearTimeout(this.ackHold.timer);
+    this.ackHold = null;
     await this.messages?.close().catch(() => {});
     this.state = 'stopped';
   }

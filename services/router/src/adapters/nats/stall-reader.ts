@@ -22,6 +22,11 @@ export interface StreamMessage {
   readonly data: Uint8Array;
   readonly seq: number;
   ack(): void;
+  /**
+   * Read beside the durable (this stall reader, or a resumed partition's replay): acknowledging it
+   * acknowledges nothing, and the durable brings it again unless a later ack of its own covers it.
+   */
+  readonly direct?: 'stall' | 'replay';
 }
 
 const WINDOW = 32;
@@ -29,7 +34,7 @@ const IDLE_MS = 100;
 const REQUEST_TIMEOUT_MS = 500;
 const SILENT_MS = 1000;
 const SILENCE_CHECK_MS = 100;
-const noAck = () => {};
+export const noAck = () => {};
 
 export class StallReader {
   private running = false;
@@ -136,7 +141,7 @@ export class StallReader {
       let read = 0;
       for (const m of got) {
         if (!m || !current()) break;
-        this.deliver({ subject: m.subject, data: m.data, seq: m.seq, ack: noAck });
+        this.deliver({ subject: m.subject, data: m.data, seq: m.seq, ack: noAck, direct: 'stall' });
         read++;
       }
       this.next += read;
