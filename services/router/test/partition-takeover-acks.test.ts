@@ -144,3 +144,37 @@ test('given the same router restarting its partition under the same lease (after
     await second.close();
   }
 });
+
+test('given a partition durable created at a takeover that acknowledged nothing since (a quiet stream), when the partition is taken over again or resumed, then what it was created after is not read again', async () => {
+  const durable = 'router_phone_p0_of_1';
+  const jsm = await jetstream(admin).jetstreamManager();
+  const run = async (resume: boolean, publish: () => Promise<unknown>) => {
+    const nc = await connect({ servers: NATS_URL });
+    const seen: string[] = [];
+    const handle = async (batch: Map<string, unknown>) => {
+      seen.push(...batch.keys());
+      return 'ok' as const;
+    };
+    const owner = new PhonePartitionConsumer(nc, names, { ...OPTIONS, resume }, handle, logger);
+    try {
+      await owner.start();
+      await publish();
+      await waitFor(async () => {
+        const info = await jsm.consumers.info(names.phoneStream, durable);
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      }, 'everything handled and acknowledged');
+      await new Promise((r) => setTimeout(r, 200)); // a replay beside the durable would go on
+    } finally {
+      await owner.stop();
+      await nc.close();
+    }
+    return seen;
+  };
+  await run(false, () => report('220', 1)); // older events, handled and acknowledged
+  // a new owner creates the durable after the ack floor and, the stream quiet, acknowledges nothing
+  assert.deepEqual(await run(false, async () => {}), []);
+  assert.equal((await jsm.consumers.info(names.phoneStream, durable)).ack_floor.stream_seq, 0);
+  assert.deepEqual(await run(false, () => report('221', 1)), ['221'], 'taken over: only the new event');
+  await run(false, async () => {});
+  assert.deepEqual(await run(true, () => report('222', 1)), ['222'], 'resumed: only the new event');
+});

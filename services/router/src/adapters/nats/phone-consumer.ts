@@ -19,6 +19,7 @@
 // When one fails, everything in flight is awaited and redone from the oldest unacked message.
 import {
   AckPolicy,
+  type ConsumerInfo,
   type ConsumerMessages,
   DeliverPolicy,
   JetStreamApiCodes,
@@ -70,6 +71,22 @@ const FROM_SERVER = new Set(['discard', 'heartbeat', 'flow_control', 'debug']);
 const ROUTINE_STATUS = new Set(['next', ...FROM_SERVER]);
 /** A batch that was not committed is redone after 200 ms doubling to 5 s (no jitter: one loop per partition). */
 const BATCH_RETRY: BackoffPolicy = { initialDelayMs: 200, maxDelayMs: 5000, jitter: 0 };
+
+/**
+ * What a durable has still to see acknowledged: everything after its ack floor. One that has
+ * acknowledged nothing yet reports a floor of 0 (NATS 2.9) however late it was created to start, so
+ * it owes from that start: reading from the stream's first message instead replayed up to its 24 h
+ * retention whenever a partition restarted before its new durable's first ack (a quiet night).
+ */
+export function owedBy(info: Pick<ConsumerInfo, 'ack_floor' | 'config'>): DeliverFrom {
+  const acked = info.ack_floor.stream_seq;
+  const { deliver_policy, opt_start_seq, opt_start_time } = info.config;
+  if (acked === 0 && deliver_policy === DeliverPolicy.StartTime && opt_start_time)
+    return { deliver_policy, opt_start_time };
+  const start =
+    acked === 0 && deliver_policy === DeliverPolicy.StartSequence ? (opt_start_seq ?? 1) : acked + 1;
+  return { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start };
+}
 
 export function durableName(
   o: Pick<PhoneConsumerOptions, 'durablePrefix' | 'partition' | 'partitions'>,
@@ -209,9 +226,9 @@ export class PhonePartitionConsumer {
    * state already holds are no-ops (the engine's per-device counters).
    */
   private async takeOver(jsm: JetStreamManager, durable: string): Promise<DeliverFrom> {
-    let ackFloor: number;
+    let info: ConsumerInfo;
     try {
-      ackFloor = (await jsm.consumers.info(this.names.phoneStream, durable)).ack_floor.stream_seq;
+      info = await jsm.consumers.info(this.names.phoneStream, durable);
     } catch (err) {
       // a new partition consumer reads the whole stream; any other failure fails the start (retried)
       if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound)
@@ -219,7 +236,7 @@ export class PhonePartitionConsumer {
       throw err;
     }
     await jsm.consumers.delete(this.names.phoneStream, durable);
-    return this.replayFrom(jsm, ackFloor);
+    return this.replayFrom(jsm, owedBy(info));
   }
 
   /**
@@ -236,13 +253,11 @@ export class PhonePartitionConsumer {
   ): Promise<{ from: DeliverFrom; untilSeq: number } | null> {
     const info = await jsm.consumers.info(this.names.phoneStream, durable).catch(() => null);
     if (!info) return null;
-    this.startFrom = await this.replayFrom(jsm, info.ack_floor.stream_seq);
+    this.startFrom = await this.replayFrom(jsm, owedBy(info));
     // 0 (nothing to read again) when the stream holds nothing after the ack floor
     const last = (await jsm.streams.info(this.names.phoneStream)).state.last_seq;
-    const untilSeq =
-      last > info.ack_floor.stream_seq || this.startFrom.deliver_policy === DeliverPolicy.StartTime
-        ? last
-        : 0;
+    const { deliver_policy, opt_start_seq = 1 } = this.startFrom;
+    const untilSeq = deliver_policy === DeliverPolicy.StartTime || last >= opt_start_seq ? last : 0;
     return { from: this.startFrom, untilSeq };
   }
 
@@ -267,18 +282,18 @@ export class PhonePartitionConsumer {
     if (this.toAck) this.flushAck();
   }
 
-  /** From the message after `ackFloor`, or `replayMs` before now if that is earlier. */
-  private async replayFrom(jsm: JetStreamManager, ackFloor: number): Promise<DeliverFrom> {
-    const fromSeq = { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: ackFloor + 1 };
+  /** From what the durable owes, or `replayMs` before now if that is earlier. */
+  private async replayFrom(jsm: JetStreamManager, owed: DeliverFrom): Promise<DeliverFrom> {
     const replay = this.options.replayMs ?? 0;
-    if (replay <= 0) return fromSeq;
+    if (replay <= 0) return owed;
     const since = Date.now() - replay;
+    const window = { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(since).toISOString() };
+    if (owed.deliver_policy === DeliverPolicy.StartTime)
+      return Date.parse(owed.opt_start_time ?? '') < since ? owed : window;
     const firstUnacked = await jsm.streams
-      .getMessage(this.names.phoneStream, { seq: ackFloor + 1 })
+      .getMessage(this.names.phoneStream, { seq: owed.opt_start_seq ?? 1 })
       .catch(() => null); // none yet (or no longer kept): the replay window decides
-    return firstUnacked && firstUnacked.time.getTime() < since
-      ? fromSeq
-      : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(since).toISOString() };
+    return firstUnacked && firstUnacked.time.getTime() < since ? owed : window;
   }
 
   private async drain(): Promise<void> {
