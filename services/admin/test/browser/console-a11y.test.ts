@@ -100,6 +100,28 @@ async function focusedName(page: Page): Promise<string> {
   );
 }
 
+/**
+ * Records every focus change from now on (what lost and what got focus, when, and whether a dialog
+ * was open). Once in many runs focus was on <body> after a scenario was saved; the record tells how.
+ */
+async function recordFocusMoves(page: Page): Promise<void> {
+  await page.evaluate(`(() => {
+    const t0 = performance.now();
+    const name = (el) => !el || el === document.body ? '<body>'
+      : el.getAttribute?.('aria-label') ?? el.tagName + ':' + (el.textContent ?? '').trim().slice(0, 20);
+    window.__focusMoves = [];
+    for (const type of ['focusin', 'focusout'])
+      document.addEventListener(type, (e) => window.__focusMoves.push(
+        Math.round(performance.now() - t0) + 'ms ' + type + ' ' + name(e.target)
+        + ' -> ' + name(e.relatedTarget)
+        + (document.querySelector('dialog[open]') ? ' [dialog open]' : '')), true);
+  })()`);
+}
+
+async function focusMoves(page: Page): Promise<string> {
+  return String(await page.evaluate("(window.__focusMoves ?? []).join('; ')"));
+}
+
 /** Presses Tab (Shift+Tab: `backwards`), at most 300 times, until the focused control is called `name`. */
 async function tabTo(page: Page, name: string | RegExp, backwards = false): Promise<void> {
   const matches = (text: string) => (typeof name === 'string' ? text === name : name.test(text));
@@ -347,9 +369,20 @@ describe('console accessibility and keyboard use in headless Chromium (issue 19)
     // saving redraws the list before the dialog closes: focus goes to the new Edit button
     await page.keyboard.press('Enter');
     await tabTo(page, 'Save scenario');
+    await recordFocusMoves(page);
     await page.keyboard.press('Enter');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
-    assert.equal(await focusedName(page), `Edit ${office}`, 'after a submit, focus is back on Edit');
+    const moves = await focusMoves(page);
+    assert.equal(
+      await focusedName(page),
+      `Edit ${office}`,
+      `after a submit, focus is back on Edit (${moves})`,
+    );
+    assert.doesNotMatch(
+      moves,
+      /-> <body> \[dialog open\]/,
+      'while the scenario is saved, the busy Save button keeps focus',
+    );
 
     await tabTo(page, `Delete ${office}`);
     await page.keyboard.press('Enter');

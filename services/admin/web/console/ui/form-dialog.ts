@@ -1,8 +1,9 @@
-// A dialog holding one form: the alert box, the fields, Cancel and a submit button that is disabled while
-// the request runs. A required field left empty is marked "<Label>: required" before anything is sent;
+// A dialog holding one form: the alert box, the fields, Cancel and a submit button that is busy while
+// the request runs (ui/busy-button.ts). A required field left empty is marked "<Label>: required" before anything is sent;
 // API errors are shown in the form (ui/form-errors.ts), so the user can correct them.
 
 import { type Child, fill, h } from '../../shared/dom.js';
+import { isBusy, whileBusy } from './busy-button.js';
 import { type OpenDialog, openDialog } from './dialog.js';
 import { checkRequired, formAlert, showFormError } from './form-errors.js';
 
@@ -54,17 +55,16 @@ export function formDialog({
   const dialog = openDialog({ title, content: form, wide, onClose });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    if (!checkRequired(form)) return;
-    submit.disabled = true;
-    try {
-      const result = await onSubmit(new FormData(form), form);
-      if (result) showResult(dialog, result);
-      else dialog.close();
-    } catch (error) {
-      showFormError(form, error);
-    } finally {
-      submit.disabled = false;
-    }
+    if (isBusy(submit) || !checkRequired(form)) return;
+    await whileBusy(submit, async () => {
+      try {
+        const result = await onSubmit(new FormData(form), form);
+        if (result) showResult(dialog, result);
+        else dialog.close();
+      } catch (error) {
+        showFormError(form, error);
+      }
+    });
   });
   return { form, dialog };
 }

@@ -2,6 +2,7 @@
 
 import { fill, h } from '../../shared/dom.js';
 import type { Api } from '../endpoints.js';
+import { isBusy, whileBusy } from '../ui/busy-button.js';
 import { textField } from '../ui/fields.js';
 import { checkRequired, formAlert, showFormError } from '../ui/form-errors.js';
 
@@ -49,19 +50,18 @@ export function renderLogin(root: HTMLElement, { api, notice, onSignedIn }: Logi
   const input = (name: string): HTMLInputElement | null => form.querySelector(`input[name=${name}]`);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    if (!checkRequired(form)) return;
+    if (isBusy(submit) || !checkRequired(form)) return;
     const data = new FormData(form);
-    submit.disabled = true;
-    try {
-      await api.auth.login(String(data.get('username')), String(data.get('password')));
-      onSignedIn();
-    } catch (error) {
-      showFormError(form, error);
-      const password = input('password');
-      if (password) password.value = '';
-    } finally {
-      submit.disabled = false;
-    }
+    await whileBusy(submit, async () => {
+      try {
+        await api.auth.login(String(data.get('username')), String(data.get('password')));
+        onSignedIn();
+      } catch (error) {
+        showFormError(form, error);
+        const password = input('password');
+        if (password) password.value = '';
+      }
+    });
   });
   fill(root, h('div', { class: 'login-wrap' }, form));
   document.title = 'Sign in – Smart Assistant';

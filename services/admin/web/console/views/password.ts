@@ -2,6 +2,7 @@
 // and signs the account out of every other browser; this one stays signed in.
 
 import { h } from '../../shared/dom.js';
+import { isBusy, whileBusy } from '../ui/busy-button.js';
 import { textField } from '../ui/fields.js';
 import { checkRequired, formAlert, showFormError } from '../ui/form-errors.js';
 import type { Cleanup, ViewContext } from '../view-context.js';
@@ -43,7 +44,7 @@ export function render(root: HTMLElement, { api, notify, session }: ViewContext)
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    if (!checkRequired(form)) return;
+    if (isBusy(submit) || !checkRequired(form)) return;
     const data = new FormData(form);
     const newPassword = String(data.get('newPassword'));
     if (newPassword !== String(data.get('repeatPassword'))) {
@@ -53,23 +54,22 @@ export function render(root: HTMLElement, { api, notify, session }: ViewContext)
       });
       return;
     }
-    submit.disabled = true;
-    try {
-      const result = await api.auth.changePassword({
-        currentPassword: String(data.get('currentPassword')),
-        newPassword,
-      });
-      form.reset();
-      notify(
-        result.sessionsEnded > 0
-          ? `Password changed; ${result.sessionsEnded} other session(s) signed out`
-          : 'Password changed',
-      );
-    } catch (error) {
-      showFormError(form, error);
-    } finally {
-      submit.disabled = false;
-    }
+    await whileBusy(submit, async () => {
+      try {
+        const result = await api.auth.changePassword({
+          currentPassword: String(data.get('currentPassword')),
+          newPassword,
+        });
+        form.reset();
+        notify(
+          result.sessionsEnded > 0
+            ? `Password changed; ${result.sessionsEnded} other session(s) signed out`
+            : 'Password changed',
+        );
+      } catch (error) {
+        showFormError(form, error);
+      }
+    });
   });
   body.append(form);
   return undefined;
