@@ -297,6 +297,7 @@ async function runFleet(
             log(`stopped ${m.stops.length / 2} phones`);
             break;
           case 'sendingEnded':
+            writes.sendingEnded(m.atMs);
             loopDelay.disable();
             cpu1 = cpuSnapshot(sources);
             gen1 = cpuMicros(generatorPid);
@@ -376,7 +377,9 @@ async function main(): Promise<void> {
     },
   });
   const workDir = mkdtempSync(join(tmpdir(), 'bench-fleet-'));
-  const writes = new TargetWrites(stack.ami);
+  // a phone's last report was sent at most one gap (interval and jitter) before sending ended
+  const lastGapS = f.intervalS * (1 + f.jitterPct / 100);
+  const writes = new TargetWrites(stack.ami, (f.presenceTimeoutS - lastGapS) * 1000);
   const drainTimer = setInterval(() => writes.drain(), 20);
   try {
     const stackS = round((performance.now() - started) / 1000);

@@ -36,12 +36,28 @@ export class TargetWrites {
   /** counted writes no expectation has taken (yet), by phone */
   private readonly unexpected = new Map<number, Write[]>();
   private countSinceMs = Number.POSITIVE_INFINITY;
+  private countUntilMs = Number.POSITIVE_INFINITY;
 
-  constructor(private readonly ami: AmiTestServer) {}
+  /**
+   * `silentAfterEndMs`: how long after the last report is sent every phone still counts as present
+   * (the presence timeout less the longest gap between two reports).
+   */
+  constructor(
+    private readonly ami: AmiTestServer,
+    private readonly silentAfterEndMs: number,
+  ) {}
 
   /** Counts writes received at or after `atMs` (the measured phase's start). */
   countFrom(atMs: number): void {
     this.countSinceMs = atMs;
+  }
+
+  /**
+   * The phones stopped reporting at `atMs`: from `silentAfterEndMs` later every user may fall back
+   * to the default, so writes are no longer counted (a stale phone's awaited fallback still is).
+   */
+  sendingEnded(atMs: number): void {
+    this.countUntilMs = atMs + Math.max(0, this.silentAfterEndMs);
   }
 
   /** Users with any target write so far. */
@@ -99,13 +115,17 @@ export class TargetWrites {
       } else if (stale && stale.dial === dial && at >= stale.sinceMs) {
         this.stale.delete(i);
         this.staleLatenciesS.push((at - stale.sinceMs) / 1000);
-      } else if (at >= this.countSinceMs) {
+      } else if (this.counts(at)) {
         const list = this.unexpected.get(i);
         if (list) list.push(write);
         else this.unexpected.set(i, [write]);
       }
-      if (at >= this.countSinceMs) this.writes++;
+      if (this.counts(at)) this.writes++;
     }
+  }
+
+  private counts(atMs: number): boolean {
+    return atMs >= this.countSinceMs && atMs < this.countUntilMs;
   }
 
   /** Counted writes that no move or stop explains: count, and a few as [phone, dial, at]. */
