@@ -31,6 +31,7 @@ import { type Logger, type NatsConnection, partitionDurable, partitionOf } from 
 import { Backoff, type BackoffPolicy } from '@sa/platform/backoff';
 import type { BusNames } from '@sa/proto';
 import type { RouterEvent } from '../../domain/types.js';
+import { CommittedAcks } from './committed-acks.js';
 import { type DeliverFrom, OrderedReader } from './ordered-reader.js';
 import { PhoneEventGrouper } from './phone-events.js';
 import { noAck, StallReader, type StreamMessage } from './stall-reader.js';
@@ -59,7 +60,6 @@ export interface PhoneConsumerOptions {
 }
 
 const NS = 1_000_000;
-const ACK_DELAY_MS = 20;
 /** how long a direct read (stall reader, replay) waits for messages per request */
 const DIRECT_EXPIRES_MS = 1000;
 /** the durable's pull requests: see start() */
@@ -99,12 +99,7 @@ export class PhonePartitionConsumer {
   private buffer: StreamMessage[] = [];
   private draining: Promise<void> | null = null;
   private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
-  /** the last committed message of the durable not yet acknowledged, and how many it acknowledges */
-  private toAck: StreamMessage | null = null;
-  private unacked = 0;
-  private ackTimer: NodeJS.Timeout | null = null;
-  /** a resumed partition's acks wait until its replay committed through `untilSeq` (see resume) */
-  private ackHold: { readonly untilSeq: number; readonly timer: NodeJS.Timeout } | null = null;
+  private readonly acks: CommittedAcks;
   private readonly grouper: PhoneEventGrouper;
   private readonly bridge: StallReader;
   /** a resumed partition's replay (see resume) */
@@ -134,6 +129,7 @@ export class PhonePartitionConsumer {
       },
     );
     const direct = { maxMessages: Math.max(options.pullMax, options.batchMax), expiresMs: DIRECT_EXPIRES_MS };
+    this.acks = new CommittedAcks(options);
     this.bridge = new StallReader(nc, names.phoneStream, (m) => this.take(m), logger);
     this.replay = new OrderedReader(
       nc,
@@ -152,7 +148,7 @@ export class PhonePartitionConsumer {
     // with 100k users' subjects one consumer info took seconds of server CPU (profiled).
     this.lastSeq = 0;
     const replay = this.options.resume ? await this.resume(jsm, durable) : null;
-    if (replay?.untilSeq) this.holdAcks(replay.untilSeq);
+    if (replay?.untilSeq) this.acks.holdUntilReplayed(replay.untilSeq);
     if (!replay) {
       this.startFrom = await this.takeOver(jsm, durable);
       await jsm.consumers.add(this.names.phoneStream, {
@@ -244,7 +240,7 @@ export class PhonePartitionConsumer {
    * creating the durable again, as takeOver does, went through the NATS meta leader and took over
    * 5 s under load in the chaos test. The durable is kept instead, and what takeOver would deliver
    * again, from the ack floor (or `replayMs` back) up to the stream's last message now, is read
-   * directly (ordered-reader.ts) beside it, and the durable's cumulative acks wait for it (holdAcks)
+   * directly (ordered-reader.ts) beside it, and the durable's cumulative acks wait for it (committed-acks.ts)
    * so they acknowledge nothing unseen. Null when there is no durable to keep.
    */
   private async resume(
@@ -259,27 +255,6 @@ export class PhonePartitionConsumer {
     const { deliver_policy, opt_start_seq = 1 } = this.startFrom;
     const untilSeq = deliver_policy === DeliverPolicy.StartTime || last >= opt_start_seq ? last : 0;
     return { from: this.startFrom, untilSeq };
-  }
-
-  /**
-   * The kept durable still holds what the previous run received unacknowledged, and delivers what is
-   * newer at once, often before the replay brings the older: one cumulative ack of a newer message
-   * would acknowledge the older unseen (lost if this router then died). So the durable's acks wait
-   * until the replay has committed through `untilSeq`, or at most ack_wait: by then the durable
-   * delivers the old ones again itself (a replay that could not start, or whose last message the
-   * stream's limits removed, would otherwise hold them until max_ack_pending stops the partition).
-   */
-  private holdAcks(untilSeq: number): void {
-    const timer = setTimeout(() => this.releaseAcks(), this.options.ackWaitMs);
-    timer.unref();
-    this.ackHold = { untilSeq, timer };
-  }
-
-  private releaseAcks(): void {
-    if (!this.ackHold) return;
-    clearTimeout(this.ackHold.timer);
-    this.ackHold = null;
-    if (this.toAck) this.flushAck();
   }
 
   /** From what the durable owes, or `replayMs` before now if that is earlier. */
@@ -298,14 +273,7 @@ export class PhonePartitionConsumer {
 
   private async drain(): Promise<void> {
     const depth = Math.max(1, this.options.pipelineDepth ?? 1);
-    const inFlight: {
-      size: number;
-      /** the batch's last message from the durable: only its ack acknowledges anything */
-      lastOfDurable: StreamMessage | undefined;
-      /** the highest sequence of the batch read by the replay (0: none) */
-      replayedTo: number;
-      outcome: Promise<'ok' | 'fenced'>;
-    }[] = [];
+    const inFlight: { msgs: StreamMessage[]; outcome: Promise<'ok' | 'fenced'> }[] = [];
     let dispatched = 0; // buffer[0 .. dispatched) belongs to the batches in flight
     const retry = new Backoff(BATCH_RETRY);
     while (inFlight.length > 0 || (this.buffer.length > dispatched && this.state === 'running')) {
@@ -319,12 +287,7 @@ export class PhonePartitionConsumer {
           outcome = Promise.reject(err);
         }
         outcome.catch(() => {}); // observed below, in order
-        inFlight.push({
-          size: msgs.length,
-          lastOfDurable: msgs.findLast((m) => !m.direct),
-          replayedTo: msgs.reduce((to, m) => (m.direct === 'replay' ? Math.max(to, m.seq) : to), 0),
-          outcome,
-        });
+        inFlight.push({ msgs, outcome });
       }
       const head = inFlight[0]!;
       try {
@@ -339,10 +302,9 @@ export class PhonePartitionConsumer {
           void this.stop();
           break;
         }
-        if (head.lastOfDurable) this.ackLater(head.lastOfDurable, head.size);
-        if (this.ackHold && head.replayedTo >= this.ackHold.untilSeq) this.releaseAcks();
-        this.buffer.splice(0, head.size);
-        dispatched -= head.size;
+        this.acks.committed(head.msgs);
+        this.buffer.splice(0, head.msgs.length);
+        dispatched -= head.msgs.length;
         retry.reset();
       } catch (err) {
         // later batches may depend on this one: let them finish, then redo all from the oldest
@@ -360,26 +322,6 @@ export class PhonePartitionConsumer {
     this.draining = null;
   }
 
-  // Acks are cumulative (AckAll), so committed batches are acknowledged together: every ACK_DELAY_MS
-  // or every quarter of max_ack_pending. One ack per small batch made the server update the
-  // consumer's stored state thousands of times a second, which slowed its deliveries, which kept
-  // batches small (measured: batches of ~1-10 messages while draining a backlog).
-  private ackLater(last: StreamMessage, size: number): void {
-    this.toAck = last;
-    this.unacked += size;
-    if (this.unacked >= Math.max(1, this.options.maxAckPending / 4)) this.flushAck();
-    else this.ackTimer ??= setTimeout(() => this.flushAck(), ACK_DELAY_MS);
-  }
-
-  private flushAck(): void {
-    if (this.ackTimer) clearTimeout(this.ackTimer);
-    this.ackTimer = null;
-    if (this.ackHold) return; // kept in toAck until releaseAcks
-    this.toAck?.ack();
-    this.toAck = null;
-    this.unacked = 0;
-  }
-
   /** Stops pulling; the batch being committed finishes (and is acked) first. */
   async stop(): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
@@ -387,9 +329,7 @@ export class PhonePartitionConsumer {
     this.bridge.unwatch();
     this.replay.end();
     await this.draining;
-    this.flushAck(); // not while acks are held: the next run reads from the ack floor again
-    if (this.ackHold) clearTimeout(this.ackHold.timer);
-    this.ackHold = null;
+    this.acks.stop();
     await this.messages?.close().catch(() => {});
     this.state = 'stopped';
   }
