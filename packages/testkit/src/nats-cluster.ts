@@ -1,6 +1,6 @@
 // A local NATS cluster: N nats-server processes on loopback ports, JetStream on each with its own
-// store directory under one working directory, full-mesh cluster routes. Used by tests (start it,
-// kill a node, stop it) and by scripts/nats-cluster.mjs for operators trying a cluster locally.
+// store directory under one working directory, full-mesh cluster routes. Used by tests and the
+// chaos run (start it, kill a node, stop it).
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
