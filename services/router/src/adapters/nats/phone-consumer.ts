@@ -78,7 +78,7 @@ const BATCH_RETRY: BackoffPolicy = { initialDelayMs: 200, maxDelayMs: 5000, jitt
  * it owes from that start: reading from the stream's first message instead replayed up to its 24 h
  * retention whenever a partition restarted before its new durable's first ack (a quiet night).
  */
-export function owedBy(info: Pick<ConsumerInfo, 'ack_floor' | 'config'>): DeliverFrom {
+function owedBy(info: Pick<ConsumerInfo, 'ack_floor' | 'config'>): DeliverFrom {
   const acked = info.ack_floor.stream_seq;
   const { deliver_policy, opt_start_seq, opt_start_time } = info.config;
   if (acked === 0 && deliver_policy === DeliverPolicy.StartTime && opt_start_time)
@@ -240,8 +240,8 @@ export class PhonePartitionConsumer {
    * creating the durable again, as takeOver does, went through the NATS meta leader and took over
    * 5 s under load in the chaos test. The durable is kept instead, and what takeOver would deliver
    * again, from the ack floor (or `replayMs` back) up to the stream's last message now, is read
-   * directly (ordered-reader.ts) beside it, and the durable's cumulative acks wait for it (committed-acks.ts)
-   * so they acknowledge nothing unseen. Null when there is no durable to keep.
+   * directly (ordered-reader.ts) beside it, and the durable's cumulative acks wait for it
+   * (committed-acks.ts) so they acknowledge nothing unseen. Null when there is no durable to keep.
    */
   private async resume(
     jsm: JetStreamManager,
