@@ -1,6 +1,7 @@
 // A dialog holding one form: the alert box, the fields, Cancel and a submit button that is busy while
-// the request runs (ui/busy-button.ts). A required field left empty is marked "<Label>: required" before anything is sent;
-// API errors are shown in the form (ui/form-errors.ts), so the user can correct them.
+// the request runs (ui/busy-button.ts). A required field left empty is marked "<Label>: required"
+// before anything is sent; API errors are shown in the form (ui/form-errors.ts), so the user can
+// correct them.
 
 import { type Child, fill, h } from '../../shared/dom.js';
 import { isBusy, whileBusy } from './busy-button.js';

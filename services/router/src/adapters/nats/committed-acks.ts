@@ -44,8 +44,8 @@ export class CommittedAcks {
       if (this.unacked >= Math.max(1, this.options.maxAckPending / 4)) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), ACK_DELAY_MS);
     }
-    const replayedTo = batch.reduce((to, m) => (m.direct === 'replay' ? Math.max(to, m.seq) : to), 0);
-    if (this.hold && replayedTo >= this.hold.untilSeq) this.release();
+    const hold = this.hold;
+    if (hold && batch.some((m) => m.direct === 'replay' && m.seq >= hold.untilSeq)) this.release();
   }
 
   /** Acknowledges what is committed now (not while held), and ends any hold: the partition stops. */
